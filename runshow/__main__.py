@@ -1,0 +1,3 @@
+from runshow.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,397 @@
+"""The programme of an event: loading, validating and describing `agenda.json`.
+
+Pure: reads a file or a string and returns frozen, typed objects, or raises
+`AgendaError` listing *every* problem at once, each with the file, the place in
+the document (``items[6].duration``) and what is wrong in plain Vietnamese.
+The file format is documented in ``docs/agenda-format.md``; durations and
+thresholds are in minutes there and in milliseconds here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from runshow.errors import Problem, describe_pydantic_error, format_location
+
+MINUTE_MS = 60_000
+
+ItemKind = Literal[
+    "performance",
+    "opening",
+    "welcome_speech",
+    "report",
+    "adoption",
+    "discussion_speech",
+    "directive_speech",
+    "closing",
+    "visit",
+    "break",
+    "other",
+]
+
+KIND_LABELS: dict[str, str] = {
+    "performance": "Văn nghệ",
+    "opening": "Khai mạc",
+    "welcome_speech": "Phát biểu chào mừng",
+    "report": "Báo cáo",
+    "adoption": "Thông qua",
+    "discussion_speech": "Tham luận",
+    "directive_speech": "Phát biểu chỉ đạo",
+    "closing": "Bế mạc",
+    "visit": "Tham quan",
+    "break": "Giải lao",
+    "other": "Khác",
+}
+
+_CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Venue(_Strict):
+    name: str = Field(min_length=1)
+    address: str = Field(min_length=1)
+
+
+class EventInfo(_Strict):
+    title: str = Field(min_length=1)
+    banner_lines: tuple[str, ...] = Field(min_length=1)
+    banner_place_date: str = ""
+    organiser: str = ""
+    venue: Venue
+    date: str
+    start: str
+    timezone: str
+    expected_delegates: int | None = Field(default=None, gt=0)
+
+    @field_validator("date")
+    @classmethod
+    def _date_is_iso(cls, value: str) -> str:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"ngày phải có dạng YYYY-MM-DD (nhận được {value!r})") from None
+        return value
+
+    @field_validator("start")
+    @classmethod
+    def _start_is_clock(cls, value: str) -> str:
+        return _check_clock(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"múi giờ không tồn tại: {value!r}") from None
+        return value
+
+
+class Delegate(_Strict):
+    honorific: str | None = None
+    name: str | None = None
+    title: str = Field(min_length=1)
+    group: str = Field(min_length=1)
+
+
+class Presenter(_Strict):
+    name: str | None = None
+    role: str = Field(min_length=1)
+    organisation: str = ""
+
+
+class TimerRules(_Strict):
+    mode: Literal["countdown", "countup"] = "countdown"
+    warning: float | None = Field(default=None, ge=0)
+    danger: float | None = Field(default=None, ge=0)
+    at_zero: Literal["overtime", "stop"] = "overtime"
+
+
+class ItemSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    kind: ItemKind
+    title: str = Field(min_length=1)
+    presenter: Presenter | None = None
+    duration: float | None = Field(default=None, gt=0)
+    duration_estimated: bool = False
+    timer: TimerRules = TimerRules()
+    starts_at: str | None = None
+    mc_script: str = ""
+    tech_notes: str = ""
+
+    @field_validator("starts_at")
+    @classmethod
+    def _starts_at_is_clock(cls, value: str | None) -> str | None:
+        return None if value is None else _check_clock(value)
+
+
+class AgendaSpec(_Strict):
+    schema_version: Literal[1]
+    event: EventInfo
+    delegates: tuple[Delegate, ...] = ()
+    items: tuple[ItemSpec, ...] = Field(min_length=1)
+
+
+def _check_clock(value: str) -> str:
+    if not _CLOCK_RE.match(value):
+        raise ValueError(f"giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được {value!r})")
+    return value
+
+
+# --------------------------------------------------------------------------- #
+# The loaded programme, in the units the engine works in.
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of the programme, durations in milliseconds."""
+
+    index: int
+    spec: ItemSpec
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def timed(self) -> bool:
+        """Counts down against a planned duration (the alternative is a stopwatch)."""
+        return self.spec.timer.mode == "countdown"
+
+    @property
+    def duration_ms(self) -> int:
+        """Planned duration; 0 for an untimed item without a planned duration."""
+        return _minutes_to_ms(self.spec.duration or 0)
+
+    @property
+    def warning_ms(self) -> int:
+        return _minutes_to_ms(self.spec.timer.warning or 0)
+
+    @property
+    def danger_ms(self) -> int:
+        return _minutes_to_ms(self.spec.timer.danger or 0)
+
+    @property
+    def stops_at_zero(self) -> bool:
+        return self.spec.timer.at_zero == "stop"
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A validated programme: the event and its items in order."""
+
+    spec: AgendaSpec
+    source: str
+    items: tuple[Item, ...]
+
+    @property
+    def event(self) -> EventInfo:
+        return self.spec.event
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.spec.event.timezone)
+
+    def index_of(self, item_id: str) -> int | None:
+        for item in self.items:
+            if item.id == item_id:
+                return item.index
+        return None
+
+    def get(self, item_id: str | None) -> Item | None:
+        index = None if item_id is None else self.index_of(item_id)
+        return None if index is None else self.items[index]
+
+    def clock_ms(self, hhmm: str) -> int:
+        """Epoch milliseconds of a wall-clock time on the event's date, in its zone."""
+        hours, minutes = (int(part) for part in hhmm.split(":"))
+        day = dt.date.fromisoformat(self.event.date)
+        moment = dt.datetime(day.year, day.month, day.day, hours, minutes, tzinfo=self.tz)
+        return int(moment.timestamp() * 1000)
+
+    @property
+    def start_ms(self) -> int:
+        return self.clock_ms(self.event.start)
+
+    def planned_starts_ms(self) -> list[int]:
+        """Planned start of every item: the event start plus the durations before it.
+
+        An item with a fixed ``starts_at`` starts then, unless the programme
+        before it runs later than that.
+        """
+        starts: list[int] = []
+        cursor = self.start_ms
+        for item in self.items:
+            if item.spec.starts_at is not None:
+                cursor = max(cursor, self.clock_ms(item.spec.starts_at))
+            starts.append(cursor)
+            cursor += item.duration_ms
+        return starts
+
+    @property
+    def planned_end_ms(self) -> int:
+        """End of the last item that has a planned duration (an open-ended item such as
+        an afternoon visit does not push the end of the programme)."""
+        starts = self.planned_starts_ms()
+        ends = [
+            start + item.duration_ms
+            for start, item in zip(starts, self.items, strict=True)
+            if item.duration_ms
+        ]
+        return max(ends, default=starts[-1])
+
+    @property
+    def total_planned_ms(self) -> int:
+        return sum(item.duration_ms for item in self.items)
+
+
+def _minutes_to_ms(minutes: float) -> int:
+    return round(minutes * MINUTE_MS)
+
+
+# --------------------------------------------------------------------------- #
+# Loading.
+
+
+class AgendaError(Exception):
+    """The agenda cannot be used; `problems` lists every reason found."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {problem}" for problem in problems]
+        super().__init__("\n".join(lines))
+
+
+def load_agenda(path: str | Path) -> Agenda:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AgendaError(str(path), [Problem("", "không tìm thấy tệp")]) from None
+    except UnicodeDecodeError as exc:
+        message = f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})"
+        raise AgendaError(str(path), [Problem("", message)]) from None
+    except OSError as exc:
+        raise AgendaError(str(path), [Problem("", f"không đọc được tệp: {exc.strerror}")]) from None
+    return parse_agenda(text, source=str(path))
+
+
+def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem(
+            f"dòng {exc.lineno}, cột {exc.colno}", f"JSON không hợp lệ: {_json_reason(exc.msg)}"
+        )
+        raise AgendaError(source, [problem]) from None
+
+    problems: list[Problem] = []
+    spec: AgendaSpec | None = None
+    try:
+        spec = AgendaSpec.model_validate_json(text)
+    except ValidationError as exc:
+        problems.extend(describe_pydantic_error(error) for error in exc.errors())
+    problems.extend(_semantic_problems(raw))
+    if problems or spec is None:
+        raise AgendaError(source, _unique(problems))
+    items = tuple(Item(index, item_spec) for index, item_spec in enumerate(spec.items))
+    return Agenda(spec=spec, source=source, items=items)
+
+
+_JSON_REASONS = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Expecting property name enclosed in double quotes": "tên trường phải nằm trong ngoặc kép",
+    "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
+    "Extra data": "có dữ liệu thừa sau phần JSON",
+    "Invalid control character at": "ký tự điều khiển không hợp lệ trong chuỗi",
+}
+
+
+def _json_reason(message: str) -> str:
+    return _JSON_REASONS.get(message, message)
+
+
+def _semantic_problems(raw: Any) -> list[Problem]:
+    """Rules across fields, checked on the raw document so that they are reported
+    together with any type errors. Values of the wrong type are skipped here:
+    the schema reports those."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
+        return []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw["items"]):
+        if not isinstance(item, dict):
+            continue
+        item_id = item.get("id")
+        if isinstance(item_id, str):
+            if item_id in seen:
+                problems.append(
+                    Problem(
+                        format_location(("items", index, "id")),
+                        f"mã mục {item_id!r} bị trùng với items[{seen[item_id]}].id",
+                    )
+                )
+            else:
+                seen[item_id] = index
+        problems.extend(_timer_problems(index, item))
+    return problems
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _timer_problems(index: int, item: dict[str, Any]) -> Iterable[Problem]:
+    timer = item.get("timer", {})
+    if not isinstance(timer, dict):
+        return
+    mode = timer.get("mode", "countdown")
+    duration = _number(item.get("duration"))
+    if mode == "countdown" and item.get("duration") is None:
+        yield Problem(
+            format_location(("items", index, "duration")),
+            "mục đếm ngược phải có thời lượng (số phút > 0)",
+        )
+    warning, danger = _number(timer.get("warning")), _number(timer.get("danger"))
+    for name, value in (("warning", warning), ("danger", danger)):
+        if value is not None and duration is not None and duration > 0 and value >= duration:
+            yield Problem(
+                format_location(("items", index, "timer", name)),
+                f"ngưỡng {value:g} phút phải nhỏ hơn thời lượng {duration:g} phút",
+            )
+    if warning is not None and danger is not None and danger > warning:
+        yield Problem(
+            format_location(("items", index, "timer", "danger")),
+            f"ngưỡng đỏ ({danger:g} phút) phải nhỏ hơn hoặc bằng ngưỡng vàng ({warning:g} phút)",
+        )
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    result: list[Problem] = []
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            result.append(problem)
+    return result

@@ -1,0 +1,86 @@
+"""Command line: `runshow check [FILE]` and `runshow serve [...]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from runshow.agenda import KIND_LABELS, Agenda, AgendaError, load_agenda
+from runshow.timefmt import clock_text, duration_text
+
+DEFAULT_AGENDA = "agenda.json"
+DEFAULT_DATA_DIR = "data"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="runshow", description="Runshow — màn hình điều hành chương trình sự kiện trực tiếp."
+    )
+    sub = parser.add_subparsers(dest="action", required=True)
+
+    check = sub.add_parser("check", help="kiểm tra tệp chương trình (agenda.json) và in tóm tắt")
+    check.add_argument("file", nargs="?", default=DEFAULT_AGENDA)
+
+    serve = sub.add_parser("serve", help="chạy máy chủ chương trình trên mạng LAN")
+    serve.add_argument("--agenda", default=DEFAULT_AGENDA, help="tệp chương trình")
+    serve.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi mạng)")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
+    serve.add_argument(
+        "--control-key",
+        default=None,
+        help="mã điều khiển của kỹ thuật viên (mặc định: RUNSHOW_CONTROL_KEY hoặc tự tạo)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.action == "check":
+        return check(args.file)
+    from runshow.server import serve  # only the server entry point touches eventlet
+
+    return serve(
+        agenda_path=args.agenda,
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        control_key=args.control_key,
+    )
+
+
+def check(path: str) -> int:
+    try:
+        agenda = load_agenda(path)
+    except AgendaError as error:
+        print(f"Tệp chương trình có {len(error.problems)} lỗi:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {error.source}: {problem}", file=sys.stderr)
+        return 1
+    print(summary(agenda))
+    return 0
+
+
+def summary(agenda: Agenda) -> str:
+    event = agenda.event
+    tz = agenda.tz
+    lines = [
+        f"{Path(agenda.source).name}: hợp lệ",
+        f"Sự kiện: {event.title}",
+        f"Địa điểm: {event.venue.name}, {event.venue.address}",
+        f"Ngày: {event.date}, bắt đầu {event.start} ({event.timezone})",
+        f"Số mục: {len(agenda.items)}",
+        f"Tổng thời lượng dự kiến: {duration_text(agenda.total_planned_ms)}",
+        f"Dự kiến kết thúc: {clock_text(agenda.planned_end_ms, tz)}",
+        "",
+    ]
+    for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True):
+        length = duration_text(item.duration_ms) if item.duration_ms else "không tính giờ"
+        estimate = " (ước tính)" if item.spec.duration_estimated else ""
+        lines.append(
+            f"  {clock_text(start, tz)}  {item.title} "
+            f"[{KIND_LABELS[item.spec.kind]}; {length}{estimate}]"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""The one command dispatcher: validate, apply, persist, then broadcast.
+
+Socket.IO, HTTP and tests all go through `ShowService.dispatch`, so every
+command gets the same validation, the same revision check, the same log
+entry and the same broadcast.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from runshow.agenda import Agenda
+from runshow.commands import InvalidCommand, parse_command
+from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
+from runshow.store import Store
+from runshow.views import state_view
+
+Clock = Callable[[], int]
+Listener = Callable[[ShowState], None]
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a sender is told: the new revision, or why nothing changed."""
+
+    accepted: bool
+    revision: int
+    code: str | None = None
+    reason: str | None = None
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        if self.accepted:
+            return {"ok": True, "revision": self.revision}
+        return {
+            "ok": False,
+            "revision": self.revision,
+            "code": self.code,
+            "error": self.reason,
+            "problems": self.problems,
+        }
+
+
+class ShowService:
+    """One running show: its programme, its state, its store and its listeners."""
+
+    def __init__(self, agenda: Agenda, store: Store, clock: Clock = wall_clock_ms):
+        self.agenda = agenda
+        self.store = store
+        self.clock = clock
+        restored = store.load()
+        self.warnings: list[str] = []
+        if restored is None:
+            self._state = ShowState()
+        else:
+            self._state, self.warnings = reconcile(restored, agenda)
+        self._lock = threading.Lock()
+        self._listeners: list[Listener] = []
+
+    @property
+    def state(self) -> ShowState:
+        return self._state
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener` with every new state, in order, after it is saved."""
+        self._listeners.append(listener)
+
+    def view(self) -> dict[str, Any]:
+        return state_view(self.agenda, self._state, self.clock())
+
+    def dispatch(self, payload: Any, source: str) -> Result:
+        """Run one command from `source` (e.g. ``"socket:control"``, ``"http"``)."""
+        try:
+            command = parse_command(payload)
+        except InvalidCommand as invalid:
+            return Result(
+                accepted=False,
+                revision=self._state.revision,
+                code="invalid",
+                reason=f"Lệnh không hợp lệ: {invalid}",
+                problems=[{"place": p.place, "message": p.message} for p in invalid.problems],
+            )
+        with self._lock:
+            now = self.clock()
+            outcome = apply(self._state, self.agenda, command, now)
+            if isinstance(outcome, Refusal):
+                return Result(False, self._state.revision, outcome.code, outcome.reason)
+            assert isinstance(outcome, Accepted)
+            self.store.commit(outcome.state, command.command, command.arguments(), source, now)
+            self._state = outcome.state
+            for listener in self._listeners:
+                listener(outcome.state)
+        return Result(True, outcome.state.revision)

@@ -1,0 +1,199 @@
+"""What screens and the API see: JSON-ready views of the programme and the show.
+
+Pure functions of (agenda, state, now). Two payloads, documented in
+``docs/protocol.md``:
+
+- the *programme*: the event and its items, which changes only with the agenda
+  file, sent once per connection;
+- the *state*: the live show at one revision, small, sent on every change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runshow.agenda import KIND_LABELS, Agenda, Item, Presenter
+from runshow.engine import ShowState, Timer, phase_of
+
+
+def presenter_line(presenter: Presenter | None) -> str:
+    """"Đồng chí X — Lãnh đạo Ủy ban nhân dân thành phố Hải Phòng", as it is read aloud."""
+    if presenter is None:
+        return ""
+    role = " ".join(part for part in (presenter.role, presenter.organisation) if part)
+    return f"{presenter.name} — {role}" if presenter.name else role
+
+
+def item_summary(item: Item) -> dict[str, Any]:
+    spec = item.spec
+    return {
+        "id": item.id,
+        "index": item.index,
+        "kind": spec.kind,
+        "kind_label": KIND_LABELS[spec.kind],
+        "title": spec.title,
+        "presenter": None if spec.presenter is None else spec.presenter.model_dump(),
+        "presenter_line": presenter_line(spec.presenter),
+        "duration_ms": item.duration_ms,
+    }
+
+
+def programme_view(agenda: Agenda, *, for_control: bool = False) -> dict[str, Any]:
+    """The whole programme. Technicians' notes go to the control console only."""
+    event = agenda.event
+    starts = agenda.planned_starts_ms()
+    items = []
+    for item, planned_start in zip(agenda.items, starts, strict=True):
+        view = item_summary(item) | {
+            "duration_estimated": item.spec.duration_estimated,
+            "mode": item.spec.timer.mode,
+            "warning_ms": item.warning_ms,
+            "danger_ms": item.danger_ms,
+            "at_zero": item.spec.timer.at_zero,
+            "planned_start_ms": planned_start,
+            "mc_script": item.spec.mc_script,
+        }
+        if for_control:
+            view["tech_notes"] = item.spec.tech_notes
+        items.append(view)
+    return {
+        "event": event.model_dump(),
+        "delegates": [delegate.model_dump() for delegate in agenda.spec.delegates],
+        "items": items,
+        "start_ms": agenda.start_ms,
+        "planned_end_ms": agenda.planned_end_ms,
+        "total_planned_ms": agenda.total_planned_ms,
+    }
+
+
+def timer_view(item: Item, timer: Timer, now_ms: int) -> dict[str, Any]:
+    remaining = timer.remaining_at(now_ms)
+    if timer.running:
+        status = "running"
+    elif timer.started:
+        status = "paused"
+    else:
+        status = "ready"
+    return {
+        "item_id": item.id,
+        "mode": item.spec.timer.mode,
+        "status": status,
+        "running": timer.running,
+        "deadline_ms": timer.deadline_ms,
+        "remaining_ms": remaining,
+        "elapsed_ms": timer.elapsed_at(now_ms),
+        "duration_ms": timer.duration_ms,
+        "adjust_ms": timer.adjust_ms,
+        "warning_ms": item.warning_ms,
+        "danger_ms": item.danger_ms,
+        "at_zero": item.spec.timer.at_zero,
+        "phase": phase_of(item, remaining),
+    }
+
+
+def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """The live show as every screen and `GET /api/state` see it."""
+    current = agenda.get(state.current_id)
+    timer = state.timer()
+    following = _following(agenda, state)
+    return {
+        "revision": state.revision,
+        "server_time_ms": now_ms,
+        "current": None if current is None else item_summary(current),
+        "next": None if following is None else item_summary(following),
+        "timer": None if current is None or timer is None else timer_view(current, timer, now_ms),
+        "message": {"stage": state.stage_message, "mc": state.mc_message},
+        "blackout": state.blackout,
+        "banner": current is None,
+        "schedule": schedule_view(agenda, state, now_ms),
+    }
+
+
+def _position(agenda: Agenda, state: ShowState) -> int | None:
+    """Index of the item on now, or most recently on when the banner shows."""
+    return agenda.index_of(state.current_id or state.cursor_id or "")
+
+
+def _following(agenda: Agenda, state: ShowState) -> Item | None:
+    position = _position(agenda, state)
+    upcoming = 0 if position is None else position + 1
+    return agenda.items[upcoming] if upcoming < len(agenda.items) else None
+
+
+def schedule_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """Planned against actual, per item and for the whole programme.
+
+    ``offset_ms`` is how late the programme will end if every item still to
+    come takes its planned time: positive means behind schedule.
+    ``planned_after_ms`` lets a screen redo the projection between updates:
+    projected end = now + max(remaining, 0) + planned_after_ms.
+    """
+    planned_starts = agenda.planned_starts_ms()
+    position = _position(agenda, state)
+    current = agenda.get(state.current_id)
+    timer = state.timer()
+
+    if current is not None and timer is not None:
+        cursor = now_ms + max(timer.remaining_at(now_ms), 0)
+        later = agenda.items[current.index + 1 :]
+    else:
+        first = 0 if position is None else position + 1
+        started = any(record.actual_start_ms is not None for record in state.records.values())
+        cursor = now_ms if started else max(now_ms, agenda.start_ms)
+        later = agenda.items[first:]
+    anchor = cursor
+    projected_end = cursor if current is not None and current.duration_ms else None
+    for item in later:
+        if item.spec.starts_at is not None:
+            cursor = max(cursor, agenda.clock_ms(item.spec.starts_at))
+        cursor += item.duration_ms
+        if item.duration_ms:
+            projected_end = cursor
+    if projected_end is None:
+        projected_end = anchor
+    planned_end = agenda.planned_end_ms
+
+    items = []
+    for item, planned_start in zip(agenda.items, planned_starts, strict=True):
+        record = state.record(item.id)
+        actual_duration = (
+            record.actual_end_ms - record.actual_start_ms
+            if record.actual_start_ms is not None and record.actual_end_ms is not None
+            else None
+        )
+        if item.id == state.current_id and timer is not None:
+            remaining = timer.remaining_at(now_ms)
+            over_under = -remaining if item.timed and remaining < 0 else None
+        elif actual_duration is not None and item.duration_ms:
+            over_under = actual_duration - item.duration_ms
+        else:
+            over_under = None
+        items.append(
+            {
+                "id": item.id,
+                "status": _status(item, state, position),
+                "planned_start_ms": planned_start,
+                "actual_start_ms": record.actual_start_ms,
+                "actual_end_ms": record.actual_end_ms,
+                "actual_duration_ms": actual_duration,
+                "over_under_ms": over_under,
+            }
+        )
+    return {
+        "planned_end_ms": planned_end,
+        "projected_end_ms": projected_end,
+        "offset_ms": projected_end - planned_end,
+        "planned_after_ms": projected_end - anchor,
+        "items": items,
+    }
+
+
+def _status(item: Item, state: ShowState, position: int | None) -> str:
+    if item.id == state.current_id:
+        return "now"
+    if state.record(item.id).actual_start_ms is not None:
+        return "done"
+    if position is not None and item.index <= position:
+        return "skipped"
+    following = 0 if position is None else position + 1
+    return "next" if item.index == following else "upcoming"
