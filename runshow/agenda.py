@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from runshow.errors import Problem, describe_pydantic_error, format_location
+from runshow.errors import Problem, describe_json_error, describe_pydantic_error, format_location
 
 MINUTE_MS = 60_000
 
@@ -297,10 +297,7 @@ def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        problem = Problem(
-            f"dòng {exc.lineno}, cột {exc.colno}", f"JSON không hợp lệ: {_json_reason(exc.msg)}"
-        )
-        raise AgendaError(source, [problem]) from None
+        raise AgendaError(source, [describe_json_error(exc)]) from None
 
     problems: list[Problem] = []
     spec: AgendaSpec | None = None
@@ -313,21 +310,6 @@ def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
         raise AgendaError(source, _unique(problems))
     items = tuple(Item(index, item_spec) for index, item_spec in enumerate(spec.items))
     return Agenda(spec=spec, source=source, items=items)
-
-
-_JSON_REASONS = {
-    "Expecting value": "thiếu giá trị",
-    "Expecting ',' delimiter": "thiếu dấu phẩy",
-    "Expecting ':' delimiter": "thiếu dấu hai chấm",
-    "Expecting property name enclosed in double quotes": "tên trường phải nằm trong ngoặc kép",
-    "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
-    "Extra data": "có dữ liệu thừa sau phần JSON",
-    "Invalid control character at": "ký tự điều khiển không hợp lệ trong chuỗi",
-}
-
-
-def _json_reason(message: str) -> str:
-    return _JSON_REASONS.get(message, message)
 
 
 def _semantic_problems(raw: Any) -> list[Problem]:

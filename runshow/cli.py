@@ -6,11 +6,22 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from runshow.agenda import KIND_LABELS, Agenda, AgendaError, load_agenda
-from runshow.timefmt import clock_text, duration_text
+if TYPE_CHECKING:
+    from runshow.agenda import Agenda
 
 DEFAULT_AGENDA = "agenda.json"
+
+
+def default_agenda() -> str:
+    """`agenda.json` in the current folder, else the one bundled with Runshow."""
+    from runshow import PROJECT_ROOT
+
+    here = Path(DEFAULT_AGENDA)
+    return str(here if here.exists() else PROJECT_ROOT / DEFAULT_AGENDA)
+
+
 DEFAULT_DATA_DIR = "data"
 
 
@@ -21,10 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="action", required=True)
 
     check = sub.add_parser("check", help="kiểm tra tệp chương trình (agenda.json) và in tóm tắt")
-    check.add_argument("file", nargs="?", default=DEFAULT_AGENDA)
+    check.add_argument("file", nargs="?", default=None)
 
     serve = sub.add_parser("serve", help="chạy máy chủ chương trình trên mạng LAN")
-    serve.add_argument("--agenda", default=DEFAULT_AGENDA, help="tệp chương trình")
+    serve.add_argument("--agenda", default=None, help="tệp chương trình (mặc định: agenda.json)")
     serve.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi mạng)")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
@@ -37,13 +48,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Imports stay inside the actions: `serve` must monkey-patch with eventlet
+    # before anything else is loaded.
     args = _parser().parse_args(argv)
     if args.action == "check":
-        return check(args.file)
+        return check(args.file or default_agenda())
     from runshow.server import serve  # only the server entry point touches eventlet
 
     return serve(
-        agenda_path=args.agenda,
+        agenda_path=args.agenda or default_agenda(),
         host=args.host,
         port=args.port,
         data_dir=args.data_dir,
@@ -52,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check(path: str) -> int:
+    from runshow.agenda import AgendaError, load_agenda
+
     try:
         agenda = load_agenda(path)
     except AgendaError as error:
@@ -64,6 +79,9 @@ def check(path: str) -> int:
 
 
 def summary(agenda: Agenda) -> str:
+    from runshow.agenda import KIND_LABELS
+    from runshow.timefmt import clock_text, duration_text
+
     event = agenda.event
     tz = agenda.tz
     lines = [

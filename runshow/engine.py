@@ -221,7 +221,9 @@ def _adjust(state: ShowState, agenda: Agenda, command: c.Adjust, now: int) -> Sh
     if command.seconds == 0:
         raise _Refused("Số giây cần thêm hoặc bớt phải khác 0.")
     delta = command.seconds * 1000
-    moved = replace(timer, remaining_ms=timer.remaining_ms + delta, adjust_ms=timer.adjust_ms + delta)
+    moved = replace(
+        timer, remaining_ms=timer.remaining_ms + delta, adjust_ms=timer.adjust_ms + delta
+    )
     if timer.deadline_ms is not None:
         moved = replace(moved, deadline_ms=timer.deadline_ms + delta)
     return state.with_timer(item.id, moved)
@@ -261,7 +263,9 @@ def _message(state: ShowState, agenda: Agenda, command: c.Message, now: int) -> 
     return replace(state, stage_message=stage, mc_message=mc)
 
 
-def _clear_message(state: ShowState, agenda: Agenda, command: c.ClearMessage, now: int) -> ShowState:
+def _clear_message(
+    state: ShowState, agenda: Agenda, command: c.ClearMessage, now: int
+) -> ShowState:
     clears_stage = command.target in ("stage", "both") and state.stage_message is not None
     clears_mc = command.target in ("mc", "both") and state.mc_message is not None
     if not (clears_stage or clears_mc):
@@ -275,7 +279,9 @@ def _clear_message(state: ShowState, agenda: Agenda, command: c.ClearMessage, no
 
 def _blackout(state: ShowState, agenda: Agenda, command: c.Blackout, now: int) -> ShowState:
     if state.blackout == command.on:
-        raise _Refused("Màn hình sân khấu đang tắt rồi." if command.on else "Màn hình sân khấu đang bật rồi.")
+        raise _Refused(
+            "Màn hình sân khấu đang tắt rồi." if command.on else "Màn hình sân khấu đang bật rồi."
+        )
     return replace(state, blackout=command.on)
 
 
@@ -351,9 +357,7 @@ def reconcile(state: ShowState, agenda: Agenda) -> tuple[ShowState, list[str]]:
     warnings: list[str] = []
     vanished = sorted((set(state.timers) | set(state.records)) - known)
     if vanished:
-        warnings.append(
-            "Các mục không còn trong chương trình đã bị bỏ qua: " + ", ".join(vanished)
-        )
+        warnings.append("Các mục không còn trong chương trình đã bị bỏ qua: " + ", ".join(vanished))
     current_id, cursor_id = state.current_id, state.cursor_id
     if current_id is not None and current_id not in known:
         warnings.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,3 +88,20 @@ def _is_union_tag(part: str | int) -> bool:
     return isinstance(part, str) and (
         part.startswith(("function-", "literal[")) or part in {"float", "int", "str", "none"}
     )
+
+
+_JSON_REASONS = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Expecting property name enclosed in double quotes": "tên trường phải nằm trong ngoặc kép",
+    "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
+    "Extra data": "có dữ liệu thừa sau phần JSON",
+    "Invalid control character at": "ký tự điều khiển không hợp lệ trong chuỗi",
+}
+
+
+def describe_json_error(error: json.JSONDecodeError) -> Problem:
+    """Where a JSON text breaks (line and column, as an editor shows them) and why."""
+    reason = _JSON_REASONS.get(error.msg, error.msg)
+    return Problem(f"dòng {error.lineno}, cột {error.colno}", f"JSON không hợp lệ: {reason}")

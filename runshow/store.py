@@ -84,8 +84,13 @@ class Store:
                 self._db.execute(
                     "INSERT INTO events (at_ms, command, arguments, source, revision)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (at_ms, command, json.dumps(arguments, ensure_ascii=False), source,
-                     state.revision),
+                    (
+                        at_ms,
+                        command,
+                        json.dumps(arguments, ensure_ascii=False),
+                        source,
+                        state.revision,
+                    ),
                 )
                 self._db.execute(
                     "INSERT INTO snapshot (id, revision, state, saved_ms) VALUES (1, ?, ?, ?)"
@@ -128,9 +133,7 @@ def state_from_dict(data: dict[str, Any]) -> ShowState:
         current_id=data["current_id"],
         cursor_id=data["cursor_id"],
         timers=_frozen_map({key: Timer(**value) for key, value in data["timers"].items()}),
-        records=_frozen_map(
-            {key: ItemRecord(**value) for key, value in data["records"].items()}
-        ),
+        records=_frozen_map({key: ItemRecord(**value) for key, value in data["records"].items()}),
         stage_message=data["stage_message"],
         mc_message=data["mc_message"],
         blackout=data["blackout"],

@@ -17,7 +17,7 @@ from runshow.engine import ShowState, Timer, phase_of
 
 
 def presenter_line(presenter: Presenter | None) -> str:
-    """"Đồng chí X — Lãnh đạo Ủy ban nhân dân thành phố Hải Phòng", as it is read aloud."""
+    """Đồng chí X — Lãnh đạo Ủy ban nhân dân thành phố Hải Phòng: as it is read aloud."""
     if presenter is None:
         return ""
     role = " ".join(part for part in (presenter.role, presenter.organisation) if part)

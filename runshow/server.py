@@ -1,0 +1,98 @@
+"""The server entry point: the only module that knows about eventlet.
+
+Eventlet is deprecated upstream but remains the customer's choice of server
+mode. It is imported and monkey-patched here, first, before anything else
+opens sockets or starts threads; its deprecation notice is silenced because it
+is addressed to developers choosing a library, not to a technician on event
+day.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from pathlib import Path
+
+#: Eventlet's own cap is 1024 simultaneous connections; a 250-seat hall where
+#: every delegate opens the programme, with reconnects, needs headroom.
+MAX_CONNECTIONS = 10_000
+
+
+def _eventlet():
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    import eventlet
+
+    eventlet.monkey_patch()
+    return eventlet
+
+
+def serve(
+    agenda_path: str,
+    host: str,
+    port: int,
+    data_dir: str,
+    control_key: str | None,
+) -> int:
+    _eventlet()
+    from runshow.agenda import AgendaError
+    from runshow.network import base_urls
+    from runshow.web import create_app, runtime
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        app = create_app(
+            {
+                "RUNSHOW_AGENDA": agenda_path,
+                "RUNSHOW_DATA_DIR": data_dir,
+                "RUNSHOW_CONTROL_KEY": control_key,
+                "RUNSHOW_ASYNC_MODE": "eventlet",
+            }
+        )
+    except AgendaError as error:
+        print(f"Không thể chạy: tệp chương trình có {len(error.problems)} lỗi:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {error.source}: {problem}", file=sys.stderr)
+        return 1
+    with app.app_context():
+        show = runtime()
+        print(banner(show, base_urls(host, port), Path(data_dir)), flush=True)
+        socketio = show.socketio
+    socketio.run(app, host=host, port=port, max_size=MAX_CONNECTIONS, log_output=False)
+    return 0
+
+
+def banner(show, urls: list[str], data_dir: Path) -> str:
+    """What the technician reads in the terminal when the server starts."""
+    key = show.control_key
+    lines = [
+        "",
+        f"Runshow — {show.agenda.event.title}",
+        f"Chương trình: {show.agenda.source} ({len(show.agenda.items)} mục)",
+        f"Dữ liệu: {data_dir.resolve()}",
+        "",
+        "Mở các màn hình tại:",
+    ]
+    screens = (
+        ("Bàn điều khiển (kỹ thuật viên)", "/control"),
+        ("Màn hình sân khấu", "/stage"),
+        ("Máy tính bảng MC", "/mc"),
+        ("Chương trình (đại biểu)", "/programme"),
+    )
+    for label, path in screens:
+        lines.append(f"  {label}:")
+        lines.extend(f"    {url}{path}" for url in urls)
+    origin = {
+        "option": "từ tùy chọn --control-key",
+        "environment": "từ biến môi trường RUNSHOW_CONTROL_KEY",
+        "file": f"lưu tại {key.path}",
+        "generated": f"vừa tạo, lưu tại {key.path}",
+    }[key.origin]
+    lines += [
+        "",
+        "Kỹ thuật viên đăng nhập tại /control bằng mã điều khiển:",
+        f"    {key.value}    ({origin})",
+    ]
+    lines += [f"Cảnh báo: {warning}" for warning in show.service.warnings]
+    lines += ["", "Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh.", ""]
+    return "\n".join(lines)

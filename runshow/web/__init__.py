@@ -1,0 +1,87 @@
+"""The web adapter: an application factory wiring the show to Flask and Socket.IO.
+
+Nothing here knows about eventlet: the async mode is a setting, chosen by the
+server entry point (`runshow.server`), and tests run the same app threaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from flask_socketio import SocketIO
+
+from runshow import PROJECT_ROOT
+from runshow.agenda import Agenda, load_agenda
+from runshow.keys import ControlKey, resolve_control_key, session_secret
+from runshow.service import ShowService, wall_clock_ms
+from runshow.store import Store
+from runshow.web.throttle import FailureThrottle
+
+DEFAULTS: dict[str, Any] = {
+    "RUNSHOW_AGENDA": str(PROJECT_ROOT / "agenda.json"),
+    "RUNSHOW_DATA_DIR": "data",
+    "RUNSHOW_CONTROL_KEY": None,
+    "RUNSHOW_CLOCK": wall_clock_ms,
+    "RUNSHOW_ASYNC_MODE": "threading",
+    "RUNSHOW_PORT": 5000,
+    "RUNSHOW_HOST": "0.0.0.0",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Strict",
+    "SESSION_COOKIE_NAME": "runshow_session",
+    "PERMANENT_SESSION_LIFETIME": 7 * 24 * 3600,
+}
+
+
+@dataclass
+class Runtime:
+    """What the adapters share for one running show."""
+
+    agenda: Agenda
+    service: ShowService
+    control_key: ControlKey
+    throttle: FailureThrottle
+    socketio: SocketIO
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Raises `AgendaError` if the agenda file is unusable."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(config or {})
+    data_dir = Path(app.config["RUNSHOW_DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    agenda = load_agenda(app.config["RUNSHOW_AGENDA"])
+    service = ShowService(agenda, Store(data_dir), clock=app.config["RUNSHOW_CLOCK"])
+    app.secret_key = session_secret(data_dir)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
+    # Same origin only: leaving cors_allowed_origins unset makes Socket.IO
+    # refuse handshakes whose Origin is another site.
+    socketio = SocketIO(app, async_mode=app.config["RUNSHOW_ASYNC_MODE"])
+    app.extensions["runshow"] = Runtime(
+        agenda=agenda,
+        service=service,
+        control_key=resolve_control_key(data_dir, app.config["RUNSHOW_CONTROL_KEY"]),
+        throttle=FailureThrottle(),
+        socketio=socketio,
+    )
+
+    from runshow.web import api, auth, live, screens
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(screens.bp)
+    app.register_blueprint(api.bp)
+    live.init_app(app, socketio, service)
+    return app
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["runshow"]

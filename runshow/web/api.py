@@ -1,0 +1,72 @@
+"""The HTTP API, for Stream Deck / Bitfocus Companion, curl and scripts (docs/api.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from runshow.errors import describe_json_error
+from runshow.views import programme_view
+from runshow.web import runtime
+from runshow.web.auth import check_key, locked_out_text
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+#: HTTP status for each kind of refusal.
+REFUSAL_STATUS = {"invalid": 400, "stale_revision": 409, "not_possible": 409}
+
+
+def _error(status: int, code: str, message: str, **headers: str) -> Response:
+    response = jsonify({"ok": False, "code": code, "error": message})
+    response.status_code = status
+    response.headers.update(headers)
+    return response
+
+
+@bp.get("/state")
+def state() -> Response:
+    return jsonify(runtime().service.view())
+
+
+@bp.get("/programme")
+def programme() -> Response:
+    return jsonify(programme_view(runtime().agenda))
+
+
+@bp.post("/command")
+def command() -> Response:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _error(
+            401,
+            "unauthorized",
+            "Thiếu mã điều khiển: gửi kèm 'Authorization: Bearer <mã>'.",
+            **{"WWW-Authenticate": "Bearer"},
+        )
+    accepted, wait = check_key(token.strip())
+    if wait:
+        return _error(429, "unauthorized", locked_out_text(wait), **{"Retry-After": str(wait)})
+    if not accepted:
+        return _error(
+            401, "unauthorized", "Mã điều khiển không đúng.", **{"WWW-Authenticate": "Bearer"}
+        )
+    payload = _json_body()
+    if isinstance(payload, Response):
+        return payload
+    service = runtime().service
+    result = service.dispatch(payload, source="http")
+    if not result.accepted:
+        response = jsonify(result.to_json())
+        response.status_code = REFUSAL_STATUS.get(result.code or "", 409)
+        return response
+    return jsonify(result.to_json() | {"state": service.view()})
+
+
+def _json_body() -> Any:
+    raw = request.get_data(as_text=True)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return _error(400, "invalid", f"Nội dung gửi lên: {describe_json_error(exc)}")

@@ -1,0 +1,91 @@
+"""Who may control the show: the technician's login, checked on the server."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+
+from runshow.web import runtime
+from runshow.web.pages import page_context
+
+bp = Blueprint("auth", __name__)
+
+SESSION_KEY = "technician"
+
+
+def is_technician(session_data: Any = None) -> bool:
+    """True when the session belongs to a technician logged in with the current key."""
+    data = session if session_data is None else session_data
+    return data.get(SESSION_KEY) == runtime().control_key.fingerprint
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def check_key(candidate: str) -> tuple[bool, int]:
+    """Check a key from this request's address: (accepted, seconds to wait if locked out)."""
+    throttle = runtime().throttle
+    who = client_address()
+    wait = throttle.retry_after(who)
+    if wait:
+        return False, wait
+    if runtime().control_key.matches(candidate):
+        throttle.succeeded(who)
+        return True, 0
+    throttle.failed(who)
+    return False, throttle.retry_after(who)
+
+
+def locked_out_text(wait: int) -> str:
+    return f"Nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây."
+
+
+def login_required(view):
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not is_technician():
+            return redirect(url_for("auth.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this server: never redirect a login to another site."""
+    if (
+        not target
+        or urlsplit(target).netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
+        return url_for("screens.control")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    next_path = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if is_technician():
+            return redirect(next_path)
+        return render_template("login.html", error=None, next=next_path, **page_context("login"))
+    accepted, wait = check_key(request.form.get("key", "").strip())
+    if accepted:
+        session.clear()
+        session[SESSION_KEY] = runtime().control_key.fingerprint
+        session.permanent = True
+        return redirect(next_path)
+    error = locked_out_text(wait) if wait else "Mã điều khiển không đúng."
+    status = 429 if wait else 401
+    html = render_template("login.html", error=error, next=next_path, **page_context("login"))
+    return Response(html, status=status, headers={"Retry-After": str(wait)} if wait else None)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    session.clear()
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,186 @@
+"""Shared fixtures: a fake clock, the app with its test clients, and a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from runshow import PROJECT_ROOT
+from runshow.web import create_app, runtime
+
+BUNDLED_AGENDA = PROJECT_ROOT / "agenda.json"
+CONTROL_KEY = "test-control-key"
+# 10:00 in Cần Thơ on an ordinary day: an arbitrary, fixed instant.
+T0_MS = 1_785_000_000_000
+
+
+@dataclass
+class FakeClock:
+    """Milliseconds that move only when a test says so."""
+
+    now: int = T0_MS
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += round(seconds * 1000)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(tmp_path: Path, clock: FakeClock):
+    app = create_app(
+        {
+            "TESTING": True,
+            "RUNSHOW_AGENDA": str(BUNDLED_AGENDA),
+            "RUNSHOW_DATA_DIR": str(tmp_path / "data"),
+            "RUNSHOW_CONTROL_KEY": CONTROL_KEY,
+            "RUNSHOW_CLOCK": clock,
+        }
+    )
+    yield app
+    with app.app_context():
+        runtime().service.store.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def technician(app):
+    """An HTTP client logged in at /login as the technician."""
+    client = app.test_client()
+    response = client.post("/login", data={"key": CONTROL_KEY, "next": "/control"})
+    assert response.status_code == 302
+    return client
+
+
+@dataclass
+class Sockets:
+    """Opens Socket.IO test clients on the app, closing them all at the end."""
+
+    app: object
+    opened: list = field(default_factory=list)
+
+    def connect(self, namespace: str, role: str = "stage", http_client=None):
+        socketio = self.app.extensions["runshow"].socketio
+        sio = socketio.test_client(
+            self.app,
+            namespace=namespace,
+            query_string=f"role={role}",
+            flask_test_client=http_client,
+        )
+        self.opened.append(sio)
+        return sio
+
+
+@pytest.fixture
+def sockets(app) -> Iterator[Sockets]:
+    opened = Sockets(app)
+    yield opened
+    for sio in opened.opened:
+        if sio.is_connected():
+            sio.disconnect()
+
+
+# --------------------------------------------------------------------------- #
+# A real `runshow serve` process on 127.0.0.1, as used on event day.
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    data_dir: Path
+    log_path: Path
+
+    def command(self, command: str, **arguments) -> dict:
+        response = requests.post(
+            f"{self.url}/api/command",
+            json={"command": command, **arguments},
+            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def state(self) -> dict:
+        return requests.get(f"{self.url}/api/state", timeout=10).json()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_server(data_dir: Path, log_path: Path, agenda: Path = BUNDLED_AGENDA) -> LiveServer:
+    port = free_port()
+    env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
+    log = log_path.open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "runshow",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--agenda",
+            str(agenda),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log_path.read_text()}")
+        try:
+            if requests.get(f"{url}/api/state", timeout=1).ok:
+                return LiveServer(url, process, data_dir, log_path)
+        except requests.ConnectionError:
+            time.sleep(0.1)  # waiting for a port to open, not for a result
+    process.kill()
+    raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = start_server(tmp_path / "live-data", tmp_path / "server.log")
+    yield server
+    stop_server(server)

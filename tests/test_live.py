@@ -1,0 +1,159 @@
+"""The live protocol over Socket.IO, with Flask-SocketIO's test client (docs/protocol.md)."""
+
+from __future__ import annotations
+
+
+def events_named(sio, namespace: str, name: str) -> list:
+    return [e["args"][0] for e in sio.get_received(namespace) if e["name"] == name]
+
+
+def test_a_screen_gets_the_programme_and_the_state_on_connect(sockets):
+    stage = sockets.connect("/live", role="stage")
+    received = stage.get_received("/live")
+    names = [event["name"] for event in received]
+    assert names[:2] == ["programme", "state"]
+    programme, state = received[0]["args"][0], received[1]["args"][0]
+    assert programme["event"]["banner_lines"][1] == "HỘI NGHỊ"
+    assert len(programme["items"]) == 13
+    assert "tech_notes" not in programme["items"][0], "technicians' notes stay on the console"
+    assert state["revision"] == 0
+    assert state["banner"] is True
+    assert state["current"] is None
+
+
+def test_the_control_channel_refuses_a_screen_that_has_not_logged_in(sockets, client):
+    anonymous = sockets.connect("/control", http_client=client)
+    assert not anonymous.is_connected("/control")
+
+
+def test_the_control_channel_refuses_a_wrong_key(sockets, app):
+    intruder = app.test_client()
+    response = intruder.post("/login", data={"key": "guess"})
+    assert response.status_code == 401
+    assert "không đúng" in response.get_data(as_text=True)
+    sio = sockets.connect("/control", http_client=intruder)
+    assert not sio.is_connected("/control")
+
+
+def test_a_logged_in_technician_gets_the_programme_with_notes(sockets, technician):
+    console = sockets.connect("/control", http_client=technician)
+    assert console.is_connected("/control")
+    programme = events_named(console, "/control", "programme")[0]
+    assert programme["items"][0]["tech_notes"]
+
+
+def test_a_command_is_acknowledged_with_the_new_revision(sockets, technician):
+    console = sockets.connect("/control", http_client=technician)
+    ack = console.emit(
+        "command", {"command": "next", "revision": 0}, namespace="/control", callback=True
+    )
+    assert ack == {"ok": True, "revision": 1}
+
+
+def test_a_refusal_comes_back_with_a_reason_and_changes_nothing(sockets, technician, app):
+    console = sockets.connect("/control", http_client=technician)
+    ack = console.emit("command", {"command": "pause"}, namespace="/control", callback=True)
+    assert ack["ok"] is False
+    assert ack["code"] == "not_possible"
+    assert ack["error"]
+    assert app.extensions["runshow"].service.state.revision == 0
+
+
+def test_a_malformed_command_is_refused_with_the_place(sockets, technician):
+    console = sockets.connect("/control", http_client=technician)
+    ack = console.emit(
+        "command", {"command": "adjust", "seconds": "lots"}, namespace="/control", callback=True
+    )
+    assert ack["code"] == "invalid"
+    assert ack["problems"][0]["place"] == "seconds"
+
+
+def test_a_stale_revision_is_refused(sockets, technician):
+    console = sockets.connect("/control", http_client=technician)
+    first = console.emit(
+        "command", {"command": "next", "revision": 0}, namespace="/control", callback=True
+    )
+    second = console.emit(
+        "command", {"command": "next", "revision": 0}, namespace="/control", callback=True
+    )
+    assert first["ok"] is True
+    assert second["code"] == "stale_revision"
+
+
+def test_a_screen_on_the_live_channel_cannot_send_commands(sockets, app):
+    stage = sockets.connect("/live", role="stage")
+    stage.emit("command", {"command": "next"}, namespace="/live")
+    assert app.extensions["runshow"].service.state.revision == 0
+
+
+def test_one_change_reaches_every_role(sockets, technician, clock):
+    screens = {role: sockets.connect("/live", role=role) for role in ("stage", "mc", "programme")}
+    console = sockets.connect("/control", http_client=technician)
+    for sio in (*screens.values(), console):
+        sio.get_received("/control" if sio is console else "/live")
+
+    console.emit("command", {"command": "next"}, namespace="/control", callback=True)
+    clock.advance(1)
+    console.emit("command", {"command": "start"}, namespace="/control", callback=True)
+
+    for role, sio in screens.items():
+        states = events_named(sio, "/live", "state")
+        assert [s["revision"] for s in states] == [1, 2], role
+        timer = states[-1]["timer"]
+        assert states[-1]["current"]["id"] == "van-nghe-chao-mung"
+        assert timer["running"] is True
+        assert timer["deadline_ms"] == clock.now + 10 * 60_000
+    assert [s["revision"] for s in events_named(console, "/control", "state")] == [1, 2]
+
+
+def test_sync_answers_with_the_server_clock(sockets, clock):
+    stage = sockets.connect("/live", role="stage")
+    answer = stage.emit("sync", {"t0": 123}, namespace="/live", callback=True)
+    assert answer == {"t0": 123, "server_ms": clock.now}
+
+
+def test_the_console_sees_how_many_screens_are_connected(sockets, technician):
+    sockets.connect("/live", role="stage")
+    sockets.connect("/live", role="mc")
+    sockets.connect("/live", role="programme")
+    console = sockets.connect("/control", http_client=technician)
+    presence = events_named(console, "/control", "presence")[-1]
+    assert presence == {"stage": 1, "mc": 1, "programme": 1, "control": 1}
+
+
+def test_control_page_needs_login(client, technician):
+    assert client.get("/control").status_code == 302
+    assert "/login" in client.get("/control").headers["Location"]
+    assert technician.get("/control").status_code == 200
+
+
+def test_session_cookie_is_httponly_and_samesite(app):
+    client = app.test_client()
+    response = client.post("/login", data={"key": "test-control-key"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+
+
+def test_failed_logins_are_throttled(app):
+    client = app.test_client()
+    statuses = [client.post("/login", data={"key": f"guess-{n}"}).status_code for n in range(6)]
+    assert statuses[:4] == [401] * 4
+    assert statuses[-1] == 429
+    # Even the right key waits out the lockout.
+    assert client.post("/login", data={"key": "test-control-key"}).status_code == 429
+
+
+def test_login_never_redirects_to_another_site(app):
+    client = app.test_client()
+    response = client.post("/login", data={"key": "test-control-key", "next": "//evil.example/"})
+    assert response.headers["Location"] == "/control"
+
+
+def test_cross_origin_socket_handshakes_are_refused(app):
+    """Same origin only: a page on another site cannot open the live channel."""
+    client = app.test_client()
+    response = client.get(
+        "/socket.io/?EIO=4&transport=polling", headers={"Origin": "http://evil.example"}
+    )
+    assert response.status_code == 400
