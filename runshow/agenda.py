@@ -282,7 +282,8 @@ class AgendaError(Exception):
 def load_agenda(path: str | Path) -> Agenda:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad may save "UTF-8 with BOM"; the mark is not content.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise AgendaError(str(path), [Problem("", "không tìm thấy tệp")]) from None
     except UnicodeDecodeError as exc:

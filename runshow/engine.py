@@ -218,6 +218,8 @@ def _reset(state: ShowState, agenda: Agenda, _: c.Reset, now: int) -> ShowState:
 
 def _adjust(state: ShowState, agenda: Agenda, command: c.Adjust, now: int) -> ShowState:
     item, timer = _current(state, agenda)
+    if not item.timed:
+        raise _Refused("Mục này đếm lên, không có thời lượng để thêm hoặc bớt.")
     if command.seconds == 0:
         raise _Refused("Số giây cần thêm hoặc bớt phải khác 0.")
     delta = command.seconds * 1000
@@ -366,7 +368,9 @@ def reconcile(state: ShowState, agenda: Agenda) -> tuple[ShowState, list[str]]:
         )
         current_id = None
     if cursor_id is not None and cursor_id not in known:
-        cursor_id = None
+        # Continue after the last item that actually ran, not from the top.
+        ran = [item.id for item in agenda.items if item.id in state.records]
+        cursor_id = ran[-1] if ran else None
     fitted = replace(
         state,
         current_id=current_id,

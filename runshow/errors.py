@@ -42,6 +42,19 @@ _TYPE_NAMES = {
 }
 
 
+_BOUND_SIGNS = {
+    "greater_than": (">", "gt"),
+    "greater_than_equal": ("≥", "ge"),
+    "less_than": ("<", "lt"),
+    "less_than_equal": ("≤", "le"),
+}
+
+
+def _number(value: Any) -> str:
+    """0.0 → ``0``, 7.5 → ``7.5``: bounds as a person writes them."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -59,11 +72,11 @@ def describe_pydantic_error(error: dict[str, Any]) -> Problem:
     elif kind == "extra_forbidden":
         message = "trường không được hỗ trợ (kiểm tra lỗi chính tả)"
     elif kind == "literal_error":
-        message = f"giá trị {_shown(value)} không hợp lệ; chỉ chấp nhận {ctx.get('expected')}"
-    elif kind in ("greater_than", "greater_than_equal"):
-        sign = ">" if kind == "greater_than" else "≥"
-        bound = ctx.get("gt", ctx.get("ge"))
-        message = f"phải là số {sign} {bound} (nhận được {_shown(value)})"
+        expected = str(ctx.get("expected", "")).replace(" or ", " hoặc ")
+        message = f"giá trị {_shown(value)} không hợp lệ; chỉ chấp nhận {expected}"
+    elif kind in _BOUND_SIGNS:
+        sign, key = _BOUND_SIGNS[kind]
+        message = f"phải là số {sign} {_number(ctx.get(key))} (nhận được {_shown(value)})"
     elif kind == "string_too_short":
         message = "không được để trống"
     elif kind == "string_too_long":

@@ -7,6 +7,7 @@ entry and the same broadcast.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from runshow.commands import InvalidCommand, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
 from runshow.store import Store
 from runshow.views import state_view
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], int]
 Listener = Callable[[ShowState], None]
@@ -97,5 +100,8 @@ class ShowService:
             self.store.commit(outcome.state, command.command, command.arguments(), source, now)
             self._state = outcome.state
             for listener in self._listeners:
-                listener(outcome.state)
+                try:
+                    listener(outcome.state)
+                except Exception:  # one broken screen channel must not stop the show
+                    log.exception("listener failed after revision %s", outcome.state.revision)
         return Result(True, outcome.state.revision)

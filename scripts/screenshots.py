@@ -1,0 +1,75 @@
+"""Screenshots of every screen at its real size, from a real server, into docs/screenshots/.
+
+Usage: .venv/bin/python scripts/screenshots.py   (needs /usr/bin/chromium)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import launch_chromium, login, wait_for_revision  # noqa: E402
+from tests.conftest import start_server, stop_server  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZES = {
+    "stage": (1920, 1080),
+    "mc-landscape": (1024, 768),
+    "mc-portrait": (768, 1024),
+    "control": (1366, 768),
+    "programme": (390, 844),
+}
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        server = start_server(Path(tmp) / "data", Path(tmp) / "server.log")
+        browser = launch_chromium(playwright)
+        try:
+            pages = {}
+            for name, (width, height) in SIZES.items():
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                path = "/" + name.split("-")[0]
+                if name == "control":
+                    login(page, server.url)
+                else:
+                    page.goto(server.url + path)
+                pages[name] = page
+
+            def shoot(label: str, *names: str) -> None:
+                revision = server.state()["revision"]
+                for name in names:
+                    wait_for_revision(pages[name], revision)
+                    pages[name].wait_for_timeout(400)  # let the frame after the update paint
+                    pages[name].screenshot(path=str(OUT / f"{name}-{label}.png"))
+
+            shoot("banner", "stage", "programme")
+            server.command("goto", item_id="tuyen-bo-ly-do")
+            server.command("start")
+            server.command("adjust", seconds=-200)
+            server.command("message", text="Xin mời đồng chí MC chuẩn bị giới thiệu", target="mc")
+            shoot("opening", "stage", "mc-landscape", "mc-portrait", "control", "programme")
+            server.command("goto", item_id="tham-luan-da-nang")
+            server.command("start")
+            server.command("adjust", seconds=-510)
+            shoot("warning", "stage")
+            server.command("adjust", seconds=-120)
+            server.command("message", text="Xin mời kết thúc phần trình bày", target="stage")
+            shoot("overtime-message", "stage", "control", "mc-landscape")
+        finally:
+            browser.close()
+            stop_server(server)
+    for path in sorted(OUT.glob("*.png")):
+        print(path.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

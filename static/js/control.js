@@ -1,0 +1,345 @@
+// The technician's console: the programme with planned/actual times, the live
+// item and its timer, every command, messages, and keyboard shortcuts.
+import { byId, clockFormatter, durationWords, el, setData, setText, show } from './dom.js';
+import { ITEM_STATUS_LABELS, itemsById, plannedLength, scheduleById, timerStatusLabel } from './labels.js';
+import { connect, debugCorner } from './live.js';
+import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
+
+const body = document.body;
+const n = {
+  connection: byId('connection-status'),
+  presence: byId('presence'),
+  offset: byId('schedule-offset'),
+  projectedEnd: byId('projected-end'),
+  plannedEnd: byId('planned-end'),
+  blackoutAlert: byId('blackout-alert'),
+  rows: byId('programme-rows'),
+  timerStatus: byId('timer-status'),
+  nowTitle: byId('now-title'),
+  nowPresenter: byId('now-presenter'),
+  timer: byId('control-timer'),
+  nextTitle: byId('next-title'),
+  nextPresenter: byId('next-presenter'),
+  nowNotes: byId('now-notes'),
+  nextNotes: byId('next-notes'),
+  toggle: byId('btn-toggle'),
+  start: byId('btn-start'),
+  pause: byId('btn-pause'),
+  blackout: byId('btn-blackout'),
+  banner: byId('btn-banner'),
+  messageText: byId('message-text'),
+  stageMessage: byId('current-stage-message'),
+  mcMessage: byId('current-mc-message'),
+  refusal: byId('refusal'),
+  dialog: byId('confirm-dialog'),
+  dialogText: byId('confirm-text'),
+  confirmYes: byId('confirm-yes'),
+  confirmNo: byId('confirm-no'),
+};
+const REFUSAL_MS = 6000;
+const ON_TIME_MS = 30_000;
+
+let items = new Map();
+let rows = new Map();
+let formatClock = clockFormatter('Asia/Ho_Chi_Minh');
+let pendingGoto = null;
+let refusalTimer = null;
+
+// ---------- Commands ----------
+
+function refuse(text, code = 'local') {
+  setText(n.refusal, text);
+  setData(n.refusal, 'code', code);
+  show(n.refusal, true);
+  clearTimeout(refusalTimer);
+  refusalTimer = setTimeout(() => show(n.refusal, false), REFUSAL_MS);
+}
+
+function send(payload) {
+  if (!live.socket.connected) {
+    refuse('Mất kết nối với máy chủ: lệnh chưa được gửi.');
+    return;
+  }
+  const command = { ...payload };
+  if (live.state) command.revision = live.state.revision;
+  live.socket.timeout(5000).emit('command', command, (error, ack) => {
+    if (error) {
+      refuse('Máy chủ không trả lời. Hãy thử lại.');
+      return;
+    }
+    if (ack && ack.ok) return;
+    refuse(ack?.error || 'Lệnh bị từ chối.', ack?.code || 'refused');
+    if (ack?.code === 'unauthorized') setTimeout(() => location.assign(body.dataset.loginUrl), 1500);
+  });
+}
+
+/** What Space / the big button does now: start, pause or resume. */
+function toggleCommand(state) {
+  const status = state?.timer?.status;
+  if (status === 'running') return 'pause';
+  if (status === 'paused') return 'resume';
+  return 'start';
+}
+
+function messageTarget() {
+  return document.querySelector('input[name="message-target"]:checked')?.value || 'stage';
+}
+
+function sendMessage(text) {
+  const words = text.trim();
+  if (!words) {
+    refuse('Hãy nhập nội dung tin nhắn.');
+    return;
+  }
+  send({ command: 'message', text: words, target: messageTarget() });
+}
+
+const actions = {
+  toggle: () => send({ command: toggleCommand(live.state) }),
+  start: () => send({ command: live.state?.timer?.status === 'paused' ? 'resume' : 'start' }),
+  blackout: () => send({ command: 'blackout', on: !live.state?.blackout }),
+  'send-message': () => sendMessage(n.messageText.value),
+  'clear-message': () => send({ command: 'clear_message', target: messageTarget() }),
+  preset: (button) => {
+    n.messageText.value = button.dataset.text;
+    sendMessage(button.dataset.text);
+  },
+  jump: (button) => askGoto(button.dataset.itemId),
+};
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-command], button[data-action]');
+  if (!button || button.disabled) return;
+  if (event.detail > 0) button.blur(); // a mouse click must not leave focus for Space to re-press
+  if (button.dataset.action) {
+    actions[button.dataset.action]?.(button);
+    return;
+  }
+  const payload = { command: button.dataset.command };
+  if (button.dataset.seconds) payload.seconds = Number(button.dataset.seconds);
+  send(payload);
+});
+
+// ---------- Jump confirmation ----------
+
+function askGoto(itemId) {
+  const item = items.get(itemId);
+  if (!item) return;
+  pendingGoto = itemId;
+  setText(n.dialogText, `${item.index + 1}. ${item.title}`);
+  n.dialog.showModal();
+  n.confirmNo.focus();
+}
+
+function closeDialog() {
+  pendingGoto = null;
+  if (n.dialog.open) n.dialog.close();
+}
+
+n.confirmYes.addEventListener('click', () => {
+  const itemId = pendingGoto;
+  closeDialog();
+  if (itemId) send({ command: 'goto', item_id: itemId });
+});
+n.confirmNo.addEventListener('click', closeDialog);
+n.dialog.addEventListener('close', () => { pendingGoto = null; });
+n.dialog.addEventListener('click', (event) => {
+  if (event.target === n.dialog) closeDialog(); // a click on the backdrop
+});
+
+// ---------- Keyboard ----------
+
+const KEYS = {
+  ' ': () => actions.toggle(),
+  ArrowRight: () => send({ command: 'next' }),
+  PageDown: () => send({ command: 'next' }),
+  ArrowLeft: () => send({ command: 'previous' }),
+  PageUp: () => send({ command: 'previous' }),
+  b: () => actions.blackout(),
+  B: () => actions.blackout(),
+  '+': () => send({ command: 'adjust', seconds: 60 }),
+  '=': () => send({ command: 'adjust', seconds: 60 }),
+  '-': () => send({ command: 'adjust', seconds: -60 }),
+};
+
+document.addEventListener('keydown', (event) => {
+  if (n.dialog.open) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      closeDialog();
+    }
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest?.('input, textarea, select, [contenteditable="true"]')) return;
+  const handler = KEYS[event.key];
+  if (!handler) {
+    if (event.key === 'Escape') show(n.refusal, false);
+    return;
+  }
+  event.preventDefault();
+  if (event.repeat) return; // holding a key must not fire a burst of commands
+  if (!live.socket.connected) {
+    refuse('Mất kết nối với máy chủ: lệnh chưa được gửi.');
+    return;
+  }
+  handler();
+});
+
+// ---------- Rendering ----------
+
+function renderProgramme(programme) {
+  items = itemsById(programme);
+  formatClock = clockFormatter(programme.event?.timezone);
+  setText(n.plannedEnd, programme.planned_end_ms ? `(kế hoạch ${formatClock(programme.planned_end_ms)})` : '');
+  rows = new Map();
+  n.rows.replaceChildren(...programme.items.map((item) => {
+    const cells = {
+      actual: el('td', { className: 'col-time ct-actual', text: '—' }),
+      status: el('td', { className: 'col-status ct-status', text: '—' }),
+      diff: el('td', { className: 'col-diff ct-diff' }),
+      jump: el('button', {
+        className: 'btn btn-jump',
+        text: 'Chuyển đến',
+        data: { action: 'jump', itemId: item.id },
+        attrs: { type: 'button', 'aria-label': `Chuyển đến: ${item.title}` },
+      }),
+    };
+    const row = el('tr', { data: { itemId: item.id, status: 'upcoming' } },
+      el('td', { className: 'col-n', text: String(item.index + 1) }),
+      el('td', { className: 'col-time', text: formatClock(item.planned_start_ms) }),
+      cells.actual,
+      el('td', { className: 'ct-content' },
+        el('span', { className: 'ct-row-title', text: item.title }),
+        item.presenter_line ? el('span', { className: 'ct-row-presenter', text: item.presenter_line }) : null),
+      el('td', { className: 'col-len', text: plannedLength(item) || (item.mode === 'countup' ? 'đếm lên' : '—') }),
+      cells.status,
+      cells.diff,
+      el('td', { className: 'col-act' }, cells.jump));
+    rows.set(item.id, { row, ...cells });
+    return row;
+  }));
+  if (live.state) renderState(live.state);
+}
+
+function renderRows(state) {
+  const schedule = scheduleById(state);
+  for (const [id, cells] of rows) {
+    const entry = schedule.get(id);
+    const status = entry?.status || 'upcoming';
+    setData(cells.row, 'status', status);
+    setText(cells.status, ITEM_STATUS_LABELS[status] || '—');
+    setText(cells.actual, entry?.actual_start_ms ? formatClock(entry.actual_start_ms) : '—');
+    if (status !== 'now') {
+      setText(cells.diff, entry?.over_under_ms != null ? signedShort(entry.over_under_ms) : '');
+      setData(cells.diff, 'sign', Math.sign(entry?.over_under_ms || 0));
+    }
+    cells.jump.disabled = !live.socket.connected || status === 'now';
+  }
+}
+
+function renderButtons(state) {
+  const connected = live.socket.connected;
+  for (const button of document.querySelectorAll('.ct-live button')) button.disabled = !connected;
+  const status = state?.timer?.status || 'none';
+  const command = toggleCommand(state);
+  setText(n.toggle, { start: 'Bắt đầu', pause: 'Tạm dừng', resume: 'Tiếp tục' }[command]);
+  setData(n.toggle, 'command', command);
+  setText(n.start, status === 'paused' ? 'Tiếp tục' : 'Bắt đầu');
+  const nothingLeft = !state?.current && !state?.next;
+  if (connected && state) {
+    n.toggle.disabled = command === 'start' && nothingLeft;
+    n.start.disabled = status === 'running' || nothingLeft;
+    n.pause.disabled = status !== 'running';
+    n.banner.disabled = Boolean(state.banner);
+    for (const id of ['btn-reset', 'btn-adjust-m60', 'btn-adjust-m10', 'btn-adjust-p10', 'btn-adjust-p60']) {
+      byId(id).disabled = !state.timer;
+    }
+  }
+  const blackout = Boolean(state?.blackout);
+  n.blackout.setAttribute('aria-pressed', String(blackout));
+  setText(n.blackout, blackout ? 'Tắt màn hình đen' : 'Màn hình đen');
+}
+
+function renderState(state) {
+  setData(body, 'blackout', Boolean(state.blackout));
+  show(n.blackoutAlert, Boolean(state.blackout));
+  const current = state.banner ? null : state.current;
+  setText(n.nowTitle, current ? current.title : 'Băng rôn Hội nghị');
+  setText(n.nowPresenter, current ? current.presenter_line : '');
+  setText(n.timerStatus, timerStatusLabel(current ? state : null));
+  setData(n.timerStatus, 'status', current && state.timer ? state.timer.status : 'none');
+  timer.set(current ? state.timer : null);
+  setText(n.nextTitle, state.next ? state.next.title : '— Hết chương trình —');
+  setText(n.nextPresenter, state.next ? state.next.presenter_line : '');
+  setText(n.nowNotes, (current && items.get(current.id)?.tech_notes) || '—');
+  setText(n.nextNotes, (state.next && items.get(state.next.id)?.tech_notes) || '—');
+  setText(n.stageMessage, state.message?.stage || '—');
+  setText(n.mcMessage, state.message?.mc || '—');
+  setData(n.stageMessage, 'empty', !state.message?.stage);
+  setData(n.mcMessage, 'empty', !state.message?.mc);
+  renderRows(state);
+  renderButtons(state);
+}
+
+function renderPresence(counts) {
+  const c = (role) => counts?.[role] ?? 0;
+  setText(n.presence, `Sân khấu ${c('stage')} · MC ${c('mc')} · Khán giả ${c('programme')} · Điều khiển ${c('control')}`);
+  setData(n.presence, 'stageMissing', c('stage') === 0);
+}
+
+function renderConnection(text, status) {
+  setText(n.connection, text);
+  setData(n.connection, 'status', status);
+  renderButtons(live.state);
+  if (live.state) renderRows(live.state);
+}
+
+/** Late or early, redrawn every frame from the deadline (protocol: projected end). */
+function drawSchedule() {
+  const state = live.state;
+  if (!state?.schedule) return;
+  const now = live.clock.now();
+  const { schedule } = state;
+  let projected;
+  if (state.timer && !state.banner) {
+    projected = now + Math.max(remainingMs(state.timer, now), 0) + schedule.planned_after_ms;
+  } else {
+    const anchor = schedule.projected_end_ms - schedule.planned_after_ms;
+    projected = Math.max(now, anchor) + schedule.planned_after_ms;
+  }
+  const offset = projected - schedule.planned_end_ms;
+  let text = 'Đúng giờ';
+  let kind = 'on-time';
+  if (offset >= ON_TIME_MS) [text, kind] = [`Chậm ${durationWords(offset)}`, 'late'];
+  else if (offset <= -ON_TIME_MS) [text, kind] = [`Sớm ${durationWords(offset)}`, 'early'];
+  setText(n.offset, text);
+  setData(n.offset, 'offset', kind);
+  setText(n.projectedEnd, formatClock(projected));
+
+  const nowRow = state.current && rows.get(state.current.id);
+  if (nowRow && state.timer && state.timer.mode === 'countdown') {
+    const remaining = remainingMs(state.timer, now);
+    setText(nowRow.diff, remaining < 0 ? signedShort(-remaining) : '');
+    setData(nowRow.diff, 'sign', remaining < 0 ? 1 : 0);
+  }
+}
+
+const live = connect('/control', 'control', {
+  programme: renderProgramme,
+  state: renderState,
+  presence: renderPresence,
+  connect: () => renderConnection('Đã kết nối', 'connected'),
+  disconnect: () => renderConnection('Mất kết nối', 'disconnected'),
+  connectError: (error) => {
+    if (error?.message === 'unauthorized') {
+      location.assign(body.dataset.loginUrl);
+      return;
+    }
+    renderConnection('Mất kết nối', 'disconnected');
+  },
+});
+const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
+onFrame(drawSchedule);
+debugCorner(live.clock);
+renderButtons(live.state);

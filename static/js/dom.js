@@ -1,0 +1,89 @@
+// Small DOM helpers shared by every screen. Data is only ever put in the page
+// with textContent, never innerHTML.
+
+export const byId = (id) => document.getElementById(id);
+
+/** Create an element: el('li', {className: 'x', text: 'y', data: {status: 'now'}}, ...children). */
+export function el(tag, options = {}, ...children) {
+  const node = document.createElement(tag);
+  const { className, text, data, attrs } = options;
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  for (const [key, value] of Object.entries(data || {})) node.dataset[key] = value;
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** Set text only when it differs, so nothing is repainted for nothing. */
+export function setText(node, text) {
+  const value = text == null ? '' : String(text);
+  if (node && node.textContent !== value) node.textContent = value;
+}
+
+export function setData(node, key, value) {
+  const text = String(value);
+  if (node && node.dataset[key] !== text) node.dataset[key] = text;
+}
+
+/** Show or hide with the hidden attribute. */
+export function show(node, visible) {
+  if (node && node.hidden === Boolean(visible)) node.hidden = !visible;
+}
+
+/** The JSON a template embedded in <script type="application/json" id=...>, or null. */
+export function readJson(id) {
+  const node = byId(id);
+  if (!node) return null;
+  try {
+    return JSON.parse(node.textContent);
+  } catch {
+    return null;
+  }
+}
+
+/** "08:05" in the event's time zone. */
+export function clockFormatter(timeZone) {
+  let format;
+  try {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  } catch {
+    format = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  }
+  return (epochMs) => {
+    if (epochMs == null) return '';
+    const parts = Object.fromEntries(format.formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
+    return `${parts.hour}:${parts.minute}`;
+  };
+}
+
+/** "3 phút 20 giây", "1 giờ 5 phút", "45 giây" (as the server's duration_text). */
+export function durationWords(ms) {
+  const total = Math.round(Math.abs(ms) / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const parts = [];
+  if (hours) parts.push(`${hours} giờ`);
+  if (minutes || (hours && seconds)) parts.push(`${minutes} phút`);
+  if (seconds || !parts.length) parts.push(`${seconds} giây`);
+  return parts.join(' ');
+}
+
+/** Keep the screen on (Screen Wake Lock; needs a secure context: localhost or https). */
+export function keepAwake() {
+  if (!('wakeLock' in navigator)) return;
+  let lock = null;
+  const request = async () => {
+    if (document.visibilityState !== 'visible' || (lock && !lock.released)) return;
+    try {
+      lock = await navigator.wakeLock.request('screen');
+    } catch {
+      lock = null; // refused (battery saver, no permission): the screen may sleep
+    }
+  };
+  document.addEventListener('visibilitychange', request);
+  // Some browsers only grant it after a user gesture.
+  document.addEventListener('pointerdown', request);
+  request();
+}

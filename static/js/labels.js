@@ -1,0 +1,45 @@
+// Words shared by the screens, and lookups into the programme and the schedule.
+
+export const ITEM_STATUS_LABELS = {
+  done: 'Đã xong',
+  now: 'Đang diễn ra',
+  next: 'Tiếp theo',
+  skipped: 'Bỏ qua',
+  upcoming: '',
+};
+
+export const TIMER_STATUS_LABELS = {
+  ready: 'Sẵn sàng',
+  running: 'Đang chạy',
+  paused: 'Tạm dừng',
+};
+
+/** "Đang chạy", or "Băng rôn" when no item is on. */
+export function timerStatusLabel(state) {
+  if (!state || !state.timer) return 'Băng rôn';
+  return TIMER_STATUS_LABELS[state.timer.status] || '';
+}
+
+/** id → the schedule entry (status, planned and actual times) of the state. */
+export function scheduleById(state) {
+  const map = new Map();
+  for (const entry of state?.schedule?.items || []) map.set(entry.id, entry);
+  return map;
+}
+
+/** id → programme item (with mc_script, planned_start_ms, tech_notes on /control). */
+export function itemsById(programme) {
+  return new Map((programme?.items || []).map((item) => [item.id, item]));
+}
+
+/** "10 phút", "≈ 10 phút" when estimated, "" when the item has no length. */
+export function plannedLength(item) {
+  if (!item || !item.duration_ms) return '';
+  const minutes = Math.round(item.duration_ms / 60000);
+  return `${item.duration_estimated ? '≈ ' : ''}${minutes} phút`;
+}
+
+/** A delegate as the MC reads it: "Đồng chí Đỗ Văn Chiến" + title. */
+export function delegateName(delegate) {
+  return [delegate.honorific, delegate.name].filter(Boolean).join(' ');
+}

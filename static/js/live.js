@@ -1,0 +1,112 @@
+// The live connection every screen shares: Socket.IO, the server clock,
+// revision ordering and a discreet "disconnected" mark.
+/* global io */
+import { ServerClock } from './clock.js';
+import { el, readJson } from './dom.js';
+
+const MARK_GRACE_MS = 3_000; // no mark while the first connection is still being made
+
+function connectionMark() {
+  const mark = el('div', { className: 'conn-mark', attrs: { role: 'status', id: 'conn-mark' } },
+    el('span', { className: 'conn-dot', attrs: { 'aria-hidden': 'true' } }),
+    el('span', { text: 'Mất kết nối' }));
+  mark.hidden = true;
+  document.body.append(mark);
+  return mark;
+}
+
+/**
+ * Connect a screen. handlers: {programme, state, presence, connect, disconnect, connectError}.
+ * Returns {socket, clock, programme, state}; the first paint uses the JSON the page embedded.
+ */
+export function connect(namespace, role, handlers = {}) {
+  const body = document.body;
+  const socket = io(namespace, {
+    query: { role },
+    transports: ['websocket', 'polling'],
+    reconnection: true,
+    reconnectionAttempts: Infinity,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 4000,
+  });
+  const clock = new ServerClock(socket);
+  clock.onChange(() => {
+    body.dataset.clockOffset = String(Math.round(clock.offset));
+    body.dataset.clockRtt = String(clock.rtt);
+  });
+  const mark = connectionMark();
+  const live = { socket, clock, programme: readJson('programme-data'), state: readJson('state-data') };
+
+  let everConnected = false;
+  let freshConnection = false;
+  let graceOver = false;
+  const setConnected = (connected) => {
+    body.dataset.connected = String(connected);
+    mark.hidden = connected || !(everConnected || graceOver);
+  };
+  setTimeout(() => {
+    graceOver = true;
+    setConnected(socket.connected);
+  }, MARK_GRACE_MS);
+  setConnected(false);
+
+  const acceptState = (state) => {
+    if (!state || typeof state.revision !== 'number') return false;
+    // A snapshot right after (re)connecting is the truth even if the server restarted with
+    // fresh data; afterwards an older revision is a late duplicate and is dropped.
+    if (!freshConnection && live.state && state.revision < live.state.revision) return false;
+    freshConnection = false;
+    live.state = state;
+    body.dataset.revision = String(state.revision);
+    clock.seed(state.server_time_ms);
+    return true;
+  };
+
+  socket.on('connect', () => {
+    everConnected = true;
+    freshConnection = true;
+    setConnected(true);
+    handlers.connect?.(live);
+  });
+  socket.on('disconnect', (reason) => {
+    setConnected(false);
+    handlers.disconnect?.(reason);
+    // Refused by the server: Socket.IO does not retry by itself in that case.
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', (error) => {
+    setConnected(false);
+    handlers.connectError?.(error);
+  });
+  socket.on('programme', (programme) => {
+    live.programme = programme;
+    handlers.programme?.(programme, live);
+  });
+  socket.on('state', (state) => {
+    if (acceptState(state)) handlers.state?.(state, live);
+  });
+  socket.on('presence', (counts) => handlers.presence?.(counts, live));
+
+  // First paint from the embedded JSON, before the socket answers.
+  if (live.state) {
+    body.dataset.revision = String(live.state.revision);
+    clock.seed(live.state.server_time_ms);
+  }
+  queueMicrotask(() => {
+    if (live.programme) handlers.programme?.(live.programme, live);
+    if (live.state) handlers.state?.(live.state, live);
+  });
+  return live;
+}
+
+/** A small debug corner: clock offset and round trip (shown with ?debug in the address). */
+export function debugCorner(clock) {
+  if (!new URLSearchParams(location.search).has('debug')) return;
+  const box = el('div', { className: 'debug-corner' });
+  document.body.append(box);
+  const draw = () => {
+    box.textContent = `offset ${Math.round(clock.offset)} ms · rtt ${clock.rtt ?? '–'} ms`;
+  };
+  clock.onChange(draw);
+  draw();
+}

@@ -1,0 +1,63 @@
+// The delegates' programme on their phones: read only, live "now" marker.
+import { byId, clockFormatter, el, setData, setText, show } from './dom.js';
+import { ITEM_STATUS_LABELS, plannedLength, scheduleById } from './labels.js';
+import { connect } from './live.js';
+
+const list = byId('programme-list');
+const nowLink = byId('programme-now');
+const nowTitle = byId('programme-now-title');
+const dateLine = byId('programme-date');
+let rows = new Map();
+let programme = null;
+
+function weekdayDate(event) {
+  if (!event?.date) return '';
+  const [year, month, day] = event.date.split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const weekday = new Intl.DateTimeFormat('vi-VN', { weekday: 'long', timeZone: 'UTC' }).format(date);
+  const capital = weekday.charAt(0).toUpperCase() + weekday.slice(1);
+  return `${capital}, ngày ${day}/${month}/${year}`;
+}
+
+function renderProgramme(next) {
+  programme = next;
+  const event = programme.event || {};
+  const formatClock = clockFormatter(event.timezone);
+  const date = weekdayDate(event);
+  const place = (event.banner_place_date || '').split(',')[0];
+  if (date) setText(dateLine, place ? `${date} · ${place}` : date);
+
+  rows = new Map();
+  list.replaceChildren(...programme.items.map((item) => {
+    const length = plannedLength(item);
+    const row = el('li', { className: 'pg-item', data: { itemId: item.id, status: 'upcoming' }, attrs: { id: `muc-${item.id}` } },
+      el('div', { className: 'pg-time' },
+        el('span', { className: 'pg-clock', text: formatClock(item.planned_start_ms) }),
+        length ? el('span', { className: 'pg-length', text: length }) : null),
+      el('div', { className: 'pg-body' },
+        el('p', { className: 'pg-kind' },
+          el('span', { text: item.kind_label || '' }),
+          el('span', { className: 'pg-status' })),
+        el('h3', { className: 'pg-item-title', text: item.title }),
+        item.presenter_line ? el('p', { className: 'pg-presenter', text: item.presenter_line }) : null));
+    rows.set(item.id, row);
+    return row;
+  }));
+}
+
+function renderState(state) {
+  const schedule = scheduleById(state);
+  for (const [id, row] of rows) {
+    const status = schedule.get(id)?.status || 'upcoming';
+    setData(row, 'status', status);
+    setText(row.querySelector('.pg-status'), status === 'upcoming' ? '' : ITEM_STATUS_LABELS[status]);
+    if (status === 'now') row.setAttribute('aria-current', 'step');
+    else row.removeAttribute('aria-current');
+  }
+  const current = state.current && !state.banner ? state.current : null;
+  show(nowLink, Boolean(current));
+  setText(nowTitle, current ? current.title : '');
+  if (current) nowLink.setAttribute('href', `#muc-${current.id}`);
+}
+
+connect('/live', 'programme', { programme: renderProgramme, state: renderState });

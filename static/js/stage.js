@@ -1,0 +1,68 @@
+// The stage screen: conference banner between items, otherwise the speaker's
+// countdown, a message band for the speaker, and a blackout.
+import { byId, el, keepAwake, setData, setText, show } from './dom.js';
+import { connect, debugCorner } from './live.js';
+import { TimerDisplay } from './timer.js';
+
+const body = document.body;
+const nodes = {
+  banner: byId('stage-banner'),
+  bannerLines: byId('stage-banner-lines'),
+  bannerPlace: byId('stage-banner-place'),
+  item: byId('stage-item'),
+  speaker: byId('stage-speaker'),
+  title: byId('stage-title'),
+  paused: byId('stage-paused'),
+  timer: byId('stage-timer'),
+  message: byId('stage-message'),
+};
+
+/** A short line such as "HỘI NGHỊ" is the banner's headline. */
+function bannerLine(line, index) {
+  const words = line.trim().split(/\s+/).length;
+  const kind = index > 0 && words <= 3 ? 'banner-line banner-headline' : index === 0 ? 'banner-line banner-organiser' : 'banner-line';
+  return el('p', { className: kind, text: line });
+}
+
+function renderProgramme(programme) {
+  const event = programme.event || {};
+  nodes.bannerLines.replaceChildren(...(event.banner_lines || []).map(bannerLine));
+  setText(nodes.bannerPlace, event.banner_place_date || '');
+}
+
+function messageSize(text) {
+  if (text.length <= 40) return 'short';
+  if (text.length <= 90) return 'medium';
+  return 'long';
+}
+
+function renderState(state, timer) {
+  const onItem = Boolean(state.current) && !state.banner;
+  setData(body, 'view', onItem ? 'item' : 'banner');
+  setData(body, 'blackout', Boolean(state.blackout));
+  show(nodes.banner, !onItem);
+  show(nodes.item, onItem);
+
+  setText(nodes.speaker, onItem ? state.current.presenter_line : '');
+  setText(nodes.title, onItem ? state.current.title : '');
+  timer.set(onItem ? state.timer : null);
+  const paused = onItem && state.timer?.status === 'paused';
+  setData(body, 'paused', paused);
+  show(nodes.paused, paused);
+
+  const message = (state.message && state.message.stage) || '';
+  setText(nodes.message, message);
+  setData(nodes.message, 'size', messageSize(message));
+  setData(body, 'hasMessage', Boolean(message));
+  show(nodes.message, Boolean(message));
+}
+
+const live = connect('/live', 'stage', {
+  programme: renderProgramme,
+  state: (state) => renderState(state, timer),
+});
+const timer = new TimerDisplay(nodes.timer, live.clock, {
+  onPhase: (phase) => setData(body, 'phase', phase),
+});
+debugCorner(live.clock);
+keepAwake();

@@ -1,0 +1,128 @@
+// Drawing a timer from the server's deadline (docs/protocol.md, "Drawing a timer").
+// Pure helpers first, then a display that redraws on animation frames and only
+// touches the DOM when the shown text or phase changes. Nothing here counts.
+
+/** Milliseconds left at serverNow (negative in overtime). */
+export function remainingMs(timer, serverNow) {
+  if (!timer) return 0;
+  return timer.running && timer.deadline_ms != null ? timer.deadline_ms - serverNow : timer.remaining_ms;
+}
+
+export function elapsedMs(timer, remaining) {
+  return timer.duration_ms + (timer.adjust_ms || 0) - remaining;
+}
+
+export function phase(timer, remaining) {
+  if (!timer) return 'none';
+  if (timer.mode === 'countup') return 'normal';
+  if (remaining <= 0) return timer.at_zero === 'stop' ? 'ended' : 'overtime';
+  if (remaining <= timer.danger_ms) return 'danger';
+  if (remaining <= timer.warning_ms) return 'warning';
+  return 'normal';
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** Whole seconds as "mm:ss", or "h:mm:ss" from one hour. */
+export function clockText(totalSeconds) {
+  const s = Math.max(0, totalSeconds);
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = s % 60;
+  return hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
+}
+
+/** What a timer shows: countdown rounded up, overtime "+mm:ss" rounded down, countup elapsed. */
+export function timerText(timer, remaining) {
+  if (!timer) return '';
+  if (timer.mode === 'countup') return clockText(Math.floor(elapsedMs(timer, remaining) / 1000));
+  if (remaining > 0) return clockText(Math.ceil(remaining / 1000));
+  if (timer.at_zero === 'stop') return clockText(0);
+  return `+${clockText(Math.floor(-remaining / 1000))}`;
+}
+
+/** "+1:20" / "−0:30": over or under a planned duration (minutes not padded). */
+export function signedShort(ms) {
+  if (ms == null) return '';
+  const total = Math.round(Math.abs(ms) / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const body = hours ? `${hours}:${pad(minutes)}:${pad(total % 60)}` : `${minutes}:${pad(total % 60)}`;
+  return (ms < 0 ? '\u2212' : '+') + body;
+}
+
+/** Shape of the text, for sizing: "mmss", "hmmss", "over", "overh". */
+function format(text) {
+  const long = text.split(':').length > 2;
+  if (text.startsWith('+')) return long ? 'overh' : 'over';
+  return long ? 'hmmss' : 'mmss';
+}
+
+/** Each character in its own fixed-width box: the font has no tabular figures. */
+export function renderDigits(node, text) {
+  const boxes = [...text].map((ch) => {
+    const span = document.createElement('span');
+    span.className = ch === ':' ? 'tc' : ch === '+' ? 'tp' : 'td';
+    span.textContent = ch;
+    return span;
+  });
+  node.replaceChildren(...boxes);
+  node.dataset.format = text ? format(text) : 'none';
+}
+
+// One requestAnimationFrame loop for everything drawn from the clock.
+const frameCallbacks = new Set();
+let looping = false;
+function tick() {
+  for (const callback of frameCallbacks) callback();
+  requestAnimationFrame(tick);
+}
+export function onFrame(callback) {
+  frameCallbacks.add(callback);
+  if (!looping) {
+    looping = true;
+    requestAnimationFrame(tick);
+  }
+}
+
+/**
+ * A timer on screen. `set(timer)` on every state; it redraws itself each frame.
+ * onPhase(phase) fires when the shown phase changes.
+ */
+export class TimerDisplay {
+  constructor(node, clock, { onPhase } = {}) {
+    this.node = node;
+    this.clock = clock;
+    this.onPhase = onPhase;
+    this.timer = null;
+    this.text = null;
+    this.phase = null;
+    onFrame(() => this.draw());
+  }
+
+  set(timer) {
+    this.timer = timer || null;
+    this.node.dataset.status = timer ? timer.status : 'none';
+    this.node.dataset.mode = timer ? timer.mode : 'none';
+    this.draw();
+  }
+
+  remaining() {
+    return remainingMs(this.timer, this.clock.now());
+  }
+
+  draw() {
+    const remaining = this.remaining();
+    const text = timerText(this.timer, remaining);
+    const shownPhase = phase(this.timer, remaining);
+    if (text !== this.text) {
+      this.text = text;
+      renderDigits(this.node, text);
+    }
+    if (shownPhase !== this.phase) {
+      this.phase = shownPhase;
+      this.node.dataset.phase = shownPhase;
+      this.onPhase?.(shownPhase);
+    }
+  }
+}
