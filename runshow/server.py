@@ -19,6 +19,19 @@ from pathlib import Path
 MAX_CONNECTIONS = 10_000
 
 
+def _raise_open_file_limit() -> None:
+    """Each screen holds a socket: lift the soft limit on open files (often 1024)
+    to the hard limit, where the platform has one."""
+    try:
+        import resource
+    except ImportError:  # Windows has no such limit to raise
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, MAX_CONNECTIONS * 2)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def _eventlet():
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
@@ -35,6 +48,7 @@ def serve(
     control_key: str | None,
 ) -> int:
     _eventlet()
+    _raise_open_file_limit()
     from runshow.agenda import AgendaError
     from runshow.network import base_urls
     from runshow.web import create_app, runtime

@@ -133,8 +133,10 @@ class LiveServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def start_server(data_dir: Path, log_path: Path, agenda: Path = BUNDLED_AGENDA) -> LiveServer:
-    port = free_port()
+def start_server(
+    data_dir: Path, log_path: Path, agenda: Path = BUNDLED_AGENDA, port: int | None = None
+) -> LiveServer:
+    port = port or free_port()
     env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
     log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(

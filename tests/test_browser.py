@@ -1,0 +1,287 @@
+"""End to end: a real `runshow serve` process and real headless Chromium pages,
+used the way the technician, the MC and the stage use them on event day."""
+
+from __future__ import annotations
+
+import re
+import time
+from io import BytesIO
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.browser import launch_chromium, login, wait_for_revision
+
+pytestmark = pytest.mark.browser
+
+HA_NOI = "tham-luan-ha-noi"
+HA_NOI_SPEAKER = "Lãnh đạo Ủy ban nhân dân thành phố Hà Nội"
+FIVE_MINUTES_MS = 5 * 60_000
+
+# A browser whose clock is five minutes fast, set before any page script runs.
+SKEWED_CLOCK = """
+(() => {
+  const skew = %d;
+  const RealDate = Date;
+  class SkewedDate extends RealDate {
+    constructor(...args) {
+      if (args.length) { super(...args); } else { super(RealDate.now() + skew); }
+    }
+    static now() { return RealDate.now() + skew; }
+  }
+  globalThis.Date = SkewedDate;
+})();
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Opens pages in fresh browser contexts; fails the test on any page error."""
+    contexts, errors = [], []
+
+    def open_(url: str, size=(1920, 1080), clock_skew_ms: int = 0) -> Page:
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        if clock_skew_ms:
+            context.add_init_script(SKEWED_CLOCK % clock_skew_ms)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+@pytest.fixture
+def control(open_page, live_server) -> Page:
+    page = open_page(f"{live_server.url}/login", size=(1366, 768))
+    login(page, live_server.url)
+    return page
+
+
+def seconds_shown(text: str) -> int:
+    """'09:58' → 598; '+00:12' → -12; '1:02:03' → 3723."""
+    sign = -1 if text.startswith("+") else 1
+    parts = [int(part) for part in text.lstrip("+-").split(":")]
+    total = 0
+    for part in parts:
+        total = total * 60 + part
+    return sign * total
+
+
+def jump_to(control: Page, item_id: str) -> None:
+    control.click(f"tr[data-item-id='{item_id}'] button[data-action='jump']")
+    expect(control.locator("#confirm-dialog")).to_be_visible()
+    control.click("#confirm-yes")
+
+
+def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_mc(
+    live_server, control, open_page
+):
+    stage = open_page(f"{live_server.url}/stage")
+    mc = open_page(f"{live_server.url}/mc", size=(1024, 768))
+    expect(stage.locator("body")).to_have_attribute("data-view", "banner")
+
+    jump_to(control, HA_NOI)
+    wait_for_revision(stage, 1)
+    control.click("#btn-toggle")
+    wait_for_revision(stage, 2)
+    wait_for_revision(mc, 2)
+
+    expect(stage.locator("#stage-speaker")).to_have_text(HA_NOI_SPEAKER)
+    expect(stage.locator("body")).to_have_attribute("data-view", "item")
+    first = stage.locator("#stage-timer").text_content()
+    assert re.fullmatch(r"(10:00|09:5\d)", first), first
+    stage.wait_for_function(
+        "first => document.querySelector('#stage-timer').textContent !== first", arg=first
+    )
+    assert seconds_shown(stage.locator("#stage-timer").text_content()) < seconds_shown(first)
+
+    expect(mc.locator("#mc-now-title")).to_contain_text("Hà Nội")
+    expect(mc.locator("#mc-now-script")).to_contain_text("Hà Nội")
+    assert seconds_shown(mc.locator("#mc-timer").text_content()) <= 600
+    assert live_server.state()["timer"]["running"] is True
+
+
+def test_next_moves_every_screen(live_server, control, open_page):
+    stage = open_page(f"{live_server.url}/stage")
+    mc = open_page(f"{live_server.url}/mc", size=(768, 1024))
+    phone = open_page(f"{live_server.url}/programme", size=(390, 844))
+    jump_to(control, HA_NOI)
+    control.click("#btn-next")
+    for page in (stage, mc, phone, control):
+        wait_for_revision(page, 2)
+
+    expect(stage.locator("#stage-speaker")).to_contain_text("Thành phố Hồ Chí Minh")
+    expect(mc.locator("#mc-now-title")).to_contain_text("Hồ Chí Minh")
+    expect(mc.locator("#mc-next-title")).to_contain_text("Đà Nẵng")
+    expect(phone.locator("li[data-item-id='tham-luan-ho-chi-minh']")).to_have_attribute(
+        "data-status", "now"
+    )
+    expect(phone.locator("li[data-item-id='tham-luan-ha-noi']")).to_have_attribute(
+        "data-status", "skipped"
+    )
+    expect(control.locator("#now-title")).to_contain_text("Hồ Chí Minh")
+
+
+def test_a_message_reaches_the_stage(live_server, control, open_page):
+    stage = open_page(f"{live_server.url}/stage")
+    jump_to(control, HA_NOI)
+    control.fill("#message-text", "Xin mời kết thúc phần trình bày")
+    control.check("#target-stage")
+    control.click("#btn-send-message")
+    wait_for_revision(stage, 2)
+    expect(stage.locator("#stage-message")).to_be_visible()
+    expect(stage.locator("#stage-message")).to_have_text("Xin mời kết thúc phần trình bày")
+
+    control.click("#btn-clear-message")
+    wait_for_revision(stage, 3)
+    expect(stage.locator("#stage-message")).to_be_hidden()
+
+
+def test_blackout_blacks_out_the_stage(live_server, control, open_page):
+    stage = open_page(f"{live_server.url}/stage")
+    jump_to(control, HA_NOI)
+    control.click("#btn-toggle")
+    wait_for_revision(stage, 2)
+    control.click("#btn-blackout")
+    wait_for_revision(stage, 3)
+    expect(stage.locator("body")).to_have_attribute("data-blackout", "true")
+    stage.wait_for_timeout(300)  # the fade to black, so the picture is final
+    picture = Image.open(BytesIO(stage.screenshot())).convert("L")
+    assert picture.getextrema()[1] <= 40, "something is still visible on a blacked-out stage"
+
+    control.click("#btn-blackout")
+    wait_for_revision(stage, 4)
+    expect(stage.locator("#stage-timer")).to_be_visible()
+
+
+def test_a_stage_whose_clock_is_minutes_off_shows_the_servers_remaining_time(
+    live_server, open_page
+):
+    fast = open_page(f"{live_server.url}/stage", clock_skew_ms=FIVE_MINUTES_MS)
+    slow = open_page(f"{live_server.url}/stage", clock_skew_ms=-3 * 60_000)
+    live_server.command("goto", item_id=HA_NOI)
+    live_server.command("start")
+    for page in (fast, slow):
+        wait_for_revision(page, 2)
+        page.wait_for_function("Math.abs(Number(document.body.dataset.clockOffset)) > 60000")
+
+    for page, skew in ((fast, FIVE_MINUTES_MS), (slow, -3 * 60_000)):
+        offset = int(page.evaluate("document.body.dataset.clockOffset"))
+        assert abs(offset + skew) < 250, f"estimated offset {offset} for a skew of {skew}"
+        before = live_server.state()["timer"]["remaining_ms"]
+        shown = seconds_shown(page.locator("#stage-timer").text_content())
+        after = live_server.state()["timer"]["remaining_ms"]
+        # Rounded up to the second, as a countdown shows it.
+        assert -(-after // 1000) - 1 <= shown <= -(-before // 1000) + 1, (shown, before, after)
+
+
+def test_two_stages_side_by_side_flip_each_second_together(live_server, open_page):
+    """Clocks five minutes apart, one countdown: both screens estimate the same
+    server time, so they flip at the same moment."""
+    fast = open_page(f"{live_server.url}/stage", clock_skew_ms=FIVE_MINUTES_MS)
+    slow = open_page(f"{live_server.url}/stage", clock_skew_ms=-FIVE_MINUTES_MS)
+    live_server.command("goto", item_id=HA_NOI)
+    live_server.command("start")
+    for page in (fast, slow):
+        wait_for_revision(page, 2)
+        page.wait_for_function("Math.abs(Number(document.body.dataset.clockOffset)) > 60000")
+    # Each page's idea of the server's time, read against this machine's clock
+    # (which is the server's): the difference is the error in its estimate.
+    errors = []
+    for page in (fast, slow):
+        host_before = time.time() * 1000
+        estimate = page.evaluate("Date.now() + Number(document.body.dataset.clockOffset)")
+        host_after = time.time() * 1000
+        errors.append(estimate - (host_before + host_after) / 2)
+    assert abs(errors[0] - errors[1]) < 100, errors
+
+
+def test_the_console_cannot_act_without_login(live_server, open_page):
+    page = open_page(f"{live_server.url}/control", size=(1366, 768))
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.locator("#login-key")).to_be_visible()
+
+    page.fill("#login-key", "wrong-key")
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_contain_text("không đúng")
+
+    # A page script trying the control channel or the API directly gets nowhere.
+    refused = page.evaluate(
+        """() => new Promise((resolve) => {
+             const socket = io('/control', {transports: ['websocket']});
+             socket.on('connect', () => resolve('connected'));
+             socket.on('connect_error', (error) => resolve(error.message));
+           })"""
+    )
+    assert refused == "unauthorized"
+    status = page.evaluate(
+        """() => fetch('/api/command', {
+                   method: 'POST',
+                   headers: {'Content-Type': 'application/json'},
+                   body: JSON.stringify({command: 'next'}),
+                 }).then((response) => response.status)"""
+    )
+    assert status == 401
+    assert live_server.state()["revision"] == 0
+
+
+def test_a_refusal_is_shown_plainly_on_the_console(live_server, control):
+    control.click("#btn-previous")
+    expect(control.locator("#refusal")).to_be_visible()
+    expect(control.locator("#refusal")).to_contain_text("chưa bắt đầu")
+
+
+def test_keyboard_shortcuts_drive_the_show(live_server, control):
+    control.keyboard.press("PageDown")
+    wait_for_revision(control, 1)
+    control.keyboard.press("Space")
+    wait_for_revision(control, 2)
+    assert live_server.state()["timer"]["running"] is True
+    control.keyboard.press("Space")
+    wait_for_revision(control, 3)
+    assert live_server.state()["timer"]["status"] == "paused"
+    control.keyboard.press("ArrowRight")
+    wait_for_revision(control, 4)
+    assert live_server.state()["current"]["id"] == "tuyen-bo-ly-do"
+
+
+def test_screens_recover_by_themselves_after_the_server_is_killed(live_server, open_page, tmp_path):
+    """SIGKILL mid-speech: the server comes back on the same address with the same
+    item and deadline, and the stage reconnects on its own."""
+    from tests.conftest import start_server, stop_server
+
+    stage = open_page(f"{live_server.url}/stage")
+    live_server.command("goto", item_id=HA_NOI)
+    deadline = live_server.command("start")["state"]["timer"]["deadline_ms"]
+    wait_for_revision(stage, 2)
+    live_server.process.kill()
+    live_server.process.wait()
+    expect(stage.locator("body")).to_have_attribute("data-connected", "false")
+    expect(stage.locator("#stage-speaker")).to_have_text(HA_NOI_SPEAKER)
+
+    port = int(live_server.url.rsplit(":", 1)[1])
+    restarted = start_server(live_server.data_dir, tmp_path / "restarted.log", port=port)
+    try:
+        state = restarted.state()
+        assert state["current"]["id"] == HA_NOI
+        assert state["timer"]["deadline_ms"] == deadline
+        expect(stage.locator("body")).to_have_attribute("data-connected", "true", timeout=15_000)
+        restarted.command("next")
+        wait_for_revision(stage, 3)
+        expect(stage.locator("#stage-speaker")).to_contain_text("Thành phố Hồ Chí Minh")
+    finally:
+        stop_server(restarted)
