@@ -220,6 +220,7 @@ def test_the_console_cannot_act_without_login(live_server, open_page):
     expect(page.locator("#login-error")).to_contain_text("không đúng")
 
     # A page script trying the control channel or the API directly gets nowhere.
+    page.add_script_tag(url="/static/vendor/socket.io/socket.io.min.js")
     refused = page.evaluate(
         """() => new Promise((resolve) => {
              const socket = io('/control', {transports: ['websocket']});
@@ -240,9 +241,13 @@ def test_the_console_cannot_act_without_login(live_server, open_page):
 
 
 def test_a_refusal_is_shown_plainly_on_the_console(live_server, control):
-    control.click("#btn-previous")
+    """The afternoon visit counts up: there is no duration to add a minute to."""
+    jump_to(control, "tham-quan-mo-hinh")
+    wait_for_revision(control, 1)
+    control.click("#btn-adjust-p60")
     expect(control.locator("#refusal")).to_be_visible()
-    expect(control.locator("#refusal")).to_contain_text("chưa bắt đầu")
+    expect(control.locator("#refusal")).to_contain_text("đếm lên")
+    assert live_server.state()["revision"] == 1
 
 
 def test_keyboard_shortcuts_drive_the_show(live_server, control):

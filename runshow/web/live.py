@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from flask import Flask, request, session
-from flask_socketio import Namespace, SocketIO, emit
+from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit
 
 from runshow.engine import ShowState
 from runshow.service import ShowService
