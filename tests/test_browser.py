@@ -81,10 +81,25 @@ def seconds_shown(text: str) -> int:
     return sign * total
 
 
+def shown_revision(page: Page) -> int:
+    return int(page.evaluate("document.body.dataset.revision"))
+
+
+def press(control: Page, selector: str) -> None:
+    """Click a console button whose command must be accepted, and wait for its result."""
+    before = shown_revision(control)
+    control.click(selector)
+    wait_for_revision(control, before + 1)
+
+
 def jump_to(control: Page, item_id: str) -> None:
+    """Jump through the confirmation dialog and wait until the console shows the
+    result (a console acting on an older revision is refused as stale, by design)."""
+    before = shown_revision(control)
     control.click(f"tr[data-item-id='{item_id}'] button[data-action='jump']")
     expect(control.locator("#confirm-dialog")).to_be_visible()
     control.click("#confirm-yes")
+    wait_for_revision(control, before + 1)
 
 
 def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_mc(
@@ -96,7 +111,7 @@ def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_
 
     jump_to(control, HA_NOI)
     wait_for_revision(stage, 1)
-    control.click("#btn-toggle")
+    press(control, "#btn-toggle")
     wait_for_revision(stage, 2)
     wait_for_revision(mc, 2)
 
@@ -120,7 +135,7 @@ def test_next_moves_every_screen(live_server, control, open_page):
     mc = open_page(f"{live_server.url}/mc", size=(768, 1024))
     phone = open_page(f"{live_server.url}/programme", size=(390, 844))
     jump_to(control, HA_NOI)
-    control.click("#btn-next")
+    press(control, "#btn-next")
     for page in (stage, mc, phone, control):
         wait_for_revision(page, 2)
 
@@ -141,12 +156,12 @@ def test_a_message_reaches_the_stage(live_server, control, open_page):
     jump_to(control, HA_NOI)
     control.fill("#message-text", "Xin mời kết thúc phần trình bày")
     control.check("#target-stage")
-    control.click("#btn-send-message")
+    press(control, "#btn-send-message")
     wait_for_revision(stage, 2)
     expect(stage.locator("#stage-message")).to_be_visible()
     expect(stage.locator("#stage-message")).to_have_text("Xin mời kết thúc phần trình bày")
 
-    control.click("#btn-clear-message")
+    press(control, "#btn-clear-message")
     wait_for_revision(stage, 3)
     expect(stage.locator("#stage-message")).to_be_hidden()
 
@@ -154,16 +169,16 @@ def test_a_message_reaches_the_stage(live_server, control, open_page):
 def test_blackout_blacks_out_the_stage(live_server, control, open_page):
     stage = open_page(f"{live_server.url}/stage")
     jump_to(control, HA_NOI)
-    control.click("#btn-toggle")
+    press(control, "#btn-toggle")
     wait_for_revision(stage, 2)
-    control.click("#btn-blackout")
+    press(control, "#btn-blackout")
     wait_for_revision(stage, 3)
     expect(stage.locator("body")).to_have_attribute("data-blackout", "true")
     stage.wait_for_timeout(300)  # the fade to black, so the picture is final
     picture = Image.open(BytesIO(stage.screenshot())).convert("L")
     assert picture.getextrema()[1] <= 40, "something is still visible on a blacked-out stage"
 
-    control.click("#btn-blackout")
+    press(control, "#btn-blackout")
     wait_for_revision(stage, 4)
     expect(stage.locator("#stage-timer")).to_be_visible()
 

@@ -195,9 +195,9 @@ function renderProgramme(programme) {
   rows = new Map();
   n.rows.replaceChildren(...programme.items.map((item) => {
     const cells = {
-      actual: el('td', { className: 'col-time ct-actual', text: '—' }),
+      actual: el('span', { className: 'ct-actual', text: '—' }),
       status: el('td', { className: 'col-status ct-status', text: '—' }),
-      diff: el('td', { className: 'col-diff ct-diff' }),
+      diff: el('span', { className: 'ct-diff' }),
       jump: el('button', {
         className: 'btn btn-jump',
         text: 'Chuyển đến',
@@ -205,16 +205,17 @@ function renderProgramme(programme) {
         attrs: { type: 'button', 'aria-label': `Chuyển đến: ${item.title}` },
       }),
     };
+    const length = plannedLength(item) || (item.mode === 'countup' ? 'đếm lên' : '');
     const row = el('tr', { data: { itemId: item.id, status: 'upcoming' } },
       el('td', { className: 'col-n', text: String(item.index + 1) }),
-      el('td', { className: 'col-time', text: formatClock(item.planned_start_ms) }),
-      cells.actual,
+      el('td', { className: 'col-time' },
+        el('span', { className: 'ct-planned-start', text: formatClock(item.planned_start_ms) }),
+        length ? el('span', { className: 'col-len', text: length }) : null),
+      el('td', { className: 'col-time' }, cells.actual, cells.diff),
       el('td', { className: 'ct-content' },
         el('span', { className: 'ct-row-title', text: item.title }),
         item.presenter_line ? el('span', { className: 'ct-row-presenter', text: item.presenter_line }) : null),
-      el('td', { className: 'col-len', text: plannedLength(item) || (item.mode === 'countup' ? 'đếm lên' : '—') }),
       cells.status,
-      cells.diff,
       el('td', { className: 'col-act' }, cells.jump));
     rows.set(item.id, { row, ...cells });
     return row;
@@ -222,8 +223,15 @@ function renderProgramme(programme) {
   if (live.state) renderState(live.state);
 }
 
+let listedNowId = null;
+
 function renderRows(state) {
   const schedule = scheduleById(state);
+  const nowId = state.current?.id ?? null;
+  if (nowId !== listedNowId && rows.has(nowId)) {
+    listedNowId = nowId;
+    rows.get(nowId).row.scrollIntoView({ block: 'center' });
+  }
   for (const [id, cells] of rows) {
     const entry = schedule.get(id);
     const status = entry?.status || 'upcoming';
@@ -252,6 +260,8 @@ function renderButtons(state) {
     n.start.disabled = status === 'running' || nothingLeft;
     n.pause.disabled = status !== 'running';
     n.banner.disabled = Boolean(state.banner);
+    byId('btn-next').disabled = !state.next;
+    byId('btn-previous').disabled = !state.current && !state.schedule?.items?.some((i) => i.status !== 'upcoming' && i.status !== 'next');
     for (const id of ['btn-reset', 'btn-adjust-m60', 'btn-adjust-m10', 'btn-adjust-p10', 'btn-adjust-p60']) {
       byId(id).disabled = !state.timer;
     }
@@ -325,6 +335,16 @@ function drawSchedule() {
   }
 }
 
+/**
+ * The server refused this console (not logged in, or the key changed): the protocol says
+ * {"message": "unauthorized"}; a refusal without arguments arrives as "Connection refused/rejected
+ * by server". Transport errors carry a `type` and are retried instead.
+ */
+function isRefusal(error) {
+  if (!error || error.type) return false;
+  return error.message === 'unauthorized' || /^Connection (refused|rejected) by server$/.test(error.message);
+}
+
 const live = connect('/control', 'control', {
   programme: renderProgramme,
   state: renderState,
@@ -332,7 +352,7 @@ const live = connect('/control', 'control', {
   connect: () => renderConnection('Đã kết nối', 'connected'),
   disconnect: () => renderConnection('Mất kết nối', 'disconnected'),
   connectError: (error) => {
-    if (error?.message === 'unauthorized') {
+    if (isRefusal(error)) {
       location.assign(body.dataset.loginUrl);
       return;
     }

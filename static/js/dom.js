@@ -60,6 +60,11 @@ export function clockFormatter(timeZone) {
 /** "3 phút 20 giây", "1 giờ 5 phút", "45 giây" (as the server's duration_text). */
 export function durationWords(ms) {
   const total = Math.round(Math.abs(ms) / 1000);
+  const days = Math.floor(total / 86400);
+  if (days) {
+    const hoursLeft = Math.floor((total % 86400) / 3600);
+    return hoursLeft ? `${days} ngày ${hoursLeft} giờ` : `${days} ngày`;
+  }
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
