@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -203,6 +203,15 @@ class Agenda:
     @property
     def event(self) -> EventInfo:
         return self.spec.event
+
+    def on_date(self, day: str) -> Agenda:
+        """The same programme on another day (``YYYY-MM-DD`` or ``today`` in the
+        event's zone), to rehearse it with a meaningful schedule offset."""
+        if day == "today":
+            day = dt.datetime.now(self.tz).date().isoformat()
+        dt.date.fromisoformat(day)  # ValueError for anything else
+        event = self.spec.event.model_copy(update={"date": day})
+        return replace(self, spec=self.spec.model_copy(update={"event": event}))
 
     @property
     def tz(self) -> ZoneInfo:

@@ -40,11 +40,30 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
     serve.add_argument(
+        "--date",
+        default=None,
+        type=_event_date,
+        help="diễn tập: chạy chương trình vào ngày khác (YYYY-MM-DD hoặc 'today')",
+    )
+    serve.add_argument(
         "--control-key",
         default=None,
         help="mã điều khiển của kỹ thuật viên (mặc định: RUNSHOW_CONTROL_KEY hoặc tự tạo)",
     )
     return parser
+
+
+def _event_date(value: str) -> str:
+    import datetime as dt
+
+    if value != "today":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"ngày phải có dạng YYYY-MM-DD hoặc 'today' (nhận được {value!r})"
+            ) from None
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         data_dir=args.data_dir,
         control_key=args.control_key,
+        event_date=args.date,
     )
 
 

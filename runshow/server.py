@@ -46,6 +46,7 @@ def serve(
     port: int,
     data_dir: str,
     control_key: str | None,
+    event_date: str | None = None,
 ) -> int:
     _eventlet()
     _raise_open_file_limit()
@@ -60,6 +61,7 @@ def serve(
                 "RUNSHOW_AGENDA": agenda_path,
                 "RUNSHOW_DATA_DIR": data_dir,
                 "RUNSHOW_CONTROL_KEY": control_key,
+                "RUNSHOW_EVENT_DATE": event_date,
                 "RUNSHOW_ASYNC_MODE": "eventlet",
             }
         )
@@ -82,7 +84,8 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
     lines = [
         "",
         f"Runshow — {show.agenda.event.title}",
-        f"Chương trình: {show.agenda.source} ({len(show.agenda.items)} mục)",
+        f"Chương trình: {show.agenda.source} ({len(show.agenda.items)} mục), "
+        f"ngày {show.agenda.event.date}, bắt đầu {show.agenda.event.start}",
         f"Dữ liệu: {data_dir.resolve()}",
         "",
         "Mở các màn hình tại:",

@@ -22,3 +22,11 @@ def duration_text(ms: int) -> str:
 def clock_text(epoch_ms: int, tz: ZoneInfo) -> str:
     """Epoch milliseconds → ``08:00`` in the event's zone."""
     return dt.datetime.fromtimestamp(epoch_ms / 1000, tz).strftime("%H:%M")
+
+
+def offset_text(ms: int, tolerance_ms: int = 30_000) -> str:
+    """How far the programme is from its plan: ``chậm 5 phút``, ``sớm 2 phút``, ``đúng giờ``."""
+    if abs(ms) <= tolerance_ms:
+        return "đúng giờ"
+    rounded = round(ms / 60_000) * 60_000
+    return ("chậm " if ms > 0 else "sớm ") + duration_text(abs(rounded))

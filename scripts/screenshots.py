@@ -30,7 +30,10 @@ SIZES = {
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        server = start_server(Path(tmp) / "data", Path(tmp) / "server.log")
+        # Rehearsal mode: the programme runs today, so the schedule offset is meaningful.
+        server = start_server(
+            Path(tmp) / "data", Path(tmp) / "server.log", extra_args=("--date", "today")
+        )
         browser = launch_chromium(playwright)
         try:
             pages = {}
@@ -64,6 +67,17 @@ def main() -> None:
             server.command("adjust", seconds=-120)
             server.command("message", text="Xin mời kết thúc phần trình bày", target="stage")
             shoot("overtime-message", "stage", "control", "mc-landscape")
+            server.command("blackout", on=True)
+            shoot("blackout", "stage")
+            report = pages["control"]
+            report.goto(server.url + "/report")
+            report.screenshot(path=str(OUT / "report.png"), full_page=True)
+            login_page = browser.new_page(viewport={"width": 1366, "height": 768})
+            login_page.goto(server.url + "/login")
+            login_page.screenshot(path=str(OUT / "login.png"))
+            home = browser.new_page(viewport={"width": 1366, "height": 768})
+            home.goto(server.url + "/")
+            home.screenshot(path=str(OUT / "home.png"), full_page=True)
         finally:
             browser.close()
             stop_server(server)

@@ -134,7 +134,11 @@ class LiveServer:
 
 
 def start_server(
-    data_dir: Path, log_path: Path, agenda: Path = BUNDLED_AGENDA, port: int | None = None
+    data_dir: Path,
+    log_path: Path,
+    agenda: Path = BUNDLED_AGENDA,
+    port: int | None = None,
+    extra_args: tuple[str, ...] = (),
 ) -> LiveServer:
     port = port or free_port()
     env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
@@ -153,6 +157,7 @@ def start_server(
             str(data_dir),
             "--agenda",
             str(agenda),
+            *extra_args,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -226,3 +226,17 @@ def test_a_file_in_a_legacy_vietnamese_encoding_is_reported_as_not_utf8(tmp_path
     path.write_bytes('{"title": "Cân Thơ"}'.encode("cp1258"))
     [problem] = problems_of(path)
     assert "không phải UTF-8" in problem.message
+
+
+def test_the_programme_can_be_rehearsed_on_another_day():
+    import datetime as dt
+
+    from runshow import PROJECT_ROOT
+    from runshow.agenda import load_agenda
+
+    agenda = load_agenda(PROJECT_ROOT / "agenda.json").on_date("2026-11-24")
+    start = dt.datetime.fromtimestamp(agenda.planned_starts_ms()[0] / 1000, agenda.tz)
+    assert start.isoformat() == "2026-11-24T08:00:00+07:00"
+    assert agenda.planned_end_ms - agenda.start_ms == 135 * 60_000
+    today = load_agenda(PROJECT_ROOT / "agenda.json").on_date("today")
+    assert today.event.date == dt.datetime.now(agenda.tz).date().isoformat()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from runshow.network import base_urls
+from runshow.report import report_csv, report_rows
+from runshow.timefmt import clock_text, offset_text
+from runshow.web import runtime
 from runshow.web.auth import login_required
 from runshow.web.pages import page_context
 from runshow.web.qr import qr_svg
@@ -69,3 +72,37 @@ def programme() -> str:
 @login_required
 def control() -> str:
     return render_template("control.html", **page_context("control"))
+
+
+def _report():
+    show = runtime()
+    return show, report_rows(show.agenda, show.service.state, show.service.clock())
+
+
+@bp.route("/report")
+@login_required
+def report() -> str:
+    """Planned against actual, printable: the organisers' record of the day."""
+    show, rows = _report()
+    view = show.service.view()["schedule"]
+    tz = show.agenda.tz
+    return render_template(
+        "report.html",
+        rows=rows,
+        planned_end=clock_text(view["planned_end_ms"], tz),
+        projected_end=clock_text(view["projected_end_ms"], tz),
+        offset=offset_text(view["offset_ms"]),
+        **page_context("report"),
+    )
+
+
+@bp.route("/report.csv")
+@login_required
+def report_download() -> Response:
+    show, rows = _report()
+    filename = f"runshow-bao-cao-{show.agenda.event.date}.csv"
+    return Response(
+        report_csv(rows),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -70,6 +70,17 @@ export function renderDigits(node, text) {
   node.dataset.format = text ? format(text) : 'none';
 }
 
+const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)');
+
+/**
+ * Overtime flashes in step with the server's seconds: bright for the first 600 ms
+ * after each second flips, dim for the rest. Screens side by side flash together.
+ */
+function flashState(shownPhase, remaining, timer) {
+  if (shownPhase !== 'overtime' || !timer?.running || reducedMotion?.matches) return 'on';
+  return ((-remaining) % 1000) < 600 ? 'on' : 'dim';
+}
+
 // One requestAnimationFrame loop for everything drawn from the clock.
 const frameCallbacks = new Set();
 let looping = false;
@@ -124,5 +135,7 @@ export class TimerDisplay {
       this.node.dataset.phase = shownPhase;
       this.onPhase?.(shownPhase);
     }
+    const flash = flashState(shownPhase, remaining, this.timer);
+    if (this.node.dataset.flash !== flash) this.node.dataset.flash = flash;
   }
 }

@@ -1,0 +1,103 @@
+"""The planned-versus-actual report of a show, for the organisers after the event.
+
+Built from the same schedule view the console shows, so the two always agree;
+the actual times come from the saved state and so survive restarts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import astuple, dataclass
+from zoneinfo import ZoneInfo
+
+from runshow.agenda import Agenda
+from runshow.engine import ShowState
+from runshow.timefmt import clock_text
+from runshow.views import presenter_line, schedule_view
+
+STATUS_LABELS = {
+    "done": "Đã xong",
+    "now": "Đang diễn ra",
+    "next": "Tiếp theo",
+    "skipped": "Bỏ qua",
+    "upcoming": "Chưa diễn ra",
+}
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    number: int
+    title: str
+    presenter: str
+    status: str
+    planned_start: str
+    planned_minutes: str
+    actual_start: str
+    actual_end: str
+    actual_minutes: str
+    over_under: str
+
+
+def signed_minutes(ms: int) -> str:
+    """90 000 ms → ``+1:30``; -30 000 ms → ``-0:30``."""
+    seconds = round(abs(ms) / 1000)
+    sign = "+" if ms > 0 else "-" if ms < 0 else ""
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+def minutes(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow]:
+    tz: ZoneInfo = agenda.tz
+    schedule = schedule_view(agenda, state, now_ms)
+
+    def clock(ms: int | None) -> str:
+        return "" if ms is None else clock_text(ms, tz)
+
+    rows = []
+    for item, entry in zip(agenda.items, schedule["items"], strict=True):
+        over_under = entry["over_under_ms"]
+        rows.append(
+            ReportRow(
+                number=item.index + 1,
+                title=item.title,
+                presenter=presenter_line(item.spec.presenter),
+                status=STATUS_LABELS[entry["status"]],
+                planned_start=clock(entry["planned_start_ms"]),
+                planned_minutes=minutes(item.duration_ms) if item.duration_ms else "",
+                actual_start=clock(entry["actual_start_ms"]),
+                actual_end=clock(entry["actual_end_ms"]),
+                actual_minutes=minutes(entry["actual_duration_ms"]),
+                over_under="" if over_under is None else signed_minutes(over_under),
+            )
+        )
+    return rows
+
+
+CSV_HEADER = (
+    "STT",
+    "Nội dung",
+    "Người trình bày",
+    "Trạng thái",
+    "Bắt đầu (kế hoạch)",
+    "Thời lượng (kế hoạch)",
+    "Bắt đầu (thực tế)",
+    "Kết thúc (thực tế)",
+    "Thời lượng (thực tế)",
+    "Chênh lệch",
+)
+
+
+def report_csv(rows: list[ReportRow]) -> str:
+    """CSV with a byte-order mark, so Excel opens the Vietnamese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(astuple(row) for row in rows)
+    return "\ufeff" + buffer.getvalue()
