@@ -9,6 +9,7 @@ day.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import warnings
@@ -74,7 +75,9 @@ def serve(
         show = runtime()
         print(banner(show, base_urls(host, port), Path(data_dir)), flush=True)
         socketio = show.socketio
-    socketio.run(app, host=host, port=port, max_size=MAX_CONNECTIONS, log_output=False)
+    with contextlib.suppress(KeyboardInterrupt):
+        socketio.run(app, host=host, port=port, max_size=MAX_CONNECTIONS, log_output=False)
+    print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
     return 0
 
 

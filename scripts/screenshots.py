@@ -52,6 +52,10 @@ def main() -> None:
                 for name in names:
                     wait_for_revision(pages[name], revision)
                     pages[name].wait_for_timeout(400)  # let the frame after the update paint
+                    # Overtime flashes: take the picture in the bright part of the second.
+                    pages[name].wait_for_function(
+                        "!document.querySelector(\".timer[data-flash='dim']\")"
+                    )
                     pages[name].screenshot(path=str(OUT / f"{name}-{label}.png"))
 
             shoot("banner", "stage", "programme")

@@ -81,6 +81,21 @@ def seconds_shown(text: str) -> int:
     return sign * total
 
 
+def digit_rows(stage: Page) -> int:
+    """Height in pixels of what the countdown actually paints (its green glyphs)."""
+    picture = Image.open(BytesIO(stage.screenshot())).convert("RGB")
+    green = [
+        y
+        for y in range(picture.height)
+        if any(
+            g > 150 and r < 100 and b < 150
+            for r, g, b in (picture.getpixel((x, y)) for x in range(0, picture.width, 3))
+        )
+    ]
+    assert green, "no countdown digits on screen"
+    return max(green) - min(green) + 1
+
+
 def shown_revision(page: Page) -> int:
     return int(page.evaluate("document.body.dataset.revision"))
 
@@ -117,6 +132,7 @@ def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_
 
     expect(stage.locator("#stage-speaker")).to_have_text(HA_NOI_SPEAKER)
     expect(stage.locator("body")).to_have_attribute("data-view", "item")
+    assert digit_rows(stage) >= 0.4 * 1080, "countdown digits under 40% of the screen's height"
     first = stage.locator("#stage-timer").text_content()
     assert re.fullmatch(r"(10:00|09:5\d)", first), first
     stage.wait_for_function(
