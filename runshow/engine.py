@@ -172,12 +172,16 @@ def _current(state: ShowState, agenda: Agenda) -> tuple[Item, Timer]:
 
 
 def _start(state: ShowState, agenda: Agenda, _: c.Start, now: int) -> ShowState:
-    if state.current_id is None:
+    from_banner = state.current_id is None
+    if from_banner:
         upcoming = _following_index(state, agenda)
         if upcoming is None:
             raise _Refused("Chương trình đã hết mục: không còn mục nào để bắt đầu.")
         state = _enter(state, agenda, agenda.items[upcoming], now)
     item, timer = _current(state, agenda)
+    if from_banner and timer.paused:
+        # An item met before comes back paused: Start from the banner goes on with it.
+        return state.with_timer(item.id, replace(timer, deadline_ms=now + timer.remaining_ms))
     if timer.running:
         raise _Refused("Đồng hồ đang chạy rồi.")
     if timer.paused:

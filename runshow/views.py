@@ -124,44 +124,26 @@ def schedule_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, An
     """Planned against actual, per item and for the whole programme.
 
     ``offset_ms`` is how late the programme will end if every item still to
-    come takes its planned time: positive means behind schedule.
-    ``planned_after_ms`` lets a screen redo the projection between updates:
-    projected end = now + max(remaining, 0) + planned_after_ms.
+    come takes its planned time: positive means behind schedule. An item's
+    actual duration is the time its timer ran, over every visit to it.
     """
     planned_starts = agenda.planned_starts_ms()
     position = _position(agenda, state)
-    current = agenda.get(state.current_id)
     timer = state.timer()
-
-    if current is not None and timer is not None:
-        cursor = now_ms + max(timer.remaining_at(now_ms), 0)
-        later = agenda.items[current.index + 1 :]
-    else:
-        first = 0 if position is None else position + 1
-        started = any(record.actual_start_ms is not None for record in state.records.values())
-        cursor = now_ms if started else max(now_ms, agenda.start_ms)
-        later = agenda.items[first:]
-    anchor = cursor
-    projected_end = cursor if current is not None and current.duration_ms else None
-    for item in later:
-        if item.spec.starts_at is not None:
-            cursor = max(cursor, agenda.clock_ms(item.spec.starts_at))
-        cursor += item.duration_ms
-        if item.duration_ms:
-            projected_end = cursor
-    if projected_end is None:
-        projected_end = anchor
+    projected_end = _projected_end(agenda, state, now_ms, position)
     planned_end = agenda.planned_end_ms
 
     items = []
     for item, planned_start in zip(agenda.items, planned_starts, strict=True):
         record = state.record(item.id)
+        kept = state.timers.get(item.id)
+        is_current = item.id == state.current_id
         actual_duration = (
-            record.actual_end_ms - record.actual_start_ms
-            if record.actual_start_ms is not None and record.actual_end_ms is not None
+            kept.elapsed_at(now_ms)
+            if kept is not None and kept.started and not is_current
             else None
         )
-        if item.id == state.current_id and timer is not None:
+        if is_current and timer is not None:
             remaining = timer.remaining_at(now_ms)
             over_under = -remaining if item.timed and remaining < 0 else None
         elif actual_duration is not None and item.duration_ms:
@@ -183,9 +165,40 @@ def schedule_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, An
         "planned_end_ms": planned_end,
         "projected_end_ms": projected_end,
         "offset_ms": projected_end - planned_end,
-        "planned_after_ms": projected_end - anchor,
         "items": items,
     }
+
+
+def _projected_end(agenda: Agenda, state: ShowState, now_ms: int, position: int | None) -> int:
+    """When the programme's last timed item will end if what is left runs to plan."""
+    current = agenda.get(state.current_id)
+    timer = state.timer()
+    end: int | None = None
+    if current is not None and timer is not None:
+        cursor = now_ms + max(timer.remaining_at(now_ms), 0)
+        later = agenda.items[current.index + 1 :]
+        if current.duration_ms:
+            end = cursor
+    else:
+        started = any(record.actual_start_ms is not None for record in state.records.values())
+        cursor = now_ms if started else max(now_ms, agenda.start_ms)
+        later = agenda.items[0 if position is None else position + 1 :]
+    for item in later:
+        if item.spec.starts_at is not None:
+            cursor = max(cursor, agenda.clock_ms(item.spec.starts_at))
+        cursor += item.duration_ms
+        if item.duration_ms:
+            end = cursor
+    if end is None:
+        # Nothing timed is on or ahead (the banner after the closing, an open-ended
+        # visit): the timed programme ended when its last timed item was left.
+        ends = [
+            state.record(item.id).actual_end_ms
+            for item in agenda.items
+            if item.duration_ms and state.record(item.id).actual_end_ms is not None
+        ]
+        end = max(ends, default=cursor)
+    return end
 
 
 def _status(item: Item, state: ShowState, position: int | None) -> str:

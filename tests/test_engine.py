@@ -679,12 +679,41 @@ def test_a_programme_started_early_is_projected_from_now_even_on_the_banner(show
     assert schedule["offset_ms"] == -12 * MINUTE
 
 
-def test_screens_can_redo_the_projection_between_updates(show):
+def test_after_the_last_timed_item_the_offset_stops_growing(show):
+    """Banner after the closing, then an open-ended visit: the timed programme
+    ended when its last item was left, however long the afternoon goes on."""
     started(show)
-    show.wait(minutes=4)
-    schedule = schedule_view(show.agenda, show.state, show.now)
-    redone = show.now + max(show.remaining, 0) + schedule["planned_after_ms"]
-    assert redone == schedule["projected_end_ms"]
+    show.wait(minutes=10)
+    show.do("next")
+    show.do("start")
+    show.wait(minutes=15)
+    show.do("next")
+    show.do("start")
+    show.wait(minutes=5)
+    show.do("banner")  # 09:30, exactly on plan
+    for _ in range(3):
+        show.wait(minutes=45)
+        assert schedule_view(show.agenda, show.state, show.now)["offset_ms"] == 0
+    show.do("goto", item_id="tham-quan")
+    show.do("start")
+    show.wait(minutes=90)
+    assert schedule_view(show.agenda, show.state, show.now)["offset_ms"] == 0
+
+
+def test_actual_duration_counts_only_the_time_the_timer_ran(show):
+    """Going back to an item for a minute adds a minute, not the time spent elsewhere."""
+    started(show)
+    show.wait(minutes=8)
+    show.do("next")
+    show.do("start")
+    show.wait(minutes=15)
+    show.do("goto", item_id="khai-mac")
+    show.do("resume")
+    show.wait(minutes=1)
+    show.do("next")
+    opening = schedule_view(show.agenda, show.state, show.now)["items"][0]
+    assert opening["actual_duration_ms"] == 9 * MINUTE
+    assert opening["over_under_ms"] == -1 * MINUTE
 
 
 # --------------------------------------------------------------------------- #
@@ -740,3 +769,17 @@ def test_a_malformed_command_is_rejected_with_the_place_of_the_mistake(payload, 
 def test_a_fresh_show_is_at_revision_zero_with_the_banner_up():
     state = ShowState()
     assert (state.revision, state.current_id, state.blackout) == (0, None, False)
+
+
+def test_start_from_the_banner_goes_on_with_an_item_met_before(show):
+    started(show)
+    show.wait(minutes=4)
+    show.do("next")
+    show.do("start")
+    show.wait(minutes=2)
+    show.do("previous")  # the report is left paused with 13 minutes to go
+    show.do("banner")
+    show.do("start")  # what the console's main button sends from the banner
+    assert show.state.current_id == "bao-cao"
+    assert show.timer.running
+    assert show.remaining == 13 * MINUTE
