@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         help="diễn tập: chạy chương trình vào ngày khác (YYYY-MM-DD hoặc 'today')",
     )
     serve.add_argument(
+        "--fresh",
+        action="store_true",
+        help="bắt đầu lại từ đầu (cất trạng thái cũ, ví dụ sau buổi diễn tập, vào data/archive/)",
+    )
+    serve.add_argument(
         "--control-key",
         default=None,
         help="mã điều khiển của kỹ thuật viên (mặc định: RUNSHOW_CONTROL_KEY hoặc tự tạo)",
@@ -81,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data_dir=args.data_dir,
         control_key=args.control_key,
         event_date=args.date,
+        fresh=args.fresh,
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 CONTROL_KEY_ENV = "RUNSHOW_CONTROL_KEY"
 CONTROL_KEY_FILE = "control-key"
 SECRET_KEY_FILE = "secret-key"
+LOGIN_EPOCH_FILE = "login-epoch"
 # No look-alike characters (0/o, 1/l/i): the key is read off a screen and typed.
 _KEY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -23,10 +24,10 @@ class ControlKey:
     origin: str  # "option", "environment", "file" or "generated"
     path: Path | None = None
 
-    @property
-    def fingerprint(self) -> str:
-        """What a session remembers, so that changing the key logs everyone out."""
-        return hashlib.sha256(self.value.encode()).hexdigest()[:16]
+    def session_token(self, epoch: int) -> str:
+        """What a technician's session remembers. It changes with the key and with
+        every logout (the epoch), so either ends every console's session."""
+        return hashlib.sha256(f"{epoch}:{self.value}".encode()).hexdigest()[:24]
 
     def matches(self, candidate: str) -> bool:
         return secrets.compare_digest(candidate.encode(), self.value.encode())
@@ -54,6 +55,20 @@ def resolve_control_key(data_dir: Path, explicit: str | None = None) -> ControlK
     key = generate_key()
     _write_private(path, key + "\n")
     return ControlKey(key, "generated", path)
+
+
+class LoginEpoch:
+    """A counter kept in the data directory: logging out raises it, which ends
+    every console session at once, including across restarts."""
+
+    def __init__(self, data_dir: Path):
+        self.path = data_dir / LOGIN_EPOCH_FILE
+        text = self.path.read_text(encoding="utf-8").strip() if self.path.exists() else ""
+        self.value = int(text) if text.isdigit() else 0
+
+    def bump(self) -> None:
+        self.value += 1
+        _write_private(self.path, f"{self.value}\n")
 
 
 def session_secret(data_dir: Path) -> str:

@@ -48,14 +48,22 @@ def serve(
     data_dir: str,
     control_key: str | None,
     event_date: str | None = None,
+    fresh: bool = False,
 ) -> int:
     _eventlet()
     _raise_open_file_limit()
     from runshow.agenda import AgendaError
     from runshow.network import base_urls
+    from runshow.store import Store
     from runshow.web import create_app, runtime
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if fresh:
+        import time
+
+        archived = Store.archive(data_dir, time.strftime("%Y%m%d-%H%M%S"))
+        if archived:
+            print(f"Đã cất trạng thái cũ vào {archived}: chương trình bắt đầu lại từ đầu.")
     try:
         app = create_app(
             {
@@ -113,6 +121,15 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
         "Kỹ thuật viên đăng nhập tại /control bằng mã điều khiển:",
         f"    {key.value}    ({origin})",
     ]
+    state = show.service.state
+    if state.revision:
+        current = show.agenda.get(state.current_id)
+        where = f"mục «{current.title}»" if current else "băng rôn hội nghị"
+        lines += [
+            "",
+            f"Tiếp tục chương trình đã lưu (phiên bản {state.revision}): đang ở {where}.",
+            "Để bắt đầu lại từ đầu (ví dụ sau buổi diễn tập): runshow serve --fresh",
+        ]
     lines += [f"Cảnh báo: {warning}" for warning in show.service.warnings]
     lines += ["", "Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh.", ""]
     return "\n".join(lines)

@@ -59,6 +59,22 @@ class Store:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
 
+    @classmethod
+    def archive(cls, data_dir: str | Path, stamp: str) -> Path | None:
+        """Move a show's database aside (e.g. after a rehearsal), so the next start
+        begins from the top. Returns where it went, or None if there was none."""
+        source = Path(data_dir) / cls.FILENAME
+        if not source.exists():
+            return None
+        target_dir = Path(data_dir) / "archive"
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / f"runshow-{stamp}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):  # SQLite's write-ahead log goes with it
+            part = Path(f"{source}{suffix}")
+            if part.exists():
+                part.rename(f"{target}{suffix}")
+        return target
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

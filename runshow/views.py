@@ -109,6 +109,32 @@ def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
     }
 
 
+def for_public(view: dict[str, Any]) -> dict[str, Any]:
+    """The state as the stage, delegates' phones and the public API see it: the
+    message meant for the MC is not theirs to read."""
+    return view | {"message": view["message"] | {"mc": None}}
+
+
+#: Screens that may read the MC's messages; the others get the public state.
+PRIVILEGED_ROLES = ("mc", "control")
+
+
+def state_for(role: str, view: dict[str, Any]) -> dict[str, Any]:
+    return view if role in PRIVILEGED_ROLES else for_public(view)
+
+
+def schedule_summary(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """The figures the console refreshes between changes (the `schedule` event)."""
+    schedule = schedule_view(agenda, state, now_ms)
+    return {
+        "revision": state.revision,
+        "server_time_ms": now_ms,
+        "planned_end_ms": schedule["planned_end_ms"],
+        "projected_end_ms": schedule["projected_end_ms"],
+        "offset_ms": schedule["offset_ms"],
+    }
+
+
 def _position(agenda: Agenda, state: ShowState) -> int | None:
     """Index of the item on now, or most recently on when the banner shows."""
     return agenda.index_of(state.current_id or state.cursor_id or "")

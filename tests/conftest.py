@@ -50,6 +50,7 @@ def app(tmp_path: Path, clock: FakeClock):
             "RUNSHOW_DATA_DIR": str(tmp_path / "data"),
             "RUNSHOW_CONTROL_KEY": CONTROL_KEY,
             "RUNSHOW_CLOCK": clock,
+            "RUNSHOW_SCHEDULE_EVERY_S": 0.05,
         }
     )
     yield app

@@ -127,7 +127,9 @@ def test_one_command_of_each_kind(client, clock):
         payload = response.get_json()
         assert payload["revision"] == revision
         assert check(payload["state"]), body
-        assert payload["state"] == client.get("/api/state").get_json()
+        public = client.get("/api/state").get_json()
+        assert payload["state"] == public | {"message": payload["state"]["message"]}
+        assert public["message"]["mc"] is None, "the MC's messages are not public"
 
 
 def test_api_commands_reach_the_screens(client, sockets):

@@ -321,3 +321,34 @@ def test_screens_recover_by_themselves_after_the_server_is_killed(live_server, o
         expect(stage.locator("#stage-speaker")).to_contain_text("Thành phố Hồ Chí Minh")
     finally:
         stop_server(restarted)
+
+
+def test_screens_follow_a_server_restarted_on_fresh_data(live_server, control, open_page, tmp_path):
+    """Rehearsal data cleared and the server started again: the revision goes back
+    to 0, and the screens and the console take the new truth instead of ignoring it."""
+    from tests.conftest import start_server, stop_server
+
+    stage = open_page(f"{live_server.url}/stage")
+    jump_to(control, HA_NOI)
+    press(control, "#btn-toggle")
+    wait_for_revision(stage, 2)
+    live_server.process.kill()
+    live_server.process.wait()
+    port = int(live_server.url.rsplit(":", 1)[1])
+    fresh = start_server(tmp_path / "fresh-data", tmp_path / "fresh.log", port=port)
+    try:
+        expect(stage.locator("body")).to_have_attribute("data-view", "banner", timeout=15_000)
+        expect(stage.locator("body")).to_have_attribute("data-revision", "0")
+        fresh.command("next")
+        wait_for_revision(stage, 1)
+        expect(stage.locator("#stage-title")).to_contain_text("Văn nghệ")
+    finally:
+        stop_server(fresh)
+
+
+def test_the_clicker_still_works_after_choosing_a_message_target(live_server, control):
+    control.click("#target-mc")
+    control.keyboard.press("PageDown")
+    wait_for_revision(control, 1)
+    assert live_server.state()["current"]["id"] == "van-nghe-chao-mung"
+    expect(control.locator("#target-mc")).to_be_checked()

@@ -14,6 +14,7 @@ import json
 import os
 import queue
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -177,3 +178,32 @@ def test_a_worker_restarted_after_a_kill_starts_from_the_acknowledged_revision(t
     assert again.ready["revision"] == acks[-1]["revision"]
     assert again.ready["current_id"] == acks[-1]["current_id"]
     assert again.ready["deadline_ms"] == acks[-1]["deadline_ms"]
+
+
+def test_a_server_started_fresh_begins_from_the_top_and_keeps_the_old_show(tmp_path):
+    """After a rehearsal, `runshow serve --fresh` archives the saved show."""
+    from tests.conftest import start_server, stop_server
+
+    data = tmp_path / "data"
+    rehearsal = start_server(data, tmp_path / "rehearsal.log")
+    rehearsal.command("next")
+    rehearsal.command("start")
+    stop_server(rehearsal)
+
+    resumed = start_server(data, tmp_path / "resumed.log")
+    assert resumed.state()["revision"] == 2
+    stop_server(resumed)
+    assert "Tiếp tục chương trình đã lưu (phiên bản 2)" in resumed.log()
+
+    show_day = start_server(data, tmp_path / "show-day.log", extra_args=("--fresh",))
+    try:
+        assert show_day.state()["revision"] == 0
+        assert show_day.state()["banner"] is True
+        assert "Đã cất trạng thái cũ" in show_day.log()
+    finally:
+        stop_server(show_day)
+    archived = list((data / "archive").glob("runshow-*.sqlite3"))
+    assert len(archived) == 1
+    with sqlite3.connect(archived[0]) as old_show:
+        logged = old_show.execute("SELECT command FROM events ORDER BY seq").fetchall()
+    assert logged == [("next",), ("start",)], "the rehearsal's log is kept, not lost"

@@ -157,3 +157,64 @@ def test_cross_origin_socket_handshakes_are_refused(app):
         "/socket.io/?EIO=4&transport=polling", headers={"Origin": "http://evil.example"}
     )
     assert response.status_code == 400
+
+
+def wait_for_event(sio, namespace: str, name: str, timeout_s: float = 5.0) -> dict:
+    """The next `name` event, polling the test client's queue until a deadline."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = events_named(sio, namespace, name)
+        if found:
+            return found[-1]
+        time.sleep(0.01)
+    raise AssertionError(f"no {name!r} event within {timeout_s} s")
+
+
+def test_the_mcs_messages_reach_the_mc_and_the_console_only(sockets, technician):
+    screens = {role: sockets.connect("/live", role=role) for role in ("stage", "mc", "programme")}
+    console = sockets.connect("/control", http_client=technician)
+    for sio in screens.values():
+        sio.get_received("/live")
+    console.emit(
+        "command",
+        {"command": "message", "text": "Mời MC", "target": "mc"},
+        namespace="/control",
+        callback=True,
+    )
+    seen = {
+        role: events_named(sio, "/live", "state")[-1]["message"] for role, sio in screens.items()
+    }
+    assert seen["mc"]["mc"] == "Mời MC"
+    assert seen["stage"]["mc"] is None
+    assert seen["programme"]["mc"] is None
+    assert events_named(console, "/control", "state")[-1]["message"]["mc"] == "Mời MC"
+
+
+def test_the_console_gets_the_schedule_while_nothing_happens(sockets, technician, clock):
+    console = sockets.connect("/control", http_client=technician)
+    console.emit("command", {"command": "start"}, namespace="/control", callback=True)
+    clock.advance(11 * 60)  # the performance runs a minute over; nobody presses anything
+    console.get_received("/control")
+    summary = wait_for_event(console, "/control", "schedule")
+    assert summary["server_time_ms"] == clock.now
+    assert summary["projected_end_ms"] == summary["planned_end_ms"] + summary["offset_ms"]
+    assert summary["revision"] == 1
+
+
+def test_logging_out_ends_every_console_session(sockets, technician, app):
+    console = sockets.connect("/control", http_client=technician)
+    other_laptop = app.test_client()
+    other_laptop.post("/login", data={"key": "test-control-key"})
+    assert technician.post("/logout").status_code == 302
+    assert not console.is_connected("/control")
+    assert other_laptop.get("/control").status_code == 302, "every session ends"
+    again = sockets.connect("/control", http_client=other_laptop)
+    assert not again.is_connected("/control")
+
+
+def test_another_site_cannot_log_the_console_out(technician):
+    response = technician.post("/logout", headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403
+    assert technician.get("/control").status_code == 200

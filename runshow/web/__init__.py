@@ -16,7 +16,7 @@ from flask_socketio import SocketIO
 
 from runshow import PROJECT_ROOT
 from runshow.agenda import Agenda, load_agenda
-from runshow.keys import ControlKey, resolve_control_key, session_secret
+from runshow.keys import ControlKey, LoginEpoch, resolve_control_key, session_secret
 from runshow.service import ShowService, wall_clock_ms
 from runshow.store import Store
 from runshow.web.throttle import FailureThrottle
@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "RUNSHOW_EVENT_DATE": None,  # rehearse on another day: "YYYY-MM-DD" or "today"
     "RUNSHOW_CLOCK": wall_clock_ms,
     "RUNSHOW_ASYNC_MODE": "threading",
+    "RUNSHOW_SCHEDULE_EVERY_S": 2.0,  # how often consoles get the schedule figures
     "RUNSHOW_PORT": 5000,
     "RUNSHOW_HOST": "0.0.0.0",
     "SESSION_COOKIE_HTTPONLY": True,
@@ -44,8 +45,12 @@ class Runtime:
     agenda: Agenda
     service: ShowService
     control_key: ControlKey
+    login_epoch: LoginEpoch
     throttle: FailureThrottle
     socketio: SocketIO
+
+    def session_token(self) -> str:
+        return self.control_key.session_token(self.login_epoch.value)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -73,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         agenda=agenda,
         service=service,
         control_key=resolve_control_key(data_dir, app.config["RUNSHOW_CONTROL_KEY"]),
+        login_epoch=LoginEpoch(data_dir),
         throttle=FailureThrottle(),
         socketio=socketio,
     )

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from runshow.errors import describe_json_error
-from runshow.views import programme_view
+from runshow.views import for_public, programme_view
 from runshow.web import runtime
 from runshow.web.auth import check_key, locked_out_text
 
@@ -27,7 +27,7 @@ def _error(status: int, code: str, message: str, **headers: str) -> Response:
 
 @bp.get("/state")
 def state() -> Response:
-    return jsonify(runtime().service.view())
+    return jsonify(for_public(runtime().service.view()))
 
 
 @bp.get("/programme")

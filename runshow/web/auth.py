@@ -6,7 +6,16 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from runshow.web import runtime
 from runshow.web.pages import page_context
@@ -19,7 +28,7 @@ SESSION_KEY = "technician"
 def is_technician(session_data: Any = None) -> bool:
     """True when the session belongs to a technician logged in with the current key."""
     data = session if session_data is None else session_data
-    return data.get(SESSION_KEY) == runtime().control_key.fingerprint
+    return data.get(SESSION_KEY) == runtime().session_token()
 
 
 def client_address() -> str:
@@ -76,7 +85,7 @@ def login() -> Response | str:
     accepted, wait = check_key(request.form.get("key", "").strip())
     if accepted:
         session.clear()
-        session[SESSION_KEY] = runtime().control_key.fingerprint
+        session[SESSION_KEY] = runtime().session_token()
         session.permanent = True
         return redirect(next_path)
     error = locked_out_text(wait) if wait else "Mã điều khiển không đúng."
@@ -85,7 +94,25 @@ def login() -> Response | str:
     return Response(html, status=status, headers={"Retry-After": str(wait)} if wait else None)
 
 
+@bp.before_request
+def same_origin_posts_only() -> None:
+    """Another site's form must not log a console in or out (SameSite does not stop
+    a cross-site POST from clearing the cookie)."""
+    if request.method != "POST":
+        return
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if origin and urlsplit(origin).netloc != request.host:
+        abort(403)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
+    """Ends every technician's session: the login epoch moves on, and open
+    consoles are disconnected at once."""
+    from runshow.web.live import disconnect_consoles
+
+    if is_technician():
+        runtime().login_epoch.bump()
+        disconnect_consoles(runtime().socketio)
     session.clear()
     return redirect(url_for("auth.login"))

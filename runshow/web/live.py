@@ -1,7 +1,9 @@
 """Socket.IO: the read-only `/live` channel for screens and the `/control` channel.
 
 Every connect gets the programme and the state; every accepted command is
-pushed to everyone once, as one serialised state per namespace.
+pushed to everyone once: one serialised state per audience (the public one
+without the message meant for the MC). The console also gets the schedule
+figures every few seconds, because "behind schedule" moves while nobody acts.
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ from collections import Counter
 from typing import Any
 
 from flask import Flask, request, session
-from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit
+from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, join_room
 
 from runshow.engine import ShowState
 from runshow.service import ShowService
-from runshow.views import programme_view, state_view
+from runshow.views import (
+    for_public,
+    programme_view,
+    schedule_summary,
+    state_for,
+    state_view,
+)
 from runshow.web import runtime
 from runshow.web.auth import is_technician
 
@@ -25,7 +33,7 @@ SCREEN_ROLES = ("stage", "mc", "programme")
 
 
 class Presence:
-    """How many screens of each role are connected."""
+    """Which connection is which role."""
 
     def __init__(self) -> None:
         self._roles: dict[str, str] = {}
@@ -44,6 +52,10 @@ class Presence:
             counted = Counter(self._roles.values())
         return {role: counted.get(role, 0) for role in (*SCREEN_ROLES, "control")}
 
+    def sids(self, role: str) -> list[str]:
+        with self._lock:
+            return [sid for sid, held in self._roles.items() if held == role]
+
 
 class _ShowNamespace(Namespace):
     """What both channels share: a snapshot on connect, clock sync, presence."""
@@ -56,15 +68,14 @@ class _ShowNamespace(Namespace):
     def role(self) -> str:
         return "control"
 
-    def send_snapshot(self) -> None:
+    def on_connect(self, auth: Any = None) -> None:
+        role = self.role()
+        self.presence.join(request.sid, role)
+        join_room(role)
         show = runtime()
         # flask_socketio.emit inside a handler answers the connecting client only.
-        emit("programme", programme_view(show.agenda, for_control=self.namespace == CONTROL))
-        emit("state", show.service.view())
-
-    def on_connect(self, auth: Any = None) -> None:
-        self.presence.join(request.sid, self.role())
-        self.send_snapshot()
+        emit("programme", programme_view(show.agenda, for_control=role == "control"))
+        emit("state", state_for(role, show.service.view()))
         self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -88,10 +99,15 @@ class LiveNamespace(_ShowNamespace):
 class ControlNamespace(_ShowNamespace):
     """The technician's console. Refused without a login, and every command checked."""
 
+    def __init__(self, namespace: str, socketio: SocketIO, presence: Presence, ticker):
+        super().__init__(namespace, socketio, presence)
+        self.ticker = ticker
+
     def on_connect(self, auth: Any = None) -> None:
         if not is_technician(session):
             raise ConnectionRefusedError("unauthorized")
         super().on_connect(auth)
+        self.ticker.ensure_started()
 
     def on_command(self, payload: Any = None) -> dict[str, Any]:
         if not is_technician(session):
@@ -103,14 +119,55 @@ class ControlNamespace(_ShowNamespace):
         return runtime().service.dispatch(payload, source="console").to_json()
 
 
+class ScheduleTicker:
+    """Sends the consoles the schedule figures every few seconds. Started with the
+    first console, in the server's own async mode (socketio.sleep, never time.sleep)."""
+
+    def __init__(
+        self, socketio: SocketIO, service: ShowService, presence: Presence, every_s: float
+    ):
+        self.every_s = every_s
+        self.socketio = socketio
+        self.service = service
+        self.presence = presence
+        self._started = False
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        self.socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        while True:
+            self.socketio.sleep(self.every_s)
+            if self.presence.sids("control"):
+                summary = schedule_summary(
+                    self.service.agenda, self.service.state, self.service.clock()
+                )
+                self.socketio.emit("schedule", summary, namespace=CONTROL)
+
+
+def disconnect_consoles(socketio: SocketIO) -> None:
+    """Close every open console connection (after a logout)."""
+    consoles = list(socketio.server.manager.get_participants(CONTROL, "control"))
+    for sid, _ in consoles:
+        socketio.server.disconnect(sid, namespace=CONTROL)
+
+
 def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     presence = Presence()
+    ticker = ScheduleTicker(socketio, service, presence, app.config["RUNSHOW_SCHEDULE_EVERY_S"])
     socketio.on_namespace(LiveNamespace(LIVE, socketio, presence))
-    socketio.on_namespace(ControlNamespace(CONTROL, socketio, presence))
+    socketio.on_namespace(ControlNamespace(CONTROL, socketio, presence, ticker))
 
     def broadcast(state: ShowState) -> None:
         view = state_view(service.agenda, state, service.clock())
-        for namespace in (LIVE, CONTROL):
-            socketio.emit("state", view, namespace=namespace)
+        public = for_public(view)
+        socketio.emit("state", view, namespace=CONTROL)
+        socketio.emit("state", view, namespace=LIVE, to="mc")
+        socketio.emit("state", public, namespace=LIVE, to=["stage", "programme"])
 
     service.subscribe(broadcast)

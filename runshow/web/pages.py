@@ -6,7 +6,7 @@ from typing import Any
 
 from jinja2.utils import htmlsafe_json_dumps
 
-from runshow.views import programme_view
+from runshow.views import programme_view, state_for
 from runshow.web import runtime
 
 
@@ -17,5 +17,5 @@ def page_context(role: str) -> dict[str, Any]:
         "role": role,
         "event": programme["event"],
         "programme_json": htmlsafe_json_dumps(programme),
-        "state_json": htmlsafe_json_dumps(show.service.view()),
+        "state_json": htmlsafe_json_dumps(state_for(role, show.service.view())),
     }

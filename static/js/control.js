@@ -69,6 +69,11 @@ function send(payload) {
     }
     if (ack && ack.ok) return;
     refuse(ack?.error || 'Lệnh bị từ chối.', ack?.code || 'refused');
+    // The server is behind what this console shows (it restarted on other data):
+    // reconnect to take its snapshot rather than keep sending a revision it never had.
+    if (ack?.code === 'stale_revision' && live.state && ack.revision < live.state.revision) {
+      live.socket.disconnect().connect();
+    }
     if (ack?.code === 'unauthorized') setTimeout(() => location.assign(body.dataset.loginUrl), 1500);
   });
 }
@@ -162,6 +167,8 @@ const KEYS = {
   '-': () => send({ command: 'adjust', seconds: -60 }),
 };
 
+const TYPING = 'textarea, select, [contenteditable="true"], input:not([type="radio"]):not([type="checkbox"])';
+
 document.addEventListener('keydown', (event) => {
   if (n.dialog.open) {
     if (event.key === 'Escape') {
@@ -171,7 +178,9 @@ document.addEventListener('keydown', (event) => {
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.target.closest?.('input, textarea, select, [contenteditable="true"]')) return;
+  // Only where one types: a radio button keeps the focus after a click, and the
+  // presenter clicker must still work then.
+  if (event.target.closest?.(TYPING)) return;
   const handler = KEYS[event.key];
   if (!handler) {
     if (event.key === 'Escape') show(n.refusal, false);
@@ -305,27 +314,26 @@ function renderConnection(text, status) {
   if (live.state) renderRows(live.state);
 }
 
-/** Late or early, redrawn every frame from the deadline (protocol: projected end). */
+/** The server's latest schedule figures: from a state, or the console-only `schedule` event. */
+let figures = null;
+function takeFigures(candidate) {
+  if (candidate && (!figures || candidate.server_time_ms >= figures.server_time_ms)) figures = candidate;
+}
+
+/** Late or early (the server's figures), and the current row's overrun, each frame. */
 function drawSchedule() {
   const state = live.state;
   if (!state?.schedule) return;
   const now = live.clock.now();
-  const { schedule } = state;
-  let projected;
-  if (state.timer && !state.banner) {
-    projected = now + Math.max(remainingMs(state.timer, now), 0) + schedule.planned_after_ms;
-  } else {
-    const anchor = schedule.projected_end_ms - schedule.planned_after_ms;
-    projected = Math.max(now, anchor) + schedule.planned_after_ms;
-  }
-  const offset = projected - schedule.planned_end_ms;
+  takeFigures({ ...state.schedule, server_time_ms: state.server_time_ms });
+  const offset = figures.offset_ms;
   let text = 'Đúng giờ';
   let kind = 'on-time';
   if (offset >= ON_TIME_MS) [text, kind] = [`Chậm ${durationWords(offset)}`, 'late'];
   else if (offset <= -ON_TIME_MS) [text, kind] = [`Sớm ${durationWords(offset)}`, 'early'];
   setText(n.offset, text);
   setData(n.offset, 'offset', kind);
-  setText(n.projectedEnd, formatClock(projected));
+  setText(n.projectedEnd, formatClock(figures.projected_end_ms));
 
   const nowRow = state.current && rows.get(state.current.id);
   if (nowRow && state.timer && state.timer.mode === 'countdown') {
@@ -349,6 +357,7 @@ const live = connect('/control', 'control', {
   programme: renderProgramme,
   state: renderState,
   presence: renderPresence,
+  schedule: takeFigures,
   connect: () => renderConnection('Đã kết nối', 'connected'),
   disconnect: () => renderConnection('Mất kết nối', 'disconnected'),
   connectError: (error) => {

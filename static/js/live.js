@@ -16,7 +16,7 @@ function connectionMark() {
 }
 
 /**
- * Connect a screen. handlers: {programme, state, presence, connect, disconnect, connectError}.
+ * Connect a screen. handlers: {programme, state, presence, schedule, connect, disconnect, connectError}.
  * Returns {socket, clock, programme, state}; the first paint uses the JSON the page embedded.
  */
 export function connect(namespace, role, handlers = {}) {
@@ -38,7 +38,9 @@ export function connect(namespace, role, handlers = {}) {
   const live = { socket, clock, programme: readJson('programme-data'), state: readJson('state-data') };
 
   let everConnected = false;
-  let freshConnection = false;
+  // The snapshot sent on (re)connect arrives *before* the 'connect' event fires, so
+  // "fresh" is set when the connection is lost, not when it comes back.
+  let freshConnection = true;
   let graceOver = false;
   const setConnected = (connected) => {
     body.dataset.connected = String(connected);
@@ -64,11 +66,11 @@ export function connect(namespace, role, handlers = {}) {
 
   socket.on('connect', () => {
     everConnected = true;
-    freshConnection = true;
     setConnected(true);
     handlers.connect?.(live);
   });
   socket.on('disconnect', (reason) => {
+    freshConnection = true;
     setConnected(false);
     handlers.disconnect?.(reason);
     // Refused by the server: Socket.IO does not retry by itself in that case.
@@ -86,6 +88,7 @@ export function connect(namespace, role, handlers = {}) {
     if (acceptState(state)) handlers.state?.(state, live);
   });
   socket.on('presence', (counts) => handlers.presence?.(counts, live));
+  socket.on('schedule', (figures) => handlers.schedule?.(figures, live));
 
   // First paint from the embedded JSON, before the socket answers.
   if (live.state) {
