@@ -352,3 +352,19 @@ def test_the_clicker_still_works_after_choosing_a_message_target(live_server, co
     wait_for_revision(control, 1)
     assert live_server.state()["current"]["id"] == "van-nghe-chao-mung"
     expect(control.locator("#target-mc")).to_be_checked()
+
+
+def test_the_mc_tablet_stays_awake_on_a_plain_http_lan(live_server, browser):
+    """No Wake Lock API (as on http://192.168.x.x): the first tap turns on NoSleep."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    context.add_init_script("delete Navigator.prototype.wakeLock;")
+    try:
+        mc = context.new_page()
+        mc.goto(f"{live_server.url}/mc")
+        hint = mc.locator("#mc-awake-hint")
+        expect(hint).to_be_visible()
+        mc.locator("#mc-now-title").click()
+        expect(hint).to_be_hidden()
+        assert mc.evaluate("typeof NoSleep") == "function"
+    finally:
+        context.close()

@@ -75,20 +75,37 @@ export function durationWords(ms) {
   return parts.join(' ');
 }
 
-/** Keep the screen on (Screen Wake Lock; needs a secure context: localhost or https). */
-export function keepAwake() {
-  if (!('wakeLock' in navigator)) return;
-  let lock = null;
-  const request = async () => {
-    if (document.visibilityState !== 'visible' || (lock && !lock.released)) return;
-    try {
-      lock = await navigator.wakeLock.request('screen');
-    } catch {
-      lock = null; // refused (battery saver, no permission): the screen may sleep
-    }
+/**
+ * Keep the screen on. The Screen Wake Lock API where the page may use it (HTTPS or
+ * localhost); on the venue's plain-HTTP LAN, the vendored NoSleep.js (a silent looping
+ * video), which browsers allow only from a user gesture: the first tap or click.
+ * `hint`, if given, is shown until then.
+ */
+export function keepAwake(hint = null) {
+  if ('wakeLock' in navigator) {
+    let lock = null;
+    const request = async () => {
+      if (document.visibilityState !== 'visible' || (lock && !lock.released)) return;
+      try {
+        lock = await navigator.wakeLock.request('screen');
+      } catch {
+        lock = null; // refused (battery saver, no permission): the screen may sleep
+      }
+    };
+    document.addEventListener('visibilitychange', request);
+    document.addEventListener('pointerdown', request); // some browsers want a gesture
+    request();
+    return;
+  }
+  if (typeof NoSleep !== 'function') return;
+  const noSleep = new NoSleep(); // eslint-disable-line no-undef
+  if (hint) hint.hidden = false;
+  const enable = () => {
+    noSleep.enable().catch(() => {}); // refused: the screen may sleep
+    if (hint) hint.hidden = true;
+    document.removeEventListener('pointerdown', enable);
+    document.removeEventListener('keydown', enable);
   };
-  document.addEventListener('visibilitychange', request);
-  // Some browsers only grant it after a user gesture.
-  document.addEventListener('pointerdown', request);
-  request();
+  document.addEventListener('pointerdown', enable);
+  document.addEventListener('keydown', enable);
 }

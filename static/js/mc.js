@@ -140,4 +140,4 @@ function renderState(state) {
 const live = connect('/live', 'mc', { programme: renderProgramme, state: renderState });
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
 debugCorner(live.clock);
-keepAwake();
+keepAwake(byId('mc-awake-hint'));
