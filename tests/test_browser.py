@@ -368,3 +368,37 @@ def test_the_mc_tablet_stays_awake_on_a_plain_http_lan(live_server, browser):
         assert mc.evaluate("typeof NoSleep") == "function"
     finally:
         context.close()
+
+
+FAKE_AUDIO = """
+window.__tones = [];
+window.AudioContext = class {
+  constructor() { this.state = 'running'; this.currentTime = 0; this.destination = {}; }
+  resume() {}
+  createOscillator() {
+    return { frequency: { value: 0 }, connect: (node) => node,
+             start() { window.__tones.push(this.frequency.value); }, stop() {} };
+  }
+  createGain() {
+    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} },
+             connect: (node) => node };
+  }
+};
+"""
+
+
+def test_the_console_chimes_when_the_speakers_time_turns_red_and_runs_out(live_server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.add_init_script(FAKE_AUDIO)
+    try:
+        console = context.new_page()
+        login(console, live_server.url)
+        jump_to(console, HA_NOI)
+        press(console, "#btn-toggle")  # the click also lets the page make sound
+        live_server.command("adjust", seconds=-540)  # one minute left: red
+        console.wait_for_function("window.__tones.length === 1")
+        live_server.command("adjust", seconds=-61)  # time is up
+        console.wait_for_function("window.__tones.length === 3")
+        assert console.evaluate("window.__tones") == [660, 880, 660]
+    finally:
+        context.close()

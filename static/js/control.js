@@ -3,6 +3,7 @@
 import { byId, clockFormatter, durationWords, el, setData, setText, show } from './dom.js';
 import { ITEM_STATUS_LABELS, itemsById, plannedLength, scheduleById, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
+import { chime } from './chime.js';
 import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
 
 const body = document.body;
@@ -368,7 +369,13 @@ const live = connect('/control', 'control', {
     renderConnection('Mất kết nối', 'disconnected');
   },
 });
-const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
+const ring = chime(byId('chime-toggle'));
+const timer = new TimerDisplay(n.timer, live.clock, {
+  onPhase: (phase) => {
+    setData(body, 'phase', phase);
+    ring(phase, Boolean(live.state?.timer?.running));
+  },
+});
 onFrame(drawSchedule);
 debugCorner(live.clock);
 renderButtons(live.state);
