@@ -41,7 +41,7 @@ class ReportRow:
 
 def signed_minutes(ms: int) -> str:
     """90 000 ms → ``+1:30``; -30 000 ms → ``-0:30``."""
-    seconds = round(abs(ms) / 1000)
+    seconds = abs(ms) // 1000  # whole seconds, as the timers show them
     sign = "+" if ms > 0 else "-" if ms < 0 else ""
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 

@@ -328,10 +328,11 @@ function drawSchedule() {
   const now = live.clock.now();
   takeFigures({ ...state.schedule, server_time_ms: state.server_time_ms });
   const offset = figures.offset_ms;
+  const minutes = Math.round(offset / 60_000) * 60_000; // a schedule is kept to the minute
   let text = 'Đúng giờ';
   let kind = 'on-time';
-  if (offset >= ON_TIME_MS) [text, kind] = [`Chậm ${durationWords(offset)}`, 'late'];
-  else if (offset <= -ON_TIME_MS) [text, kind] = [`Sớm ${durationWords(offset)}`, 'early'];
+  if (offset >= ON_TIME_MS) [text, kind] = [`Chậm ${durationWords(minutes)}`, 'late'];
+  else if (offset <= -ON_TIME_MS) [text, kind] = [`Sớm ${durationWords(minutes)}`, 'early'];
   setText(n.offset, text);
   setData(n.offset, 'offset', kind);
   setText(n.projectedEnd, formatClock(figures.projected_end_ms));

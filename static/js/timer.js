@@ -44,7 +44,7 @@ export function timerText(timer, remaining) {
 /** "+1:20" / "−0:30": over or under a planned duration (minutes not padded). */
 export function signedShort(ms) {
   if (ms == null) return '';
-  const total = Math.round(Math.abs(ms) / 1000);
+  const total = Math.floor(Math.abs(ms) / 1000); // whole seconds, as the timer shows them
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const body = hours ? `${hours}:${pad(minutes)}:${pad(total % 60)}` : `${minutes}:${pad(total % 60)}`;
