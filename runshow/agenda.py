@@ -40,8 +40,8 @@ ItemKind = Literal[
 
 KIND_LABELS: dict[str, str] = {
     "performance": "Văn nghệ",
-    "opening": "Khai mạc",
-    "welcome_speech": "Phát biểu chào mừng",
+    "opening": "Tuyên bố lý do",
+    "welcome_speech": "Phát biểu khai mạc",
     "report": "Báo cáo",
     "adoption": "Thông qua",
     "discussion_speech": "Tham luận",

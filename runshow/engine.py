@@ -275,7 +275,7 @@ def _clear_message(
     clears_stage = command.target in ("stage", "both") and state.stage_message is not None
     clears_mc = command.target in ("mc", "both") and state.mc_message is not None
     if not (clears_stage or clears_mc):
-        raise _Refused("Không có lời nhắn nào đang hiển thị để xóa.")
+        raise _Refused("Không có tin nhắn nào đang hiển thị để xóa.")
     return replace(
         state,
         stage_message=None if clears_stage else state.stage_message,
@@ -328,12 +328,13 @@ def _following_index(state: ShowState, agenda: Agenda) -> int | None:
 
 
 def _leave(state: ShowState, agenda: Agenda, now: int) -> ShowState:
-    """The current item goes off: its timer is frozen and, if it ran, its end recorded."""
+    """The current item goes off: its timer is frozen and, if it ran, its end recorded.
+    A message to its speaker goes with it (the MC's message stays)."""
     item_id = state.current_id
     timer = state.timer()
     if item_id is None or timer is None:
         return state
-    state = state.with_timer(item_id, timer.frozen_at(now))
+    state = replace(state.with_timer(item_id, timer.frozen_at(now)), stage_message=None)
     record = state.record(item_id)
     if record.actual_start_ms is not None:
         state = state.with_record(item_id, replace(record, actual_end_ms=now))

@@ -20,7 +20,7 @@ STATUS_LABELS = {
     "done": "Đã xong",
     "now": "Đang diễn ra",
     "next": "Tiếp theo",
-    "skipped": "Bỏ qua",
+    "skipped": "Chưa diễn ra (đã chuyển qua)",
     "upcoming": "Chưa diễn ra",
 }
 

@@ -71,6 +71,7 @@ def serve(
                 "RUNSHOW_DATA_DIR": data_dir,
                 "RUNSHOW_CONTROL_KEY": control_key,
                 "RUNSHOW_EVENT_DATE": event_date,
+                "RUNSHOW_HOST": host,
                 "RUNSHOW_ASYNC_MODE": "eventlet",
             }
         )

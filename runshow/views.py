@@ -224,7 +224,13 @@ def _projected_end(agenda: Agenda, state: ShowState, now_ms: int, position: int 
             if item.duration_ms and state.record(item.id).actual_end_ms is not None
         ]
         end = max(ends, default=cursor)
-    return end
+    # Items jumped over have not happened yet: they still take their time.
+    passed_over = agenda.items[: 0 if position is None else position]
+    return end + sum(
+        item.duration_ms
+        for item in passed_over
+        if item.id not in state.records and item.spec.starts_at is None
+    )
 
 
 def _status(item: Item, state: ShowState, position: int | None) -> str:

@@ -358,7 +358,7 @@ def test_clearing_one_screen_keeps_the_other_screens_message(show):
 
 
 def test_clearing_when_there_is_nothing_to_clear_is_refused(show):
-    assert "Không có lời nhắn" in show.refused("clear_message").reason
+    assert "Không có tin nhắn" in show.refused("clear_message").reason
 
 
 def test_clearing_the_stage_when_only_the_mc_has_a_message_is_refused(show):
@@ -598,7 +598,7 @@ def test_the_view_of_a_running_item_shows_it_and_the_one_after(show):
     view = state_view(show.agenda, show.state, show.now)
     assert view["banner"] is False
     assert view["current"]["title"] == "Khai mạc"
-    assert view["current"]["kind_label"] == "Khai mạc"
+    assert view["current"]["kind_label"] == "Tuyên bố lý do"
     assert view["next"]["id"] == "bao-cao"
     assert view["timer"]["status"] == "running"
     assert view["timer"]["remaining_ms"] == 9 * MINUTE
@@ -783,3 +783,21 @@ def test_start_from_the_banner_goes_on_with_an_item_met_before(show):
     assert show.state.current_id == "bao-cao"
     assert show.timer.running
     assert show.remaining == 13 * MINUTE
+
+
+def test_a_message_to_the_speaker_goes_with_the_speaker(show):
+    started(show)
+    show.do("message", text="Còn 2 phút", target="both")
+    show.do("next")
+    assert show.state.stage_message is None, "the next speaker must not see it"
+    assert show.state.mc_message == "Còn 2 phút", "the MC's message stays until cleared"
+
+
+def test_items_jumped_over_still_count_in_the_projected_end(show):
+    started(show)
+    show.wait(minutes=10)
+    show.do("goto", item_id="tham-luan")  # the report's speaker is late: take the next one
+    show.do("start")
+    schedule = schedule_view(show.agenda, show.state, show.now)
+    assert schedule["offset_ms"] == 0, "the report has not happened: it still takes 15 min"
+    assert schedule["items"][1]["status"] == "skipped"

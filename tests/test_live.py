@@ -218,3 +218,10 @@ def test_another_site_cannot_log_the_console_out(technician):
     response = technician.post("/logout", headers={"Origin": "http://evil.example"})
     assert response.status_code == 403
     assert technician.get("/control").status_code == 200
+
+
+def test_the_home_page_only_offers_addresses_the_server_listens_on(app, client):
+    app.config["RUNSHOW_HOST"] = "127.0.0.1"
+    page = client.get("/", base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert "http://127.0.0.1:5000/stage" in page
+    assert "http://192." not in page and "http://10." not in page

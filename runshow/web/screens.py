@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from runshow.network import base_urls
 from runshow.report import report_csv, report_rows
@@ -45,7 +45,9 @@ SCREENS = (
 @bp.route("/")
 def index() -> str:
     port = request.host.rsplit(":", 1)[1] if ":" in request.host else "80"
-    addresses = base_urls("0.0.0.0", int(port)) if port.isdigit() else []
+    # Only addresses this server listens on (`--host`): a QR code must lead somewhere.
+    host = current_app.config["RUNSHOW_HOST"]
+    addresses = base_urls(host, int(port)) if port.isdigit() else []
     lan = [url for url in addresses if "://127." not in url] or [request.host_url.rstrip("/")]
     qr_svgs = {screen["path"]: qr_svg(lan[0] + screen["path"]) for screen in SCREENS}
     return render_template(

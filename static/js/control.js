@@ -98,6 +98,7 @@ function sendMessage(text) {
     return;
   }
   send({ command: 'message', text: words, target: messageTarget() });
+  n.messageText.value = ''; // so that changing the target and pressing Gửi sends nothing twice
 }
 
 const actions = {
@@ -105,11 +106,8 @@ const actions = {
   start: () => send({ command: live.state?.timer?.status === 'paused' ? 'resume' : 'start' }),
   blackout: () => send({ command: 'blackout', on: !live.state?.blackout }),
   'send-message': () => sendMessage(n.messageText.value),
-  'clear-message': () => send({ command: 'clear_message', target: messageTarget() }),
-  preset: (button) => {
-    n.messageText.value = button.dataset.text;
-    sendMessage(button.dataset.text);
-  },
+  'clear-message': () => send({ command: 'clear_message', target: 'both' }),
+  preset: (button) => sendMessage(button.dataset.text),
   jump: (button) => askGoto(button.dataset.itemId),
 };
 
@@ -272,9 +270,12 @@ function renderButtons(state) {
     n.banner.disabled = Boolean(state.banner);
     byId('btn-next').disabled = !state.next;
     byId('btn-previous').disabled = !state.current && !state.schedule?.items?.some((i) => i.status !== 'upcoming' && i.status !== 'next');
-    for (const id of ['btn-reset', 'btn-adjust-m60', 'btn-adjust-m10', 'btn-adjust-p10', 'btn-adjust-p60']) {
-      byId(id).disabled = !state.timer;
+    byId('btn-reset').disabled = !state.timer;
+    // A count-up item has no duration to add to or take from.
+    for (const id of ['btn-adjust-m60', 'btn-adjust-m10', 'btn-adjust-p10', 'btn-adjust-p60']) {
+      byId(id).disabled = !state.timer || state.timer.mode === 'countup';
     }
+    byId('btn-clear-message').disabled = !state.message?.stage && !state.message?.mc;
   }
   const blackout = Boolean(state?.blackout);
   n.blackout.setAttribute('aria-pressed', String(blackout));

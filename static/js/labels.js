@@ -4,7 +4,7 @@ export const ITEM_STATUS_LABELS = {
   done: 'Đã xong',
   now: 'Đang diễn ra',
   next: 'Tiếp theo',
-  skipped: 'Bỏ qua',
+  skipped: 'Chưa diễn ra',
   upcoming: '',
 };
 

@@ -8,6 +8,7 @@ import { TimerDisplay } from './timer.js';
 const body = document.body;
 const n = {
   messageBox: byId('mc-message-box'),
+  blackout: byId('mc-blackout'),
   message: byId('mc-message'),
   stageMessageBox: byId('mc-stage-message-box'),
   stageMessage: byId('mc-stage-message'),
@@ -99,7 +100,7 @@ function renderProgress(state) {
       row.dataset.status = status;
       setText(row.lastChild, ITEM_STATUS_LABELS[status]);
     }
-    if (status === 'done' || status === 'skipped') finished += 1;
+    if (status === 'done') finished += 1;
   }
   const position = state.current ? state.current.index + 1 : null;
   setText(n.count, position ? `Mục ${position}/${total}` : `Đã xong ${finished}/${total} mục`);
@@ -118,6 +119,7 @@ function renderState(state) {
   const mcMessage = state.message?.mc || '';
   setText(n.message, mcMessage);
   show(n.messageBox, Boolean(mcMessage));
+  show(n.blackout, Boolean(state.blackout));
   const stageMessage = state.message?.stage || '';
   setText(n.stageMessage, stageMessage);
   show(n.stageMessageBox, Boolean(stageMessage));

@@ -24,10 +24,31 @@ function bannerLine(line, index) {
   return el('p', { className: kind, text: line });
 }
 
+/**
+ * The banner keeps the organisers' line breaks: a line never wraps, it shrinks to
+ * fit the width instead (done on each render and resize, while the banner shows).
+ */
+function fitBannerLines() {
+  const frame = nodes.banner;
+  if (frame.hidden || !frame.clientWidth) return;
+  const style = getComputedStyle(frame);
+  const room = frame.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  for (const line of nodes.bannerLines.children) {
+    line.style.fontSize = '';
+    if (line.scrollWidth > room) {
+      const size = parseFloat(getComputedStyle(line).fontSize);
+      line.style.fontSize = `${Math.floor(size * (room / line.scrollWidth) * 0.98)}px`;
+    }
+  }
+}
+window.addEventListener('resize', fitBannerLines);
+document.fonts?.ready.then(fitBannerLines); // widths change once the webfont is in
+
 function renderProgramme(programme) {
   const event = programme.event || {};
   nodes.bannerLines.replaceChildren(...(event.banner_lines || []).map(bannerLine));
   setText(nodes.bannerPlace, event.banner_place_date || '');
+  requestAnimationFrame(fitBannerLines);
 }
 
 function messageSize(text) {
@@ -41,6 +62,7 @@ function renderState(state, timer) {
   setData(body, 'view', onItem ? 'item' : 'banner');
   setData(body, 'blackout', Boolean(state.blackout));
   show(nodes.banner, !onItem);
+  if (!onItem) requestAnimationFrame(fitBannerLines);
   show(nodes.item, onItem);
 
   setText(nodes.speaker, onItem ? state.current.presenter_line : '');
