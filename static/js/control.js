@@ -299,6 +299,8 @@ function renderState(state) {
   setText(n.mcMessage, state.message?.mc || '—');
   setData(n.stageMessage, 'empty', !state.message?.stage);
   setData(n.mcMessage, 'empty', !state.message?.mc);
+  n.stageMessage.title = state.message?.stage || ''; // whole text on hover: one line shown
+  n.mcMessage.title = state.message?.mc || '';
   renderRows(state);
   renderButtons(state);
 }
