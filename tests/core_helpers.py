@@ -308,3 +308,14 @@ BROKEN_AGENDAS: tuple[Broken, ...] = (
         mutate=_set(("schema_version",), 2),
     ),
 )
+
+
+def agenda_with_three_mistakes(folder: Path) -> Path:
+    """The bundled agenda with a bad start time, an unknown kind and a zero duration."""
+    document = bundled_document()
+    document["event"]["start"] = "8h"
+    document["items"][2]["kind"] = "karaoke"
+    document["items"][6]["duration"] = 0
+    path = folder / "agenda.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path

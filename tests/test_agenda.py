@@ -11,7 +11,14 @@ import pytest
 
 from runshow import PROJECT_ROOT
 from runshow.agenda import AgendaError, load_agenda, parse_agenda
-from tests.core_helpers import BROKEN_AGENDAS, BUNDLED_AGENDA, MINUTE, Broken, bundled_document
+from tests.core_helpers import (
+    BROKEN_AGENDAS,
+    BUNDLED_AGENDA,
+    MINUTE,
+    Broken,
+    agenda_with_three_mistakes,
+    bundled_document,
+)
 
 CITY_SPEAKERS = [
     "thành phố Hà Nội",
@@ -142,12 +149,7 @@ def test_a_missing_file_is_reported_as_not_found(tmp_path):
 
 
 def test_every_mistake_in_a_file_is_reported_at_once(tmp_path):
-    document = bundled_document()
-    document["event"]["start"] = "8h"
-    document["items"][2]["kind"] = "karaoke"
-    document["items"][6]["duration"] = 0
-    path = tmp_path / "agenda.json"
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = agenda_with_three_mistakes(tmp_path)
     problems = problems_of(path)
     assert sorted(problem.place for problem in problems) == [
         "event.start",

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.core_helpers import BROKEN_AGENDAS, BUNDLED_AGENDA, Broken, bundled_document
+from tests.core_helpers import (
+    BROKEN_AGENDAS,
+    BUNDLED_AGENDA,
+    Broken,
+    agenda_with_three_mistakes,
+    bundled_document,
+)
 
 
 def check(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -63,12 +69,7 @@ def test_a_missing_file_fails_the_check(tmp_path):
 
 
 def test_every_mistake_is_printed_on_its_own_line(tmp_path):
-    document = bundled_document()
-    document["event"]["start"] = "8h"
-    document["items"][2]["kind"] = "karaoke"
-    document["items"][6]["duration"] = 0
-    path = tmp_path / "agenda.json"
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = agenda_with_three_mistakes(tmp_path)
 
     result = check(str(path), cwd=tmp_path)
 
