@@ -66,6 +66,7 @@ class ShowService:
         else:
             self._state, self.warnings = reconcile(restored, agenda)
         self._lock = threading.Lock()
+        self._sending = threading.Lock()  # listeners run outside `_lock`, in revision order
         self._listeners: list[Listener] = []
 
     @property
@@ -73,7 +74,8 @@ class ShowService:
         return self._state
 
     def subscribe(self, listener: Listener) -> None:
-        """Call `listener` with every new state, in order, after it is saved."""
+        """Call `listener` with every new state, in revision order, after it is saved
+        (outside the dispatch lock: a slow fan-out does not hold up the next command)."""
         self._listeners.append(listener)
 
     def view(self) -> dict[str, Any]:
@@ -99,9 +101,18 @@ class ShowService:
             assert isinstance(outcome, Accepted)
             self.store.commit(outcome.state, command.command, command.arguments(), source, now)
             self._state = outcome.state
-            for listener in self._listeners:
-                try:
-                    listener(outcome.state)
-                except Exception:  # one broken screen channel must not stop the show
-                    log.exception("listener failed after revision %s", outcome.state.revision)
+            # Handed over before the dispatch lock is released: the next command may be
+            # applied and saved while this one is sent, but is sent after it.
+            self._sending.acquire()
+        try:
+            self._notify(outcome.state)
+        finally:
+            self._sending.release()
         return Result(True, outcome.state.revision)
+
+    def _notify(self, state: ShowState) -> None:
+        for listener in self._listeners:
+            try:
+                listener(state)
+            except Exception:  # one broken screen channel must not stop the show
+                log.exception("listener failed after revision %s", state.revision)

@@ -1,11 +1,13 @@
 """What screens and the API see: JSON-ready views of the programme and the show.
 
-Pure functions of (agenda, state, now). Two payloads, documented in
-``docs/protocol.md``:
+Pure functions of (agenda, state, now). The payloads, whose shapes are
+declared in ``runshow/protocol.py`` and documented in ``docs/protocol.md``:
 
 - the *programme*: the event and its items, which changes only with the agenda
   file, sent once per connection;
-- the *state*: the live show at one revision, small, sent on every change.
+- the *state*: the live show at one revision, small, sent on every change. The
+  console's state (`state_view`) also carries the per-item schedule; the MC's
+  (`live_view`) does not; the public one (`for_public`) has no MC message either.
 """
 
 from __future__ import annotations
@@ -24,17 +26,24 @@ def presenter_line(presenter: Presenter | None) -> str:
     return f"{presenter.name} — {role}" if presenter.name else role
 
 
-def item_summary(item: Item) -> dict[str, Any]:
+def live_item(item: Item) -> dict[str, Any]:
+    """An item as the live state names it: what a screen draws without the programme."""
     spec = item.spec
     return {
         "id": item.id,
         "index": item.index,
         "kind": spec.kind,
-        "kind_label": KIND_LABELS[spec.kind],
         "title": spec.title,
-        "presenter": None if spec.presenter is None else spec.presenter.model_dump(),
         "presenter_line": presenter_line(spec.presenter),
         "duration_ms": item.duration_ms,
+    }
+
+
+def item_summary(item: Item) -> dict[str, Any]:
+    spec = item.spec
+    return live_item(item) | {
+        "kind_label": KIND_LABELS[spec.kind],
+        "presenter": None if spec.presenter is None else spec.presenter.model_dump(),
     }
 
 
@@ -91,36 +100,60 @@ def timer_view(item: Item, timer: Timer, now_ms: int) -> dict[str, Any]:
     }
 
 
-def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
-    """The live show as every screen and `GET /api/state` see it."""
+def live_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """The slim live show: what the MC's tablet draws (and, without the MC's
+    message, the stage and the phones). No per-item schedule."""
     current = agenda.get(state.current_id)
     timer = state.timer()
     following = _following(agenda, state)
+    position = _position(agenda, state)
     return {
         "revision": state.revision,
         "server_time_ms": now_ms,
-        "current": None if current is None else item_summary(current),
-        "next": None if following is None else item_summary(following),
+        "current": None if current is None else live_item(current),
+        "next": None if following is None else live_item(following),
         "timer": None if current is None or timer is None else timer_view(current, timer, now_ms),
         "message": {"stage": state.stage_message, "mc": state.mc_message},
         "blackout": state.blackout,
         "banner": current is None,
-        "schedule": schedule_view(agenda, state, now_ms),
+        "progress": progress_view(agenda, state, position),
     }
 
 
+def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """The live show as the control console sees it: the slim state and the schedule."""
+    return live_view(agenda, state, now_ms) | {"schedule": schedule_view(agenda, state, now_ms)}
+
+
 def for_public(view: dict[str, Any]) -> dict[str, Any]:
-    """The state as the stage, delegates' phones and the public API see it: the
-    message meant for the MC is not theirs to read."""
-    return view | {"message": view["message"] | {"mc": None}}
+    """The state as the stage, delegates' phones and the public API see it: no
+    per-item schedule, and the message meant for the MC is not theirs to read."""
+    public = {key: value for key, value in view.items() if key not in PRIVATE_FIELDS}
+    public["message"] = {"stage": view["message"]["stage"]}
+    return public
 
 
-#: Screens that may read the MC's messages; the others get the public state.
-PRIVILEGED_ROLES = ("mc", "control")
+#: What the console's state carries beyond the public one (besides the MC's message).
+PRIVATE_FIELDS = ("schedule",)
 
 
-def state_for(role: str, view: dict[str, Any]) -> dict[str, Any]:
-    return view if role in PRIVILEGED_ROLES else for_public(view)
+def for_mc(view: dict[str, Any]) -> dict[str, Any]:
+    """The MC's state: the public one with the MC's own message."""
+    return for_public(view) | {"message": view["message"]}
+
+
+def progress_view(agenda: Agenda, state: ShowState, position: int | None) -> dict[str, Any]:
+    """Which items are behind us, by index: every other item is `now` (the current
+    one), `next` (the state's `next`) or still to come. Indices keep it small."""
+    done: list[int] = []
+    skipped: list[int] = []
+    for item in agenda.items:
+        status = _status(item, state, position)
+        if status == "done":
+            done.append(item.index)
+        elif status == "skipped":
+            skipped.append(item.index)
+    return {"done": done, "skipped": skipped}
 
 
 def schedule_summary(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:

@@ -598,7 +598,7 @@ def test_the_view_of_a_running_item_shows_it_and_the_one_after(show):
     view = state_view(show.agenda, show.state, show.now)
     assert view["banner"] is False
     assert view["current"]["title"] == "Khai mạc"
-    assert view["current"]["kind_label"] == "Tuyên bố lý do"
+    assert view["current"]["kind"] == "opening"  # its label is in the programme
     assert view["next"]["id"] == "bao-cao"
     assert view["timer"]["status"] == "running"
     assert view["timer"]["remaining_ms"] == 9 * MINUTE

@@ -17,6 +17,7 @@ from flask_socketio import SocketIO
 from runshow import PROJECT_ROOT
 from runshow.agenda import Agenda, load_agenda
 from runshow.keys import ControlKey, LoginEpoch, resolve_control_key, session_secret
+from runshow.protocol import SocketJSON
 from runshow.service import ShowService, wall_clock_ms
 from runshow.store import Store
 from runshow.web.throttle import FailureThrottle
@@ -73,7 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
     # Same origin only: leaving cors_allowed_origins unset makes Socket.IO
     # refuse handshakes whose Origin is another site.
-    socketio = SocketIO(app, async_mode=app.config["RUNSHOW_ASYNC_MODE"])
+    socketio = SocketIO(app, async_mode=app.config["RUNSHOW_ASYNC_MODE"], json=SocketJSON)
     app.extensions["runshow"] = Runtime(
         agenda=agenda,
         service=service,

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from runshow.errors import describe_json_error
-from runshow.views import for_public, programme_view
+from runshow.protocol import ScheduleFigures
+from runshow.views import for_public, programme_view, schedule_view
 from runshow.web import runtime
 from runshow.web.auth import check_key, locked_out_text
 
@@ -16,6 +17,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 #: HTTP status for each kind of refusal.
 REFUSAL_STATUS = {"invalid": 400, "stale_revision": 409, "not_possible": 409}
+SCHEDULE_FIGURES = tuple(ScheduleFigures.__annotations__)
 
 
 def _error(status: int, code: str, message: str, **headers: str) -> Response:
@@ -27,7 +29,17 @@ def _error(status: int, code: str, message: str, **headers: str) -> Response:
 
 @bp.get("/state")
 def state() -> Response:
-    return jsonify(for_public(runtime().service.view()))
+    """The public state and the schedule's figures (offset, projected end)."""
+    view = runtime().service.view()
+    figures = {key: view["schedule"][key] for key in SCHEDULE_FIGURES}
+    return jsonify(for_public(view) | {"schedule": figures})
+
+
+@bp.get("/schedule")
+def schedule() -> Response:
+    """Planned against actual, item by item."""
+    service = runtime().service
+    return jsonify(schedule_view(service.agenda, service.state, service.clock()))
 
 
 @bp.get("/programme")

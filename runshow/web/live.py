@@ -1,9 +1,11 @@
 """Socket.IO: the read-only `/live` channel for screens and the `/control` channel.
 
-Every connect gets the programme and the state; every accepted command is
-pushed to everyone once: one serialised state per audience (the public one
-without the message meant for the MC). The console also gets the schedule
-figures every few seconds, because "behind schedule" moves while nobody acts.
+Every screen joins the room of its audience (runshow/protocol.py). Every
+connect gets the programme and the state; every accepted command is pushed to
+everyone once: one serialised state per view (public, MC, console), the same
+text to every client of a room. A storm of reconnects shares the same encoded
+snapshot too. The console also gets the schedule figures every few seconds,
+because "behind schedule" moves while nobody acts.
 """
 
 from __future__ import annotations
@@ -15,21 +17,13 @@ from typing import Any
 from flask import Flask, request, session
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, join_room
 
+from runshow import protocol
 from runshow.engine import ShowState
+from runshow.protocol import AUDIENCES, CONTROL, DEFAULT_SCREEN_ROLE, LIVE, SCREEN_ROLES, Encoded
 from runshow.service import ShowService
-from runshow.views import (
-    for_public,
-    programme_view,
-    schedule_summary,
-    state_for,
-    state_view,
-)
+from runshow.views import programme_view, schedule_summary
 from runshow.web import runtime
 from runshow.web.auth import is_technician
-
-LIVE = "/live"
-CONTROL = "/control"
-SCREEN_ROLES = ("stage", "mc", "programme")
 
 
 class Presence:
@@ -50,32 +44,75 @@ class Presence:
     def counts(self) -> dict[str, int]:
         with self._lock:
             counted = Counter(self._roles.values())
-        return {role: counted.get(role, 0) for role in (*SCREEN_ROLES, "control")}
+        return {role: counted.get(role, 0) for role in AUDIENCES}
 
     def sids(self, role: str) -> list[str]:
         with self._lock:
             return [sid for sid, held in self._roles.items() if held == role]
 
 
+class Snapshots:
+    """The encoded payloads a connecting screen gets, shared by every connect.
+
+    The state of each view is the one last broadcast, rebuilt when the show has
+    moved on or it is older than `max_age_ms` (its timer figures and server time
+    are then a little stale; screens draw from the deadline and sync their
+    clocks anyway). The programme is encoded once per agenda.
+    """
+
+    def __init__(self, service: ShowService, max_age_ms: int = 1000):
+        self.service = service
+        self.max_age_ms = max_age_ms
+        self._states: dict[str, Encoded] = {}
+        self._built_at_ms = 0
+        self._programmes: dict[bool, tuple[object, Encoded]] = {}
+
+    def states(self, state: ShowState) -> dict[str, Encoded]:
+        """Every view of `state`, encoded once, now."""
+        now = self.service.clock()
+        payloads = protocol.state_payloads(self.service.agenda, state, now)
+        encoded = {name: protocol.encode(payload) for name, payload in payloads.items()}
+        self._states, self._built_at_ms = encoded, now
+        return encoded
+
+    def state(self, view: str) -> Encoded:
+        current = self.service.state
+        cached = self._states.get(view)
+        fresh = self.service.clock() - self._built_at_ms < self.max_age_ms
+        if cached is None or cached.revision != current.revision or not fresh:
+            return self.states(current)[view]
+        return cached
+
+    def programme(self, for_control: bool) -> Encoded:
+        agenda = self.service.agenda
+        cached = self._programmes.get(for_control)
+        if cached is None or cached[0] is not agenda:
+            cached = (agenda, protocol.encode(programme_view(agenda, for_control=for_control)))
+            self._programmes[for_control] = cached
+        return cached[1]
+
+
 class _ShowNamespace(Namespace):
     """What both channels share: a snapshot on connect, clock sync, presence."""
 
-    def __init__(self, namespace: str, socketio: SocketIO, presence: Presence):
+    def __init__(
+        self, namespace: str, socketio: SocketIO, presence: Presence, snapshots: Snapshots
+    ):
         super().__init__(namespace)
         self.presence = presence
         self.socketio_app = socketio
+        self.snapshots = snapshots
 
     def role(self) -> str:
         return "control"
 
     def on_connect(self, auth: Any = None) -> None:
-        role = self.role()
-        self.presence.join(request.sid, role)
-        join_room(role)
-        show = runtime()
+        audience = AUDIENCES[self.role()]
+        self.presence.join(request.sid, audience.name)
+        join_room(audience.name)
         # flask_socketio.emit inside a handler answers the connecting client only.
-        emit("programme", programme_view(show.agenda, for_control=role == "control"))
-        emit("state", state_for(role, show.service.view()))
+        emit("programme", self.snapshots.programme(audience.sees_tech_notes))
+        emit("state", self.snapshots.state(audience.view))
         self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -93,14 +130,21 @@ class LiveNamespace(_ShowNamespace):
 
     def role(self) -> str:
         role = request.args.get("role", "")
-        return role if role in SCREEN_ROLES else "programme"
+        return role if role in SCREEN_ROLES else DEFAULT_SCREEN_ROLE
 
 
 class ControlNamespace(_ShowNamespace):
     """The technician's console. Refused without a login, and every command checked."""
 
-    def __init__(self, namespace: str, socketio: SocketIO, presence: Presence, ticker):
-        super().__init__(namespace, socketio, presence)
+    def __init__(
+        self,
+        namespace: str,
+        socketio: SocketIO,
+        presence: Presence,
+        snapshots: Snapshots,
+        ticker: ScheduleTicker,
+    ):
+        super().__init__(namespace, socketio, presence, snapshots)
         self.ticker = ticker
 
     def on_connect(self, auth: Any = None) -> None:
@@ -159,15 +203,16 @@ def disconnect_consoles(socketio: SocketIO) -> None:
 
 def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     presence = Presence()
+    snapshots = Snapshots(service)
     ticker = ScheduleTicker(socketio, service, presence, app.config["RUNSHOW_SCHEDULE_EVERY_S"])
-    socketio.on_namespace(LiveNamespace(LIVE, socketio, presence))
-    socketio.on_namespace(ControlNamespace(CONTROL, socketio, presence, ticker))
+    socketio.on_namespace(LiveNamespace(LIVE, socketio, presence, snapshots))
+    socketio.on_namespace(ControlNamespace(CONTROL, socketio, presence, snapshots, ticker))
+    rooms = {namespace: protocol.rooms_by_view(namespace) for namespace in (LIVE, CONTROL)}
 
     def broadcast(state: ShowState) -> None:
-        view = state_view(service.agenda, state, service.clock())
-        public = for_public(view)
-        socketio.emit("state", view, namespace=CONTROL)
-        socketio.emit("state", view, namespace=LIVE, to="mc")
-        socketio.emit("state", public, namespace=LIVE, to=["stage", "programme"])
+        encoded = snapshots.states(state)
+        for namespace, views in rooms.items():
+            for view, audience_rooms in views.items():
+                socketio.emit("state", encoded[view], namespace=namespace, to=audience_rooms)
 
     service.subscribe(broadcast)

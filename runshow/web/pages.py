@@ -6,16 +6,20 @@ from typing import Any
 
 from jinja2.utils import htmlsafe_json_dumps
 
-from runshow.views import programme_view, state_for
+from runshow.protocol import AUDIENCES, state_payloads
+from runshow.views import programme_view
 from runshow.web import runtime
 
 
 def page_context(role: str) -> dict[str, Any]:
     show = runtime()
-    programme = programme_view(show.agenda, for_control=role == "control")
+    audience = AUDIENCES.get(role, AUDIENCES["programme"])
+    programme = programme_view(show.agenda, for_control=audience.sees_tech_notes)
+    service = show.service
+    state = state_payloads(show.agenda, service.state, service.clock())[audience.view]
     return {
         "role": role,
         "event": programme["event"],
         "programme_json": htmlsafe_json_dumps(programme),
-        "state_json": htmlsafe_json_dumps(state_for(role, show.service.view())),
+        "state_json": htmlsafe_json_dumps(state),
     }

@@ -20,7 +20,20 @@ export function timerStatusLabel(state) {
   return TIMER_STATUS_LABELS[state.timer.status] || '';
 }
 
-/** id → the schedule entry (status, planned and actual times) of the state. */
+/**
+ * Where an item (by its index in the programme) stands in a state: the current item is
+ * 'now', then the state's `progress` says 'done' or 'skipped', the state's next item is
+ * 'next', and the rest is 'upcoming' (docs/protocol.md, Progress).
+ */
+export function itemStatus(state, index) {
+  if (state?.current && state.current.index === index) return 'now';
+  if (state?.progress?.done?.includes(index)) return 'done';
+  if (state?.progress?.skipped?.includes(index)) return 'skipped';
+  if (state?.next && state.next.index === index) return 'next';
+  return 'upcoming';
+}
+
+/** id → the schedule entry (status, planned and actual times): the console's state only. */
 export function scheduleById(state) {
   const map = new Map();
   for (const entry of state?.schedule?.items || []) map.set(entry.id, entry);

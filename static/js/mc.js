@@ -1,7 +1,7 @@
 // The MC's tablet: what is on, the MC's script (and the delegates at the opening),
 // what comes next, the timer, messages from the control desk, progress.
 import { byId, clockFormatter, el, keepAwake, setData, setText, show } from './dom.js';
-import { ITEM_STATUS_LABELS, delegateName, itemsById, scheduleById, timerStatusLabel } from './labels.js';
+import { ITEM_STATUS_LABELS, delegateName, itemStatus, itemsById, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay } from './timer.js';
 
@@ -91,11 +91,10 @@ function renderNext(item) {
 }
 
 function renderProgress(state) {
-  const schedule = scheduleById(state);
-  const total = programme?.items.length || schedule.size;
+  const total = programme?.items.length || 0;
   let finished = 0;
   for (const [id, row] of rows) {
-    const status = schedule.get(id)?.status || 'upcoming';
+    const status = itemStatus(state, items.get(id)?.index);
     if (row.dataset.status !== status) {
       row.dataset.status = status;
       setText(row.lastChild, ITEM_STATUS_LABELS[status]);

@@ -1,6 +1,6 @@
 // The delegates' programme on their phones: read only, live "now" marker.
 import { byId, clockFormatter, el, setData, setText, show } from './dom.js';
-import { ITEM_STATUS_LABELS, plannedLength, scheduleById } from './labels.js';
+import { ITEM_STATUS_LABELS, itemStatus, plannedLength } from './labels.js';
 import { connect } from './live.js';
 
 const list = byId('programme-list');
@@ -46,9 +46,9 @@ function renderProgramme(next) {
 }
 
 function renderState(state) {
-  const schedule = scheduleById(state);
-  for (const [id, row] of rows) {
-    const status = schedule.get(id)?.status || 'upcoming';
+  for (const item of programme?.items || []) {
+    const row = rows.get(item.id);
+    const status = itemStatus(state, item.index);
     setData(row, 'status', status);
     setText(row.querySelector('.pg-status'), status === 'upcoming' ? '' : ITEM_STATUS_LABELS[status]);
     if (status === 'now') row.setAttribute('aria-current', 'step');

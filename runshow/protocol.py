@@ -1,0 +1,360 @@
+"""The live protocol in one place: namespaces, audiences, events and the shape
+of every payload (docs/protocol.md is checked against this module by a test).
+
+Each payload shape is a TypedDict, so the server's views can be validated
+against it and its JSON schema generated (`python -m runshow.protocol`).
+
+Audiences are the rooms of the fan-out. Audiences that draw the same thing
+share one *view* (the stage and the phones both get the public state), and a
+change is turned into JSON once per view, not once per screen: `encode` wraps
+the text in an `Encoded`, which `SocketJSON` splices into the Socket.IO packet
+as it is. UTF-8 throughout, never ``\\u`` escapes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ConfigDict, TypeAdapter, with_config
+from typing_extensions import TypedDict
+
+from runshow.agenda import Agenda, ItemKind
+from runshow.engine import Phase, ShowState
+from runshow.views import for_mc, for_public, state_view
+
+LIVE = "/live"
+CONTROL = "/control"
+
+# --------------------------------------------------------------------------- #
+# Payload shapes. `extra="forbid"`: a field the server sends must be declared here.
+
+STRICT = ConfigDict(extra="forbid")
+
+
+@with_config(STRICT)
+class LiveItem(TypedDict):
+    id: str
+    index: int
+    kind: ItemKind
+    title: str
+    presenter_line: str
+    duration_ms: int
+
+
+@with_config(STRICT)
+class TimerShape(TypedDict):
+    item_id: str
+    mode: Literal["countdown", "countup"]
+    status: Literal["ready", "running", "paused"]
+    running: bool
+    deadline_ms: int | None
+    remaining_ms: int
+    elapsed_ms: int
+    duration_ms: int
+    adjust_ms: int
+    warning_ms: int
+    danger_ms: int
+    at_zero: Literal["overtime", "stop"]
+    phase: Phase
+
+
+@with_config(STRICT)
+class PublicMessages(TypedDict):
+    stage: str | None
+
+
+@with_config(STRICT)
+class Messages(TypedDict):
+    stage: str | None
+    mc: str | None
+
+
+@with_config(STRICT)
+class Progress(TypedDict):
+    done: list[int]
+    skipped: list[int]
+
+
+@with_config(STRICT)
+class _LiveFields(TypedDict):
+    revision: int
+    server_time_ms: int
+    current: LiveItem | None
+    next: LiveItem | None
+    timer: TimerShape | None
+    blackout: bool
+    banner: bool
+    progress: Progress
+
+
+@with_config(STRICT)
+class PublicState(_LiveFields):
+    message: PublicMessages
+
+
+@with_config(STRICT)
+class MCState(_LiveFields):
+    message: Messages
+
+
+@with_config(STRICT)
+class ScheduleItem(TypedDict):
+    id: str
+    status: Literal["done", "now", "next", "skipped", "upcoming"]
+    planned_start_ms: int
+    actual_start_ms: int | None
+    actual_end_ms: int | None
+    actual_duration_ms: int | None
+    over_under_ms: int | None
+
+
+@with_config(STRICT)
+class ScheduleFigures(TypedDict):
+    planned_end_ms: int
+    projected_end_ms: int
+    offset_ms: int
+
+
+@with_config(STRICT)
+class Schedule(ScheduleFigures):
+    items: list[ScheduleItem]
+
+
+@with_config(STRICT)
+class ConsoleState(MCState):
+    schedule: Schedule
+
+
+@with_config(STRICT)
+class ApiState(PublicState):
+    schedule: ScheduleFigures
+
+
+@with_config(STRICT)
+class ScheduleSummary(ScheduleFigures):
+    revision: int
+    server_time_ms: int
+
+
+@with_config(STRICT)
+class ProgrammeItem(TypedDict, total=False):
+    id: str
+    index: int
+    kind: ItemKind
+    kind_label: str
+    title: str
+    presenter: dict[str, str | None] | None
+    presenter_line: str
+    duration_ms: int
+    duration_estimated: bool
+    mode: Literal["countdown", "countup"]
+    warning_ms: int
+    danger_ms: int
+    at_zero: Literal["overtime", "stop"]
+    planned_start_ms: int
+    mc_script: str | None
+    tech_notes: str | None  # the console's programme only
+
+
+@with_config(STRICT)
+class Programme(TypedDict):
+    event: dict[str, Any]
+    delegates: list[dict[str, Any]]
+    items: list[ProgrammeItem]
+    start_ms: int
+    planned_end_ms: int
+    total_planned_ms: int
+
+
+@with_config(STRICT)
+class SyncRequest(TypedDict):
+    t0: float
+
+
+@with_config(STRICT)
+class SyncAnswer(TypedDict):
+    t0: float | None
+    server_ms: int
+
+
+#: Every documented shape, by the name docs/protocol.md gives it.
+SHAPES: dict[str, type] = {
+    shape.__name__: shape
+    for shape in (
+        LiveItem,
+        TimerShape,
+        PublicMessages,
+        Messages,
+        Progress,
+        PublicState,
+        MCState,
+        ConsoleState,
+        ApiState,
+        Schedule,
+        ScheduleItem,
+        ScheduleSummary,
+        Programme,
+        ProgrammeItem,
+        SyncRequest,
+        SyncAnswer,
+    )
+}
+
+_ADAPTERS: dict[type, TypeAdapter] = {}
+
+
+def adapter(shape: type) -> TypeAdapter:
+    if shape not in _ADAPTERS:
+        _ADAPTERS[shape] = TypeAdapter(shape)
+    return _ADAPTERS[shape]
+
+
+def validate(shape: type, payload: Any) -> Any:
+    """Raise `pydantic.ValidationError` if `payload` is not a `shape`."""
+    return adapter(shape).validate_python(payload, strict=True)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of every payload, for page authors and other clients."""
+    return {name: adapter(shape).json_schema() for name, shape in SHAPES.items()}
+
+
+# --------------------------------------------------------------------------- #
+# Audiences: who is in which room, and which view of the state each one draws.
+
+StateView = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class View:
+    """One way of drawing the state; computed and encoded once per change."""
+
+    name: str
+    shape: type
+    make: StateView  # from the console's full state (views.state_view)
+
+
+VIEWS: dict[str, View] = {
+    view.name: view
+    for view in (
+        View("console", ConsoleState, lambda full: full),
+        View("mc", MCState, for_mc),
+        View("public", PublicState, for_public),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A kind of screen: its room (its name), its namespace and its view."""
+
+    name: str
+    namespace: str
+    view: str
+    sees_tech_notes: bool = False
+
+
+AUDIENCES: dict[str, Audience] = {
+    audience.name: audience
+    for audience in (
+        Audience("control", CONTROL, "console", sees_tech_notes=True),
+        Audience("mc", LIVE, "mc"),
+        Audience("stage", LIVE, "public"),
+        Audience("programme", LIVE, "public"),
+    )
+}
+
+#: The roles a `/live` screen may name in its query string; anything else is a phone.
+SCREEN_ROLES = tuple(name for name, a in AUDIENCES.items() if a.namespace == LIVE)
+DEFAULT_SCREEN_ROLE = "programme"
+
+
+def rooms_by_view(namespace: str) -> dict[str, list[str]]:
+    """view name → the rooms of `namespace` that draw it."""
+    rooms: dict[str, list[str]] = {}
+    for audience in AUDIENCES.values():
+        if audience.namespace == namespace:
+            rooms.setdefault(audience.view, []).append(audience.name)
+    return rooms
+
+
+def state_payloads(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, dict[str, Any]]:
+    """view name → the state as that view draws it, from one build of the full state."""
+    full = state_view(agenda, state, now_ms)
+    return {name: view.make(full) for name, view in VIEWS.items()}
+
+
+# --------------------------------------------------------------------------- #
+# Events (server → client), as docs/protocol.md's table lists them.
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    namespaces: tuple[str, ...]
+    payload: str  # a SHAPES name, or a plain description
+
+
+EVENTS: dict[str, Event] = {
+    event.name: event
+    for event in (
+        Event("programme", (LIVE, CONTROL), "Programme"),
+        Event("state", (LIVE, CONTROL), "PublicState / MCState / ConsoleState"),
+        Event("presence", (CONTROL,), "counts per audience"),
+        Event("schedule", (CONTROL,), "ScheduleSummary"),
+    )
+}
+
+
+# --------------------------------------------------------------------------- #
+# Encoding once per view.
+
+
+def json_text(payload: Any) -> str:
+    """Compact UTF-8 JSON: Vietnamese stays readable and a third smaller than ``\\u`` escapes."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+class Encoded:
+    """A payload already turned into JSON text, sent as it is to every client of a room."""
+
+    __slots__ = ("revision", "text")
+
+    def __init__(self, text: str, revision: int | None = None):
+        self.text = text
+        self.revision = revision
+
+    def __len__(self) -> int:
+        return len(self.text.encode())
+
+
+def encode(payload: dict[str, Any]) -> Encoded:
+    return Encoded(json_text(payload), payload.get("revision"))
+
+
+class SocketJSON:
+    """The JSON module given to Socket.IO: splices `Encoded` payloads in as they
+    are, so a room emit costs one string join, and writes UTF-8, not ``\\u``."""
+
+    @staticmethod
+    def dumps(data: Any, **_options: Any) -> str:
+        if isinstance(data, list) and any(isinstance(part, Encoded) for part in data):
+            return "[" + ",".join(_part_text(part) for part in data) + "]"
+        return json_text(data)
+
+    @staticmethod
+    def loads(text: str | bytes, **options: Any) -> Any:
+        return json.loads(text, **options)
+
+
+def _part_text(part: Any) -> str:
+    return part.text if isinstance(part, Encoded) else json_text(part)
+
+
+if __name__ == "__main__":
+    json.dump(json_schema(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,233 @@
+"""Per-audience payloads (runshow/protocol.py, docs/protocol.md): who gets what,
+encoded once per view, in the declared shapes, small enough for a phone."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+
+import pytest
+import socketio.packet
+
+from runshow import PROJECT_ROOT, protocol
+from runshow.protocol import AUDIENCES, EVENTS, SHAPES, VIEWS, Encoded, SocketJSON
+from tests.conftest import CONTROL_KEY
+from tests.test_live import events_named
+
+AUTH = {"Authorization": f"Bearer {CONTROL_KEY}"}
+SPEECHES = ("welcome_speech", "report", "discussion_speech", "directive_speech")
+
+
+def run(service, *commands: dict) -> None:
+    for body in commands:
+        assert service.dispatch(body, source="test").accepted, body
+
+
+def walk_the_show(app, clock):
+    """Every item of the bundled programme in turn, started, with messages on: yields
+    (item kind, the payload of each view)."""
+    service = app.extensions["runshow"].service
+    run(
+        service,
+        {"command": "message", "text": "Còn 2 phút", "target": "stage"},
+        {"command": "message", "text": "Mời đại biểu về chỗ ngồi", "target": "mc"},
+    )
+    for _ in service.agenda.items:
+        run(service, {"command": "next"}, {"command": "start"})
+        clock.advance(30)
+        payloads = protocol.state_payloads(service.agenda, service.state, clock.now)
+        yield service.agenda.get(service.state.current_id).spec.kind, payloads
+
+
+def test_every_view_of_the_show_has_its_declared_shape(app, clock):
+    kinds = set()
+    for kind, payloads in walk_the_show(app, clock):
+        kinds.add(kind)
+        for name, view in VIEWS.items():
+            protocol.validate(view.shape, payloads[name])
+    assert {"performance", "discussion_speech", "visit"} <= kinds
+
+
+def test_the_public_state_carries_no_schedule_and_no_mc_message(app, clock, sockets, client):
+    screens = {role: sockets.connect("/live", role=role) for role in ("stage", "programme")}
+    for sio in screens.values():
+        sio.get_received("/live")
+    service = app.extensions["runshow"].service
+    run(
+        service,
+        {"command": "next"},
+        {"command": "message", "text": "Mời MC giới thiệu đại biểu", "target": "mc"},
+    )
+    api_state = client.get("/api/state").get_json()
+    seen = [events_named(sio, "/live", "state")[-1] for sio in screens.values()] + [api_state]
+    for state in seen:
+        text = json.dumps(state, ensure_ascii=False)
+        assert "Mời MC" not in text
+        assert "mc" not in state["message"]
+        assert "items" not in state.get("schedule", {})
+    assert all("schedule" not in state for state in seen[:2])
+    assert set(api_state["schedule"]) == {"planned_end_ms", "projected_end_ms", "offset_ms"}
+
+
+def test_the_per_item_schedule_is_its_own_endpoint(client):
+    client.post("/api/command", json={"command": "next"}, headers=AUTH)
+    schedule = client.get("/api/schedule").get_json()
+    protocol.validate(protocol.Schedule, schedule)
+    assert schedule["items"][0]["status"] == "now"
+
+
+def test_one_change_is_encoded_once_per_view_whatever_the_number_of_screens(
+    app, sockets, technician, monkeypatch
+):
+    roles = ["stage"] * 3 + ["programme"] * 5 + ["mc"] * 2
+    screens = [sockets.connect("/live", role=role) for role in roles]
+    consoles = [sockets.connect("/control", http_client=technician) for _ in range(2)]
+    for sio in screens:
+        sio.get_received("/live")
+    for sio in consoles:
+        sio.get_received("/control")
+
+    encoded: list[dict] = []
+    packets: list[list] = []
+    real_encode, real_packet_encode = protocol.encode, socketio.packet.Packet.encode
+
+    def counting_encode(payload):
+        encoded.append(payload)
+        return real_encode(payload)
+
+    def counting_packet_encode(packet):
+        # The server's packets carry the Encoded payload (the test client's own
+        # re-encoding of what it received does not).
+        if isinstance(packet.data, list) and any(isinstance(p, Encoded) for p in packet.data):
+            packets.append(packet.data)
+        return real_packet_encode(packet)
+
+    monkeypatch.setattr(protocol, "encode", counting_encode)
+    monkeypatch.setattr(socketio.packet.Packet, "encode", counting_packet_encode)
+    app.extensions["runshow"].service.dispatch({"command": "next"}, source="test")
+
+    assert len(encoded) == len(VIEWS), "one JSON text per view, not per screen"
+    # One Socket.IO packet per (namespace, view): stage and phones share theirs.
+    assert len(packets) == len({(a.namespace, a.view) for a in AUDIENCES.values()})
+    by_role: dict[str, list[dict]] = {}
+    for role, sio in zip(roles, screens, strict=True):
+        by_role.setdefault(role, []).append(events_named(sio, "/live", "state")[-1])
+    for role, states in by_role.items():
+        assert all(state == states[0] for state in states), role
+        assert states[0]["revision"] == 1
+    assert by_role["stage"][0] == by_role["programme"][0]
+
+
+def test_a_storm_of_connects_shares_one_encoded_snapshot(app, sockets, monkeypatch):
+    encoded: list[dict] = []
+    real_encode = protocol.encode
+    monkeypatch.setattr(
+        protocol, "encode", lambda payload: encoded.append(payload) or real_encode(payload)
+    )
+    screens = [sockets.connect("/live", role="programme") for _ in range(20)]
+    states = [events_named(sio, "/live", "state")[0] for sio in screens]
+    assert all(state == states[0] for state in states)
+    # One programme and one build of the views, not twenty of each.
+    assert len(encoded) <= 1 + len(VIEWS)
+
+
+def test_a_phone_gets_at_most_a_kilobyte_for_every_speech(app, clock):
+    sizes = {}
+    for kind, payloads in walk_the_show(app, clock):
+        if kind in SPEECHES:
+            text = protocol.json_text(payloads["public"])
+            sizes[payloads["public"]["current"]["id"]] = len(text.encode())
+    assert len(sizes) >= 6
+    assert max(sizes.values()) <= 1024, sizes
+
+
+def test_vietnamese_travels_as_utf8_not_escapes(app, clock):
+    run(app.extensions["runshow"].service, {"command": "next"})
+    service = app.extensions["runshow"].service
+    payload = protocol.state_payloads(service.agenda, service.state, clock.now)["public"]
+    text = SocketJSON.dumps(["state", protocol.encode(payload)])
+    assert "Văn nghệ chào mừng" in text
+    assert "\\u" not in text
+    assert json.loads(text)[1] == payload
+
+
+def test_an_encoded_payload_is_spliced_as_it_is():
+    encoded = Encoded('{"revision":3}', 3)
+    assert SocketJSON.dumps(["state", encoded]) == '["state",{"revision":3}]'
+    assert SocketJSON.dumps({"a": "ệ"}) == '{"a":"ệ"}'
+
+
+def test_a_slow_fan_out_does_not_hold_up_the_next_command(app):
+    """Broadcast outside the dispatch lock: the next command is saved while the
+    previous one is still being sent, and the screens still get them in order."""
+    service = app.extensions["runshow"].service
+    release = threading.Event()
+    sent: list[int] = []
+
+    def slow_screen(state):
+        if state.revision == 1:
+            assert release.wait(10)
+        sent.append(state.revision)
+
+    service.subscribe(slow_screen)
+    first = threading.Thread(target=service.dispatch, args=({"command": "next"}, "a"))
+    first.start()
+    second = threading.Thread(target=service.dispatch, args=({"command": "start"}, "b"))
+    try:
+        deadline = time.monotonic() + 5
+        while service.state.revision < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second.start()
+        while service.state.revision < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert service.state.revision == 2, "the second command waited for the first's fan-out"
+        assert sent == []
+    finally:
+        release.set()
+        first.join(10)
+        if second.is_alive() or second.ident:
+            second.join(10)
+    assert sent == [1, 2]
+
+
+# --------------------------------------------------------------------------- #
+# docs/protocol.md says what protocol.py says.
+
+DOC = (PROJECT_ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+
+
+def doc_table(heading: str) -> list[list[str]]:
+    """The rows of the first table after `heading`, cells stripped of backticks."""
+    section = DOC.split(heading, 1)[1]
+    rows = []
+    for line in section.splitlines()[1:]:
+        if line.startswith("#"):
+            break
+        if line.startswith("|") and not re.match(r"^\|[-| ]+\|$", line):
+            rows.append([cell.replace("`", "").strip() for cell in line.strip("|").split("|")])
+    return rows[1:]  # without the header
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_every_payload_shape_is_documented_field_by_field(name):
+    rows = doc_table(f"### {name}\n")
+    assert [row[0] for row in rows] == list(SHAPES[name].__annotations__), name
+
+
+def test_the_documented_events_and_audiences_are_the_servers():
+    events = {row[0]: row for row in doc_table("## Server → client events\n")}
+    assert set(events) == set(EVENTS)
+    for name, event in EVENTS.items():
+        assert events[name][1] == ", ".join(event.namespaces)
+    audiences = {row[0]: row for row in doc_table("## Audiences\n")}
+    assert set(audiences) == set(AUDIENCES)
+    for name, audience in AUDIENCES.items():
+        assert audiences[name][1] == audience.namespace
+        assert audiences[name][2] == audience.view
+
+
+def test_the_json_schema_file_is_up_to_date():
+    written = json.loads((PROJECT_ROOT / "docs" / "protocol.schema.json").read_text("utf-8"))
+    assert written == protocol.json_schema(), "run: python -m runshow.protocol > docs/..."
