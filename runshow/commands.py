@@ -3,11 +3,16 @@
 Every entry point (Socket.IO, HTTP, tests) turns its input into one of these
 with `parse_command`; nothing else reaches the engine. The JSON form is
 ``{"command": NAME, ...arguments, "revision": optional}``.
+
+Guards against acting twice (docs/protocol.md): position commands may say
+`from` which item the sender saw on (``null``: none, the banner), clock
+commands `item_id` the item they act on; the engine refuses them with
+`moved_on` if the show is no longer there.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
@@ -26,40 +31,71 @@ class _Command(BaseModel):
     )
 
     def arguments(self) -> dict[str, Any]:
-        """What the event log records besides the name."""
-        return self.model_dump(exclude={"command", "revision"})
+        """What the event log records besides the name (a guard only if it was sent)."""
+        unsent_guards = {"item_id", "from_id"} - self.model_fields_set
+        return self.model_dump(by_alias=True, exclude={"command", "revision", *unsent_guards})
+
+    def replayable(self) -> dict[str, Any]:
+        """The command as sent, without its revision: what redo sends again."""
+        return {"command": self.command, **self.arguments()}
 
 
-class Start(_Command):
+class ClockCommand(_Command):
+    """A command on an item's clock; `item_id` names the item it is meant for."""
+
+    item_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The item the sender means (for start from the banner: the one to come).",
+    )
+
+
+class PositionCommand(_Command):
+    """A command that moves the show; `from` names the item the sender saw on."""
+
+    from_id: str | None = Field(
+        default=None,
+        alias="from",
+        max_length=64,
+        description="The item on when the sender pressed (null: none was on).",
+    )
+
+    def names_position(self) -> bool:
+        """Whether the sender said where the show was (`from`, possibly null)."""
+        return "from_id" in self.model_fields_set
+
+
+class Start(ClockCommand):
     command: Literal["start"]
 
 
-class Pause(_Command):
+class Pause(ClockCommand):
     command: Literal["pause"]
 
 
-class Resume(_Command):
+class Resume(ClockCommand):
     command: Literal["resume"]
 
 
-class Reset(_Command):
+class Reset(ClockCommand):
     command: Literal["reset"]
 
 
-class Adjust(_Command):
+class Adjust(ClockCommand):
     command: Literal["adjust"]
     seconds: int = Field(ge=-MAX_ADJUST_SECONDS, le=MAX_ADJUST_SECONDS)
 
 
-class Next(_Command):
+class Next(PositionCommand):
     command: Literal["next"]
 
 
-class Previous(_Command):
+class Previous(PositionCommand):
     command: Literal["previous"]
 
 
-class Goto(_Command):
+class Goto(PositionCommand):
     command: Literal["goto"]
     item_id: str = Field(min_length=1, max_length=64)
 
@@ -84,6 +120,15 @@ class Blackout(_Command):
 
 class Banner(_Command):
     command: Literal["banner"]
+    on: bool = True
+
+
+class Undo(_Command):
+    command: Literal["undo"]
+
+
+class Redo(_Command):
+    command: Literal["redo"]
 
 
 Command = Annotated[
@@ -98,11 +143,13 @@ Command = Annotated[
     | Message
     | ClearMessage
     | Blackout
-    | Banner,
+    | Banner
+    | Undo
+    | Redo,
     Field(discriminator="command"),
 ]
 
-COMMAND_NAMES: tuple[str, ...] = (
+CommandName = Literal[
     "start",
     "pause",
     "resume",
@@ -115,7 +162,10 @@ COMMAND_NAMES: tuple[str, ...] = (
     "clear_message",
     "blackout",
     "banner",
-)
+    "undo",
+    "redo",
+]
+COMMAND_NAMES: tuple[str, ...] = get_args(CommandName)
 
 _adapter: TypeAdapter[Command] = TypeAdapter(Command)
 

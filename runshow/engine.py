@@ -4,27 +4,46 @@ Pure and deterministic: no I/O, no clock of its own. `apply` takes the state,
 the programme, a command and `now_ms` (epoch milliseconds) and returns either
 the next state (revision + 1) or a refusal that changes nothing.
 
+Three things are kept apart, because mixing them let ordinary mistakes hurt
+the live show:
+
+- the **position**: the item on now and its countdown timer;
+- what the stage **displays** over it: two overlays, the conference banner and
+  blackout, that never stop, end or move the item underneath;
+- **what happened**: append-only visits per item (when its clock ran, by which
+  command it started and ended), separate from the countdown, so that resetting
+  a timer or going back and forth never rewrites the record.
+
 Timers are absolute deadlines. While a timer runs, what is left is
 ``deadline_ms - now``; paused, the remaining time is kept as a number. Past the
 deadline the item is in overtime and the remaining time is negative.
+
+Which commands are possible now is one rule (`available`): `apply` refuses
+what it does not list, and the console enables its buttons from the same list.
+Every accepted command (but undo/redo) leaves an undo entry: the show as it was
+before, kept as the fields the command changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
 from runshow import commands as c
 from runshow.agenda import Agenda, Item
+from runshow.timefmt import duration_text
 
 Phase = Literal["normal", "warning", "danger", "overtime", "ended"]
+
+#: How many commands can be undone (the oldest are forgotten beyond this).
+UNDO_DEPTH = 30
 
 
 @dataclass(frozen=True)
 class Timer:
-    """One item's timer. `deadline_ms` is set exactly while it runs."""
+    """One item's countdown. `deadline_ms` is set exactly while it runs."""
 
     duration_ms: int
     remaining_ms: int
@@ -72,11 +91,57 @@ def phase_of(item: Item, remaining_ms: int) -> Phase:
 
 
 @dataclass(frozen=True)
-class ItemRecord:
-    """What actually happened to one item: when its timer first started, when it was left."""
+class Visit:
+    """One stay of an item on stage with its clock running, as it happened.
 
-    actual_start_ms: int | None = None
-    actual_end_ms: int | None = None
+    Opens when the item's clock first runs (start, resume, or a reset of a
+    running clock), gains a run per pause/resume, and closes when the item is
+    left or its clock is reset. A closed visit never changes again.
+    """
+
+    item_id: str
+    started_by: str
+    runs: tuple[tuple[int, int | None], ...]  # [start, end) while the clock ran; end None: running
+    ended_ms: int | None = None
+    ended_by: str | None = None
+
+    @property
+    def started_ms(self) -> int:
+        return self.runs[0][0]
+
+    @property
+    def open(self) -> bool:
+        return self.ended_ms is None
+
+    @property
+    def running(self) -> bool:
+        return self.runs[-1][1] is None
+
+    def run_ms(self, now_ms: int) -> int:
+        """How long the clock ran during this visit, up to `now_ms`."""
+        return sum((now_ms if end is None else end) - start for start, end in self.runs)
+
+    def stopped(self, now_ms: int) -> Visit:
+        if not self.running:
+            return self
+        return replace(self, runs=(*self.runs[:-1], (self.runs[-1][0], now_ms)))
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    """One command that can be undone (or, on the redo stack, redone).
+
+    `changes` is the show as it was before the command, kept as only what the
+    command changed (see `changes_between`): generic over ShowState's fields,
+    so that whatever the show comes to hold (the programme's version, when it
+    is edited live) is undone without a special case, and small enough to be
+    saved with every command. `command` is the command as sent, for redo.
+    Redo entries keep no changes: redo applies the command again, now.
+    """
+
+    label: str
+    command: Mapping[str, Any]
+    changes: Mapping[str, Any] = field(default_factory=lambda: _frozen_map())
 
 
 def _frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -87,39 +152,51 @@ def _frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
 class ShowState:
     """Everything the show is at one revision.
 
-    `current_id` is None while the stage shows the banner (before the show, or
-    between items when the technician chooses). `cursor_id` is the item most
-    recently on, so that Next from the banner continues where the show was.
-    Timers of items left behind are kept, frozen, in `timers`.
+    Position: `current_id` is the item on (None before the first item and
+    after the last: the stage shows the banner then). `cursor_id` is the item
+    most recently on, so that the show continues from there. Timers of items
+    left behind are kept, frozen, in `timers`.
+
+    Display: `banner` and `blackout` are overlays on the stage only.
+    History: `visits`, append-only. Undo/redo: the two stacks, newest last.
     """
 
     revision: int = 0
     current_id: str | None = None
     cursor_id: str | None = None
     timers: Mapping[str, Timer] = field(default_factory=_frozen_map)
-    records: Mapping[str, ItemRecord] = field(default_factory=_frozen_map)
+    visits: tuple[Visit, ...] = ()
     stage_message: str | None = None
     mc_message: str | None = None
     blackout: bool = False
+    banner: bool = False
+    undo: tuple[UndoEntry, ...] = ()
+    redo: tuple[UndoEntry, ...] = ()
 
     def timer(self) -> Timer | None:
         return None if self.current_id is None else self.timers.get(self.current_id)
 
-    def record(self, item_id: str) -> ItemRecord:
-        return self.records.get(item_id, ItemRecord())
-
     def with_timer(self, item_id: str, timer: Timer) -> ShowState:
         return replace(self, timers=_frozen_map({**self.timers, item_id: timer}))
 
-    def with_record(self, item_id: str, record: ItemRecord) -> ShowState:
-        return replace(self, records=_frozen_map({**self.records, item_id: record}))
+    def visits_of(self, item_id: str) -> list[Visit]:
+        return [visit for visit in self.visits if visit.item_id == item_id]
+
+    def visited(self) -> set[str]:
+        """Ids of the items whose clock has run at least once."""
+        return {visit.item_id for visit in self.visits}
+
+    @property
+    def shows_banner(self) -> bool:
+        """What the stage displays: the banner when it is switched on or nothing is on."""
+        return self.banner or self.current_id is None
 
 
 # --------------------------------------------------------------------------- #
 # Outcomes.
 
 
-RefusalCode = Literal["stale_revision", "not_possible", "invalid"]
+RefusalCode = Literal["stale_revision", "moved_on", "not_possible", "invalid"]
 
 
 @dataclass(frozen=True)
@@ -132,7 +209,10 @@ class Refusal:
 
 @dataclass(frozen=True)
 class Accepted:
+    """The next state, and `note`: something the sender should know (a clamp)."""
+
     state: ShowState
+    note: str | None = None
 
 
 Outcome = Accepted | Refusal
@@ -144,114 +224,489 @@ class _Refused(Exception):
 
 
 # --------------------------------------------------------------------------- #
-# Transitions.
+# What is possible now: one rule, for `apply` and for the console's buttons.
+
+
+def _upcoming(state: ShowState, agenda: Agenda) -> Item | None:
+    """The item Next (or Start from the banner) would bring on; None at the end."""
+    if state.current_id is not None:
+        index = agenda.index_of(state.current_id)
+        assert index is not None
+        upcoming = index + 1
+    elif state.cursor_id is not None:
+        cursor = agenda.index_of(state.cursor_id)
+        upcoming = 0 if cursor is None else cursor + 1
+    else:
+        upcoming = 0
+    return agenda.items[upcoming] if upcoming < len(agenda.items) else None
+
+
+def _start_target(state: ShowState, agenda: Agenda) -> Item | None:
+    """The item Start acts on: the one on, or from the banner the one to come."""
+    if state.current_id is not None:
+        return agenda.get(state.current_id)
+    return _upcoming(state, agenda)
+
+
+_NOTHING_ON = "Chưa có mục nào đang diễn ra: hãy chọn một mục trước."
+
+
+def _why_not_start(state: ShowState, agenda: Agenda) -> str | None:
+    item = _start_target(state, agenda)
+    if item is None:
+        return "Chương trình đã hết mục: không còn mục nào để bắt đầu."
+    timer = state.timers.get(item.id)
+    if timer is None or not timer.started:
+        return None
+    if timer.running:
+        return "Đồng hồ đang chạy rồi."
+    if state.current_id is None:
+        # Start would bring it back straight into whatever time it had left (or overtime).
+        return (
+            f"Mục «{item.title}» đã diễn ra: đưa mục lên (Tiếp theo hoặc Chuyển đến) "
+            "rồi dùng Tiếp tục (resume)."
+        )
+    return "Đồng hồ đang tạm dừng: dùng lệnh Tiếp tục (resume)."
+
+
+def _why_not_pause(state: ShowState, agenda: Agenda) -> str | None:
+    timer = state.timer()
+    if timer is None:
+        return _NOTHING_ON
+    return None if timer.running else "Đồng hồ không chạy nên không thể tạm dừng."
+
+
+def _why_not_resume(state: ShowState, agenda: Agenda) -> str | None:
+    timer = state.timer()
+    if timer is None:
+        return _NOTHING_ON
+    if timer.running:
+        return "Đồng hồ đang chạy rồi."
+    return None if timer.started else "Đồng hồ chưa bắt đầu: dùng lệnh Bắt đầu (start)."
+
+
+def _why_not_reset(state: ShowState, agenda: Agenda) -> str | None:
+    timer, item = state.timer(), agenda.get(state.current_id)
+    if timer is None or item is None:
+        return _NOTHING_ON
+    if timer == Timer.fresh(item):
+        return "Đồng hồ đang ở thời lượng ban đầu rồi: không có gì để đặt lại."
+    return None
+
+
+def _why_not_adjust(state: ShowState, agenda: Agenda) -> str | None:
+    item = agenda.get(state.current_id)
+    if item is None or state.timer() is None:
+        return _NOTHING_ON
+    return None if item.timed else "Mục này đếm lên, không có thời lượng để thêm hoặc bớt."
+
+
+def _why_not_next(state: ShowState, agenda: Agenda) -> str | None:
+    if state.current_id is None and _upcoming(state, agenda) is None:
+        return "Không còn mục tiếp theo: chương trình đã kết thúc."
+    return None
+
+
+def _why_not_previous(state: ShowState, agenda: Agenda) -> str | None:
+    if state.current_id is None:
+        if agenda.get(state.cursor_id) is None:
+            return "Chương trình chưa bắt đầu: không có mục trước."
+        return None
+    if not agenda.index_of(state.current_id):
+        return "Không có mục trước: đây là mục đầu tiên của chương trình."
+    return None
+
+
+def _why_not_goto(state: ShowState, agenda: Agenda) -> str | None:
+    others = [item for item in agenda.items if item.id != state.current_id]
+    return None if others else "Chương trình chỉ có mục đang diễn ra."
+
+
+def _why_not_clear_message(state: ShowState, agenda: Agenda) -> str | None:
+    if state.stage_message is None and state.mc_message is None:
+        return "Không có tin nhắn nào đang hiển thị để xóa."
+    return None
+
+
+def _why_not_banner(state: ShowState, agenda: Agenda) -> str | None:
+    if state.current_id is None and not state.banner:
+        return "Chưa có mục nào trên sân khấu: sân khấu đang hiển thị băng rôn hội nghị rồi."
+    return None
+
+
+def _why_not_undo(state: ShowState, agenda: Agenda) -> str | None:
+    return None if state.undo else "Không có thao tác nào để hoàn tác."
+
+
+def _why_not_redo(state: ShowState, agenda: Agenda) -> str | None:
+    return None if state.redo else "Không có thao tác nào để làm lại."
+
+
+def _always(state: ShowState, agenda: Agenda) -> str | None:
+    return None
+
+
+_RULES: dict[str, Callable[[ShowState, Agenda], str | None]] = {
+    "start": _why_not_start,
+    "pause": _why_not_pause,
+    "resume": _why_not_resume,
+    "reset": _why_not_reset,
+    "adjust": _why_not_adjust,
+    "next": _why_not_next,
+    "previous": _why_not_previous,
+    "goto": _why_not_goto,
+    "message": _always,
+    "clear_message": _why_not_clear_message,
+    "blackout": _always,
+    "banner": _why_not_banner,
+    "undo": _why_not_undo,
+    "redo": _why_not_redo,
+}
+assert set(_RULES) == set(c.COMMAND_NAMES), "every command needs its rule"
+
+
+def available(state: ShowState, agenda: Agenda) -> list[str]:
+    """The commands possible now, by name (arguments may still make one impossible)."""
+    return [name for name, why_not in _RULES.items() if why_not(state, agenda) is None]
+
+
+# --------------------------------------------------------------------------- #
+# Guards: a command names what the sender saw; if the show is no longer there,
+# nothing happens (a bounce, a double-click or a second console acts once).
+
+
+def _moved_on(state: ShowState, agenda: Agenda, command: c.Command) -> Refusal | None:
+    if isinstance(command, c.PositionCommand):
+        if not command.names_position():
+            return None
+        seen, now_on = command.from_id, state.current_id
+    elif isinstance(command, c.ClockCommand):
+        if command.item_id is None:
+            return None
+        target = (
+            _start_target(state, agenda)
+            if isinstance(command, c.Start)
+            else agenda.get(state.current_id)
+        )
+        seen, now_on = command.item_id, None if target is None else target.id
+    else:
+        return None
+    if seen == now_on:
+        return None
+    return Refusal(
+        "moved_on",
+        f"Chương trình đã chuyển sang {_position_words(agenda, now_on)} "
+        f"(lệnh gửi khi đang ở {_position_words(agenda, seen)}): lệnh không được thực hiện. "
+        "Hãy xem lại rồi thử lại.",
+    )
+
+
+def _position_words(agenda: Agenda, item_id: str | None) -> str:
+    item = agenda.get(item_id)
+    if item is None:
+        return "băng rôn hội nghị" if item_id is None else f"mục {item_id!r}"
+    return f"mục {item.index + 1} «{item.title}»"
+
+
+#: Commands whose effect does not depend on what happened just before: two
+#: quick "+10 s" add 20 s, so they never need the revision the sender saw.
+_COMMUTATIVE = (c.Adjust, c.Message, c.ClearMessage, c.Blackout, c.Banner)
+
+
+def _stale(state: ShowState, command: c.Command) -> Refusal | None:
+    if command.revision is None or command.revision == state.revision:
+        return None
+    if isinstance(command, _COMMUTATIVE):
+        return None
+    if isinstance(command, c.PositionCommand) and command.names_position():
+        return None  # `from` says precisely what the sender saw
+    if isinstance(command, c.ClockCommand) and command.item_id is not None:
+        return None
+    return Refusal(
+        "stale_revision",
+        f"Lệnh dựa trên phiên bản {command.revision} nhưng chương trình đã ở phiên bản "
+        f"{state.revision}: có người vừa thao tác trước. Hãy xem lại rồi thử lại.",
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Applying a command.
 
 
 def apply(state: ShowState, agenda: Agenda, command: c.Command, now_ms: int) -> Outcome:
     """Apply one command at `now_ms`. Accepted states carry revision + 1."""
-    if command.revision is not None and command.revision != state.revision:
-        return Refusal(
-            "stale_revision",
-            f"Lệnh dựa trên phiên bản {command.revision} nhưng chương trình đã ở phiên bản "
-            f"{state.revision}: có người vừa thao tác trước. Hãy xem lại rồi thử lại.",
-        )
-    handler = _HANDLERS[type(command)]
+    refusal = _moved_on(state, agenda, command) or _stale(state, command)
+    if refusal is not None:
+        return refusal
+    why_not = _RULES[command.command](state, agenda)
+    if why_not is not None:
+        return Refusal("not_possible", why_not)
     try:
-        new_state = handler(state, agenda, command, now_ms)
+        if isinstance(command, c.Undo):
+            new_state, note = _undo(state), None
+        elif isinstance(command, c.Redo):
+            new_state, note = _redo(state, agenda, now_ms)
+        else:
+            new_state, note = _perform(state, agenda, command, now_ms)
+            new_state = replace(new_state, redo=())
     except _Refused as refused:
         return Refusal("not_possible", refused.reason)
-    return Accepted(replace(new_state, revision=state.revision + 1))
+    return Accepted(replace(new_state, revision=state.revision + 1), note)
+
+
+def _perform(
+    state: ShowState, agenda: Agenda, command: c.Command, now: int
+) -> tuple[ShowState, str | None]:
+    """Run a command's handler and remember the show as it was, for undo."""
+    result = _HANDLERS[type(command)](state, agenda, command, now)
+    changed, note = result if isinstance(result, tuple) else (result, None)
+    entry = UndoEntry(
+        label=describe(command, state, changed, agenda),
+        command=_frozen_map(command.replayable()),
+        changes=changes_between(state, changed),
+    )
+    return replace(changed, undo=(*state.undo, entry)[-UNDO_DEPTH:]), note
+
+
+def _undo(state: ShowState) -> ShowState:
+    entry = state.undo[-1]
+    before = restore(state, entry.changes)
+    redo_entry = UndoEntry(entry.label, entry.command)
+    return replace(before, undo=state.undo[:-1], redo=(*state.redo, redo_entry))
+
+
+def _redo(state: ShowState, agenda: Agenda, now: int) -> tuple[ShowState, str | None]:
+    """Apply the undone command again, now (a clock that ran since counts as run)."""
+    entry = state.redo[-1]
+    command = c.parse_command(dict(entry.command))
+    refusal = _moved_on(state, agenda, command)
+    why_not = refusal.reason if refusal else _RULES[command.command](state, agenda)
+    if why_not is not None:
+        raise _Refused(f"Không thể làm lại «{entry.label}»: {why_not}")
+    redone, note = _perform(state, agenda, command, now)
+    return replace(redone, redo=state.redo[:-1]), note
+
+
+# --- undo entries: the fields a command changed, as they were ---------------- #
+
+#: Fields that undo never puts back: they describe the history, not the show.
+_NOT_UNDONE = frozenset({"revision", "undo", "redo"})
+
+
+@dataclass(frozen=True)
+class MapChanges:
+    """A mapping field as it was: the keys that changed with their old values
+    (`absent`: keys that did not exist)."""
+
+    values: Mapping[str, Any]
+    absent: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TailChanges:
+    """A tuple field as it was: the first `keep` elements are the same, then `tail`."""
+
+    keep: int
+    tail: tuple[Any, ...]
+
+
+def changes_between(before: ShowState, after: ShowState) -> Mapping[str, Any]:
+    """What must be put back on `after` to get `before` (except history fields)."""
+    changes: dict[str, Any] = {}
+    for spec in fields(ShowState):
+        if spec.name in _NOT_UNDONE:
+            continue
+        old, new = getattr(before, spec.name), getattr(after, spec.name)
+        if old is new or old == new:
+            continue
+        if isinstance(old, Mapping):
+            changed = {k: v for k, v in old.items() if new.get(k, _MISSING) != v}
+            absent = tuple(k for k in new if k not in old)
+            changes[spec.name] = MapChanges(_frozen_map(changed), absent)
+        elif isinstance(old, tuple):
+            keep = 0
+            while keep < min(len(old), len(new)) and old[keep] == new[keep]:
+                keep += 1
+            changes[spec.name] = TailChanges(keep, old[keep:])
+        else:
+            changes[spec.name] = old
+    return _frozen_map(changes)
+
+
+_MISSING = object()
+
+
+def restore(state: ShowState, changes: Mapping[str, Any]) -> ShowState:
+    """`state` with `changes` put back (the inverse of `changes_between`)."""
+    values: dict[str, Any] = {}
+    for name, change in changes.items():
+        current = getattr(state, name)
+        if isinstance(change, MapChanges):
+            merged = {k: v for k, v in current.items() if k not in change.absent}
+            values[name] = _frozen_map(merged | dict(change.values))
+        elif isinstance(change, TailChanges):
+            values[name] = (*current[: change.keep], *change.tail)
+        else:
+            values[name] = change
+    return replace(state, **values)
+
+
+# --- labels: what an undo would revert, in words ------------------------------ #
+
+
+def _item_words(agenda: Agenda, item_id: str | None) -> str:
+    item = agenda.get(item_id)
+    return "" if item is None else f"mục {item.index + 1}"
+
+
+_MESSAGE_TARGETS = {"stage": "diễn giả", "mc": "MC", "both": "diễn giả và MC"}
+
+
+def describe(command: c.Command, before: ShowState, after: ShowState, agenda: Agenda) -> str:
+    """The command as the undo button names it: "Chuyển sang mục 7"."""
+    on = _item_words(agenda, after.current_id)
+    if isinstance(command, c.PositionCommand):
+        return f"Chuyển sang {on}" if on else "Kết thúc chương trình (băng rôn)"
+    if isinstance(command, c.Adjust):
+        added = after.timer().adjust_ms - before.timer().adjust_ms  # type: ignore[union-attr]
+        return f"{'Thêm' if added > 0 else 'Bớt'} {duration_text(added).lstrip('-')} ({on})"
+    if isinstance(command, c.Message):
+        return f"Gửi tin nhắn cho {_MESSAGE_TARGETS[command.target]}"
+    if isinstance(command, c.Blackout):
+        return "Bật màn hình đen" if command.on else "Tắt màn hình đen"
+    if isinstance(command, c.Banner):
+        return "Hiện băng rôn" if command.on else "Tắt băng rôn"
+    verbs = {
+        "start": "Bắt đầu",
+        "pause": "Tạm dừng",
+        "resume": "Tiếp tục",
+        "reset": "Đặt lại đồng hồ",
+        "clear_message": "Xóa tin nhắn",
+    }
+    return f"{verbs[command.command]} {on}".strip()
+
+
+# --- the handlers ------------------------------------------------------------- #
+
+Handled = ShowState | tuple[ShowState, str | None]
 
 
 def _current(state: ShowState, agenda: Agenda) -> tuple[Item, Timer]:
     item = agenda.get(state.current_id)
     timer = state.timer()
     if item is None or timer is None:
-        raise _Refused("Chưa có mục nào đang diễn ra: hãy chọn một mục trước.")
+        raise _Refused(_NOTHING_ON)
     return item, timer
 
 
-def _start(state: ShowState, agenda: Agenda, _: c.Start, now: int) -> ShowState:
-    from_banner = state.current_id is None
-    if from_banner:
-        upcoming = _following_index(state, agenda)
-        if upcoming is None:
-            raise _Refused("Chương trình đã hết mục: không còn mục nào để bắt đầu.")
-        state = _enter(state, agenda, agenda.items[upcoming], now)
-    item, timer = _current(state, agenda)
-    if from_banner and timer.paused:
-        # An item met before comes back paused: Start from the banner goes on with it.
-        return state.with_timer(item.id, replace(timer, deadline_ms=now + timer.remaining_ms))
-    if timer.running:
-        raise _Refused("Đồng hồ đang chạy rồi.")
-    if timer.paused:
-        raise _Refused("Đồng hồ đang tạm dừng: dùng lệnh Tiếp tục (resume).")
+def _run(state: ShowState, item: Item, timer: Timer, now: int, by: str) -> ShowState:
+    """Set `item`'s clock running from its remaining time; its visit gains a run."""
     state = state.with_timer(
         item.id, replace(timer, deadline_ms=now + timer.remaining_ms, started=True)
     )
-    record = state.record(item.id)
-    if record.actual_start_ms is None:
-        state = state.with_record(item.id, replace(record, actual_start_ms=now))
-    return state
+    visits = list(state.visits)
+    open_index = _open_visit_index(state, item.id)
+    if open_index is None:
+        visits.append(Visit(item.id, started_by=by, runs=((now, None),)))
+    else:
+        visit = visits[open_index]
+        visits[open_index] = replace(visit, runs=(*visit.runs, (now, None)))
+    return replace(state, visits=tuple(visits))
 
 
-def _pause(state: ShowState, agenda: Agenda, _: c.Pause, now: int) -> ShowState:
+def _open_visit_index(state: ShowState, item_id: str) -> int | None:
+    for index in range(len(state.visits) - 1, -1, -1):
+        visit = state.visits[index]
+        if visit.item_id == item_id:
+            return index if visit.open else None
+    return None
+
+
+def _stop_visit(state: ShowState, item_id: str, now: int, *, ended_by: str | None) -> ShowState:
+    """The item's clock stopped: its run ends; with `ended_by`, its visit too."""
+    index = _open_visit_index(state, item_id)
+    if index is None:
+        return state
+    visit = state.visits[index].stopped(now)
+    if ended_by is not None:
+        visit = replace(visit, ended_ms=now, ended_by=ended_by)
+    return replace(state, visits=(*state.visits[:index], visit, *state.visits[index + 1 :]))
+
+
+def _start(state: ShowState, agenda: Agenda, command: c.Start, now: int) -> ShowState:
+    if state.current_id is None:
+        upcoming = _upcoming(state, agenda)
+        assert upcoming is not None  # `available` said so
+        state = _enter(state, agenda, upcoming, now, by=command.command)
     item, timer = _current(state, agenda)
-    if not timer.running:
-        raise _Refused("Đồng hồ không chạy nên không thể tạm dừng.")
-    return state.with_timer(item.id, timer.frozen_at(now))
+    return replace(_run(state, item, timer, now, by=command.command), banner=False)
 
 
-def _resume(state: ShowState, agenda: Agenda, _: c.Resume, now: int) -> ShowState:
+def _pause(state: ShowState, agenda: Agenda, command: c.Pause, now: int) -> ShowState:
     item, timer = _current(state, agenda)
-    if timer.running:
-        raise _Refused("Đồng hồ đang chạy rồi.")
-    if not timer.started:
-        raise _Refused("Đồng hồ chưa bắt đầu: dùng lệnh Bắt đầu (start).")
-    return state.with_timer(item.id, replace(timer, deadline_ms=now + timer.remaining_ms))
+    state = state.with_timer(item.id, timer.frozen_at(now))
+    return _stop_visit(state, item.id, now, ended_by=None)
 
 
-def _reset(state: ShowState, agenda: Agenda, _: c.Reset, now: int) -> ShowState:
-    """Back to the full planned duration; a running timer keeps running from there."""
+def _resume(state: ShowState, agenda: Agenda, command: c.Resume, now: int) -> ShowState:
     item, timer = _current(state, agenda)
+    return _run(state, item, timer, now, by=command.command)
+
+
+def _reset(state: ShowState, agenda: Agenda, command: c.Reset, now: int) -> ShowState:
+    """Back to the full planned duration; a running timer keeps running from there.
+    The visit so far stays in the record; a running clock starts a new one."""
+    item, timer = _current(state, agenda)
+    state = _stop_visit(state, item.id, now, ended_by=command.command)
     fresh = Timer.fresh(item)
     if timer.running:
-        fresh = replace(fresh, deadline_ms=now + fresh.remaining_ms, started=True)
+        return _run(state, item, fresh, now, by=command.command)
     return state.with_timer(item.id, fresh)
 
 
-def _adjust(state: ShowState, agenda: Agenda, command: c.Adjust, now: int) -> ShowState:
+def _adjust(state: ShowState, agenda: Agenda, command: c.Adjust, now: int) -> Handled:
+    """Add or take time. A countdown never goes below 0 s left by adjusting:
+    taking more than is left stops at 0 (and says so)."""
     item, timer = _current(state, agenda)
-    if not item.timed:
-        raise _Refused("Mục này đếm lên, không có thời lượng để thêm hoặc bớt.")
     if command.seconds == 0:
         raise _Refused("Số giây cần thêm hoặc bớt phải khác 0.")
     delta = command.seconds * 1000
+    left = timer.remaining_at(now)
+    note = None
+    if left + delta < 0:
+        if delta > 0:
+            pass  # adding time in overtime: still in overtime, but by less
+        elif left <= 0:
+            raise _Refused(
+                "Đồng hồ đã về 0 giây (hoặc đang quá giờ): không thể bớt thêm thời gian."
+            )
+        else:
+            delta = -left
+            note = f"Chỉ còn {duration_text(left)}: đã bớt đến 0 giây (không bớt quá 0)."
     moved = replace(
         timer, remaining_ms=timer.remaining_ms + delta, adjust_ms=timer.adjust_ms + delta
     )
     if timer.deadline_ms is not None:
         moved = replace(moved, deadline_ms=timer.deadline_ms + delta)
-    return state.with_timer(item.id, moved)
+    return state.with_timer(item.id, moved), note
 
 
-def _next(state: ShowState, agenda: Agenda, _: c.Next, now: int) -> ShowState:
-    upcoming = _following_index(state, agenda)
+def _next(state: ShowState, agenda: Agenda, command: c.Next, now: int) -> ShowState:
+    upcoming = _upcoming(state, agenda)
     if upcoming is None:
-        raise _Refused("Không còn mục tiếp theo: đây là mục cuối của chương trình.")
-    return _enter(state, agenda, agenda.items[upcoming], now)
+        # Next on the last item ends the programme: the stage shows the banner.
+        return replace(_leave(state, now, by=command.command), current_id=None, banner=False)
+    return _enter(state, agenda, upcoming, now, by=command.command)
 
 
-def _previous(state: ShowState, agenda: Agenda, _: c.Previous, now: int) -> ShowState:
+def _previous(state: ShowState, agenda: Agenda, command: c.Previous, now: int) -> ShowState:
     if state.current_id is None:
         cursor = agenda.get(state.cursor_id)
-        if cursor is None:
-            raise _Refused("Chương trình chưa bắt đầu: không có mục trước.")
-        return _enter(state, agenda, cursor, now)
+        assert cursor is not None  # `available` said so
+        return _enter(state, agenda, cursor, now, by=command.command)
     index = agenda.index_of(state.current_id)
-    if not index:
-        raise _Refused("Không có mục trước: đây là mục đầu tiên của chương trình.")
-    return _enter(state, agenda, agenda.items[index - 1], now)
+    assert index  # `available` said so
+    return _enter(state, agenda, agenda.items[index - 1], now, by=command.command)
 
 
 def _goto(state: ShowState, agenda: Agenda, command: c.Goto, now: int) -> ShowState:
@@ -260,12 +715,14 @@ def _goto(state: ShowState, agenda: Agenda, command: c.Goto, now: int) -> ShowSt
         raise _Refused(f"Không có mục nào mang mã {command.item_id!r} trong chương trình.")
     if item.id == state.current_id:
         raise _Refused(f"Mục «{item.title}» đang diễn ra rồi.")
-    return _enter(state, agenda, item, now)
+    return _enter(state, agenda, item, now, by=command.command)
 
 
 def _message(state: ShowState, agenda: Agenda, command: c.Message, now: int) -> ShowState:
     stage = command.text if command.target in ("stage", "both") else state.stage_message
     mc = command.text if command.target in ("mc", "both") else state.mc_message
+    if (stage, mc) == (state.stage_message, state.mc_message):
+        raise _Refused("Tin nhắn này đang hiển thị rồi.")
     return replace(state, stage_message=stage, mc_message=mc)
 
 
@@ -291,13 +748,18 @@ def _blackout(state: ShowState, agenda: Agenda, command: c.Blackout, now: int) -
     return replace(state, blackout=command.on)
 
 
-def _banner(state: ShowState, agenda: Agenda, _: c.Banner, now: int) -> ShowState:
-    if state.current_id is None:
-        raise _Refused("Sân khấu đang hiển thị băng rôn hội nghị rồi.")
-    return replace(_leave(state, agenda, now), current_id=None)
+def _banner(state: ShowState, agenda: Agenda, command: c.Banner, now: int) -> ShowState:
+    """An overlay on the stage: the item and its clock go on underneath."""
+    if state.banner == command.on:
+        raise _Refused(
+            "Sân khấu đang hiển thị băng rôn hội nghị rồi."
+            if command.on
+            else "Băng rôn đang tắt rồi: sân khấu đang hiển thị mục."
+        )
+    return replace(state, banner=command.on)
 
 
-_HANDLERS: dict[type, Callable[..., ShowState]] = {
+_HANDLERS: dict[type, Callable[..., Handled]] = {
     c.Start: _start,
     c.Pause: _pause,
     c.Resume: _resume,
@@ -313,40 +775,24 @@ _HANDLERS: dict[type, Callable[..., ShowState]] = {
 }
 
 
-def _following_index(state: ShowState, agenda: Agenda) -> int | None:
-    """Index of the item Next would bring on, or None at the end of the programme."""
-    if state.current_id is not None:
-        index = agenda.index_of(state.current_id)
-        assert index is not None
-        upcoming = index + 1
-    elif state.cursor_id is not None:
-        cursor = agenda.index_of(state.cursor_id)
-        upcoming = 0 if cursor is None else cursor + 1
-    else:
-        upcoming = 0
-    return upcoming if upcoming < len(agenda.items) else None
-
-
-def _leave(state: ShowState, agenda: Agenda, now: int) -> ShowState:
-    """The current item goes off: its timer is frozen and, if it ran, its end recorded.
+def _leave(state: ShowState, now: int, *, by: str) -> ShowState:
+    """The current item goes off: its timer is frozen and its visit, if open, ends.
     A message to its speaker goes with it (the MC's message stays)."""
     item_id = state.current_id
     timer = state.timer()
     if item_id is None or timer is None:
         return state
     state = replace(state.with_timer(item_id, timer.frozen_at(now)), stage_message=None)
-    record = state.record(item_id)
-    if record.actual_start_ms is not None:
-        state = state.with_record(item_id, replace(record, actual_end_ms=now))
-    return state
+    return _stop_visit(state, item_id, now, ended_by=by)
 
 
-def _enter(state: ShowState, agenda: Agenda, item: Item, now: int) -> ShowState:
-    """Bring `item` on. An item met before gets back its timer as it was left, paused."""
-    state = _leave(state, agenda, now)
+def _enter(state: ShowState, agenda: Agenda, item: Item, now: int, *, by: str) -> ShowState:
+    """Bring `item` on, in full view (the banner is lifted). An item met before
+    gets back its timer as it was left, paused."""
+    state = _leave(state, now, by=by)
     if item.id not in state.timers:
         state = state.with_timer(item.id, Timer.fresh(item))
-    return replace(state, current_id=item.id, cursor_id=item.id)
+    return replace(state, current_id=item.id, cursor_id=item.id, banner=False)
 
 
 # --------------------------------------------------------------------------- #
@@ -356,15 +802,16 @@ def _enter(state: ShowState, agenda: Agenda, item: Item, now: int) -> ShowState:
 def reconcile(state: ShowState, agenda: Agenda) -> tuple[ShowState, list[str]]:
     """Fit a restored state to the programme as it is now, matching items by id.
 
-    Timers and records of items that no longer exist are dropped. If the item
-    that was on has vanished, the stage falls back to the banner. Returns the
-    fitted state and warnings for the technician. The revision is kept.
+    Timers and visits of items that no longer exist are dropped, and so is the
+    undo history (it may name them). If the item that was on has vanished, the
+    stage falls back to the banner. Returns the fitted state and warnings for
+    the technician. The revision is kept.
     """
     known = {item.id for item in agenda.items}
-    warnings: list[str] = []
-    vanished = sorted((set(state.timers) | set(state.records)) - known)
-    if vanished:
-        warnings.append("Các mục không còn trong chương trình đã bị bỏ qua: " + ", ".join(vanished))
+    vanished = sorted((set(state.timers) | state.visited()) - known)
+    if not vanished and (state.current_id is None or state.current_id in known):
+        return state, []
+    warnings = ["Các mục không còn trong chương trình đã bị bỏ qua: " + ", ".join(vanished)]
     current_id, cursor_id = state.current_id, state.cursor_id
     if current_id is not None and current_id not in known:
         warnings.append(
@@ -372,15 +819,20 @@ def reconcile(state: ShowState, agenda: Agenda) -> tuple[ShowState, list[str]]:
             "sân khấu quay về băng rôn hội nghị."
         )
         current_id = None
+    visits = tuple(visit for visit in state.visits if visit.item_id in known)
     if cursor_id is not None and cursor_id not in known:
         # Continue after the last item that actually ran, not from the top.
-        ran = [item.id for item in agenda.items if item.id in state.records]
-        cursor_id = ran[-1] if ran else None
+        ran = {visit.item_id for visit in visits}
+        ran_ids = [item.id for item in agenda.items if item.id in ran]
+        cursor_id = ran_ids[-1] if ran_ids else None
     fitted = replace(
         state,
         current_id=current_id,
         cursor_id=cursor_id,
         timers=_frozen_map({k: v for k, v in state.timers.items() if k in known}),
-        records=_frozen_map({k: v for k, v in state.records.items() if k in known}),
+        visits=visits,
+        banner=state.banner and current_id is not None,
+        undo=(),
+        redo=(),
     )
     return fitted, warnings

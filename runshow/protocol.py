@@ -23,6 +23,7 @@ from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
 from runshow.agenda import Agenda, ItemKind
+from runshow.commands import CommandName
 from runshow.engine import Phase, ShowState
 from runshow.views import for_mc, for_public, state_view
 
@@ -88,6 +89,7 @@ class _LiveFields(TypedDict):
     timer: TimerShape | None
     blackout: bool
     banner: bool
+    display: Literal["item", "banner", "blackout"]
     progress: Progress
 
 
@@ -125,12 +127,19 @@ class Schedule(ScheduleFigures):
 
 
 @with_config(STRICT)
-class ConsoleState(MCState):
+class _CommandFields(TypedDict):
+    available: list[CommandName]
+    undo: str | None
+    redo: str | None
+
+
+@with_config(STRICT)
+class ConsoleState(MCState, _CommandFields):
     schedule: Schedule
 
 
 @with_config(STRICT)
-class ApiState(PublicState):
+class ApiState(PublicState, _CommandFields):
     schedule: ScheduleFigures
 
 

@@ -25,6 +25,29 @@ STATUS_LABELS = {
 }
 
 
+#: How a visit began or ended, in the words of the console's buttons.
+COMMAND_WORDS = {
+    "start": "Bắt đầu",
+    "resume": "Tiếp tục",
+    "reset": "Đặt lại",
+    "next": "Tiếp theo",
+    "previous": "Trước",
+    "goto": "Chuyển đến",
+}
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One stay of an item on stage: from which command to which, how long its clock ran."""
+
+    number: str  # "3.2": item 3, its second visit
+    label: str
+    how: str
+    actual_start: str
+    actual_end: str
+    actual_minutes: str
+
+
 @dataclass(frozen=True)
 class ReportRow:
     number: int
@@ -37,6 +60,9 @@ class ReportRow:
     actual_end: str
     actual_minutes: str
     over_under: str
+    #: Listed when the item was on more than once (a reset, going back to it):
+    #: the row above is then their total. One visit is the row itself.
+    visits: tuple[VisitRow, ...] = ()
 
 
 def signed_minutes(ms: int) -> str:
@@ -53,9 +79,16 @@ def minutes(ms: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _how(visit: dict) -> str:
+    began = COMMAND_WORDS.get(visit["started_by"], visit["started_by"])
+    if visit["ended_by"] is None:
+        return f"{began} → đang diễn ra" if visit["running"] else f"{began} → tạm dừng"
+    return f"{began} → {COMMAND_WORDS.get(visit['ended_by'], visit['ended_by'])}"
+
+
 def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow]:
     tz: ZoneInfo = agenda.tz
-    schedule = schedule_view(agenda, state, now_ms)
+    schedule = schedule_view(agenda, state, now_ms, with_visits=True)
 
     def clock(ms: int | None) -> str:
         return "" if ms is None else clock_text(ms, tz)
@@ -63,6 +96,7 @@ def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow
     rows = []
     for item, entry in zip(agenda.items, schedule["items"], strict=True):
         over_under = entry["over_under_ms"]
+        visits = entry["visits"] if len(entry["visits"]) > 1 else []
         rows.append(
             ReportRow(
                 number=item.index + 1,
@@ -75,6 +109,17 @@ def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow
                 actual_end=clock(entry["actual_end_ms"]),
                 actual_minutes=minutes(entry["actual_duration_ms"]),
                 over_under="" if over_under is None else signed_minutes(over_under),
+                visits=tuple(
+                    VisitRow(
+                        number=f"{item.index + 1}.{count}",
+                        label=f"Lượt {count}",
+                        how=_how(visit),
+                        actual_start=clock(visit["started_ms"]),
+                        actual_end=clock(visit["ended_ms"]),
+                        actual_minutes=minutes(visit["run_ms"]),
+                    )
+                    for count, visit in enumerate(visits, start=1)
+                ),
             )
         )
     return rows
@@ -95,9 +140,26 @@ CSV_HEADER = (
 
 
 def report_csv(rows: list[ReportRow]) -> str:
-    """CSV with a byte-order mark, so Excel opens the Vietnamese text correctly."""
+    """CSV with a byte-order mark, so Excel opens the Vietnamese text correctly.
+    An item on stage more than once is followed by one line per visit."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    writer.writerows(astuple(row) for row in rows)
+    for row in rows:
+        writer.writerow(astuple(row)[: len(CSV_HEADER)])
+        for visit in row.visits:
+            writer.writerow(
+                (
+                    visit.number,
+                    visit.label,
+                    "",
+                    visit.how,
+                    "",
+                    "",
+                    visit.actual_start,
+                    visit.actual_end,
+                    visit.actual_minutes,
+                    "",
+                )
+            )
     return "\ufeff" + buffer.getvalue()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runshow.agenda import Agenda
-from runshow.commands import InvalidCommand, parse_command
+from runshow.commands import Command, InvalidCommand, Redo, Undo, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
 from runshow.store import Store
 from runshow.views import state_view
@@ -39,10 +39,14 @@ class Result:
     code: str | None = None
     reason: str | None = None
     problems: list[dict[str, str]] = field(default_factory=list)
+    note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         if self.accepted:
-            return {"ok": True, "revision": self.revision}
+            answer: dict[str, Any] = {"ok": True, "revision": self.revision}
+            if self.note:
+                answer["note"] = self.note  # e.g. time taken only down to 0 s left
+            return answer
         return {
             "ok": False,
             "revision": self.revision,
@@ -99,7 +103,8 @@ class ShowService:
             if isinstance(outcome, Refusal):
                 return Result(False, self._state.revision, outcome.code, outcome.reason)
             assert isinstance(outcome, Accepted)
-            self.store.commit(outcome.state, command.command, command.arguments(), source, now)
+            arguments = command.arguments() | _history_words(command, self._state)
+            self.store.commit(outcome.state, command.command, arguments, source, now)
             self._state = outcome.state
             # Handed over before the dispatch lock is released: the next command may be
             # applied and saved while this one is sent, but is sent after it.
@@ -108,7 +113,7 @@ class ShowService:
             self._notify(outcome.state)
         finally:
             self._sending.release()
-        return Result(True, outcome.state.revision)
+        return Result(True, outcome.state.revision, note=outcome.note)
 
     def _notify(self, state: ShowState) -> None:
         for listener in self._listeners:
@@ -116,3 +121,12 @@ class ShowService:
                 listener(state)
             except Exception:  # one broken screen channel must not stop the show
                 log.exception("listener failed after revision %s", state.revision)
+
+
+def _history_words(command: Command, before: ShowState) -> dict[str, str]:
+    """What an undo or redo reverted or applied again, for the event log."""
+    if isinstance(command, Undo):
+        return {"reverted": before.undo[-1].label}
+    if isinstance(command, Redo):
+        return {"redone": before.redo[-1].label}
+    return {}

@@ -11,11 +11,20 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from runshow.engine import ItemRecord, ShowState, Timer, _frozen_map
+from runshow.engine import (
+    MapChanges,
+    ShowState,
+    TailChanges,
+    Timer,
+    UndoEntry,
+    Visit,
+    _frozen_map,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -93,7 +102,7 @@ class Store:
         at_ms: int,
     ) -> None:
         """Log an accepted command and save the state it produced, atomically."""
-        state_json = json.dumps(state_to_dict(state), ensure_ascii=False)
+        state_json = state_to_json(state)
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -130,27 +139,125 @@ class Store:
         ]
 
 
-def state_to_dict(state: ShowState) -> dict[str, Any]:
+# --------------------------------------------------------------------------- #
+# The snapshot's JSON. Each field of ShowState has a codec; a field without one
+# is plain JSON (a number, a string, a flag). Undo entries keep only the fields a
+# command changed (engine.changes_between), encoded with the same codecs.
+
+
+@dataclass(frozen=True)
+class _Codec:
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+
+
+def _visit_from(data: dict[str, Any]) -> Visit:
+    return Visit(**(data | {"runs": tuple((start, end) for start, end in data["runs"])}))
+
+
+def _entry_to(entry: UndoEntry) -> dict[str, Any]:
     return {
-        "revision": state.revision,
-        "current_id": state.current_id,
-        "cursor_id": state.cursor_id,
-        "timers": {key: asdict(timer) for key, timer in state.timers.items()},
-        "records": {key: asdict(record) for key, record in state.records.items()},
-        "stage_message": state.stage_message,
-        "mc_message": state.mc_message,
-        "blackout": state.blackout,
+        "label": entry.label,
+        "command": dict(entry.command),
+        "changes": {name: _encode_change(name, change) for name, change in entry.changes.items()},
     }
 
 
-def state_from_dict(data: dict[str, Any]) -> ShowState:
-    return ShowState(
-        revision=data["revision"],
-        current_id=data["current_id"],
-        cursor_id=data["cursor_id"],
-        timers=_frozen_map({key: Timer(**value) for key, value in data["timers"].items()}),
-        records=_frozen_map({key: ItemRecord(**value) for key, value in data["records"].items()}),
-        stage_message=data["stage_message"],
-        mc_message=data["mc_message"],
-        blackout=data["blackout"],
+def _entry_from(data: dict[str, Any]) -> UndoEntry:
+    changes = {name: _decode_change(name, change) for name, change in data["changes"].items()}
+    return UndoEntry(data["label"], _frozen_map(data["command"]), _frozen_map(changes))
+
+
+_PLAIN = _Codec(encode=lambda value: value, decode=lambda value: value)
+#: How one element of a mapping or tuple field is saved; plain JSON otherwise.
+_ELEMENTS: dict[str, _Codec] = {
+    "timers": _Codec(vars, lambda data: Timer(**data)),  # flat dataclasses: vars, not asdict
+    "visits": _Codec(vars, _visit_from),
+    "undo": _Codec(_entry_to, _entry_from),
+    "redo": _Codec(_entry_to, _entry_from),
+}
+_EMPTY = ShowState()
+
+
+def _encode_field(name: str, value: Any) -> Any:
+    element = _ELEMENTS.get(name, _PLAIN)
+    if isinstance(value, Mapping):
+        return {key: element.encode(one) for key, one in value.items()}
+    if isinstance(value, tuple):
+        return [element.encode(one) for one in value]
+    return value
+
+
+def _decode_field(name: str, data: Any) -> Any:
+    element = _ELEMENTS.get(name, _PLAIN)
+    if isinstance(getattr(_EMPTY, name), Mapping):
+        return _frozen_map({key: element.decode(one) for key, one in data.items()})
+    if isinstance(getattr(_EMPTY, name), tuple):
+        return tuple(element.decode(one) for one in data)
+    return data
+
+
+def _encode_change(name: str, change: Any) -> dict[str, Any]:
+    element = _ELEMENTS.get(name, _PLAIN)
+    if isinstance(change, MapChanges):
+        values = {key: element.encode(one) for key, one in change.values.items()}
+        return {"values": values, "absent": list(change.absent)}
+    if isinstance(change, TailChanges):
+        return {"keep": change.keep, "tail": [element.encode(one) for one in change.tail]}
+    return {"value": _encode_field(name, change)}
+
+
+def _decode_change(name: str, data: dict[str, Any]) -> Any:
+    element = _ELEMENTS.get(name, _PLAIN)
+    if "absent" in data:
+        values = {key: element.decode(one) for key, one in data["values"].items()}
+        return MapChanges(_frozen_map(values), tuple(data["absent"]))
+    if "keep" in data:
+        return TailChanges(data["keep"], tuple(element.decode(one) for one in data["tail"]))
+    return _decode_field(name, data["value"])
+
+
+#: The undo/redo stacks: saved as JSON text made once per entry (entries never
+#: change), so that a full stack does not cost its encoding on every command.
+_STACKS = ("undo", "redo")
+
+
+def _entry_json(entry: UndoEntry) -> str:
+    text = entry.__dict__.get("_saved_json")
+    if text is None:
+        text = json.dumps(_entry_to(entry), ensure_ascii=False)
+        object.__setattr__(entry, "_saved_json", text)  # a cache, not part of the entry
+    return text
+
+
+def state_to_json(state: ShowState) -> str:
+    """The snapshot saved with every command."""
+    head = {
+        spec.name: _encode_field(spec.name, getattr(state, spec.name))
+        for spec in _FIELDS
+        if spec.name not in _STACKS
+    }
+    stacks = ", ".join(
+        f'"{name}": [{", ".join(_entry_json(entry) for entry in getattr(state, name))}]'
+        for name in _STACKS
     )
+    return f"{json.dumps(head, ensure_ascii=False)[:-1]}, {stacks}}}"
+
+
+def state_to_dict(state: ShowState) -> dict[str, Any]:
+    return json.loads(state_to_json(state))
+
+
+def state_from_dict(data: dict[str, Any]) -> ShowState:
+    """The state saved by `state_to_json`. A field the snapshot lacks (saved by an
+    older version) takes its default; one it no longer has is ignored."""
+    return ShowState(
+        **{
+            spec.name: _decode_field(spec.name, data[spec.name])
+            for spec in _FIELDS
+            if spec.name in data
+        }
+    )
+
+
+_FIELDS = fields(ShowState)

@@ -12,10 +12,11 @@ declared in ``runshow/protocol.py`` and documented in ``docs/protocol.md``:
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 from runshow.agenda import KIND_LABELS, Agenda, Item, Presenter
-from runshow.engine import ShowState, Timer, phase_of
+from runshow.engine import ShowState, Timer, Visit, available, phase_of
 
 
 def presenter_line(presenter: Presenter | None) -> str:
@@ -115,14 +116,27 @@ def live_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
         "timer": None if current is None or timer is None else timer_view(current, timer, now_ms),
         "message": {"stage": state.stage_message, "mc": state.mc_message},
         "blackout": state.blackout,
-        "banner": current is None,
+        "banner": state.shows_banner,
+        "display": "blackout" if state.blackout else "banner" if state.shows_banner else "item",
         "progress": progress_view(agenda, state, position),
     }
 
 
 def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
-    """The live show as the control console sees it: the slim state and the schedule."""
-    return live_view(agenda, state, now_ms) | {"schedule": schedule_view(agenda, state, now_ms)}
+    """The live show as the control console sees it: the slim state, the schedule,
+    the commands possible now (`available`: the console enables its buttons from
+    it) and what undo/redo would do next, in words.
+
+    `current` and `timer` are the position whatever the stage displays over it:
+    `banner` (the stage shows the conference banner: switched on, or no item on)
+    and `blackout` are overlays, `display` is what the audience sees.
+    """
+    return live_view(agenda, state, now_ms) | {
+        "available": available(state, agenda),
+        "undo": state.undo[-1].label if state.undo else None,
+        "redo": state.redo[-1].label if state.redo else None,
+        "schedule": schedule_view(agenda, state, now_ms),
+    }
 
 
 def for_public(view: dict[str, Any]) -> dict[str, Any]:
@@ -133,8 +147,10 @@ def for_public(view: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
+#: What the console (and the HTTP API) is told about commands; screens do not need it.
+COMMAND_FIELDS = ("available", "undo", "redo")
 #: What the console's state carries beyond the public one (besides the MC's message).
-PRIVATE_FIELDS = ("schedule",)
+PRIVATE_FIELDS = ("schedule", *COMMAND_FIELDS)
 
 
 def for_mc(view: dict[str, Any]) -> dict[str, Any]:
@@ -147,8 +163,9 @@ def progress_view(agenda: Agenda, state: ShowState, position: int | None) -> dic
     one), `next` (the state's `next`) or still to come. Indices keep it small."""
     done: list[int] = []
     skipped: list[int] = []
+    visited = state.visited()
     for item in agenda.items:
-        status = _status(item, state, position)
+        status = _status(item, state, position, visited)
         if status == "done":
             done.append(item.index)
         elif status == "skipped":
@@ -179,53 +196,72 @@ def _following(agenda: Agenda, state: ShowState) -> Item | None:
     return agenda.items[upcoming] if upcoming < len(agenda.items) else None
 
 
-def schedule_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+def visit_view(visit: Visit, now_ms: int) -> dict[str, Any]:
+    return {
+        "started_ms": visit.started_ms,
+        "started_by": visit.started_by,
+        "ended_ms": visit.ended_ms,
+        "ended_by": visit.ended_by,
+        "run_ms": visit.run_ms(now_ms),
+        "running": visit.running,
+    }
+
+
+def schedule_view(
+    agenda: Agenda, state: ShowState, now_ms: int, *, with_visits: bool = False
+) -> dict[str, Any]:
     """Planned against actual, per item and for the whole programme.
 
     ``offset_ms`` is how late the programme will end if every item still to
-    come takes its planned time: positive means behind schedule. An item's
-    actual duration is the time its timer ran, over every visit to it.
+    come takes its planned time: positive means behind schedule. What actually
+    happened comes from the item's visits (append-only): it started with the
+    first, ended with the last, and its actual duration is the time its clock
+    ran over all of them. The visits themselves are listed `with_visits` (the
+    report); the live state leaves them out, it goes to every screen.
     """
     planned_starts = agenda.planned_starts_ms()
     position = _position(agenda, state)
     timer = state.timer()
     projected_end = _projected_end(agenda, state, now_ms, position)
     planned_end = agenda.planned_end_ms
+    visits = _visits_by_item(state)
 
     items = []
     for item, planned_start in zip(agenda.items, planned_starts, strict=True):
-        record = state.record(item.id)
-        kept = state.timers.get(item.id)
-        is_current = item.id == state.current_id
-        actual_duration = (
-            kept.elapsed_at(now_ms)
-            if kept is not None and kept.started and not is_current
-            else None
-        )
-        if is_current and timer is not None:
+        own = visits.get(item.id, [])
+        actual_duration = sum(visit.run_ms(now_ms) for visit in own) if own else None
+        if item.id == state.current_id and timer is not None:
             remaining = timer.remaining_at(now_ms)
             over_under = -remaining if item.timed and remaining < 0 else None
         elif actual_duration is not None and item.duration_ms:
             over_under = actual_duration - item.duration_ms
         else:
             over_under = None
-        items.append(
-            {
-                "id": item.id,
-                "status": _status(item, state, position),
-                "planned_start_ms": planned_start,
-                "actual_start_ms": record.actual_start_ms,
-                "actual_end_ms": record.actual_end_ms,
-                "actual_duration_ms": actual_duration,
-                "over_under_ms": over_under,
-            }
-        )
+        entry = {
+            "id": item.id,
+            "status": _status(item, state, position, visits),
+            "planned_start_ms": planned_start,
+            "actual_start_ms": own[0].started_ms if own else None,
+            "actual_end_ms": own[-1].ended_ms if own else None,
+            "actual_duration_ms": actual_duration,
+            "over_under_ms": over_under,
+        }
+        if with_visits:
+            entry["visits"] = [visit_view(visit, now_ms) for visit in own]
+        items.append(entry)
     return {
         "planned_end_ms": planned_end,
         "projected_end_ms": projected_end,
         "offset_ms": projected_end - planned_end,
         "items": items,
     }
+
+
+def _visits_by_item(state: ShowState) -> dict[str, list[Visit]]:
+    grouped: dict[str, list[Visit]] = {}
+    for visit in state.visits:
+        grouped.setdefault(visit.item_id, []).append(visit)
+    return grouped
 
 
 def _projected_end(agenda: Agenda, state: ShowState, now_ms: int, position: int | None) -> int:
@@ -239,8 +275,7 @@ def _projected_end(agenda: Agenda, state: ShowState, now_ms: int, position: int 
         if current.duration_ms:
             end = cursor
     else:
-        started = any(record.actual_start_ms is not None for record in state.records.values())
-        cursor = now_ms if started else max(now_ms, agenda.start_ms)
+        cursor = now_ms if state.visits else max(now_ms, agenda.start_ms)
         later = agenda.items[0 if position is None else position + 1 :]
     for item in later:
         if item.spec.starts_at is not None:
@@ -251,25 +286,27 @@ def _projected_end(agenda: Agenda, state: ShowState, now_ms: int, position: int 
     if end is None:
         # Nothing timed is on or ahead (the banner after the closing, an open-ended
         # visit): the timed programme ended when its last timed item was left.
+        timed = {item.id for item in agenda.items if item.duration_ms}
         ends = [
-            state.record(item.id).actual_end_ms
-            for item in agenda.items
-            if item.duration_ms and state.record(item.id).actual_end_ms is not None
+            visit.ended_ms
+            for visit in state.visits
+            if visit.item_id in timed and visit.ended_ms is not None
         ]
         end = max(ends, default=cursor)
     # Items jumped over have not happened yet: they still take their time.
     passed_over = agenda.items[: 0 if position is None else position]
+    visited = state.visited()
     return end + sum(
         item.duration_ms
         for item in passed_over
-        if item.id not in state.records and item.spec.starts_at is None
+        if item.id not in visited and item.spec.starts_at is None
     )
 
 
-def _status(item: Item, state: ShowState, position: int | None) -> str:
+def _status(item: Item, state: ShowState, position: int | None, visited: Container[str]) -> str:
     if item.id == state.current_id:
         return "now"
-    if state.record(item.id).actual_start_ms is not None:
+    if item.id in visited:
         return "done"
     if position is not None and item.index <= position:
         return "skipped"

@@ -118,7 +118,10 @@ def test_one_command_of_each_kind(client, clock):
         ),
         ({"command": "blackout", "on": True}, lambda s: s["blackout"] is True),
         ({"command": "blackout", "on": False}, lambda s: s["blackout"] is False),
-        ({"command": "banner"}, lambda s: s["banner"] is True and s["current"] is None),
+        ({"command": "banner"}, lambda s: s["banner"] is True and s["current"] is not None),
+        ({"command": "banner", "on": False}, lambda s: s["display"] == "item"),
+        ({"command": "undo"}, lambda s: s["banner"] is True and s["redo"] == "Tắt băng rôn"),
+        ({"command": "redo"}, lambda s: s["banner"] is False),
     ]
     for revision, (body, check) in enumerate(steps, start=1):
         clock.advance(5)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from runshow.commands import InvalidCommand, parse_command
-from runshow.engine import Accepted, ItemRecord, Refusal, ShowState, reconcile
+from runshow.engine import Accepted, Refusal, ShowState, Visit, reconcile
 from runshow.views import schedule_view, state_view
 from tests.core_helpers import MINUTE, SECOND, Show, small_agenda
 
@@ -74,9 +74,10 @@ def test_start_on_an_item_brought_on_but_not_started_starts_it(show):
     assert show.timer.deadline_ms == show.now + 15 * MINUTE
 
 
-def test_start_from_the_banner_after_the_last_item_is_refused(show):
+def test_start_after_the_last_item_is_refused(show):
     show.do("goto", item_id="tham-quan")
-    show.do("banner")
+    show.do("next")  # the programme is over: the stage shows the banner
+    assert show.state.current_id is None
     assert "hết mục" in show.refused("start").reason
 
 
@@ -200,12 +201,22 @@ def test_adjusting_before_the_start_changes_the_time_the_clock_starts_from(show)
     assert show.timer.deadline_ms == show.now + 11 * MINUTE
 
 
-def test_taking_more_time_than_is_left_puts_the_speaker_in_overtime(show):
+def test_taking_more_time_than_is_left_stops_at_zero_and_says_so(show):
     started(show)
     show.wait(minutes=9)
-    show.do("adjust", seconds=-90)
-    assert show.remaining == -30 * SECOND
+    outcome = show.send("adjust", seconds=-90)
+    assert isinstance(outcome, Accepted)
+    assert "0 giây" in outcome.note
+    assert show.remaining == 0
     assert phase(show) == "overtime"
+
+
+def test_taking_time_in_overtime_is_refused(show):
+    started(show)
+    show.wait(minutes=11)
+    assert "quá giờ" in show.refused("adjust", seconds=-10).reason
+    show.do("adjust", seconds=90)
+    assert show.remaining == 30 * SECOND
 
 
 def test_adjusting_by_zero_seconds_is_refused(show):
@@ -240,9 +251,15 @@ def test_next_brings_the_following_item_on_ready_and_freezes_the_one_left(show):
     assert left.remaining_at(show.now) == 2 * MINUTE
 
 
-def test_next_on_the_last_item_is_refused(show):
+def test_next_on_the_last_item_ends_the_programme_and_shows_the_banner(show):
     show.do("goto", item_id="tham-quan")
-    assert "mục cuối" in show.refused("next").reason
+    show.do("start")
+    show.wait(minutes=30)
+    show.do("next")
+    assert show.state.current_id is None
+    assert show.state.shows_banner
+    assert show.state.visits_of("tham-quan")[-1].ended_ms == show.now
+    assert "kết thúc" in show.refused("next").reason
 
 
 def test_previous_on_the_first_item_is_refused(show):
@@ -271,29 +288,21 @@ def test_goto_jumps_and_next_continues_from_there(show):
     assert show.state.current_id == "tham-quan"
 
 
-def test_next_from_the_banner_continues_after_the_item_that_was_on(show):
+def test_next_under_the_banner_continues_after_the_item_on_and_lifts_the_banner(show):
     started(show)
     show.do("next")
     show.do("banner")
-    assert show.state.current_id is None
+    assert show.state.current_id == "bao-cao"
     show.do("next")
     assert show.state.current_id == "tham-luan"
+    assert not show.state.banner
 
 
-def test_start_from_the_banner_continues_after_the_item_that_was_on(show):
-    started(show)
-    show.do("banner")
-    show.do("start")
-    assert show.state.current_id == "bao-cao"
-    assert show.timer.running
-
-
-def test_previous_from_the_banner_brings_back_the_item_that_was_on(show):
-    started(show)
+def test_previous_after_the_end_brings_back_the_last_item(show):
+    show.do("goto", item_id="tham-quan")
     show.do("next")
-    show.do("banner")
     show.do("previous")
-    assert show.state.current_id == "bao-cao"
+    assert show.state.current_id == "tham-quan"
 
 
 def test_going_back_to_an_item_restores_its_clock_paused_as_it_was_left(show):
@@ -381,26 +390,17 @@ def test_blackout_twice_in_the_same_direction_is_refused(show):
     assert "đang tắt" in show.refused("blackout", on=True).reason
 
 
-def test_the_banner_takes_the_item_off_and_freezes_its_clock(show):
-    started(show)
-    show.wait(minutes=4)
-    show.do("banner")
-    assert show.state.current_id is None
-    assert show.state.cursor_id == "khai-mac"
-    show.wait(minutes=10)
-    left = show.timer_of("khai-mac")
-    assert left.paused
-    assert left.remaining_at(show.now) == 6 * MINUTE
-
-
 def test_the_banner_twice_is_refused(show):
     started(show)
     show.do("banner")
     assert "băng rôn" in show.refused("banner").reason
+    show.do("banner", on=False)
+    assert "đang tắt" in show.refused("banner", on=False).reason
 
 
-def test_the_banner_before_the_show_is_refused(show):
-    show.refused("banner")
+def test_the_banner_before_the_show_is_refused_the_stage_shows_it_already(show):
+    assert show.state.shows_banner
+    assert "băng rôn" in show.refused("banner").reason
 
 
 # --------------------------------------------------------------------------- #
@@ -490,14 +490,26 @@ def test_a_count_up_item_counts_elapsed_time_and_never_changes_colour(show):
 # What actually happened: records.
 
 
-def test_an_item_records_when_it_actually_started_and_ended(show):
+def test_an_item_records_a_visit_from_its_start_to_when_it_was_left(show):
     show.wait(minutes=3)
     started(show)
     began = show.now
-    show.wait(minutes=11)
+    show.wait(minutes=4)
+    show.do("pause")
+    show.wait(minutes=1)
+    show.do("resume")
+    show.wait(minutes=6)
     show.do("next")
-    assert show.state.record("khai-mac") == ItemRecord(began, began + 11 * MINUTE)
-    assert show.state.record("bao-cao") == ItemRecord()
+    assert show.state.visits_of("khai-mac") == [
+        Visit(
+            "khai-mac",
+            started_by="start",
+            runs=((began, began + 4 * MINUTE), (began + 5 * MINUTE, began + 11 * MINUTE)),
+            ended_ms=began + 11 * MINUTE,
+            ended_by="next",
+        )
+    ]
+    assert show.state.visits_of("bao-cao") == []
 
 
 def test_the_actual_start_is_the_first_start_even_after_a_reset(show):
@@ -507,25 +519,15 @@ def test_the_actual_start_is_the_first_start_even_after_a_reset(show):
     show.do("pause")
     show.do("reset")
     show.do("start")
-    assert show.state.record("khai-mac").actual_start_ms == began
+    schedule = schedule_view(show.agenda, show.state, show.now)
+    assert schedule["items"][0]["actual_start_ms"] == began
 
 
 def test_an_item_passed_over_without_starting_records_nothing(show):
     show.do("next")
     show.wait(minutes=1)
     show.do("next")
-    assert "khai-mac" not in show.state.records
-
-
-def test_leaving_an_item_a_second_time_moves_its_actual_end(show):
-    started(show)
-    show.wait(minutes=10)
-    show.do("next")
-    show.do("previous")
-    show.wait(minutes=2)
-    show.do("next")
-    record = show.state.record("khai-mac")
-    assert record.actual_end_ms - record.actual_start_ms == 12 * MINUTE
+    assert show.state.visits_of("khai-mac") == []
 
 
 # --------------------------------------------------------------------------- #
@@ -551,7 +553,7 @@ def test_a_restored_state_whose_item_vanished_falls_back_to_the_banner_with_a_wa
     assert fitted.cursor_id == "khai-mac", "Next goes on after the last item that ran"
     assert fitted.revision == show.state.revision
     assert set(fitted.timers) == {"khai-mac"}
-    assert set(fitted.records) == {"khai-mac"}
+    assert fitted.visited() == {"khai-mac"}
     assert any("bao-cao" in warning and "băng rôn" in warning for warning in warnings)
 
 
@@ -673,10 +675,13 @@ def test_a_programme_started_early_is_projected_from_now_even_on_the_banner(show
     show.wait(minutes=-10)  # 08:50: the hall is full, the chair opens early
     started(show)
     show.wait(minutes=8)
-    show.do("banner")  # 08:58
+    show.do("next")
+    show.do("next")
+    show.do("next")
+    show.do("next")  # 08:58: the programme is over
     schedule = schedule_view(show.agenda, show.state, show.now)
     assert schedule["projected_end_ms"] == show.now + 20 * MINUTE
-    assert schedule["offset_ms"] == -12 * MINUTE
+    assert schedule["offset_ms"] == -12 * MINUTE  # the items passed over still take their time
 
 
 def test_after_the_last_timed_item_the_offset_stops_growing(show):
@@ -690,11 +695,12 @@ def test_after_the_last_timed_item_the_offset_stops_growing(show):
     show.do("next")
     show.do("start")
     show.wait(minutes=5)
-    show.do("banner")  # 09:30, exactly on plan
+    show.do("next")  # 09:30, exactly on plan: the visit is on but not started
+    show.do("banner")
     for _ in range(3):
         show.wait(minutes=45)
         assert schedule_view(show.agenda, show.state, show.now)["offset_ms"] == 0
-    show.do("goto", item_id="tham-quan")
+    show.do("banner", on=False)
     show.do("start")
     show.wait(minutes=90)
     assert schedule_view(show.agenda, show.state, show.now)["offset_ms"] == 0
@@ -771,15 +777,17 @@ def test_a_fresh_show_is_at_revision_zero_with_the_banner_up():
     assert (state.revision, state.current_id, state.blackout) == (0, None, False)
 
 
-def test_start_from_the_banner_goes_on_with_an_item_met_before(show):
+def test_resume_under_the_banner_goes_on_with_an_item_met_before(show):
     started(show)
     show.wait(minutes=4)
     show.do("next")
     show.do("start")
     show.wait(minutes=2)
-    show.do("previous")  # the report is left paused with 13 minutes to go
+    show.do("previous")
+    show.do("next")  # the report is back, paused with 13 minutes to go
     show.do("banner")
-    show.do("start")  # what the console's main button sends from the banner
+    assert "resume" in show.refused("start").reason
+    show.do("resume")  # what the console's main button sends now
     assert show.state.current_id == "bao-cao"
     assert show.timer.running
     assert show.remaining == 13 * MINUTE

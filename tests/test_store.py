@@ -43,10 +43,11 @@ def service(opened, clock) -> ShowService:
 
 
 def busy_evening() -> ShowState:
-    """A state with something in every field: two clocks, records, messages, blackout."""
+    """A state with something in every field: two clocks, visits, messages, both
+    overlays, and something to undo and to redo."""
     show = Show()
     show.do("start")
-    show.wait(minutes=11)
+    show.wait(minutes=9)
     show.do("adjust", seconds=-30)
     show.do("next")
     show.do("start")
@@ -54,6 +55,10 @@ def busy_evening() -> ShowState:
     show.do("pause")
     show.do("message", text="Còn 2 phút — xin cảm ơn", target="both")
     show.do("blackout", on=True)
+    show.do("banner")
+    show.do("adjust", seconds=60)
+    show.do("undo")
+    assert show.state.banner and show.state.undo and show.state.redo
     return show.state
 
 

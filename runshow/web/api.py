@@ -9,14 +9,14 @@ from flask import Blueprint, Response, jsonify, request
 
 from runshow.errors import describe_json_error
 from runshow.protocol import ScheduleFigures
-from runshow.views import for_public, programme_view, schedule_view
+from runshow.views import COMMAND_FIELDS, for_public, programme_view, schedule_view
 from runshow.web import runtime
 from runshow.web.auth import check_key, locked_out_text
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 #: HTTP status for each kind of refusal.
-REFUSAL_STATUS = {"invalid": 400, "stale_revision": 409, "not_possible": 409}
+REFUSAL_STATUS = {"invalid": 400, "stale_revision": 409, "moved_on": 409, "not_possible": 409}
 SCHEDULE_FIGURES = tuple(ScheduleFigures.__annotations__)
 
 
@@ -29,10 +29,12 @@ def _error(status: int, code: str, message: str, **headers: str) -> Response:
 
 @bp.get("/state")
 def state() -> Response:
-    """The public state and the schedule's figures (offset, projected end)."""
+    """The public state, the schedule's figures (offset, projected end) and, for
+    Companion's buttons, what is possible now and what undo/redo would do."""
     view = runtime().service.view()
     figures = {key: view["schedule"][key] for key in SCHEDULE_FIGURES}
-    return jsonify(for_public(view) | {"schedule": figures})
+    commands = {key: view[key] for key in COMMAND_FIELDS}
+    return jsonify(for_public(view) | commands | {"schedule": figures})
 
 
 @bp.get("/schedule")

@@ -14,6 +14,7 @@ const n = {
   projectedEnd: byId('projected-end'),
   plannedEnd: byId('planned-end'),
   blackoutAlert: byId('blackout-alert'),
+  bannerAlert: byId('banner-alert'),
   rows: byId('programme-rows'),
   timerStatus: byId('timer-status'),
   nowTitle: byId('now-title'),
@@ -28,6 +29,8 @@ const n = {
   pause: byId('btn-pause'),
   blackout: byId('btn-blackout'),
   banner: byId('btn-banner'),
+  undo: byId('btn-undo'),
+  redo: byId('btn-redo'),
   messageText: byId('message-text'),
   stageMessage: byId('current-stage-message'),
   mcMessage: byId('current-mc-message'),
@@ -48,27 +51,67 @@ let refusalTimer = null;
 
 // ---------- Commands ----------
 
-function refuse(text, code = 'local') {
+function refuse(text, code = 'local', kind = 'refusal') {
   setText(n.refusal, text);
   setData(n.refusal, 'code', code);
+  setData(n.refusal, 'kind', kind);
   show(n.refusal, true);
   clearTimeout(refusalTimer);
   refusalTimer = setTimeout(() => show(n.refusal, false), REFUSAL_MS);
 }
 
-function send(payload) {
+const POSITION_COMMANDS = new Set(['next', 'previous', 'goto']);
+const CLOCK_COMMANDS = new Set(['start', 'pause', 'resume', 'reset', 'adjust']);
+
+/**
+ * The same control pressed again within REACTION_MS (a bouncing clicker, a key and a click
+ * together, a double press) is meant for the show the first press saw: nobody sees the
+ * result and decides to press again that fast. So the repeat carries the first press's
+ * guards and the server refuses it, even when the first answer has already arrived.
+ */
+const REACTION_MS = 300;
+let lastPress = null; // {kind, at, state}
+function pressState(kind) {
+  const now = performance.now();
+  if (lastPress?.kind === kind && now - lastPress.at < REACTION_MS) return lastPress.state;
+  lastPress = { kind, at: now, state: live.state };
+  return live.state;
+}
+
+/**
+ * Every command says what this console saw (docs/protocol.md, "Acting once"): a move
+ * names the item it moves from, a clock command the item it is for, undo the revision.
+ * If the show has moved on meanwhile (a double press, another console), the server
+ * refuses it with `moved_on` (or `stale_revision`) instead of acting twice.
+ */
+function guarded(payload, state) {
+  const command = { ...payload };
+  if (!state) return command;
+  command.revision = state.revision;
+  const onNow = state.current?.id ?? null;
+  if (POSITION_COMMANDS.has(command.command) && !('from' in command)) command.from = onNow;
+  if (CLOCK_COMMANDS.has(command.command)) {
+    const target = onNow ?? (command.command === 'start' ? state.next?.id : null);
+    if (target) command.item_id = target;
+  }
+  return command;
+}
+
+function send(payload, seen = pressState(payload.command)) {
   if (!live.socket.connected) {
     refuse('Mất kết nối với máy chủ: lệnh chưa được gửi.');
     return;
   }
-  const command = { ...payload };
-  if (live.state) command.revision = live.state.revision;
+  const command = guarded(payload, seen);
   live.socket.timeout(5000).emit('command', command, (error, ack) => {
     if (error) {
       refuse('Máy chủ không trả lời. Hãy thử lại.');
       return;
     }
-    if (ack && ack.ok) return;
+    if (ack && ack.ok) {
+      if (ack.note) refuse(ack.note, 'note', 'note');
+      return;
+    }
     refuse(ack?.error || 'Lệnh bị từ chối.', ack?.code || 'refused');
     // The server is behind what this console shows (it restarted on other data):
     // reconnect to take its snapshot rather than keep sending a revision it never had.
@@ -79,12 +122,19 @@ function send(payload) {
   });
 }
 
-/** What Space / the big button does now: start, pause or resume. */
+/** Whether the server says `name` is possible now (state.available): the console never guesses. */
+function can(state, name) {
+  return Boolean(state?.available?.includes(name));
+}
+
+/** What Space / the big button does now: pause, resume or start (null: none of them). */
 function toggleCommand(state) {
-  const status = state?.timer?.status;
-  if (status === 'running') return 'pause';
-  if (status === 'paused') return 'resume';
-  return 'start';
+  return ['pause', 'resume', 'start'].find((name) => can(state, name)) ?? null;
+}
+
+/** The banner switch: on over the item on, or off again. */
+function bannerShown(state) {
+  return Boolean(state?.current && state.banner);
 }
 
 function messageTarget() {
@@ -102,9 +152,26 @@ function sendMessage(text) {
 }
 
 const actions = {
-  toggle: () => send({ command: toggleCommand(live.state) }),
-  start: () => send({ command: live.state?.timer?.status === 'paused' ? 'resume' : 'start' }),
-  blackout: () => send({ command: 'blackout', on: !live.state?.blackout }),
+  toggle: () => {
+    const seen = pressState('toggle');
+    const command = toggleCommand(seen);
+    if (command) send({ command }, seen);
+  },
+  start: () => {
+    const seen = pressState('start');
+    send({ command: can(seen, 'resume') ? 'resume' : 'start' }, seen);
+  },
+  // A switch acts on what was seen: pressed twice at once, the second is refused, not undone.
+  blackout: () => {
+    const seen = pressState('blackout');
+    send({ command: 'blackout', on: !seen?.blackout }, seen);
+  },
+  banner: () => {
+    const seen = pressState('banner');
+    send({ command: 'banner', on: !bannerShown(seen) }, seen);
+  },
+  undo: () => send({ command: 'undo' }),
+  redo: () => send({ command: 'redo' }),
   'send-message': () => sendMessage(n.messageText.value),
   'clear-message': () => send({ command: 'clear_message', target: 'both' }),
   preset: (button) => sendMessage(button.dataset.text),
@@ -114,6 +181,7 @@ const actions = {
 document.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-command], button[data-action]');
   if (!button || button.disabled) return;
+  if (event.detail > 1) return; // the second click of a double-click is not a second command
   if (event.detail > 0) button.blur(); // a mouse click must not leave focus for Space to re-press
   if (button.dataset.action) {
     actions[button.dataset.action]?.(button);
@@ -129,7 +197,7 @@ document.addEventListener('click', (event) => {
 function askGoto(itemId) {
   const item = items.get(itemId);
   if (!item) return;
-  pendingGoto = itemId;
+  pendingGoto = { itemId, from: live.state?.current?.id ?? null }; // the jump is from what was on then
   setText(n.dialogText, `${item.index + 1}. ${item.title}`);
   n.dialog.showModal();
   n.confirmNo.focus();
@@ -141,9 +209,9 @@ function closeDialog() {
 }
 
 n.confirmYes.addEventListener('click', () => {
-  const itemId = pendingGoto;
+  const jump = pendingGoto;
   closeDialog();
-  if (itemId) send({ command: 'goto', item_id: itemId });
+  if (jump) send({ command: 'goto', item_id: jump.itemId, from: jump.from });
 });
 n.confirmNo.addEventListener('click', closeDialog);
 n.dialog.addEventListener('close', () => { pendingGoto = null; });
@@ -166,6 +234,15 @@ const KEYS = {
   '-': () => send({ command: 'adjust', seconds: -60 }),
 };
 
+/** Ctrl+Z undo; Ctrl+Shift+Z or Ctrl+Y redo (⌘ on a Mac). */
+function historyKey(event) {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  const key = event.key.toLowerCase();
+  if (key === 'z') return event.shiftKey ? actions.redo : actions.undo;
+  if (key === 'y' && !event.shiftKey) return actions.redo;
+  return null;
+}
+
 const TYPING = 'textarea, select, [contenteditable="true"], input:not([type="radio"]):not([type="checkbox"])';
 
 document.addEventListener('keydown', (event) => {
@@ -176,10 +253,16 @@ document.addEventListener('keydown', (event) => {
     }
     return;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
   // Only where one types: a radio button keeps the focus after a click, and the
-  // presenter clicker must still work then.
+  // presenter clicker must still work then. (Ctrl+Z in the message box undoes typing.)
   if (event.target.closest?.(TYPING)) return;
+  const history = historyKey(event);
+  if (history) {
+    event.preventDefault();
+    if (!event.repeat) history();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
   const handler = KEYS[event.key];
   if (!handler) {
     if (event.key === 'Escape') show(n.refusal, false);
@@ -250,42 +333,59 @@ function renderRows(state) {
       setText(cells.diff, entry?.over_under_ms != null ? signedShort(entry.over_under_ms) : '');
       setData(cells.diff, 'sign', Math.sign(entry?.over_under_ms || 0));
     }
-    cells.jump.disabled = !live.socket.connected || status === 'now';
+    cells.jump.disabled = !live.socket.connected || status === 'now' || !can(state, 'goto');
   }
+}
+
+/** Buttons that send one command, enabled exactly when the server lists it in `available`. */
+const COMMAND_BUTTONS = {
+  'btn-previous': 'previous',
+  'btn-next': 'next',
+  'btn-pause': 'pause',
+  'btn-reset': 'reset',
+  'btn-adjust-m60': 'adjust',
+  'btn-adjust-m10': 'adjust',
+  'btn-adjust-p10': 'adjust',
+  'btn-adjust-p60': 'adjust',
+  'btn-banner': 'banner',
+  'btn-clear-message': 'clear_message',
+  'btn-undo': 'undo',
+  'btn-redo': 'redo',
+};
+
+function renderHistory(button, verb, label) {
+  setText(button, label ? `${verb}: ${label}` : verb);
+  button.title = label ? `${verb}: ${label}` : verb;
 }
 
 function renderButtons(state) {
   const connected = live.socket.connected;
   for (const button of document.querySelectorAll('.ct-live button')) button.disabled = !connected;
-  const status = state?.timer?.status || 'none';
   const command = toggleCommand(state);
-  setText(n.toggle, { start: 'Bắt đầu', pause: 'Tạm dừng', resume: 'Tiếp tục' }[command]);
-  setData(n.toggle, 'command', command);
-  setText(n.start, status === 'paused' ? 'Tiếp tục' : 'Bắt đầu');
-  const nothingLeft = !state?.current && !state?.next;
+  setText(n.toggle, { start: 'Bắt đầu', pause: 'Tạm dừng', resume: 'Tiếp tục' }[command] || 'Bắt đầu');
+  setData(n.toggle, 'command', command || 'none');
+  setText(n.start, can(state, 'resume') ? 'Tiếp tục' : 'Bắt đầu');
   if (connected && state) {
-    n.toggle.disabled = command === 'start' && nothingLeft;
-    n.start.disabled = status === 'running' || nothingLeft;
-    n.pause.disabled = status !== 'running';
-    n.banner.disabled = Boolean(state.banner);
-    byId('btn-next').disabled = !state.next;
-    byId('btn-previous').disabled = !state.current && !state.schedule?.items?.some((i) => i.status !== 'upcoming' && i.status !== 'next');
-    byId('btn-reset').disabled = !state.timer;
-    // A count-up item has no duration to add to or take from.
-    for (const id of ['btn-adjust-m60', 'btn-adjust-m10', 'btn-adjust-p10', 'btn-adjust-p60']) {
-      byId(id).disabled = !state.timer || state.timer.mode === 'countup';
-    }
-    byId('btn-clear-message').disabled = !state.message?.stage && !state.message?.mc;
+    n.toggle.disabled = !command;
+    n.start.disabled = !can(state, 'start') && !can(state, 'resume');
+    for (const [id, name] of Object.entries(COMMAND_BUTTONS)) byId(id).disabled = !can(state, name);
   }
+  renderHistory(n.undo, '↶ Hoàn tác', state?.undo);
+  renderHistory(n.redo, '↷ Làm lại', state?.redo);
   const blackout = Boolean(state?.blackout);
   n.blackout.setAttribute('aria-pressed', String(blackout));
   setText(n.blackout, blackout ? 'Tắt màn hình đen' : 'Màn hình đen');
+  const banner = bannerShown(state);
+  n.banner.setAttribute('aria-pressed', String(banner));
+  setText(n.banner, banner ? 'Tắt băng rôn' : 'Băng rôn');
 }
 
 function renderState(state) {
   setData(body, 'blackout', Boolean(state.blackout));
   show(n.blackoutAlert, Boolean(state.blackout));
-  const current = state.banner ? null : state.current;
+  // The banner is an overlay on the stage: the console keeps showing the item under it.
+  show(n.bannerAlert, bannerShown(state));
+  const current = state.current;
   setText(n.nowTitle, current ? current.title : 'Băng rôn Hội nghị');
   setText(n.nowPresenter, current ? current.presenter_line : '');
   setText(n.timerStatus, timerStatusLabel(current ? state : null));

@@ -9,6 +9,7 @@ const body = document.body;
 const n = {
   messageBox: byId('mc-message-box'),
   blackout: byId('mc-blackout'),
+  bannerOn: byId('mc-banner-on'),
   message: byId('mc-message'),
   stageMessageBox: byId('mc-stage-message-box'),
   stageMessage: byId('mc-stage-message'),
@@ -113,8 +114,10 @@ function renderProgress(state) {
 }
 
 function renderState(state) {
-  const onItem = Boolean(state.current) && !state.banner;
+  // The banner is an overlay on the stage: the MC keeps following the item under it.
+  const onItem = Boolean(state.current);
   setData(body, 'view', onItem ? 'item' : 'banner');
+  show(n.bannerOn, onItem && Boolean(state.banner));
   const mcMessage = state.message?.mc || '';
   setText(n.message, mcMessage);
   show(n.messageBox, Boolean(mcMessage));

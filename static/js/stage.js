@@ -67,7 +67,8 @@ function renderState(state, timer) {
 
   setText(nodes.speaker, onItem ? state.current.presenter_line : '');
   setText(nodes.title, onItem ? state.current.title : '');
-  timer.set(onItem ? state.timer : null);
+  // Under the banner the item's clock keeps running: coming back shows the time left now.
+  timer.set(state.current ? state.timer : null);
   const paused = onItem && state.timer?.status === 'paused';
   setData(body, 'paused', paused);
   show(nodes.paused, paused);
