@@ -251,6 +251,8 @@ def state_to_dict(state: ShowState) -> dict[str, Any]:
 def state_from_dict(data: dict[str, Any]) -> ShowState:
     """The state saved by `state_to_json`. A field the snapshot lacks (saved by an
     older version) takes its default; one it no longer has is ignored."""
+    if "records" in data and "visits" not in data:
+        data = data | {"visits": _visits_from_records(data)}
     return ShowState(
         **{
             spec.name: _decode_field(spec.name, data[spec.name])
@@ -261,3 +263,26 @@ def state_from_dict(data: dict[str, Any]) -> ShowState:
 
 
 _FIELDS = fields(ShowState)
+
+
+def _visits_from_records(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Snapshots from before visits kept one start and end per item: each becomes
+    one visit (its clock counted as running throughout), so the report keeps them."""
+    visits = []
+    for item_id, record in data["records"].items():
+        start, end = record.get("actual_start_ms"), record.get("actual_end_ms")
+        if start is None:
+            continue
+        timer = data["timers"].get(item_id, {})
+        running = item_id == data.get("current_id") and timer.get("deadline_ms") is not None
+        visit_end = None if running or end is None else end
+        visits.append(
+            {
+                "item_id": item_id,
+                "started_by": "start",
+                "runs": [[start, visit_end]],
+                "ended_ms": None if item_id == data.get("current_id") else end,
+                "ended_by": None if item_id == data.get("current_id") else "next",
+            }
+        )
+    return sorted(visits, key=lambda visit: visit["runs"][0][0])

@@ -1,6 +1,9 @@
 """Screenshots of every screen at its real size, from a real server, into docs/screenshots/.
 
-Usage: .venv/bin/python scripts/screenshots.py   (needs /usr/bin/chromium)
+Usage: .venv/bin/python scripts/screenshots.py [NAME ...]   (needs /usr/bin/chromium)
+
+With names (e.g. `control-undo report`), only those pictures are written: each
+feature regenerates its own.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ SIZES = {
 }
 
 
-def main() -> None:
+def main(only: set[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+
+    def wanted(picture: str) -> bool:
+        return not only or picture in only
+
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         # Rehearsal mode: the programme runs today, so the schedule offset is meaningful.
         server = start_server(
@@ -50,6 +57,8 @@ def main() -> None:
             def shoot(label: str, *names: str) -> None:
                 revision = server.state()["revision"]
                 for name in names:
+                    if not wanted(f"{name}-{label}"):
+                        continue
                     wait_for_revision(pages[name], revision)
                     pages[name].wait_for_timeout(400)  # let the frame after the update paint
                     # Overtime flashes: take the picture in the bright part of the second.
@@ -64,30 +73,44 @@ def main() -> None:
             server.command("adjust", seconds=-200)
             server.command("message", text="Xin mời đồng chí MC chuẩn bị giới thiệu", target="mc")
             shoot("opening", "stage", "mc-landscape", "mc-portrait", "control", "programme")
+            # The opening's clock is reset (the report then shows its two visits), then
+            # a wrong jump: the console offers to undo it, by name.
+            server.command("reset")
+            server.command("adjust", seconds=-200)
+            server.command("goto", item_id="tham-luan-ha-noi")
+            shoot("undo", "control")
+            server.command("undo")
             server.command("goto", item_id="tham-luan-da-nang")
             server.command("start")
             server.command("adjust", seconds=-510)
             shoot("warning", "stage")
-            server.command("adjust", seconds=-120)
+            server.command("adjust", seconds=-120)  # taking time stops at 0 s left
+            pages["stage"].wait_for_function(  # a few seconds into overtime
+                "document.querySelector('#stage-timer').textContent >= '+00:03'"
+            )
             server.command("message", text="Xin mời kết thúc phần trình bày", target="stage")
             shoot("overtime-message", "stage", "control", "mc-landscape")
             server.command("blackout", on=True)
             shoot("blackout", "stage")
-            report = pages["control"]
-            report.goto(server.url + "/report")
-            report.screenshot(path=str(OUT / "report.png"), full_page=True)
-            login_page = browser.new_page(viewport={"width": 1366, "height": 768})
-            login_page.goto(server.url + "/login")
-            login_page.screenshot(path=str(OUT / "login.png"))
-            home = browser.new_page(viewport={"width": 1366, "height": 768})
-            home.goto(server.url + "/")
-            home.screenshot(path=str(OUT / "home.png"), full_page=True)
+            if wanted("report"):
+                report = pages["control"]
+                report.goto(server.url + "/report")
+                report.screenshot(path=str(OUT / "report.png"), full_page=True)
+            if wanted("login"):
+                login_page = browser.new_page(viewport={"width": 1366, "height": 768})
+                login_page.goto(server.url + "/login")
+                login_page.screenshot(path=str(OUT / "login.png"))
+            if wanted("home"):
+                home = browser.new_page(viewport={"width": 1366, "height": 768})
+                home.goto(server.url + "/")
+                home.screenshot(path=str(OUT / "home.png"), full_page=True)
         finally:
             browser.close()
             stop_server(server)
     for path in sorted(OUT.glob("*.png")):
-        print(path.relative_to(ROOT))
+        if wanted(path.stem):
+            print(path.relative_to(ROOT))
 
 
 if __name__ == "__main__":
-    main()
+    main(set(sys.argv[1:]))

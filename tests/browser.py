@@ -42,3 +42,9 @@ def wait_for_revision(page: Page, revision: int, timeout_ms: int = 10_000) -> No
         arg=revision,
         timeout=timeout_ms,
     )
+
+
+def settle(control: Page, timeout_ms: int = 5_000) -> None:
+    """Wait until the console takes a press of the same control as a new one (a repeat
+    within its reaction window is treated as a bounce of the first press)."""
+    control.wait_for_function("() => !document.body.dataset.repeatGuard", timeout=timeout_ms)

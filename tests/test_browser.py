@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.browser import launch_chromium, login, wait_for_revision
+from tests.browser import launch_chromium, login, settle, wait_for_revision
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +105,7 @@ def press(control: Page, selector: str) -> None:
     before = shown_revision(control)
     control.click(selector)
     wait_for_revision(control, before + 1)
+    settle(control)
 
 
 def jump_to(control: Page, item_id: str) -> None:
@@ -115,6 +116,7 @@ def jump_to(control: Page, item_id: str) -> None:
     expect(control.locator("#confirm-dialog")).to_be_visible()
     control.click("#confirm-yes")
     wait_for_revision(control, before + 1)
+    settle(control)
 
 
 def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_mc(
@@ -288,6 +290,7 @@ def test_keyboard_shortcuts_drive_the_show(live_server, control):
     control.keyboard.press("Space")
     wait_for_revision(control, 2)
     assert live_server.state()["timer"]["running"] is True
+    settle(control)  # a second Space at once would be a bounce of the first
     control.keyboard.press("Space")
     wait_for_revision(control, 3)
     assert live_server.state()["timer"]["status"] == "paused"
@@ -403,3 +406,88 @@ def test_the_console_chimes_when_the_speakers_time_turns_red_and_runs_out(live_s
         assert console.evaluate("window.__tones") == [660, 880, 660]
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- #
+# Nothing the technician does by accident can hurt the live show (issue 7).
+
+HO_CHI_MINH = "tham-luan-ho-chi-minh"
+
+
+def test_a_double_click_on_next_advances_once(live_server, control):
+    jump_to(control, HA_NOI)
+    control.dblclick("#btn-next")
+    wait_for_revision(control, 2)
+    # A marker on the same connection, after the double-click: had the second click
+    # gone through, it would be revision 3 and the marker 4.
+    press(control, "#btn-blackout")
+    state = live_server.state()
+    assert (state["revision"], state["blackout"]) == (3, True)
+    assert state["current"]["id"] == HO_CHI_MINH
+
+
+def test_the_clicker_and_a_click_together_advance_once(live_server, control):
+    jump_to(control, HA_NOI)
+    control.keyboard.press("PageDown")  # the presenter clicker...
+    control.click("#btn-next")  # ...and the mouse, at once
+    expect(control.locator("#refusal")).to_have_attribute("data-code", "moved_on")
+    expect(control.locator("#refusal")).to_contain_text("Chương trình đã chuyển sang")
+    assert live_server.state()["revision"] == 2
+    assert live_server.state()["current"]["id"] == HO_CHI_MINH
+
+
+def test_space_and_a_click_on_the_main_button_start_once(live_server, control):
+    jump_to(control, HA_NOI)
+    control.keyboard.press("Space")
+    control.click("#btn-toggle")  # would have paused the clock just started
+    expect(control.locator("#refusal")).to_contain_text("đang chạy")
+    state = live_server.state()
+    assert (state["revision"], state["timer"]["status"]) == (2, "running")
+
+
+def test_the_banner_over_a_speech_keeps_the_countdown_running_on_the_mc(
+    live_server, control, open_page
+):
+    stage = open_page(f"{live_server.url}/stage")
+    mc = open_page(f"{live_server.url}/mc", size=(1024, 768))
+    jump_to(control, HA_NOI)
+    press(control, "#btn-toggle")
+    press(control, "#btn-banner")
+    wait_for_revision(stage, 3)
+    wait_for_revision(mc, 3)
+    expect(stage.locator("body")).to_have_attribute("data-view", "banner")
+    expect(stage.locator("#stage-banner")).to_be_visible()
+    expect(mc.locator("#mc-banner-on")).to_be_visible()
+    expect(mc.locator("#mc-now-title")).to_contain_text("Hà Nội")
+    expect(control.locator("#banner-alert")).to_be_visible()
+    expect(control.locator("#btn-banner")).to_have_text("Tắt băng rôn")
+    first = mc.locator("#mc-timer").text_content()
+    mc.wait_for_function(  # the countdown goes on under the banner
+        "first => document.querySelector('#mc-timer').textContent !== first", arg=first
+    )
+
+    press(control, "#btn-banner")
+    wait_for_revision(stage, 4)
+    expect(stage.locator("body")).to_have_attribute("data-view", "item")
+    expect(mc.locator("#mc-banner-on")).to_be_hidden()
+    on_stage = seconds_shown(stage.locator("#stage-timer").text_content())
+    on_mc = seconds_shown(mc.locator("#mc-timer").text_content())
+    assert abs(on_stage - on_mc) <= 1, (on_stage, on_mc)
+    assert on_stage < seconds_shown(first) <= 600
+    assert live_server.state()["timer"]["running"] is True
+
+
+def test_ctrl_z_after_a_wrong_jump_brings_the_speech_back(live_server, control):
+    jump_to(control, HA_NOI)
+    press(control, "#btn-toggle")
+    deadline = live_server.state()["timer"]["deadline_ms"]
+    jump_to(control, "tham-quan-mo-hinh")  # the wrong row
+    expect(control.locator("#btn-undo")).to_contain_text("Hoàn tác: Chuyển sang mục")
+    control.keyboard.press("Control+z")
+    wait_for_revision(control, 4)
+    expect(control.locator("#now-title")).to_contain_text("Hà Nội")
+    expect(control.locator("#timer-status")).to_have_attribute("data-status", "running")
+    expect(control.locator("#btn-redo")).to_contain_text("Làm lại: Chuyển sang mục")
+    state = live_server.state()
+    assert state["current"]["id"] == HA_NOI
+    assert state["timer"]["deadline_ms"] == deadline, "the same clock, not a fresh one"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -267,3 +268,45 @@ def test_a_restart_with_an_edited_programme_falls_back_to_the_banner_and_says_wh
     assert after.state.revision == 2
     assert any("bao-cao" in warning for warning in after.warnings)
     assert after.dispatch({"command": "next"}, "http").accepted
+
+
+def test_a_snapshot_saved_before_visits_keeps_its_actual_times(opened, clock):
+    """Saved by the version that kept one start and end per item."""
+    start = small_agenda().start_ms
+    old = {
+        "revision": 3,
+        "current_id": "bao-cao",
+        "cursor_id": "bao-cao",
+        "timers": {
+            "khai-mac": {
+                "duration_ms": 600000,
+                "remaining_ms": 0,
+                "deadline_ms": None,
+                "adjust_ms": 0,
+                "started": True,
+            },
+            "bao-cao": {
+                "duration_ms": 900000,
+                "remaining_ms": 900000,
+                "deadline_ms": start + 25 * MINUTE,
+                "adjust_ms": 0,
+                "started": True,
+            },
+        },
+        "records": {
+            "khai-mac": {"actual_start_ms": start, "actual_end_ms": start + 10 * MINUTE},
+            "bao-cao": {"actual_start_ms": start + 10 * MINUTE, "actual_end_ms": None},
+        },
+        "stage_message": None,
+        "mc_message": None,
+        "blackout": False,
+    }
+    store = opened()
+    store.commit(ShowState(), "next", {}, "test", at_ms=start)
+    store._db.execute("UPDATE snapshot SET state = ?", (json.dumps(old),))
+    service = ShowService(small_agenda(), store, clock=clock)
+    clock.now = start + 12 * MINUTE
+    items = service.view()["schedule"]["items"]
+    assert items[0]["actual_duration_ms"] == 10 * MINUTE
+    assert items[1]["actual_duration_ms"] == 2 * MINUTE
+    assert service.state.timer().running

@@ -74,7 +74,12 @@ let lastPress = null; // {kind, at, state}
 function pressState(kind) {
   const now = performance.now();
   if (lastPress?.kind === kind && now - lastPress.at < REACTION_MS) return lastPress.state;
-  lastPress = { kind, at: now, state: live.state };
+  const press = { kind, at: now, state: live.state };
+  lastPress = press;
+  body.dataset.repeatGuard = kind; // shown while a repeat of this press would be refused
+  setTimeout(() => {
+    if (lastPress === press) delete body.dataset.repeatGuard;
+  }, REACTION_MS);
   return live.state;
 }
 
