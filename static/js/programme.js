@@ -54,7 +54,7 @@ function renderState(state) {
     if (status === 'now') row.setAttribute('aria-current', 'step');
     else row.removeAttribute('aria-current');
   }
-  const current = state.current && !state.banner ? state.current : null;
+  const current = state.current; // the banner is a stage overlay: the item is still on
   show(nowLink, Boolean(current));
   setText(nowTitle, current ? current.title : '');
   if (current) nowLink.setAttribute('href', `#muc-${current.id}`);
