@@ -14,7 +14,7 @@ from bench.report import percentiles, write_section
 from runshow import PROJECT_ROOT
 from runshow.agenda import load_agenda
 from runshow.service import ShowService
-from runshow.store import Store
+from runshow.store import Store, state_to_json
 
 COMMANDS = 2000
 
@@ -39,6 +39,10 @@ def main() -> None:
             service.view()
         view_ms = (time.perf_counter() - view_started) / 500 * 1000
         logged = len(service.store.events())
+        # Written with every command: the show and its undo history (what each of the
+        # last commands changed, kept as that alone).
+        snapshot_bytes = len(state_to_json(service.state).encode())
+        undo_entries = len(service.state.undo)
         service.store.close()
     figures = percentiles(latencies_ms)
     body = "\n".join(
@@ -51,6 +55,8 @@ def main() -> None:
             + ", ".join(f"{key} {value:.2f}" for key, value in figures.items()),
             f"- building one state view (the broadcast payload): {view_ms:.3f} ms",
             f"- rows in the event log afterwards: {logged} (every accepted command)",
+            f"- snapshot saved with each command: {snapshot_bytes:,} bytes, "
+            f"of which {undo_entries} undo entries",
         ]
     )
     print(body)
