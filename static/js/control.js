@@ -117,7 +117,9 @@ function send(payload, seen = pressState(payload.command)) {
       if (ack.note) refuse(ack.note, 'note', 'note');
       return;
     }
-    refuse(ack?.error || 'Lệnh bị từ chối.', ack?.code || 'refused');
+    // `moved_on` is the guard doing its job (a double press, another console): said calmly.
+    const kind = ack?.code === 'moved_on' ? 'note' : 'refusal';
+    refuse(ack?.error || 'Lệnh bị từ chối.', ack?.code || 'refused', kind);
     // The server is behind what this console shows (it restarted on other data):
     // reconnect to take its snapshot rather than keep sending a revision it never had.
     if (ack?.code === 'stale_revision' && live.state && ack.revision < live.state.revision) {
