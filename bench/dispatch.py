@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import percentiles, write_section
-from runshow import PROJECT_ROOT
+from runshow import bundled
 from runshow.agenda import load_agenda
 from runshow.engine import ShowState
 from runshow.service import ShowService
@@ -29,7 +29,7 @@ def _encoding_ms(state: ShowState, rounds: int = 500) -> float:
 
 
 def main() -> None:
-    agenda = load_agenda(PROJECT_ROOT / "agenda.json")
+    agenda = load_agenda(bundled("agenda.json"))
     with tempfile.TemporaryDirectory() as data_dir:
         service = ShowService(agenda, Store(data_dir))
         service.dispatch({"command": "next"}, "bench")

@@ -4,5 +4,19 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-#: The project folder, which holds `templates/`, `static/` and the bundled `agenda.json`.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
+
+
+def bundled(name: str) -> Path:
+    """A file or folder shipped with Runshow: ``templates``, ``static`` or ``agenda.json``.
+
+    An installed wheel carries them inside the package (``runshow/static``); a
+    repository checkout (the editable install, the tests) keeps them at its top
+    level, where the customer wants them. The package comes first so that an
+    installed copy never reads a stray folder next to it.
+    """
+    inside = _PACKAGE / name
+    if inside.exists() or not (_CHECKOUT / "pyproject.toml").is_file():
+        return inside
+    return _CHECKOUT / name

@@ -16,10 +16,10 @@ DEFAULT_AGENDA = "agenda.json"
 
 def default_agenda() -> str:
     """`agenda.json` in the current folder, else the one bundled with Runshow."""
-    from runshow import PROJECT_ROOT
+    from runshow import bundled
 
     here = Path(DEFAULT_AGENDA)
-    return str(here if here.exists() else PROJECT_ROOT / DEFAULT_AGENDA)
+    return str(here if here.exists() else bundled(DEFAULT_AGENDA))
 
 
 DEFAULT_DATA_DIR = "data"

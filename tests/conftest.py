@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from runshow import PROJECT_ROOT
+from runshow import bundled
 from runshow.web import create_app, runtime
 
-BUNDLED_AGENDA = PROJECT_ROOT / "agenda.json"
+BUNDLED_AGENDA = bundled("agenda.json")
 CONTROL_KEY = "test-control-key"
 # 10:00 in Cần Thơ on an ordinary day: an arbitrary, fixed instant.
 T0_MS = 1_785_000_000_000
@@ -137,18 +137,20 @@ class LiveServer:
 def start_server(
     data_dir: Path,
     log_path: Path,
-    agenda: Path = BUNDLED_AGENDA,
+    agenda: Path | None = BUNDLED_AGENDA,
     port: int | None = None,
     extra_args: tuple[str, ...] = (),
+    program: tuple[str, ...] = (sys.executable, "-m", "runshow"),
+    cwd: Path | None = None,
 ) -> LiveServer:
+    """Start `runshow serve` (`program`, by default this checkout's), without --agenda
+    when `agenda` is None (the bundled programme), and wait until it answers."""
     port = port or free_port()
     env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
     log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "runshow",
+            *program,
             "serve",
             "--host",
             "127.0.0.1",
@@ -156,13 +158,13 @@ def start_server(
             str(port),
             "--data-dir",
             str(data_dir),
-            "--agenda",
-            str(agenda),
+            *(() if agenda is None else ("--agenda", str(agenda))),
             *extra_args,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
+        cwd=cwd,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

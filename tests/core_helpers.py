@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runshow import PROJECT_ROOT
+from runshow import bundled
 from runshow.agenda import Agenda, parse_agenda
 from runshow.commands import parse_command
 from runshow.engine import Accepted, Outcome, Refusal, ShowState, Timer, apply
 
-BUNDLED_AGENDA = PROJECT_ROOT / "agenda.json"
+BUNDLED_AGENDA = bundled("agenda.json")
+#: The repository checkout the tests run from (docs, scripts, pyproject.toml).
+REPO = Path(__file__).resolve().parent.parent
 
 SECOND = 1000
 MINUTE = 60 * SECOND

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sys
 
-from runshow import PROJECT_ROOT
+from runshow import bundled
 from runshow.agenda import load_agenda
 from runshow.service import ShowService
 from runshow.store import Store, state_to_dict
@@ -37,7 +37,7 @@ def report(service: ShowService, answer: dict) -> None:
 
 
 def main(data_dir: str) -> int:
-    service = ShowService(load_agenda(PROJECT_ROOT / "agenda.json"), Store(data_dir))
+    service = ShowService(load_agenda(bundled("agenda.json")), Store(data_dir))
     report(service, {"ready": True, "revision": service.state.revision})
     for line in sys.stdin:
         result = service.dispatch(json.loads(line), SOURCE)

@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from runshow import PROJECT_ROOT
 from runshow.agenda import AgendaError, load_agenda, parse_agenda
 from tests.core_helpers import (
     BROKEN_AGENDAS,
     BUNDLED_AGENDA,
     MINUTE,
+    REPO,
     Broken,
     agenda_with_three_mistakes,
     bundled_document,
@@ -101,7 +101,7 @@ def test_the_afternoon_visit_starts_at_two_and_counts_up_without_a_duration(bund
 
 
 def test_the_minimal_example_in_the_format_reference_is_a_valid_agenda():
-    reference = (PROJECT_ROOT / "docs" / "agenda-format.md").read_text(encoding="utf-8")
+    reference = (REPO / "docs" / "agenda-format.md").read_text(encoding="utf-8")
     example = re.search(r"```json\n(.*?)```", reference, re.DOTALL)
     assert example is not None
     agenda = parse_agenda(example.group(1), source="agenda-format.md")
@@ -233,12 +233,11 @@ def test_a_file_in_a_legacy_vietnamese_encoding_is_reported_as_not_utf8(tmp_path
 def test_the_programme_can_be_rehearsed_on_another_day():
     import datetime as dt
 
-    from runshow import PROJECT_ROOT
     from runshow.agenda import load_agenda
 
-    agenda = load_agenda(PROJECT_ROOT / "agenda.json").on_date("2026-11-24")
+    agenda = load_agenda(BUNDLED_AGENDA).on_date("2026-11-24")
     start = dt.datetime.fromtimestamp(agenda.planned_starts_ms()[0] / 1000, agenda.tz)
     assert start.isoformat() == "2026-11-24T08:00:00+07:00"
     assert agenda.planned_end_ms - agenda.start_ms == 135 * 60_000
-    today = load_agenda(PROJECT_ROOT / "agenda.json").on_date("today")
+    today = load_agenda(BUNDLED_AGENDA).on_date("today")
     assert today.event.date == dt.datetime.now(agenda.tz).date().isoformat()

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_socketio import SocketIO
 
-from runshow import PROJECT_ROOT
+from runshow import bundled
 from runshow.agenda import Agenda, load_agenda
 from runshow.keys import ControlKey, LoginEpoch, resolve_control_key, session_secret
 from runshow.protocol import SocketJSON
@@ -23,7 +23,7 @@ from runshow.store import Store
 from runshow.web.throttle import FailureThrottle
 
 DEFAULTS: dict[str, Any] = {
-    "RUNSHOW_AGENDA": str(PROJECT_ROOT / "agenda.json"),
+    "RUNSHOW_AGENDA": str(bundled("agenda.json")),
     "RUNSHOW_DATA_DIR": "data",
     "RUNSHOW_CONTROL_KEY": None,
     "RUNSHOW_EVENT_DATE": None,  # rehearse on another day: "YYYY-MM-DD" or "today"
@@ -58,8 +58,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Raises `AgendaError` if the agenda file is unusable."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(bundled("templates")),
+        static_folder=str(bundled("static")),
     )
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(config or {})

@@ -1,0 +1,248 @@
+"""Runshow installed as a user installs it: the wheel built from this checkout, put
+into a fresh virtual environment outside the repository, started from a folder
+that has nothing of the checkout in it. Pages, static files, the font and the API
+must answer from the installed copy alone."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+import venv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import CONTROL_KEY, start_server, stop_server
+from tests.core_helpers import REPO
+
+pytestmark = pytest.mark.install
+
+
+@dataclass(frozen=True)
+class Installed:
+    wheel: Path
+    venv: Path
+    elsewhere: Path  # an empty working folder outside the repository
+
+    def program(self, name: str) -> Path:
+        folder = "Scripts" if os.name == "nt" else "bin"
+        suffix = ".exe" if os.name == "nt" else ""
+        return self.venv / folder / f"{name}{suffix}"
+
+    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            args,
+            cwd=self.elsewhere,
+            env=clean_env() | env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+
+def clean_env() -> dict[str, str]:
+    """The environment of a fresh terminal: no trace of this checkout or its venv."""
+    hidden = {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}
+    return {key: value for key, value in os.environ.items() if key not in hidden}
+
+
+def build_wheel(into: Path) -> Path:
+    """`pip wheel .` with the pinned hatchling of the test environment (no download)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(into),
+            str(REPO),
+        ],
+        check=True,
+        timeout=120,
+    )
+    (wheel,) = into.glob("runshow-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+    root = tmp_path_factory.mktemp("install")
+    env_dir = root / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    installed = Installed(wheel, env_dir, root / "elsewhere")
+    installed.elsewhere.mkdir()
+    pip = installed.run(
+        str(installed.program("python")),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--constraint",
+        str(REPO / "constraints.txt"),
+        str(wheel),
+    )
+    assert pip.returncode == 0, pip.stderr
+    yield installed
+
+
+def test_the_wheel_carries_every_subpackage_the_screens_and_the_programme(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for module in (REPO / "runshow").rglob("*.py"):
+        assert module.relative_to(REPO).as_posix() in names
+    for folder in ("templates", "static"):
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file():
+                assert f"runshow/{path.relative_to(REPO).as_posix()}" in names
+    assert "runshow/agenda.json" in names
+
+
+def test_the_wheel_declares_the_runshow_program_which_becomes_runshow_exe_on_windows(
+    wheel: Path,
+):
+    archive = zipfile.ZipFile(wheel)
+    (entry_points,) = (name for name in archive.namelist() if name.endswith("entry_points.txt"))
+    text = archive.read(entry_points).decode()
+    assert re.search(r"\[console_scripts\]\s*runshow = runshow\.cli:main", text)
+
+
+def test_the_installed_program_runs_from_its_own_copy(installed: Installed):
+    where = installed.run(
+        str(installed.program("python")), "-c", "import runshow; print(runshow.__file__)"
+    )
+    assert Path(where.stdout.strip()).is_relative_to(installed.venv)
+
+    check = installed.run(str(installed.program("runshow")), "check")
+    assert check.returncode == 0, check.stderr
+    assert "agenda.json: hợp lệ" in check.stdout
+    module = installed.run(str(installed.program("python")), "-m", "runshow", "check")
+    assert module.returncode == 0, module.stderr
+    assert module.stdout == check.stdout
+
+
+def test_the_installed_program_needs_no_time_zone_database_from_the_system(
+    installed: Installed,
+):
+    """Windows has no /usr/share/zoneinfo: the event's zone must come from the
+    tzdata package. An empty PYTHONTZPATH hides the system's database here too."""
+    check = installed.run(str(installed.program("runshow")), "check", PYTHONTZPATH="")
+    assert check.returncode == 0, check.stderr
+    assert "Asia/Ho_Chi_Minh" in check.stdout
+
+
+def test_the_installed_server_serves_pages_static_files_the_font_and_the_api(
+    installed: Installed,
+):
+    server = start_server(
+        installed.elsewhere / "data",
+        installed.elsewhere / "server.log",
+        agenda=None,
+        program=(str(installed.program("runshow")),),
+        cwd=installed.elsewhere,
+    )
+    try:
+        assets: set[str] = set()
+        for page in ("/", "/stage", "/mc", "/programme", "/login"):
+            response = requests.get(server.url + page, timeout=10)
+            assert response.status_code == 200, page
+            assets.update(re.findall(r'(?:src|href)="(/static/[^"?]+)', response.text))
+        assert requests.get(
+            server.url + "/control", timeout=10, allow_redirects=False
+        ).status_code in (
+            200,
+            302,
+        )
+        fonts: set[str] = set()
+        for asset in sorted(assets):
+            response = requests.get(server.url + asset, timeout=10)
+            assert response.status_code == 200, asset
+            if asset.endswith(".css"):
+                base = asset.rsplit("/", 1)[0]
+                fonts.update(
+                    f"{base}/{url}" for url in re.findall(r"url\(([^)]+\.woff2)\)", response.text)
+                )
+        assert any(asset.endswith(".js") for asset in assets)
+        assert fonts, "the stylesheets name no font"
+        for font in sorted(fonts):
+            response = requests.get(server.url + font, timeout=10)
+            assert response.status_code == 200, font
+            assert response.content[:4] == b"wOF2"
+
+        assert requests.get(server.url + "/api/programme", timeout=10).json()["items"]
+        started = requests.post(
+            server.url + "/api/command",
+            json={"command": "start"},
+            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+            timeout=10,
+        )
+        assert started.status_code == 200 and started.json()["ok"]
+        assert server.state()["revision"] == 1
+    finally:
+        stop_server(server)
+    assert "Traceback" not in server.log()
+
+
+POSIX_ONLY_MODULES = {"fcntl", "resource", "termios", "pwd", "grp", "posix", "tty", "pty"}
+
+
+def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside `try: ... except ImportError` or under an `if` (a platform test)."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If):
+            return True
+        if isinstance(node, ast.Try):
+            for handler in node.handlers:
+                names = ast.unparse(handler.type) if handler.type else ""
+                if "ImportError" in names or "ModuleNotFoundError" in names:
+                    return True
+    return False
+
+
+def test_no_module_depends_on_a_posix_only_library_without_a_fallback():
+    """Runshow must start on a technician's Windows laptop."""
+    unguarded = []
+    for module in sorted((REPO / "runshow").rglob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        parents = {
+            child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                names = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            if names & POSIX_ONLY_MODULES and not _guarded(node, parents):
+                unguarded.append(f"{module.relative_to(REPO)}:{node.lineno}")
+    assert unguarded == []
+
+
+def test_no_module_names_a_posix_path():
+    """Paths are built with pathlib from the data directory and the package, never
+    spelt as POSIX folders."""
+    posix_path = re.compile(r"^(/(tmp|var|etc|dev|proc|home|usr|run)(/|$)|~/)")
+    found = []
+    for module in sorted((REPO / "runshow").rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+            if is_text and posix_path.match(node.value):
+                found.append(f"{module.relative_to(REPO)}:{node.lineno}: {node.value!r}")
+    assert found == []
