@@ -10,7 +10,6 @@ thresholds are in minutes there and in milliseconds here.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -20,9 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from runshow.errors import Problem, describe_json_error, describe_pydantic_error, format_location
+from runshow.errors import Problem, describe_pydantic_error, format_location, shown
+from runshow.jsontext import JsonError, read_json
 
 MINUTE_MS = 60_000
+#: The longest an item, or a threshold, can be: a whole day, in minutes.
+MAX_ITEM_MINUTES = 24 * 60
+#: The most delegates an event can expect.
+MAX_DELEGATES = 1_000_000
 
 ItemKind = Literal[
     "performance",
@@ -73,7 +77,7 @@ class EventInfo(_Strict):
     date: str
     start: str
     timezone: str
-    expected_delegates: int | None = Field(default=None, gt=0)
+    expected_delegates: int | None = Field(default=None, gt=0, le=MAX_DELEGATES)
 
     @field_validator("date")
     @classmethod
@@ -81,7 +85,7 @@ class EventInfo(_Strict):
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"ngày phải có dạng YYYY-MM-DD (nhận được {value!r})") from None
+            raise ValueError(f"ngày phải có dạng YYYY-MM-DD (nhận được {shown(value)})") from None
         return value
 
     @field_validator("start")
@@ -95,7 +99,7 @@ class EventInfo(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"múi giờ không tồn tại: {value!r}") from None
+            raise ValueError(f"múi giờ không tồn tại: {shown(value)}") from None
         return value
 
 
@@ -114,8 +118,8 @@ class Presenter(_Strict):
 
 class TimerRules(_Strict):
     mode: Literal["countdown", "countup"] = "countdown"
-    warning: float | None = Field(default=None, ge=0)
-    danger: float | None = Field(default=None, ge=0)
+    warning: float | None = Field(default=None, ge=0, le=MAX_ITEM_MINUTES)
+    danger: float | None = Field(default=None, ge=0, le=MAX_ITEM_MINUTES)
     at_zero: Literal["overtime", "stop"] = "overtime"
 
 
@@ -124,7 +128,7 @@ class ItemSpec(_Strict):
     kind: ItemKind
     title: str = Field(min_length=1)
     presenter: Presenter | None = None
-    duration: float | None = Field(default=None, gt=0)
+    duration: float | None = Field(default=None, gt=0, le=MAX_ITEM_MINUTES)
     duration_estimated: bool = False
     timer: TimerRules = TimerRules()
     starts_at: str | None = None
@@ -146,7 +150,7 @@ class AgendaSpec(_Strict):
 
 def _check_clock(value: str) -> str:
     if not _CLOCK_RE.match(value):
-        raise ValueError(f"giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được {value!r})")
+        raise ValueError(f"giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được {shown(value)})")
     return value
 
 
@@ -305,16 +309,16 @@ def load_agenda(path: str | Path) -> Agenda:
 
 def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AgendaError(source, [describe_json_error(exc)]) from None
+        raw = read_json(text)
+    except JsonError as error:
+        raise AgendaError(source, error.problems) from None
 
     problems: list[Problem] = []
     spec: AgendaSpec | None = None
     try:
         spec = AgendaSpec.model_validate_json(text)
     except ValidationError as exc:
-        problems.extend(describe_pydantic_error(error) for error in exc.errors())
+        problems.extend(describe_pydantic_error(error, AgendaSpec) for error in exc.errors())
     problems.extend(_semantic_problems(raw))
     if problems or spec is None:
         raise AgendaError(source, _unique(problems))
@@ -339,7 +343,7 @@ def _semantic_problems(raw: Any) -> list[Problem]:
                 problems.append(
                     Problem(
                         format_location(("items", index, "id")),
-                        f"mã mục {item_id!r} bị trùng với items[{seen[item_id]}].id",
+                        f"mã mục {shown(item_id)} bị trùng với items[{seen[item_id]}].id",
                     )
                 )
             else:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from runshow.errors import Problem, describe_pydantic_error
+from runshow.errors import Problem, describe_pydantic_error, did_you_mean, shown
+from runshow.jsontext import Unreadable
 
 MessageTarget = Literal["stage", "mc", "both"]
 MAX_ADJUST_SECONDS = 3 * 3600
@@ -167,7 +168,11 @@ CommandName = Literal[
 ]
 COMMAND_NAMES: tuple[str, ...] = get_args(CommandName)
 
-_adapter: TypeAdapter[Command] = TypeAdapter(Command)
+#: Each command's model by its name, read from the `Command` union.
+_MODELS: dict[str, type[_Command]] = {
+    get_args(model.model_fields["command"].annotation)[0]: model
+    for model in get_args(get_args(Command)[0])
+}
 
 
 class InvalidCommand(ValueError):
@@ -180,23 +185,20 @@ class InvalidCommand(ValueError):
 
 def parse_command(payload: Any) -> Command:
     """Validate a decoded JSON payload into a command, or raise InvalidCommand."""
+    if isinstance(payload, Unreadable):
+        raise InvalidCommand(payload.problems)
     if not isinstance(payload, dict):
         raise InvalidCommand([Problem("", "lệnh phải là một đối tượng JSON {...}")])
     name = payload.get("command")
     if name is None:
         raise InvalidCommand([Problem("command", "thiếu tên lệnh")])
-    if name not in COMMAND_NAMES:
-        known = ", ".join(COMMAND_NAMES)
-        raise InvalidCommand([Problem("command", f"lệnh không tồn tại: {name!r} (có: {known})")])
+    if not isinstance(name, str) or name not in _MODELS:
+        hint = did_you_mean(name, COMMAND_NAMES) or f" (có: {', '.join(COMMAND_NAMES)})"
+        message = f"lệnh không tồn tại: {shown(name)}{hint}"
+        raise InvalidCommand([Problem("command", message)])
+    model = _MODELS[name]
     try:
-        return _adapter.validate_python(payload)
+        return model.model_validate(payload)  # type: ignore[return-value]
     except ValidationError as exc:
-        problems = [describe_pydantic_error(error) for error in exc.errors()]
-        raise InvalidCommand([_without_tag(problem, name) for problem in problems]) from None
-
-
-def _without_tag(problem: Problem, name: str) -> Problem:
-    """Drop the discriminator pydantic puts first in locations (``adjust.seconds``)."""
-    prefix = f"{name}."
-    place = problem.place.removeprefix(prefix) if problem.place != name else ""
-    return Problem(place, problem.message)
+        problems = [describe_pydantic_error(error, model) for error in exc.errors()]
+        raise InvalidCommand(problems) from None

@@ -25,6 +25,7 @@ from typing_extensions import TypedDict
 from runshow.agenda import Agenda, ItemKind
 from runshow.commands import CommandName
 from runshow.engine import Phase, ShowState
+from runshow.jsontext import read_packet_data
 from runshow.views import for_mc, for_public, state_view
 
 LIVE = "/live"
@@ -356,8 +357,10 @@ class SocketJSON:
         return json_text(data)
 
     @staticmethod
-    def loads(text: str | bytes, **options: Any) -> Any:
-        return json.loads(text, **options)
+    def loads(text: str | bytes, **_options: Any) -> Any:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return read_packet_data(text)
 
 
 def _part_text(part: Any) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import socketio
 
 from runshow import bundled
 from runshow.web import create_app, runtime
@@ -187,6 +188,23 @@ def stop_server(server: LiveServer) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+
+
+def open_console(url: str) -> socketio.Client:
+    """A real Socket.IO client on a real server's /control, logged in as the technician."""
+    login = requests.Session()
+    response = login.post(f"{url}/login", data={"key": CONTROL_KEY}, allow_redirects=False)
+    assert response.status_code == 302, response.text
+    cookie = "; ".join(f"{cookie.name}={cookie.value}" for cookie in login.cookies)
+    console = socketio.Client(reconnection=False)
+    console.connect(
+        url,
+        namespaces=["/control"],
+        headers={"Cookie": cookie},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
+    return console
 
 
 @pytest.fixture

@@ -222,13 +222,13 @@ BROKEN_AGENDAS: tuple[Broken, ...] = (
     Broken(
         "unknown-kind",
         "items[2].kind",
-        "giá trị 'karaoke' không hợp lệ",
+        'giá trị "karaoke" không hợp lệ',
         mutate=_set(("items", 2, "kind"), "karaoke"),
     ),
     Broken(
         "duplicate-id",
         "items[7].id",
-        "mã mục 'tham-luan-ha-noi' bị trùng với items[5].id",
+        'mã mục "tham-luan-ha-noi" bị trùng với items[5].id',
         mutate=_set(("items", 7, "id"), "tham-luan-ha-noi"),
     ),
     Broken(
@@ -264,25 +264,25 @@ BROKEN_AGENDAS: tuple[Broken, ...] = (
     Broken(
         "duration-as-text",
         "items[6].duration",
-        "phải là số (nhận được '10')",
+        'phải là số (nhận được "10")',
         mutate=_set(("items", 6, "duration"), "10"),
     ),
     Broken(
         "misspelt-field",
         "items[6].durration",
-        "trường không được hỗ trợ (kiểm tra lỗi chính tả)",
+        "trường không được hỗ trợ; bạn có muốn viết «duration» không?",
         mutate=_set(("items", 6, "durration"), 10),
     ),
     Broken(
         "start-8h",
         "event.start",
-        "giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được '8h')",
+        'giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được "8h")',
         mutate=_set(("event", "start"), "8h"),
     ),
     Broken(
         "unknown-timezone",
         "event.timezone",
-        "múi giờ không tồn tại: 'Asia/Hanoi'",
+        'múi giờ không tồn tại: "Asia/Hanoi"',
         mutate=_set(("event", "timezone"), "Asia/Hanoi"),
     ),
     Broken(
@@ -294,13 +294,13 @@ BROKEN_AGENDAS: tuple[Broken, ...] = (
     Broken(
         "date-dd-mm-yyyy",
         "event.date",
-        "ngày phải có dạng YYYY-MM-DD (nhận được '28/07/2023')",
+        'ngày phải có dạng YYYY-MM-DD (nhận được "28/07/2023")',
         mutate=_set(("event", "date"), "28/07/2023"),
     ),
     Broken(
         "id-with-capitals-and-spaces",
         "items[1].id",
-        "'Tuyen Bo' không hợp lệ: chỉ dùng chữ thường không dấu",
+        '"Tuyen Bo" không hợp lệ: chỉ dùng chữ thường không dấu',
         mutate=_set(("items", 1, "id"), "Tuyen Bo"),
     ),
     Broken(

@@ -203,7 +203,7 @@ def test_a_timer_of_the_wrong_type_is_reported_once():
     with pytest.raises(AgendaError) as raised:
         parse_agenda(json.dumps(document, ensure_ascii=False))
     assert [str(problem) for problem in raised.value.problems] == [
-        "items[4].timer: phải là đối tượng {...} (nhận được 'nhanh')"
+        'items[4].timer: phải là đối tượng {...} (nhận được "nhanh")'
     ]
 
 
@@ -214,7 +214,7 @@ def test_the_accepted_values_are_listed_in_vietnamese():
         parse_agenda(json.dumps(document, ensure_ascii=False))
     [problem] = raised.value.problems
     assert problem.place == "items[6].timer.at_zero"
-    assert problem.message.endswith("chỉ chấp nhận 'overtime' hoặc 'stop'")
+    assert problem.message.endswith('chỉ chấp nhận "overtime" hoặc "stop"')
 
 
 def test_a_file_saved_as_utf8_with_bom_by_windows_notepad_loads(tmp_path):

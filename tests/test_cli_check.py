@@ -78,10 +78,10 @@ def test_every_mistake_is_printed_on_its_own_line(tmp_path):
     assert lines[0] == "Tệp chương trình có 3 lỗi:"
     assert sorted(lines[1:]) == sorted(
         [
-            f"  {path}: event.start: giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được '8h')",
-            f"  {path}: items[2].kind: giá trị 'karaoke' không hợp lệ; chỉ chấp nhận "
-            "'performance', 'opening', 'welcome_speech', 'report', 'adoption', "
-            "'discussion_speech', 'directive_speech', 'closing', 'visit', 'break' hoặc 'other'",
+            f'  {path}: event.start: giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được "8h")',
+            f'  {path}: items[2].kind: giá trị "karaoke" không hợp lệ; chỉ chấp nhận '
+            '"performance", "opening", "welcome_speech", "report", "adoption", '
+            '"discussion_speech", "directive_speech", "closing", "visit", "break" hoặc "other"',
             f"  {path}: items[6].duration: phải là số > 0 (nhận được 0)",
         ]
     )
@@ -93,4 +93,4 @@ def test_without_a_file_it_checks_the_agenda_json_in_the_current_folder(tmp_path
     (tmp_path / "agenda.json").write_text(json.dumps(document, ensure_ascii=False), "utf-8")
     result = check(cwd=tmp_path)
     assert result.returncode == 1
-    assert "agenda.json: items[6].duration: phải là số (nhận được 'mười')" in result.stderr
+    assert 'agenda.json: items[6].duration: phải là số (nhận được "mười")' in result.stderr

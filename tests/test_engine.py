@@ -735,7 +735,7 @@ def test_a_well_formed_command_is_parsed_with_its_arguments():
 @pytest.mark.parametrize(
     ("payload", "place", "message"),
     [
-        ({"command": "dance"}, "command", "lệnh không tồn tại: 'dance'"),
+        ({"command": "dance"}, "command", 'lệnh không tồn tại: "dance"'),
         ({}, "command", "thiếu tên lệnh"),
         (["next"], "", "lệnh phải là một đối tượng JSON"),
         ({"command": "adjust"}, "seconds", "thiếu trường bắt buộc"),
@@ -745,7 +745,7 @@ def test_a_well_formed_command_is_parsed_with_its_arguments():
         ({"command": "blackout", "on": "yes"}, "on", "phải là true hoặc false"),
         ({"command": "next", "item_id": "be-mac"}, "item_id", "không được hỗ trợ"),
         ({"command": "message", "text": "   "}, "text", "không được để trống"),
-        ({"command": "message", "text": "a", "target": "tv"}, "target", "'mc' hoặc 'both'"),
+        ({"command": "message", "text": "a", "target": "tv"}, "target", '"mc" hoặc "both"'),
         ({"command": "adjust", "seconds": 4 * 3600}, "seconds", "phải là số ≤ 10800"),
         ({"command": "next", "revision": -1}, "revision", "phải là số ≥ 0"),
     ],

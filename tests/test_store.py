@@ -202,7 +202,7 @@ def test_a_malformed_command_is_answered_invalid_with_the_problems(service):
     assert result.code == "invalid"
     assert result.revision == 0
     assert result.problems == [
-        {"place": "seconds", "message": "phải là số nguyên (nhận được '60')"}
+        {"place": "seconds", "message": 'phải là số nguyên (nhận được "60")'}
     ]
     assert result.to_json()["problems"] == result.problems
     assert service.store.load() is None

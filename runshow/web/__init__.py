@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Strict",
     "SESSION_COOKIE_NAME": "runshow_session",
     "PERMANENT_SESSION_LIFETIME": 7 * 24 * 3600,
+    # A command is a few hundred bytes: anything near this is a mistake or an attack.
+    # A route that takes files (an upload) raises it for itself: request.max_content_length.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
 }
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from runshow.errors import describe_json_error
+from runshow.jsontext import JsonError, Unreadable, read_json
 from runshow.protocol import ScheduleFigures
 from runshow.views import COMMAND_FIELDS, for_public, programme_view, schedule_view
 from runshow.web import runtime
@@ -66,11 +66,8 @@ def command() -> Response:
         return _error(
             401, "unauthorized", "Mã điều khiển không đúng.", **{"WWW-Authenticate": "Bearer"}
         )
-    payload = _json_body()
-    if isinstance(payload, Response):
-        return payload
     service = runtime().service
-    result = service.dispatch(payload, source="http")
+    result = service.dispatch(_json_body(), source="http")
     if not result.accepted:
         response = jsonify(result.to_json())
         response.status_code = REFUSAL_STATUS.get(result.code or "", 409)
@@ -79,8 +76,18 @@ def command() -> Response:
 
 
 def _json_body() -> Any:
-    raw = request.get_data(as_text=True)
+    """The body as JSON, or `Unreadable` saying why it cannot be (the dispatcher
+    refuses it like any other invalid command)."""
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return _error(400, "invalid", f"Nội dung gửi lên: {describe_json_error(exc)}")
+        return read_json(request.get_data(as_text=True))
+    except JsonError as error:
+        return Unreadable(error.problems)
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(exceeded: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+    message = f"Nội dung gửi lên quá lớn (tối đa {limit} KiB)."
+    if request.path.startswith(bp.url_prefix or "/api"):
+        return _error(413, "too_large", message)
+    return message, 413

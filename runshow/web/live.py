@@ -10,6 +10,7 @@ because "behind schedule" moves while nobody acts.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from typing import Any
@@ -19,11 +20,15 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 
 from runshow import protocol
 from runshow.engine import ShowState
+from runshow.errors import Problem
+from runshow.jsontext import Unreadable
 from runshow.protocol import AUDIENCES, CONTROL, DEFAULT_SCREEN_ROLE, LIVE, SCREEN_ROLES, Encoded
 from runshow.service import ShowService
 from runshow.views import programme_view, schedule_summary
 from runshow.web import runtime
 from runshow.web.auth import is_technician
+
+log = logging.getLogger(__name__)
 
 
 class Presence:
@@ -119,8 +124,10 @@ class _ShowNamespace(Namespace):
         self.presence.leave(request.sid)
         self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
 
-    def on_sync(self, data: Any = None) -> dict[str, Any]:
-        """One sample of the clock: the client's t0 echoed with the server time."""
+    def on_sync(self, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        """One sample of the clock: the client's t0 echoed with the server time.
+        (Flask-SocketIO calls a handler with every argument the client sent: a
+        handler that takes fewer raises TypeError and the client is never answered.)"""
         t0 = data.get("t0") if isinstance(data, dict) else None
         return {"t0": t0, "server_ms": runtime().service.clock()}
 
@@ -153,13 +160,16 @@ class ControlNamespace(_ShowNamespace):
         super().on_connect(auth)
         self.ticker.ensure_started()
 
-    def on_command(self, payload: Any = None) -> dict[str, Any]:
+    def on_command(self, payload: Any = None, *extra: Any) -> dict[str, Any]:
         if not is_technician(session):
             return {
                 "ok": False,
                 "code": "unauthorized",
                 "error": "Phiên đăng nhập không hợp lệ: hãy đăng nhập lại.",
             }
+        if extra:  # a command is one object: what else came along is a sender's mistake
+            reason = f"lệnh chỉ gồm một đối tượng JSON {{...}}, không kèm {len(extra)} đối số khác"
+            payload = Unreadable([Problem("", reason)])
         return runtime().service.dispatch(payload, source="console").to_json()
 
 
@@ -202,6 +212,17 @@ def disconnect_consoles(socketio: SocketIO) -> None:
 
 
 def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
+    @socketio.on_error_default
+    def answer_anyway(error: Exception) -> dict[str, Any]:
+        """A handler that failed still answers its event: the console shows the
+        refusal instead of waiting for an answer that never comes."""
+        log.error("Socket.IO handler failed", exc_info=error)
+        return {
+            "ok": False,
+            "code": "server_error",
+            "error": "Máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại.",
+        }
+
     presence = Presence()
     snapshots = Snapshots(service)
     ticker = ScheduleTicker(socketio, service, presence, app.config["RUNSHOW_SCHEDULE_EVERY_S"])
