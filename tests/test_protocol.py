@@ -11,9 +11,10 @@ import time
 import pytest
 import socketio.packet
 
-from runshow import PROJECT_ROOT, protocol
+from runshow import protocol
 from runshow.protocol import AUDIENCES, EVENTS, SHAPES, VIEWS, Encoded, SocketJSON
 from tests.conftest import CONTROL_KEY
+from tests.core_helpers import REPO
 from tests.test_live import events_named
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}"}
@@ -195,7 +196,7 @@ def test_a_slow_fan_out_does_not_hold_up_the_next_command(app):
 # --------------------------------------------------------------------------- #
 # docs/protocol.md says what protocol.py says.
 
-DOC = (PROJECT_ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+DOC = (REPO / "docs" / "protocol.md").read_text(encoding="utf-8")
 
 
 def doc_table(heading: str) -> list[list[str]]:
@@ -229,5 +230,5 @@ def test_the_documented_events_and_audiences_are_the_servers():
 
 
 def test_the_json_schema_file_is_up_to_date():
-    written = json.loads((PROJECT_ROOT / "docs" / "protocol.schema.json").read_text("utf-8"))
+    written = json.loads((REPO / "docs" / "protocol.schema.json").read_text("utf-8"))
     assert written == protocol.json_schema(), "run: python -m runshow.protocol > docs/..."
