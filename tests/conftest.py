@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -11,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import engineio.packet
 import pytest
 import requests
 import socketio
+import socketio.packet
 
 from runshow import bundled
 from runshow.web import create_app, runtime
@@ -205,6 +209,37 @@ def open_console(url: str) -> socketio.Client:
         wait_timeout=10,
     )
     return console
+
+
+class Verbatim(str):
+    """An argument the test client sends as JSON text exactly as written."""
+
+
+class VerbatimJson:
+    """The client's packet codec, able to send what json.dumps cannot write."""
+
+    @staticmethod
+    def dumps(value, *args, **kwargs) -> str:
+        if isinstance(value, list) and any(isinstance(part, Verbatim) for part in value):
+            parts = [part if isinstance(part, Verbatim) else json.dumps(part) for part in value]
+            return "[" + ",".join(parts) + "]"
+        return json.dumps(value, *args, **kwargs)
+
+    loads = staticmethod(json.loads)
+
+
+@contextlib.contextmanager
+def verbatim_console(url: str) -> Iterator[socketio.Client]:
+    """`open_console`, able to send `Verbatim` arguments. The codec of Socket.IO
+    packets is one per process: it is put back when the console closes."""
+    codecs = socketio.packet.Packet.json, engineio.packet.Packet.json
+    console = open_console(url)
+    socketio.packet.Packet.json = engineio.packet.Packet.json = VerbatimJson
+    try:
+        yield console
+    finally:
+        socketio.packet.Packet.json, engineio.packet.Packet.json = codecs
+        console.disconnect()
 
 
 @pytest.fixture

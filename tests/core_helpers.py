@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,12 @@ from runshow.engine import Accepted, Outcome, Refusal, ShowState, Timer, apply
 BUNDLED_AGENDA = bundled("agenda.json")
 #: The repository checkout the tests run from (docs, scripts, pyproject.toml).
 REPO = Path(__file__).resolve().parent.parent
+
+#: What pydantic's own (English) messages are made of: never shown to people.
+PYDANTIC_ENGLISH = re.compile(
+    r"Input should|should be|Field required|Extra inputs|valid (integer|string|number)|"
+    r"Value error|greater than|less than|at least|at most|characters"
+)
 
 SECOND = 1000
 MINUTE = 60 * SECOND

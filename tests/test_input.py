@@ -5,7 +5,6 @@ unanswered event or a silent loss are refused at their place, in Vietnamese."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import typing
@@ -13,23 +12,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import engineio.packet
 import pytest
-import socketio.packet
+import socketio
 from pydantic_core.core_schema import ErrorType
 
 from runshow.agenda import AgendaError, parse_agenda
 from runshow.errors import describe_pydantic_error
-from tests.conftest import CONTROL_KEY, free_port, open_console
-from tests.core_helpers import bundled_document
+from tests.conftest import CONTROL_KEY, Verbatim, free_port, verbatim_console
+from tests.core_helpers import PYDANTIC_ENGLISH, bundled_document
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}", "Content-Type": "application/json"}
 MARK = '"@@here@@"'
-#: What pydantic's own (English) messages are made of.
-PYDANTIC_ENGLISH = re.compile(
-    r"Input should|should be|Field required|Extra inputs|valid (integer|string|number)|"
-    r"Value error|greater than|less than|at least|at most|characters"
-)
 
 
 def agenda_text(value: str, path: tuple[str | int, ...] = ("items", 6, "duration")) -> str:
@@ -223,31 +216,10 @@ def test_a_body_over_64_kib_is_a_413_refusal_in_json(client):
 # Command events over a real /control socket on a real server.
 
 
-class Verbatim(str):
-    """An argument the test client sends as JSON text exactly as written."""
-
-
-class VerbatimJson:
-    """The client's packet codec, able to send what json.dumps cannot write."""
-
-    @staticmethod
-    def dumps(value, *args, **kwargs) -> str:
-        if isinstance(value, list) and any(isinstance(part, Verbatim) for part in value):
-            parts = [part if isinstance(part, Verbatim) else json.dumps(part) for part in value]
-            return "[" + ",".join(parts) + "]"
-        return json.dumps(value, *args, **kwargs)
-
-    loads = staticmethod(json.loads)
-
-
 @pytest.fixture
-def console(live_server) -> Iterator:
-    codecs = socketio.packet.Packet.json, engineio.packet.Packet.json
-    sio = open_console(live_server.url)
-    socketio.packet.Packet.json = engineio.packet.Packet.json = VerbatimJson
-    yield sio
-    socketio.packet.Packet.json, engineio.packet.Packet.json = codecs
-    sio.disconnect()
+def console(live_server) -> Iterator[socketio.Client]:
+    with verbatim_console(live_server.url) as sio:
+        yield sio
 
 
 @pytest.mark.parametrize("body", DANGEROUS_BODIES.values(), ids=DANGEROUS_BODIES.keys())

@@ -6,14 +6,9 @@ must answer from the installed copy alone."""
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import sys
-import venv
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,58 +16,9 @@ import requests
 
 from tests.conftest import CONTROL_KEY, start_server, stop_server
 from tests.core_helpers import REPO
+from tests.install_helpers import Installed, build_wheel
 
 pytestmark = pytest.mark.install
-
-
-@dataclass(frozen=True)
-class Installed:
-    wheel: Path
-    venv: Path
-    elsewhere: Path  # an empty working folder outside the repository
-
-    def program(self, name: str) -> Path:
-        folder = "Scripts" if os.name == "nt" else "bin"
-        suffix = ".exe" if os.name == "nt" else ""
-        return self.venv / folder / f"{name}{suffix}"
-
-    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            args,
-            cwd=self.elsewhere,
-            env=clean_env() | env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-
-def clean_env() -> dict[str, str]:
-    """The environment of a fresh terminal: no trace of this checkout or its venv."""
-    hidden = {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}
-    return {key: value for key, value in os.environ.items() if key not in hidden}
-
-
-def build_wheel(into: Path) -> Path:
-    """`pip wheel .` with the pinned hatchling of the test environment (no download)."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--wheel-dir",
-            str(into),
-            str(REPO),
-        ],
-        check=True,
-        timeout=120,
-    )
-    (wheel,) = into.glob("runshow-*.whl")
-    return wheel
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +28,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    root = tmp_path_factory.mktemp("install")
-    env_dir = root / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    installed = Installed(wheel, env_dir, root / "elsewhere")
-    installed.elsewhere.mkdir()
+    installed = Installed.create(tmp_path_factory.mktemp("install"))
     pip = installed.run(
         str(installed.program("python")),
         "-m",

@@ -1,0 +1,107 @@
+"""What the hypothesis fuzzers share: their size, their inputs and what a refusal
+must look like.
+
+CI runs a few dozen examples per test; ``scripts/test --all`` (RUNSHOW_TEST_ALL=1)
+runs thousands. ``RUNSHOW_FUZZ_EXAMPLES=N`` sets the count by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from runshow.commands import COMMAND_NAMES
+from tests.core_helpers import PYDANTIC_ENGLISH
+
+FULL_RUN = os.environ.get("RUNSHOW_TEST_ALL") == "1"
+EXAMPLES = int(os.environ.get("RUNSHOW_FUZZ_EXAMPLES") or (2000 if FULL_RUN else 40))
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+# --------------------------------------------------------------------------- #
+# Inputs.
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.integers(-100, 100)
+    | st.floats()  # NaN and ±Infinity included: json.dumps writes them, JSON forbids them
+    | st.text(max_size=12)
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
+ARGUMENTS = ("seconds", "item_id", "text", "target", "on", "revision", "command")
+#: Something shaped like a command, more or less.
+commands = st.builds(
+    lambda name, arguments: {"command": name, **arguments},
+    st.sampled_from(COMMAND_NAMES) | st.text(max_size=10),
+    st.dictionaries(st.sampled_from(ARGUMENTS) | st.text(max_size=8), json_values, max_size=3),
+)
+payloads = commands | json_values
+
+
+def _nested(depth: int, inner: str = "1") -> str:
+    return '{"a":' * depth + inner + "}" * depth
+
+
+#: JSON texts that Python's reader crashes on or silently alters.
+dangerous_texts = st.one_of(
+    st.integers(17, 6000).map(lambda n: '{"command": "adjust", "seconds": ' + "9" * n + "}"),
+    st.integers(21, 6000).map(lambda n: "[" * n + "]" * n),
+    st.integers(20, 6000).map(lambda n: '{"command": "message", "text": ' + _nested(n) + "}"),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1e300", "1e16"]).map(
+        lambda number: '{"command": "adjust", "seconds": ' + number + "}"
+    ),
+    st.sampled_from(COMMAND_NAMES).map(lambda name: f'{{"command": "{name}", "command": "next"}}'),
+)
+
+
+def dumped(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+#: Bodies as a sender might get them wrong: JSON texts, cut or spliced, or bytes.
+texts = (
+    payloads.map(dumped)
+    | dangerous_texts
+    | st.builds(lambda text, cut: text[:cut], payloads.map(dumped), st.integers(0, 40))
+    | st.text(max_size=200)
+)
+
+# --------------------------------------------------------------------------- #
+# What a refusal looks like.
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|«[^»]*»')
+REFUSAL_CODES = {"invalid", "not_possible", "stale_revision"}
+
+
+def plain_words(message: str) -> bool:
+    """Vietnamese for people: no pydantic English, no Python spelling of null."""
+    outside_quotes = _JSON_STRING.sub("", message)
+    return not PYDANTIC_ENGLISH.search(message) and not re.search(
+        r"\b(None|True|False)\b|Traceback", outside_quotes
+    )
+
+
+def assert_plain_refusal(answer: dict[str, Any]) -> None:
+    assert answer["ok"] is False, answer
+    assert answer["code"] in REFUSAL_CODES, answer
+    assert isinstance(answer["error"], str) and answer["error"], answer
+    assert plain_words(answer["error"]), answer["error"]
+    for problem in answer.get("problems", []):
+        assert plain_words(problem["message"]), problem
