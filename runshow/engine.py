@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from runshow import commands as c
 from runshow.agenda import Agenda, Item
+from runshow.errors import shown
 from runshow.timefmt import duration_text
 
 Phase = Literal["normal", "warning", "danger", "overtime", "ended"]
@@ -712,7 +713,7 @@ def _previous(state: ShowState, agenda: Agenda, command: c.Previous, now: int) -
 def _goto(state: ShowState, agenda: Agenda, command: c.Goto, now: int) -> ShowState:
     item = agenda.get(command.item_id)
     if item is None:
-        raise _Refused(f"Không có mục nào mang mã {command.item_id!r} trong chương trình.")
+        raise _Refused(f"Không có mục nào mang mã {shown(command.item_id)} trong chương trình.")
     if item.id == state.current_id:
         raise _Refused(f"Mục «{item.title}» đang diễn ra rồi.")
     return _enter(state, agenda, item, now, by=command.command)

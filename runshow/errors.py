@@ -153,14 +153,17 @@ def _fields_at(model: type[BaseModel] | None, loc: Sequence[str | int]) -> list[
         if current is None:
             return []
     models = [option for option in _options(current) if _is_model(option)]
-    return list(models[0].model_fields) if models else []
+    fields = models[0].model_fields.items() if models else []
+    return [field.alias or name for name, field in fields]  # as written: "from", not from_id
 
 
 def _inner_model(annotation: Any, part: str | int) -> Any:
     """One step down a model's type: a field of a model, an element of a list."""
     for option in _options(annotation):
-        if isinstance(part, str) and _is_model(option) and part in option.model_fields:
-            return option.model_fields[part].annotation
+        if isinstance(part, str) and _is_model(option):
+            for name, field in option.model_fields.items():
+                if part in (name, field.alias):
+                    return field.annotation
         if isinstance(part, int) and typing.get_origin(option) in (tuple, list):
             return typing.get_args(option)[0]
     return None

@@ -272,7 +272,7 @@ def test_previous_before_the_show_is_refused(show):
 
 
 def test_goto_an_unknown_item_is_refused_naming_the_id(show):
-    assert "'khong-co'" in show.refused("goto", item_id="khong-co").reason
+    assert '"khong-co"' in show.refused("goto", item_id="khong-co").reason
 
 
 def test_goto_the_item_already_on_is_refused(show):

@@ -45,7 +45,7 @@ json_values = st.recursive(
     ),
     max_leaves=8,
 )
-ARGUMENTS = ("seconds", "item_id", "text", "target", "on", "revision", "command")
+ARGUMENTS = ("seconds", "item_id", "from", "text", "target", "on", "revision", "command")
 #: Something shaped like a command, more or less.
 commands = st.builds(
     lambda name, arguments: {"command": name, **arguments},
@@ -87,7 +87,7 @@ texts = (
 # What a refusal looks like.
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|«[^»]*»')
-REFUSAL_CODES = {"invalid", "not_possible", "stale_revision"}
+REFUSAL_CODES = {"invalid", "not_possible", "stale_revision", "moved_on"}
 
 
 def plain_words(message: str) -> bool:
