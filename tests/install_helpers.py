@@ -31,14 +31,16 @@ class Installed:
         suffix = ".exe" if os.name == "nt" else ""
         return self.venv / folder / f"{name}{suffix}"
 
-    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run a program of the environment from the empty folder (the timeout only
+        stops a hung install; a loaded CI machine can take minutes)."""
         return subprocess.run(
             args,
             cwd=self.elsewhere,
             env=clean_env() | env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=timeout,
         )
 
 

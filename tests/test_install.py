@@ -39,6 +39,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "--constraint",
         str(REPO / "constraints.txt"),
         str(wheel),
+        timeout=900,
     )
     assert pip.returncode == 0, pip.stderr
     yield installed
