@@ -41,6 +41,10 @@ def _eventlet():
     return eventlet
 
 
+class CannotStart(Exception):
+    """Why the server will not start, in words for the technician (exit status 1)."""
+
+
 def serve(
     agenda_path: str,
     host: str,
@@ -52,20 +56,65 @@ def serve(
 ) -> int:
     _eventlet()
     _raise_open_file_limit()
-    from runshow.agenda import AgendaError
     from runshow.network import base_urls
-    from runshow.store import Store
-    from runshow.web import create_app, runtime
+    from runshow.web import runtime
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    if fresh:
-        import time
-
-        archived = Store.archive(data_dir, time.strftime("%Y%m%d-%H%M%S"))
-        if archived:
-            print(f"Đã cất trạng thái cũ vào {archived}: chương trình bắt đầu lại từ đầu.")
     try:
-        app = create_app(
+        lock, listeners = _claim(data_dir, host, port)
+        if fresh:
+            _archive(data_dir)
+        app = _app(agenda_path, data_dir, control_key, event_date, host)
+        _listen(listeners)
+    except CannotStart as refused:
+        print(refused, file=sys.stderr)
+        return 1
+    with app.app_context():
+        print(banner(runtime(), base_urls(host, port), Path(data_dir)), flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        _run(app, listeners)
+    print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
+    lock.release()
+    return 0
+
+
+def _claim(data_dir: str, host: str, port: int):
+    """The data directory's lock (held until the process ends, however it ends) and
+    the port, before anything is read or written: one server per data directory
+    and per port."""
+    from runshow.datadir import DataDirBusy, DataDirLock
+    from runshow.network import PortBusy, open_listeners
+    from runshow.store import plain_cause
+
+    try:
+        lock = DataDirLock(data_dir).acquire()
+        return lock, open_listeners(host, port)
+    except (DataDirBusy, PortBusy) as refused:
+        raise CannotStart(str(refused)) from None
+    except OSError as error:  # the data directory itself: read-only, full, no permission
+        raise CannotStart(
+            f"Không thể chạy: không ghi được vào thư mục dữ liệu {Path(data_dir).resolve()}: "
+            f"{plain_cause(error)} ({error.filename or error})."
+        ) from None
+
+
+def _archive(data_dir: str) -> None:
+    import time
+
+    from runshow.store import Store
+
+    archived = Store.archive(data_dir, time.strftime("%Y%m%d-%H%M%S"))
+    if archived:
+        print(f"Đã cất trạng thái cũ vào {archived}: chương trình bắt đầu lại từ đầu.")
+
+
+def _app(agenda_path, data_dir, control_key, event_date, host):
+    from runshow.agenda import AgendaError
+    from runshow.store import DataFileError, plain_cause
+    from runshow.web import create_app
+
+    try:
+        return create_app(
             {
                 "RUNSHOW_AGENDA": agenda_path,
                 "RUNSHOW_DATA_DIR": data_dir,
@@ -76,18 +125,40 @@ def serve(
             }
         )
     except AgendaError as error:
-        print(f"Không thể chạy: tệp chương trình có {len(error.problems)} lỗi:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {error.source}: {problem}", file=sys.stderr)
-        return 1
-    with app.app_context():
-        show = runtime()
-        print(banner(show, base_urls(host, port), Path(data_dir)), flush=True)
-        socketio = show.socketio
-    with contextlib.suppress(KeyboardInterrupt):
-        socketio.run(app, host=host, port=port, max_size=MAX_CONNECTIONS, log_output=False)
-    print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
-    return 0
+        lines = [f"Không thể chạy: tệp chương trình có {len(error.problems)} lỗi:"]
+        lines += [f"  {error.source}: {problem}" for problem in error.problems]
+        raise CannotStart("\n".join(lines)) from None
+    except DataFileError as error:
+        raise CannotStart(f"Không thể chạy: {error}") from None
+    except OSError as error:  # e.g. a key file in the data directory that cannot be read
+        raise CannotStart(
+            f"Không thể chạy: không đọc/ghi được {error.filename}: {plain_cause(error)}."
+        ) from None
+
+
+def _listen(listeners) -> None:
+    from runshow.network import PortBusy, start_listening
+
+    try:
+        start_listening(listeners)
+    except PortBusy as refused:
+        raise CannotStart(str(refused)) from None
+
+
+def _run(app, listeners) -> None:
+    """Serve the app on sockets opened by `open_listeners` (Flask-SocketIO's own
+    `run` would open one with SO_REUSEPORT)."""
+    import eventlet
+    import eventlet.wsgi
+
+    servers = [
+        eventlet.spawn(
+            eventlet.wsgi.server, listener, app, log_output=False, max_size=MAX_CONNECTIONS
+        )
+        for listener in listeners
+    ]
+    for server in servers:
+        server.wait()
 
 
 def banner(show, urls: list[str], data_dir: Path) -> str:

@@ -8,6 +8,7 @@ entry and the same broadcast.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 from runshow.agenda import Agenda
 from runshow.commands import Command, InvalidCommand, Redo, Undo, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
-from runshow.store import Store
+from runshow.store import DamagedSnapshot, DataFileError, LoggedEvent, StorageError, Store
 from runshow.views import state_view
 
 log = logging.getLogger(__name__)
@@ -63,12 +64,20 @@ class ShowService:
         self.agenda = agenda
         self.store = store
         self.clock = clock
-        restored = store.load()
         self.warnings: list[str] = []
+        try:
+            restored = store.load()
+        except DamagedSnapshot as damage:
+            restored = rebuild_snapshot(agenda, store, damage)
+            self.warnings.append(
+                f"Trạng thái đã lưu không dùng được ({damage.reason}): đã dựng lại từ nhật ký "
+                f"lệnh, đến phiên bản {restored.revision}."
+            )
         if restored is None:
             self._state = ShowState()
         else:
-            self._state, self.warnings = reconcile(restored, agenda)
+            self._state, fitted = reconcile(restored, agenda)
+            self.warnings += fitted
         self._lock = threading.Lock()
         self._sending = threading.Lock()  # listeners run outside `_lock`, in revision order
         self._listeners: list[Listener] = []
@@ -104,7 +113,14 @@ class ShowService:
                 return Result(False, self._state.revision, outcome.code, outcome.reason)
             assert isinstance(outcome, Accepted)
             arguments = command.arguments() | _history_words(command, self._state)
-            self.store.commit(outcome.state, command.command, arguments, source, now)
+            try:
+                self.store.commit(outcome.state, command.command, arguments, source, now)
+            except StorageError as refused:  # nothing saved: nothing changes, no one is told
+                return Result(False, self._state.revision, "storage_error", refused.reason)
+            try:
+                self.store.commit(outcome.state, command.command, command.arguments(), source, now)
+            except StorageError as refused:  # nothing saved: nothing changes, no one is told
+                return Result(False, self._state.revision, "storage_error", refused.reason)
             self._state = outcome.state
             # Handed over before the dispatch lock is released: the next command may be
             # applied and saved while this one is sent, but is sent after it.
@@ -123,6 +139,10 @@ class ShowService:
                 log.exception("listener failed after revision %s", state.revision)
 
 
+#: What the event log adds to an undo or a redo's arguments (not part of the command).
+HISTORY_WORDS = ("reverted", "redone")
+
+
 def _history_words(command: Command, before: ShowState) -> dict[str, str]:
     """What an undo or redo reverted or applied again, for the event log."""
     if isinstance(command, Undo):
@@ -130,3 +150,44 @@ def _history_words(command: Command, before: ShowState) -> dict[str, str]:
     if isinstance(command, Redo):
         return {"redone": before.redo[-1].label}
     return {}
+
+
+def rebuild_snapshot(agenda: Agenda, store: Store, damage: DamagedSnapshot) -> ShowState:
+    """Replay the event log through the engine, each command at the instant it was
+    accepted, and save the state it leads to. Raises `DataFileError` when the log
+    cannot be replayed to the end."""
+    try:
+        events = store.events()
+        state = replay(agenda, events)
+    except (ValueError, LookupError, sqlite3.Error) as error:
+        raise DataFileError(
+            f"Không dùng được tệp dữ liệu {store.path}: {damage.reason}, và không dựng lại "
+            f"được từ nhật ký lệnh ({error}).\n"
+            "Cách xử lý: dời tệp này sang chỗ khác rồi chạy lại, hoặc chạy "
+            "`runshow serve --fresh` để cất nó vào thư mục archive/ và bắt đầu lại từ đầu."
+        ) from error
+    try:
+        store.save_snapshot(state, events[-1].at_ms if events else 0)
+    except StorageError as refused:
+        raise DataFileError(refused.reason) from refused
+    log.warning("snapshot rebuilt from %d logged commands (%s)", len(events), damage.reason)
+    return state
+
+
+def replay(agenda: Agenda, events: list[LoggedEvent]) -> ShowState:
+    """The state the logged commands lead to. ValueError if one of them no longer
+    applies (a changed programme, a damaged log)."""
+    state = ShowState()
+    for event in events:
+        arguments = {k: v for k, v in event.arguments.items() if k not in HISTORY_WORDS}
+        command = parse_command({"command": event.command, **arguments})
+        outcome = apply(state, agenda, command, event.at_ms)
+        if not isinstance(outcome, Accepted):
+            raise ValueError(f"lệnh {event.seq} ({event.command}) bị từ chối: {outcome.reason}")
+        if outcome.state.revision != event.revision:
+            raise ValueError(
+                f"lệnh {event.seq} mang phiên bản {event.revision}, chờ đợi "
+                f"{outcome.state.revision}"
+            )
+        state = outcome.state
+    return state

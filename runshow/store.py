@@ -4,11 +4,25 @@ Every accepted command is written as one transaction holding both its log
 entry and the snapshot it produced, before anyone is told about it. After a
 crash the snapshot is the state; timers go on because their deadlines are
 absolute.
+
+Failing safe:
+- A write the disk refuses (full, read-only, I/O error) is rolled back whole and
+  raised as `StorageError` with a plain reason; the connection is never left in
+  the middle of a transaction, and the next write opens it afresh.
+- The database runs in SQLite's EXCLUSIVE locking mode: the connection takes
+  the file lock on its first read and keeps it, so no other process can read or
+  write it while the show runs, and the write-ahead log's index lives in this
+  process's memory (no ``-shm`` file is ever mapped: a full or unwritable disk
+  cannot kill the server with SIGBUS).
+- At start, a file that cannot be opened raises `DataFileError` (naming the
+  file and what to do); a snapshot that cannot be trusted raises
+  `DamagedSnapshot`, and the dispatcher rebuilds it from the event log.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
@@ -25,6 +39,9 @@ from runshow.engine import (
     Visit,
     _frozen_map,
 )
+from runshow.snapshot_check import UntypedValue, check_types
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -43,6 +60,10 @@ CREATE TABLE IF NOT EXISTS snapshot (
 );
 """
 
+#: How long opening the file waits for another program's lock to go away. Later
+#: writes never wait: this connection holds the lock for as long as it is open.
+OPEN_TIMEOUT_S = 2.0
+
 
 @dataclass(frozen=True)
 class LoggedEvent:
@@ -54,19 +75,97 @@ class LoggedEvent:
     revision: int
 
 
+class StorageError(Exception):
+    """A write that was refused by the disk: nothing of it was saved."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+class DataFileError(Exception):
+    """The data file cannot be used at start. The message names the file and what to do."""
+
+
+class DamagedSnapshot(Exception):
+    """The saved snapshot cannot be trusted (the event log may still rebuild it)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def plain_cause(error: BaseException) -> str:
+    """Why SQLite or the OS refused, in the technician's words."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL" or getattr(error, "errno", None) == 28:
+        return "ổ đĩa đã đầy"
+    if name.startswith("SQLITE_READONLY") or getattr(error, "errno", None) == 30:
+        return "ổ đĩa hoặc tệp dữ liệu chỉ cho phép đọc"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "tệp dữ liệu đang bị một chương trình khác khóa"
+    if getattr(error, "errno", None) == 13:
+        return "không có quyền ghi"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return "không mở được tệp dữ liệu (ổ đĩa đã bị rút ra, hoặc không có quyền ghi?)"
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+        return "tệp không phải là cơ sở dữ liệu hoặc đã bị hỏng"
+    if name.startswith("SQLITE_IOERR") or isinstance(error, OSError):
+        return "lỗi đọc/ghi ổ đĩa"
+    if name == "SQLITE_CONSTRAINT_UNIQUE":
+        return "tệp dữ liệu đã có lệnh mang cùng phiên bản (một chương trình khác đã ghi vào?)"
+    return f"lỗi cơ sở dữ liệu ({error})"
+
+
+def refusal_text(path: Path, error: BaseException) -> str:
+    return (
+        f"Không lưu được lệnh: {plain_cause(error)} ({path}). Chương trình giữ nguyên như trước "
+        "lệnh này. Hãy khắc phục (giải phóng ổ đĩa, cắm lại ổ) rồi gửi lại lệnh."
+    )
+
+
 class Store:
-    """The show's database file. Safe to share between threads of one process."""
+    """The show's database file. Safe to share between threads of one process;
+    one process at a time (the file stays locked while the store is open)."""
 
     FILENAME = "runshow.sqlite3"
 
     def __init__(self, data_dir: str | Path):
         self.path = Path(data_dir) / self.FILENAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and not self.path.is_file():
+                raise DataFileError(
+                    _unusable(self.path, "ở chỗ tệp dữ liệu lại là một thư mục (hoặc tệp đặc biệt)")
+                )
+            self._db: sqlite3.Connection | None = self._connect()
+        except (sqlite3.Error, OSError) as error:
+            if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                raise DataFileError(
+                    f"Tệp dữ liệu {self.path} đang bị một chương trình khác mở và khóa (một "
+                    "máy chủ Runshow khác, hoặc một công cụ xem cơ sở dữ liệu?). Hãy đóng "
+                    "chương trình đó rồi chạy lại."
+                ) from error
+            raise DataFileError(_unusable(self.path, plain_cause(error))) from error
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=OPEN_TIMEOUT_S
+        )
+        try:
+            # Before anything reads the file: the lock is taken on first access
+            # and the WAL index is kept in memory (no -shm file).
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode != "wal":
+                raise sqlite3.OperationalError(f"cannot use WAL (journal mode {mode})")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(_SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     @classmethod
     def archive(cls, data_dir: str | Path, stamp: str) -> Path | None:
@@ -86,12 +185,40 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection; reopened after a failed write (a USB stick pulled
+        out and put back leaves the old file handle useless)."""
+        if self._db is None:
+            self._db = self._connect()
+        return self._db
 
     def load(self) -> ShowState | None:
+        """The saved state, None for a new show. Raises `DamagedSnapshot` when the
+        snapshot is missing, unreadable or out of step with the event log."""
         with self._lock:
-            row = self._db.execute("SELECT state FROM snapshot WHERE id = 1").fetchone()
-        return None if row is None else state_from_dict(json.loads(row[0]))
+            db = self._connection()
+            try:
+                row = db.execute("SELECT revision, state FROM snapshot WHERE id = 1").fetchone()
+                logged = db.execute("SELECT count(*), max(revision) FROM events").fetchone()
+            except sqlite3.Error as error:
+                raise DataFileError(_unusable(self.path, plain_cause(error))) from error
+        count, last_revision = logged
+        if row is None:
+            if count:
+                raise DamagedSnapshot(f"không có trạng thái đã lưu, nhưng nhật ký có {count} lệnh")
+            return None
+        revision, state_text = row
+        state = snapshot_from_json(state_text)
+        if state.revision != revision or (last_revision or 0) != revision:
+            raise DamagedSnapshot(
+                f"trạng thái đã lưu ở phiên bản {state.revision}, nhật ký ở phiên bản "
+                f"{last_revision or 0}"
+            )
+        return state
 
     def commit(
         self,
@@ -101,12 +228,11 @@ class Store:
         source: str,
         at_ms: int,
     ) -> None:
-        """Log an accepted command and save the state it produced, atomically."""
-        state_json = state_to_json(state)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute(
+        """Log an accepted command and save the state it produced, atomically:
+        either both are on disk, or neither is and `StorageError` is raised."""
+        self._write(
+            [
+                (
                     "INSERT INTO events (at_ms, command, arguments, source, revision)"
                     " VALUES (?, ?, ?, ?, ?)",
                     (
@@ -116,27 +242,75 @@ class Store:
                         source,
                         state.revision,
                     ),
-                )
-                self._db.execute(
-                    "INSERT INTO snapshot (id, revision, state, saved_ms) VALUES (1, ?, ?, ?)"
-                    " ON CONFLICT(id) DO UPDATE SET revision = excluded.revision,"
-                    " state = excluded.state, saved_ms = excluded.saved_ms",
-                    (state.revision, state_json, at_ms),
-                )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                ),
+                _snapshot_statement(state, at_ms),
+            ]
+        )
+
+    def save_snapshot(self, state: ShowState, at_ms: int) -> None:
+        """Replace the snapshot alone (after rebuilding it from the event log)."""
+        self._write([("DELETE FROM snapshot", ()), _snapshot_statement(state, at_ms)])
+
+    def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        with self._lock:
+            try:
+                db = self._connection()
+                db.execute("BEGIN IMMEDIATE")
+                for sql, parameters in statements:
+                    db.execute(sql, parameters)
+                db.execute("COMMIT")
+            except (sqlite3.Error, OSError) as error:
+                log.error("write refused, rolled back: %s", error)
+                self._abandon()
+                raise StorageError(refusal_text(self.path, error)) from error
+
+    def _abandon(self) -> None:
+        """After a failed write: roll back whatever is left and close, so the next
+        write starts on a clean connection (and nothing half-done survives)."""
+        db, self._db = self._db, None
+        if db is None:
+            return
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            log.error("rollback failed (the journal undoes it on reopen): %s", error)
+        finally:
+            db.close()
 
     def events(self) -> list[LoggedEvent]:
         with self._lock:
-            rows = self._db.execute(
-                "SELECT seq, at_ms, command, arguments, source, revision FROM events ORDER BY seq"
-            ).fetchall()
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT seq, at_ms, command, arguments, source, revision"
+                    " FROM events ORDER BY seq"
+                )
+                .fetchall()
+            )
         return [
             LoggedEvent(seq, at_ms, command, json.loads(arguments), source, revision)
             for seq, at_ms, command, arguments, source, revision in rows
         ]
+
+
+def _unusable(path: Path, cause: str) -> str:
+    return (
+        f"Không dùng được tệp dữ liệu {path}: {cause}.\n"
+        f"Cách xử lý: dời tệp này (và các tệp {path.name}-wal, {path.name}-shm nếu có) sang "
+        "chỗ khác rồi chạy lại, hoặc chạy `runshow serve --fresh` để cất chúng vào thư mục "
+        "archive/ và bắt đầu chương trình lại từ đầu."
+    )
+
+
+def _snapshot_statement(state: ShowState, at_ms: int) -> tuple[str, tuple[Any, ...]]:
+    state_json = state_to_json(state)
+    return (
+        "INSERT INTO snapshot (id, revision, state, saved_ms) VALUES (1, ?, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET revision = excluded.revision,"
+        " state = excluded.state, saved_ms = excluded.saved_ms",
+        (state.revision, state_json, at_ms),
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -286,3 +460,34 @@ def _visits_from_records(data: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return sorted(visits, key=lambda visit: visit["runs"][0][0])
+
+
+#: Fields every snapshot has had since the first version: one missing means a
+#: damaged snapshot, not an older one (later fields take their defaults).
+_ALWAYS_SAVED = ("revision", "current_id", "cursor_id", "timers", "stage_message", "mc_message")
+
+
+def snapshot_from_json(text: str) -> ShowState:
+    """The state saved as `text`, checked strictly before it is trusted (every
+    field of the first version present, every value of its declared type, no
+    "123" for 123), or `DamagedSnapshot` saying what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise DamagedSnapshot(f"trạng thái đã lưu không phải JSON hợp lệ ({error})") from None
+    if not isinstance(data, dict):
+        raise DamagedSnapshot("trạng thái đã lưu không phải một đối tượng JSON")
+    missing = [name for name in _ALWAYS_SAVED if name not in data]
+    if missing:
+        raise DamagedSnapshot(f"trạng thái đã lưu thiếu trường {', '.join(missing)}")
+    unknown = sorted(set(data) - {spec.name for spec in _FIELDS} - {"records"})
+    if unknown:
+        raise DamagedSnapshot(f"trạng thái đã lưu có trường lạ {', '.join(unknown)}")
+    try:
+        state = state_from_dict(data)
+        check_types(state)
+    except UntypedValue as wrong:
+        raise DamagedSnapshot(f"trạng thái đã lưu bị hỏng: {wrong}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DamagedSnapshot(f"trạng thái đã lưu bị hỏng ({error!r})") from None
+    return state

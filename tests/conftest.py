@@ -179,7 +179,7 @@ def start_server(
         try:
             if requests.get(f"{url}/api/state", timeout=1).ok:
                 return LiveServer(url, process, data_dir, log_path)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)  # waiting for a port to open, not for a result
     process.kill()
     raise RuntimeError(f"server did not start:\n{log_path.read_text()}")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from runshow.engine import ShowState
 from runshow.service import ShowService
-from runshow.store import Store
+from runshow.store import StorageError, Store
 from tests.core_helpers import MINUTE, FakeClock, Show, small_agenda
+from tests.reliability.damage import fill_the_database
 
 
 @pytest.fixture
@@ -92,21 +92,26 @@ def test_the_latest_commit_is_the_state_and_every_commit_is_in_the_log(opened):
     for name, arguments in [("start", {}), ("adjust", {"seconds": 60}), ("pause", {})]:
         state = show.do(name, **arguments)
         store.commit(state, name, arguments, "test", at_ms=show.now)
-    assert opened().load() == show.state
     assert [(event.command, event.revision) for event in store.events()] == [
         ("start", 1),
         ("adjust", 2),
         ("pause", 3),
     ]
+    store.close()
+    assert opened().load() == show.state
 
 
-def test_a_revision_cannot_be_logged_twice(opened):
+def test_a_revision_cannot_be_logged_twice_and_the_refusal_leaves_the_store_usable(opened):
     store = opened()
-    state = Show().do("start")
+    show = Show()
+    state = show.do("start")
     store.commit(state, "start", {}, "test", at_ms=1)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StorageError, match="cùng phiên bản"):
         store.commit(state, "start", {}, "test", at_ms=2)
     assert len(store.events()) == 1
+    assert store.load() == state
+    store.commit(show.do("pause"), "pause", {}, "test", at_ms=3)
+    assert [event.revision for event in store.events()] == [1, 2]
 
 
 # --------------------------------------------------------------------------- #
@@ -211,21 +216,32 @@ def test_a_malformed_command_is_answered_invalid_with_the_problems(service):
 
 
 def test_when_saving_fails_the_show_does_not_move_and_no_screen_is_told(opened, clock):
-    class BrokenDisk(Store):
-        def commit(self, *args, **kwargs):
-            raise OSError("disk full")
-
-    store = BrokenDisk(opened().path.parent)
+    store = opened()
     service = ShowService(small_agenda(), store, clock=clock)
+    assert service.dispatch({"command": "start"}, "http").accepted
     told: list[ShowState] = []
     service.subscribe(told.append)
-    try:
-        with pytest.raises(OSError):
-            service.dispatch({"command": "start"}, "http")
-        assert service.state == ShowState()
-        assert told == []
-    finally:
-        store.close()
+    fill_the_database(store)
+
+    # The log's last page fills up within a few dozen commands; then the disk is "full".
+    for _ in range(500):
+        before = service.state
+        result = service.dispatch({"command": "adjust", "seconds": 1}, "http")
+        if not result.accepted:
+            break
+    assert not result.accepted, "the database never filled up"
+    assert result.code == "storage_error"
+    assert "ổ đĩa đã đầy" in result.reason
+    assert result.to_json()["error"] == result.reason
+    assert result.revision == before.revision
+    assert service.state is before
+    assert told[-1] == before, "nothing unsaved was broadcast"
+    assert store.load() == before
+    assert store.events()[-1].revision == before.revision
+    # The fault cleared (the reopened connection has no page limit): the next command is saved.
+    assert service.dispatch({"command": "adjust", "seconds": 1}, "http").accepted
+    assert store.events()[-1].revision == before.revision + 1
+    assert told[-1] == service.state == store.load()
 
 
 # --------------------------------------------------------------------------- #

@@ -16,7 +16,13 @@ from runshow.web.auth import check_key, locked_out_text
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 #: HTTP status for each kind of refusal.
-REFUSAL_STATUS = {"invalid": 400, "stale_revision": 409, "moved_on": 409, "not_possible": 409}
+REFUSAL_STATUS = {
+    "invalid": 400,
+    "stale_revision": 409,
+    "moved_on": 409,
+    "not_possible": 409,
+    "storage_error": 503,
+}
 SCHEDULE_FIGURES = tuple(ScheduleFigures.__annotations__)
 
 
