@@ -197,11 +197,17 @@ class ScheduleTicker:
     def _run(self) -> None:
         while True:
             self.socketio.sleep(self.every_s)
-            if self.presence.sids("control"):
-                summary = schedule_summary(
-                    self.service.agenda, self.service.state, self.service.clock()
-                )
-                self.socketio.emit("schedule", summary, namespace=CONTROL)
+            try:
+                self.tick()
+            except Exception:  # one bad tick must not end the figures for the rest of the day
+                log.exception("schedule tick failed; the next one follows")
+
+    def tick(self) -> None:
+        if self.presence.sids("control"):
+            summary = schedule_summary(
+                self.service.agenda, self.service.state, self.service.clock()
+            )
+            self.socketio.emit("schedule", summary, namespace=CONTROL)
 
 
 def disconnect_consoles(socketio: SocketIO) -> None:
