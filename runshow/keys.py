@@ -1,12 +1,15 @@
-"""Secrets kept in the data directory: the technician's control key and the
-key that signs session cookies. Both survive restarts, so a technician stays
-logged in when the server comes back."""
+"""Secrets kept in the data directory: the technician's control key, the key
+that signs session cookies, the MC's link token and the login epoch. They
+survive restarts, so a technician stays logged in when the server comes back.
+Every one of them is written atomically (`write_secret`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +17,7 @@ CONTROL_KEY_ENV = "RUNSHOW_CONTROL_KEY"
 CONTROL_KEY_FILE = "control-key"
 SECRET_KEY_FILE = "secret-key"
 LOGIN_EPOCH_FILE = "login-epoch"
+MC_TOKEN_FILE = "mc-token"
 # No look-alike characters (0/o, 1/l/i): the key is read off a screen and typed.
 _KEY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -53,7 +57,7 @@ def resolve_control_key(data_dir: Path, explicit: str | None = None) -> ControlK
         if kept:
             return ControlKey(kept, "file", path)
     key = generate_key()
-    _write_private(path, key + "\n")
+    write_secret(path, key + "\n")
     return ControlKey(key, "generated", path)
 
 
@@ -68,20 +72,53 @@ class LoginEpoch:
 
     def bump(self) -> None:
         self.value += 1
-        _write_private(self.path, f"{self.value}\n")
+        write_secret(self.path, f"{self.value}\n")
 
 
 def session_secret(data_dir: Path) -> str:
-    path = data_dir / SECRET_KEY_FILE
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    secret = secrets.token_hex(32)
-    _write_private(path, secret + "\n")
+    return _kept_or_new(data_dir / SECRET_KEY_FILE, lambda: secrets.token_hex(32))
+
+
+def mc_token(data_dir: Path) -> str:
+    """What the MC's link carries (``/mc?token=...``): without it /mc is the public view."""
+    return _kept_or_new(data_dir / MC_TOKEN_FILE, lambda: secrets.token_urlsafe(16))
+
+
+def _kept_or_new(path: Path, generate) -> str:
+    """The secret kept at `path`, or a new one kept there (an empty file counts as none)."""
+    kept = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+    if kept:
+        return kept
+    secret = generate()
+    write_secret(path, secret + "\n")
     return secret
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_secret(path: Path, text: str) -> None:
+    """Write a file only its owner may read, atomically: a temporary file beside it,
+    flushed to the disk, then renamed over it. A crash or a full disk leaves the
+    old file or the new one, never an empty or half-written secret."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp: mode 0600
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_directory(path.parent)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles)."""
+    if os.name == "nt":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

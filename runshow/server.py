@@ -176,7 +176,7 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
     screens = (
         ("Bàn điều khiển (kỹ thuật viên)", "/control"),
         ("Màn hình sân khấu", "/stage"),
-        ("Máy tính bảng MC", "/mc"),
+        ("Máy tính bảng MC (đường dẫn có mã MC: giữ riêng cho MC)", f"/mc?token={show.mc_token}"),
         ("Chương trình (đại biểu)", "/programme"),
     )
     for label, path in screens:

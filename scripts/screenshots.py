@@ -50,6 +50,8 @@ def main(only: set[str]) -> None:
                 path = "/" + name.split("-")[0]
                 if name == "control":
                     login(page, server.url)
+                elif path == "/mc":
+                    page.goto(server.mc_url)  # the MC's link, with its token
                 else:
                     page.goto(server.url + path)
                 pages[name] = page

@@ -84,16 +84,22 @@ class Sockets:
     app: object
     opened: list = field(default_factory=list)
 
-    def connect(self, namespace: str, role: str = "stage", http_client=None):
+    def connect(self, namespace: str, role: str = "stage", http_client=None, auth=None):
         socketio = self.app.extensions["runshow"].socketio
         sio = socketio.test_client(
             self.app,
             namespace=namespace,
             query_string=f"role={role}",
             flask_test_client=http_client,
+            auth=auth,
         )
         self.opened.append(sio)
         return sio
+
+
+def mc_auth(app) -> dict[str, str]:
+    """What the MC tablet's page sends in its Socket.IO handshake."""
+    return {"token": app.extensions["runshow"].mc_token}
 
 
 @pytest.fixture
@@ -137,6 +143,12 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def mc_url(self) -> str:
+        """The MC tablet's link, with the token the server keeps in its data directory."""
+        token = (self.data_dir / "mc-token").read_text(encoding="utf-8").strip()
+        return f"{self.url}/mc?token={token}"
 
 
 def start_server(

@@ -123,7 +123,7 @@ def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_
     live_server, control, open_page
 ):
     stage = open_page(f"{live_server.url}/stage")
-    mc = open_page(f"{live_server.url}/mc", size=(1024, 768))
+    mc = open_page(live_server.mc_url, size=(1024, 768))
     expect(stage.locator("body")).to_have_attribute("data-view", "banner")
 
     jump_to(control, HA_NOI)
@@ -150,7 +150,7 @@ def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_
 
 def test_next_moves_every_screen(live_server, control, open_page):
     stage = open_page(f"{live_server.url}/stage")
-    mc = open_page(f"{live_server.url}/mc", size=(768, 1024))
+    mc = open_page(live_server.mc_url, size=(768, 1024))
     phone = open_page(f"{live_server.url}/programme", size=(390, 844))
     jump_to(control, HA_NOI)
     press(control, "#btn-next")
@@ -364,7 +364,7 @@ def test_the_mc_tablet_stays_awake_on_a_plain_http_lan(live_server, browser):
     context.add_init_script("delete Navigator.prototype.wakeLock;")
     try:
         mc = context.new_page()
-        mc.goto(f"{live_server.url}/mc")
+        mc.goto(live_server.mc_url)
         hint = mc.locator("#mc-awake-hint")
         expect(hint).to_be_visible()
         mc.locator("#mc-now-title").click()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.conftest import mc_auth
+
 
 def events_named(sio, namespace: str, name: str) -> list:
     return [e["args"][0] for e in sio.get_received(namespace) if e["name"] == name]
@@ -87,7 +89,10 @@ def test_a_screen_on_the_live_channel_cannot_send_commands(sockets, app):
 
 
 def test_one_change_reaches_every_role(sockets, technician, clock):
-    screens = {role: sockets.connect("/live", role=role) for role in ("stage", "mc", "programme")}
+    screens = {
+        role: sockets.connect("/live", role=role, auth=mc_auth(sockets.app))
+        for role in ("stage", "mc", "programme")
+    }
     console = sockets.connect("/control", http_client=technician)
     for sio in (*screens.values(), console):
         sio.get_received("/control" if sio is console else "/live")
@@ -114,7 +119,7 @@ def test_sync_answers_with_the_server_clock(sockets, clock):
 
 def test_the_console_sees_how_many_screens_are_connected(sockets, technician):
     sockets.connect("/live", role="stage")
-    sockets.connect("/live", role="mc")
+    sockets.connect("/live", role="mc", auth=mc_auth(sockets.app))
     sockets.connect("/live", role="programme")
     console = sockets.connect("/control", http_client=technician)
     presence = events_named(console, "/control", "presence")[-1]
@@ -173,7 +178,10 @@ def wait_for_event(sio, namespace: str, name: str, timeout_s: float = 5.0) -> di
 
 
 def test_the_mcs_messages_reach_the_mc_and_the_console_only(sockets, technician):
-    screens = {role: sockets.connect("/live", role=role) for role in ("stage", "mc", "programme")}
+    screens = {
+        role: sockets.connect("/live", role=role, auth=mc_auth(sockets.app))
+        for role in ("stage", "mc", "programme")
+    }
     console = sockets.connect("/control", http_client=technician)
     for sio in screens.values():
         sio.get_received("/live")

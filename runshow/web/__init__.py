@@ -6,6 +6,7 @@ server entry point (`runshow.server`), and tests run the same app threaded.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from flask_socketio import SocketIO
 
 from runshow import bundled
 from runshow.agenda import Agenda, load_agenda
-from runshow.keys import ControlKey, LoginEpoch, resolve_control_key, session_secret
+from runshow.keys import ControlKey, LoginEpoch, mc_token, resolve_control_key, session_secret
 from runshow.protocol import SocketJSON
 from runshow.service import ShowService, wall_clock_ms
 from runshow.store import Store
@@ -50,11 +51,19 @@ class Runtime:
     service: ShowService
     control_key: ControlKey
     login_epoch: LoginEpoch
-    throttle: FailureThrottle
+    login_throttle: FailureThrottle
+    api_throttle: FailureThrottle
+    mc_token: str
     socketio: SocketIO
 
     def session_token(self) -> str:
         return self.control_key.session_token(self.login_epoch.value)
+
+    def is_mc_token(self, candidate: object) -> bool:
+        """True for the MC link's token (``/mc?token=...``)."""
+        return isinstance(candidate, str) and secrets.compare_digest(
+            candidate.encode(), self.mc_token.encode()
+        )
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -83,7 +92,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         service=service,
         control_key=resolve_control_key(data_dir, app.config["RUNSHOW_CONTROL_KEY"]),
         login_epoch=LoginEpoch(data_dir),
-        throttle=FailureThrottle(),
+        login_throttle=FailureThrottle(),
+        api_throttle=FailureThrottle(),
+        mc_token=mc_token(data_dir),
         socketio=socketio,
     )
 

@@ -65,7 +65,7 @@ def command() -> Response:
             "Thiếu mã điều khiển: gửi kèm 'Authorization: Bearer <mã>'.",
             **{"WWW-Authenticate": "Bearer"},
         )
-    accepted, wait = check_key(token.strip())
+    accepted, wait = check_key(token.strip(), runtime().api_throttle)
     if wait:
         return _error(429, "unauthorized", locked_out_text(wait), **{"Retry-After": str(wait)})
     if not accepted:

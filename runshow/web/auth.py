@@ -19,6 +19,7 @@ from flask import (
 
 from runshow.web import runtime
 from runshow.web.pages import page_context
+from runshow.web.throttle import FailureThrottle
 
 bp = Blueprint("auth", __name__)
 
@@ -35,9 +36,9 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def check_key(candidate: str) -> tuple[bool, int]:
-    """Check a key from this request's address: (accepted, seconds to wait if locked out)."""
-    throttle = runtime().throttle
+def check_key(candidate: str, throttle: FailureThrottle) -> tuple[bool, int]:
+    """Check a key from this request's address against `throttle` (the login page's
+    or the API's): (accepted, seconds to wait if locked out)."""
     who = client_address()
     wait = throttle.retry_after(who)
     if wait:
@@ -82,7 +83,7 @@ def login() -> Response | str:
         if is_technician():
             return redirect(next_path)
         return render_template("login.html", error=None, next=next_path, **page_context("login"))
-    accepted, wait = check_key(request.form.get("key", "").strip())
+    accepted, wait = check_key(request.form.get("key", "").strip(), runtime().login_throttle)
     if accepted:
         session.clear()
         session[SESSION_KEY] = runtime().session_token()

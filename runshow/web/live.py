@@ -108,11 +108,11 @@ class _ShowNamespace(Namespace):
         self.socketio_app = socketio
         self.snapshots = snapshots
 
-    def role(self) -> str:
+    def role(self, auth: Any = None) -> str:
         return "control"
 
     def on_connect(self, auth: Any = None) -> None:
-        audience = AUDIENCES[self.role()]
+        audience = AUDIENCES[self.role(auth)]
         self.presence.join(request.sid, audience.name)
         join_room(audience.name)
         # flask_socketio.emit inside a handler answers the connecting client only.
@@ -133,10 +133,15 @@ class _ShowNamespace(Namespace):
 
 
 class LiveNamespace(_ShowNamespace):
-    """Stage, MC tablet and programme: read only."""
+    """Stage, MC tablet and programme: read only. The MC role (and the MC's
+    messages) only with the MC link's token, sent as ``auth: {token}``; without
+    it a tablet on /mc is one more public screen."""
 
-    def role(self) -> str:
+    def role(self, auth: Any = None) -> str:
         role = request.args.get("role", "")
+        if role == "mc":
+            token = auth.get("token") if isinstance(auth, dict) else None
+            return "mc" if runtime().is_mc_token(token) else DEFAULT_SCREEN_ROLE
         return role if role in SCREEN_ROLES else DEFAULT_SCREEN_ROLE
 
 

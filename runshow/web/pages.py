@@ -11,9 +11,11 @@ from runshow.views import programme_view
 from runshow.web import runtime
 
 
-def page_context(role: str) -> dict[str, Any]:
+def page_context(role: str, *, private: bool = True) -> dict[str, Any]:
+    """`private=False` gives a privileged screen (the MC's without its token) the
+    public state."""
     show = runtime()
-    audience = AUDIENCES.get(role, AUDIENCES["programme"])
+    audience = AUDIENCES.get(role if private else "programme", AUDIENCES["programme"])
     programme = programme_view(show.agenda, for_control=audience.sees_tech_notes)
     service = show.service
     state = state_payloads(show.agenda, service.state, service.clock())[audience.view]

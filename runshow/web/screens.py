@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, render_template, request
 
 from runshow.network import base_urls
@@ -25,7 +27,9 @@ SCREENS = (
         "name": "mc",
         "path": "/mc",
         "label": "Máy tính bảng MC",
-        "description": "Lời dẫn chương trình, mục tiếp theo, thời gian còn lại.",
+        "description": "Lời dẫn chương trình, mục tiếp theo, thời gian còn lại. Tin nhắn gửi "
+        "MC chỉ hiện khi mở bằng đường dẫn có mã MC (in khi chạy máy chủ, mã QR trên bàn "
+        "điều khiển).",
     },
     {
         "name": "programme",
@@ -42,13 +46,19 @@ SCREENS = (
 )
 
 
-@bp.route("/")
-def index() -> str:
+def _lan_addresses() -> list[str]:
+    """Where screens reach this server: only addresses it listens on (`--host`),
+    LAN ones rather than loopback, else the address this request came to."""
     port = request.host.rsplit(":", 1)[1] if ":" in request.host else "80"
-    # Only addresses this server listens on (`--host`): a QR code must lead somewhere.
     host = current_app.config["RUNSHOW_HOST"]
     addresses = base_urls(host, int(port)) if port.isdigit() else []
-    lan = [url for url in addresses if "://127." not in url] or [request.host_url.rstrip("/")]
+    return [url for url in addresses if "://127." not in url] or [request.host_url.rstrip("/")]
+
+
+@bp.route("/")
+def index() -> str:
+    # A QR code must lead somewhere. The MC's has no token: this page is public.
+    lan = _lan_addresses()
     qr_svgs = {screen["path"]: qr_svg(lan[0] + screen["path"]) for screen in SCREENS}
     return render_template(
         "index.html", screens=SCREENS, addresses=lan, qr_svgs=qr_svgs, **page_context("home")
@@ -62,7 +72,15 @@ def stage() -> str:
 
 @bp.route("/mc")
 def mc() -> str:
-    return render_template("mc.html", **page_context("mc"))
+    """The MC's private view with the MC link's token (``?token=``); without it the
+    public one: the MC's messages are for the MC's tablet only."""
+    private = runtime().is_mc_token(request.args.get("token"))
+    return render_template("mc.html", mc_private=private, **page_context("mc", private=private))
+
+
+def mc_link(base_url: str) -> str:
+    """The MC tablet's address, with its token."""
+    return f"{base_url}/mc?{urlencode({'token': runtime().mc_token})}"
 
 
 @bp.route("/programme")
@@ -73,7 +91,10 @@ def programme() -> str:
 @bp.route("/control")
 @login_required
 def control() -> str:
-    return render_template("control.html", **page_context("control"))
+    link = mc_link(_lan_addresses()[0])
+    return render_template(
+        "control.html", mc_link=link, mc_qr=qr_svg(link), **page_context("control")
+    )
 
 
 def _report():

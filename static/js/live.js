@@ -21,8 +21,11 @@ function connectionMark() {
  */
 export function connect(namespace, role, handlers = {}) {
   const body = document.body;
+  // The MC link's token (/mc?token=...) gives the MC role; sent in the handshake.
+  const token = new URLSearchParams(location.search).get('token');
   const socket = io(namespace, {
     query: { role },
+    auth: token ? { token } : {},
     transports: ['websocket', 'polling'],
     reconnection: true,
     reconnectionAttempts: Infinity,
