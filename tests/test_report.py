@@ -58,6 +58,7 @@ def test_the_report_survives_a_restart(app, technician, clock, tmp_path):
     from runshow.web import create_app
 
     play_the_first_two_items(technician, clock)
+    app.extensions["runshow"].service.store.close()  # one server at a time on a data folder
     again = create_app(
         {
             "TESTING": True,

@@ -1,0 +1,79 @@
+"""Screens come back within 2 s: after 30 s with their network cut (a few
+seconds in the quick run) and after a server restart, through a TCP proxy
+that can be cut, with a real headless Chromium page."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser import launch_chromium, wait_for_revision
+from tests.conftest import start_server, stop_server
+from tests.reliability.conftest import sized
+from tests.reliability.proxy import CuttableProxy
+
+BACK_WITHIN_S = 2.0
+CUT_FOR_S = sized(4.0, 30.0)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def stage_through_proxy(live_server):
+    proxy = CuttableProxy(int(live_server.url.rsplit(":", 1)[1]))
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{proxy.url}/stage")
+        page.wait_for_selector("body[data-connected='true']")
+        yield proxy, page
+        assert errors == []
+        browser.close()
+    proxy.close()
+
+
+def seconds_until_revision(page, revision: int) -> float:
+    """From now until the page shows `revision`."""
+    started = time.monotonic()
+    wait_for_revision(page, revision, timeout_ms=15_000)
+    return time.monotonic() - started
+
+
+def test_a_stage_cut_off_from_the_network_is_back_within_2_s_of_its_return(
+    live_server, stage_through_proxy
+):
+    proxy, page = stage_through_proxy
+    proxy.cut()
+    page.wait_for_selector("body[data-connected='false']")
+    revision = live_server.command("next")["revision"]  # the show moves on meanwhile
+    time.sleep(CUT_FOR_S)  # the outage itself: the screen retries all along
+
+    proxy.restore()
+    took = seconds_until_revision(page, revision)
+
+    assert took < BACK_WITHIN_S, f"back after {took:.2f} s"
+    assert page.locator("#conn-mark").is_hidden()
+
+
+def test_a_stage_is_back_within_2_s_of_the_server_restarting(
+    live_server, stage_through_proxy, tmp_path
+):
+    _, page = stage_through_proxy
+    port = int(live_server.url.rsplit(":", 1)[1])
+    stop_server(live_server)
+    page.wait_for_selector("body[data-connected='false']")
+
+    again = start_server(live_server.data_dir, tmp_path / "again.log", port=port)
+    ready = time.monotonic()  # it answers on its port from here on
+    try:
+        revision = again.command("next")["revision"]
+        wait_for_revision(page, revision, timeout_ms=15_000)
+        took = time.monotonic() - ready
+    finally:
+        stop_server(again)
+
+    assert took < BACK_WITHIN_S, f"back after {took:.2f} s"
