@@ -1,12 +1,16 @@
 """A TCP proxy on 127.0.0.1 whose "network" can be cut and restored, for screens
-that lose the server: while cut, every connection through it is dropped and new
-ones are refused, as when a venue's Wi-Fi goes down or the server restarts."""
+that lose the server: while cut, every connection through it is dropped and
+every new one is closed at once (as a connection to a server that is down or
+behind a dropped Wi-Fi fails); the proxy notes when each attempt came, so a
+test can see how often a screen tries again."""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import socket
 import threading
+import time
 
 
 class CuttableProxy:
@@ -15,7 +19,8 @@ class CuttableProxy:
         self.target_port = target_port
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
-        self._listener: socket.socket | None = None
+        self.cut_off = False
+        self.attempts: list[float] = []  # time.monotonic() of each connection attempt
         self.port = self._listen(0)
 
     @property
@@ -24,7 +29,6 @@ class CuttableProxy:
 
     def _listen(self, port: int) -> int:
         listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.host, port))
         listener.listen(128)
         self._listener = listener
@@ -36,7 +40,11 @@ class CuttableProxy:
             try:
                 client, _ = listener.accept()
             except OSError:
-                return  # the listener was closed: the network is cut
+                return  # closed with the proxy
+            self.attempts.append(time.monotonic())
+            if self.cut_off:
+                self._drop(client)
+                continue
             try:
                 upstream = socket.create_connection((self.host, self.target_port), timeout=5)
             except OSError:
@@ -66,17 +74,23 @@ class CuttableProxy:
             sock.close()
 
     def cut(self) -> None:
-        """Drop every connection and refuse new ones."""
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+        """Drop every connection and every new one until `restore`."""
+        self.cut_off = True
         with self._lock:
             live = list(self._open)
         self._drop(*live)
 
     def restore(self) -> None:
-        """Accept connections again, on the same port."""
-        self._listen(self.port)
+        self.cut_off = False
+
+    def longest_wait_between_attempts(self, since: float) -> float:
+        """The longest a screen went without trying to connect, after `since`
+        (attempts closer than 50 ms apart are one attempt: a browser may open
+        two sockets for one)."""
+        times = [t for t in self.attempts if t >= since]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        return max((gap for gap in gaps if gap > 0.05), default=0.0)
 
     def close(self) -> None:
         self.cut()
+        self._listener.close()
