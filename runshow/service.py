@@ -117,10 +117,6 @@ class ShowService:
                 self.store.commit(outcome.state, command.command, arguments, source, now)
             except StorageError as refused:  # nothing saved: nothing changes, no one is told
                 return Result(False, self._state.revision, "storage_error", refused.reason)
-            try:
-                self.store.commit(outcome.state, command.command, command.arguments(), source, now)
-            except StorageError as refused:  # nothing saved: nothing changes, no one is told
-                return Result(False, self._state.revision, "storage_error", refused.reason)
             self._state = outcome.state
             # Handed over before the dispatch lock is released: the next command may be
             # applied and saved while this one is sent, but is sent after it.

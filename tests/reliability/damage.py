@@ -22,6 +22,9 @@ SHOW_COMMANDS = (
     {"command": "start"},
     {"command": "adjust", "seconds": 30},
     {"command": "message", "text": "Còn 2 phút", "target": "mc"},
+    {"command": "adjust", "seconds": -10},
+    {"command": "undo"},  # logged with what it reverted: replay must still read it
+    {"command": "redo"},
 )
 
 
