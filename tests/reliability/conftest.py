@@ -78,3 +78,39 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
     finally:
         with contextlib.suppress(OSError):
             subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@dataclass
+class UsbStick:
+    """An ext4 file system on a loop device, mounted with errors=remount-ro as
+    distributions mount removable disks: when the kernel finds an error it turns
+    the whole file system read-only under the running server."""
+
+    path: Path
+    device: str
+
+    def fail(self) -> None:
+        """Make the kernel find a file-system error (ext4's own test switch)."""
+        name = Path(self.device).name
+        Path(f"/sys/fs/ext4/{name}/trigger_fs_error").write_text("test\n", encoding="utf-8")
+
+
+@pytest.fixture
+def usb_stick(tmp_path: Path) -> Iterator[UsbStick]:
+    image = tmp_path / "usb.img"
+    mount_point = tmp_path / "usb"
+    mount_point.mkdir()
+    with open(image, "wb") as blank:
+        blank.truncate(16 * 1024 * 1024)
+    made = subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], capture_output=True, check=False)
+    done = _mount("-o", "loop,errors=remount-ro", str(image), str(mount_point))
+    if made.returncode != 0 or done.returncode != 0:
+        pytest.skip(f"needs mkfs.ext4 and loop mounts ({done.stderr.strip()})")
+    device = subprocess.run(
+        ["findmnt", "-n", "-o", "SOURCE", str(mount_point)], capture_output=True, text=True
+    ).stdout.strip()
+    try:
+        yield UsbStick(mount_point, device)
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+        subprocess.run(["losetup", "-d", device], check=False, capture_output=True)

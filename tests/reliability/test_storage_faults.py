@@ -8,6 +8,7 @@ the next command after the fault clears is saved as usual."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -84,6 +85,36 @@ def test_a_disk_already_full_at_start_answers_refusals_instead_of_dying(small_di
     finally:
         stop_server(server)
     assert server.process.returncode != -signal.SIGBUS
+
+
+def test_a_usb_stick_turning_read_only_mid_show_is_refused_and_nothing_is_lost(usb_stick, tmp_path):
+    """The kernel turns a failing stick read-only under the server: every command is
+    refused in plain words (no 500, no frozen server); the show is carried on from
+    a copy of the data directory on another disk, exactly where it was."""
+    data = usb_stick.path / "data"
+    server = start_server(data, tmp_path / "server.log")
+    try:
+        server.command("next")
+        acknowledged = server.command("start")["state"]
+        usb_stick.fail()
+
+        for _ in range(2):
+            assert_refused_for_storage(post_command(server, "adjust", seconds=60), "ổ đĩa")
+        assert server.state()["revision"] == acknowledged["revision"]
+        assert server.process.poll() is None
+    finally:
+        stop_server(server)
+
+    elsewhere = tmp_path / "laptop-disk" / "data"
+    shutil.copytree(data, elsewhere, ignore=shutil.ignore_patterns("runshow.lock"))
+    again = start_server(elsewhere, tmp_path / "again.log")
+    try:
+        state = again.state()
+        assert state["revision"] == acknowledged["revision"]
+        assert state["timer"]["deadline_ms"] == acknowledged["timer"]["deadline_ms"]
+        assert again.command("adjust", seconds=60)["revision"] == acknowledged["revision"] + 1
+    finally:
+        stop_server(again)
 
 
 def test_read_only_media_at_start_refuse_to_start_with_a_plain_message(small_disk, tmp_path):
