@@ -32,7 +32,10 @@ def test_the_mc_page_without_the_token_never_carries_the_mcs_message(app, client
     for address in ("/mc", "/mc?token=", "/mc?token=guess", "/mc?role=mc"):
         page = client.get(address).get_data(as_text=True)
         assert SECRET not in page, address
-    assert SECRET in client.get(f"/mc?token={token}").get_data(as_text=True)
+        assert 'id="mc-public-note"' in page, "the public view says why"
+    private = client.get(f"/mc?token={token}").get_data(as_text=True)
+    assert SECRET in private
+    assert 'id="mc-public-note"' not in private
 
 
 def test_the_live_channel_gives_the_mc_role_only_with_the_token(sockets, technician, app):

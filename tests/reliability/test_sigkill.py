@@ -32,10 +32,13 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 # Commands that keep the timer running and move its deadline by a known amount.
 FLOW = (
     ({"command": "adjust", "seconds": 5}, 5_000),
-    ({"command": "message", "text": "Còn 2 phút", "target": "stage"}, 0),
+    ({"command": "message", "text": "", "target": "stage"}, 0),
     ({"command": "adjust", "seconds": -3}, -3_000),
     ({"command": "clear_message", "target": "both"}, 0),
 )
+
+
+MESSAGE_NUMBERS = itertools.count(1)
 
 
 class Sender(threading.Thread):
@@ -50,7 +53,10 @@ class Sender(threading.Thread):
         self.refused: str | None = None
 
     def run(self) -> None:
-        for payload, moves_ms in itertools.cycle(FLOW):
+        for template, moves_ms in itertools.cycle(FLOW):
+            payload = dict(template)
+            if "text" in payload:  # the message on screen again would be refused
+                payload["text"] = f"Lời nhắn số {next(MESSAGE_NUMBERS)}"
             self.in_flight = (payload, moves_ms)
             try:
                 response = requests.post(
