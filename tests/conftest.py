@@ -254,6 +254,16 @@ def verbatim_console(url: str) -> Iterator[socketio.Client]:
         console.disconnect()
 
 
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real server for all the tests of a module; it must never have logged a traceback."""
+    folder = tmp_path_factory.mktemp("module-server")
+    server = start_server(folder / "data", folder / "server.log")
+    yield server
+    stop_server(server)
+    assert "Traceback" not in server.log()
+
+
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = start_server(tmp_path / "live-data", tmp_path / "server.log")

@@ -4,9 +4,6 @@ changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import requests
 from hypothesis import given
@@ -17,10 +14,7 @@ from tests.conftest import (
     BUNDLED_AGENDA,
     CONTROL_KEY,
     FakeClock,
-    LiveServer,
     Verbatim,
-    start_server,
-    stop_server,
     verbatim_console,
 )
 from tests.reliability.fuzzing import (
@@ -69,17 +63,8 @@ def test_any_http_command_is_answered_without_a_5xx(app, body: str):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder: Path = tmp_path_factory.mktemp("fuzz-socket")
-    server = start_server(folder / "data", folder / "server.log")
-    yield server
-    stop_server(server)
-    assert "Traceback" not in server.log()
-
-
-@pytest.fixture(scope="module")
-def console(server):
-    with verbatim_console(server.url) as console:
+def console(module_server):
+    with verbatim_console(module_server.url) as console:
         yield console
 
 
@@ -93,10 +78,10 @@ arguments = st.one_of(
 
 @FUZZ
 @given(args=arguments)
-def test_any_socket_command_is_answered_and_a_refusal_changes_nothing(server, console, args):
-    before = server.state()["revision"]
+def test_any_socket_command_is_answered_and_a_refusal_changes_nothing(module_server, console, args):
+    before = module_server.state()["revision"]
     answer = console.call("command", args, namespace="/control", timeout=10)
-    after = server.state()["revision"]
+    after = module_server.state()["revision"]
     if answer["ok"]:
         assert after == before + 1 == answer["revision"]
     else:
@@ -106,13 +91,13 @@ def test_any_socket_command_is_answered_and_a_refusal_changes_nothing(server, co
 
 @FUZZ
 @given(body=texts)
-def test_any_http_command_to_the_real_server_is_answered_without_a_5xx(server, body: str):
-    before = server.state()["revision"]
+def test_any_http_command_to_the_real_server_is_answered_without_a_5xx(module_server, body: str):
+    before = module_server.state()["revision"]
     response = requests.post(
-        f"{server.url}/api/command", data=body.encode(), headers=AUTH, timeout=10
+        f"{module_server.url}/api/command", data=body.encode(), headers=AUTH, timeout=10
     )
     assert response.status_code in (200, 400, 409), response.text
     answer = response.json()
     if not answer["ok"]:
         assert_plain_refusal(answer)
-        assert server.state()["revision"] == before
+        assert module_server.state()["revision"] == before
