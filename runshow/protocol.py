@@ -181,6 +181,13 @@ class Programme(TypedDict):
 
 
 @with_config(STRICT)
+class PhaseEvent(TypedDict):
+    item_id: str
+    phase: Phase
+    at_ms: int
+
+
+@with_config(STRICT)
 class SyncRequest(TypedDict):
     t0: float
 
@@ -209,6 +216,7 @@ SHAPES: dict[str, type] = {
         ScheduleSummary,
         Programme,
         ProgrammeItem,
+        PhaseEvent,
         SyncRequest,
         SyncAnswer,
     )
@@ -316,6 +324,7 @@ EVENTS: dict[str, Event] = {
         Event("state", (LIVE, CONTROL), "PublicState / MCState / ConsoleState"),
         Event("presence", (CONTROL,), "counts per audience"),
         Event("schedule", (CONTROL,), "ScheduleSummary"),
+        Event("phase", (LIVE, CONTROL), "PhaseEvent"),
     )
 }
 

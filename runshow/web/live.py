@@ -27,6 +27,7 @@ from runshow.service import ShowService
 from runshow.views import programme_view, schedule_summary
 from runshow.web import runtime
 from runshow.web.auth import is_technician
+from runshow.web.ticker import PhaseTicker
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +102,18 @@ class _ShowNamespace(Namespace):
     """What both channels share: a snapshot on connect, clock sync, presence."""
 
     def __init__(
-        self, namespace: str, socketio: SocketIO, presence: Presence, snapshots: Snapshots
+        self,
+        namespace: str,
+        socketio: SocketIO,
+        presence: Presence,
+        snapshots: Snapshots,
+        phases: PhaseTicker,
     ):
         super().__init__(namespace)
         self.presence = presence
         self.socketio_app = socketio
         self.snapshots = snapshots
+        self.phases = phases
 
     def role(self, auth: Any = None) -> str:
         return "control"
@@ -119,6 +126,7 @@ class _ShowNamespace(Namespace):
         emit("programme", self.snapshots.programme(audience.sees_tech_notes))
         emit("state", self.snapshots.state(audience.view))
         self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
+        self.phases.ensure_started()
 
     def on_disconnect(self, reason: Any = None) -> None:
         self.presence.leave(request.sid)
@@ -154,9 +162,10 @@ class ControlNamespace(_ShowNamespace):
         socketio: SocketIO,
         presence: Presence,
         snapshots: Snapshots,
+        phases: PhaseTicker,
         ticker: ScheduleTicker,
     ):
-        super().__init__(namespace, socketio, presence, snapshots)
+        super().__init__(namespace, socketio, presence, snapshots, phases)
         self.ticker = ticker
 
     def on_connect(self, auth: Any = None) -> None:
@@ -237,8 +246,11 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     presence = Presence()
     snapshots = Snapshots(service)
     ticker = ScheduleTicker(socketio, service, presence, app.config["RUNSHOW_SCHEDULE_EVERY_S"])
-    socketio.on_namespace(LiveNamespace(LIVE, socketio, presence, snapshots))
-    socketio.on_namespace(ControlNamespace(CONTROL, socketio, presence, snapshots, ticker))
+    phases = PhaseTicker(socketio, service, (LIVE, CONTROL))
+    socketio.on_namespace(LiveNamespace(LIVE, socketio, presence, snapshots, phases))
+    socketio.on_namespace(
+        ControlNamespace(CONTROL, socketio, presence, snapshots, phases, ticker)
+    )
     rooms = {namespace: protocol.rooms_by_view(namespace) for namespace in (LIVE, CONTROL)}
 
     def broadcast(state: ShowState) -> None:
@@ -248,3 +260,4 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
                 socketio.emit("state", encoded[view], namespace=namespace, to=audience_rooms)
 
     service.subscribe(broadcast)
+    service.subscribe(phases.after_command)

@@ -1,27 +1,38 @@
-// A short chime on the technician's laptop when the speaker's time turns red and when
-// it runs out: the technician is often looking at the hall, not at the console.
-// Synthesised with Web Audio (no sound file); browsers allow sound only after a click,
-// which the technician has made by then.
+// A short chime when the server announces that the speaker's time turned red or ran out
+// (the `phase` event, docs/protocol.md): the technician and the MC are often looking at
+// the hall, not at the screen. Driven by the server's event, not by drawing, so it rings
+// whether or not the tab is in front, and for items that stop at zero.
+// Synthesised with Web Audio (no sound file). Browsers allow sound only after a tap or a
+// key press on the page: the first one unlocks it (`onLocked` tells the page until then).
 
-const TONES = { danger: [660], overtime: [880, 660] };
+const TONES = { danger: [660], overtime: [880, 660], ended: [880, 660] };
 
-export function chime(toggle) {
+/**
+ * enabled(): whether the page wants sound now (a checkbox, a link option).
+ * Returns {ring(phaseEvent), unlocked()}; ring answers the tones it asked for.
+ */
+export function chime(enabled, { onLocked } = {}) {
   let audio = null;
+  const unlocked = () => Boolean(audio) && audio.state === 'running';
   const wake = () => {
-    audio ??= new AudioContext();
-    if (audio.state === 'suspended') audio.resume();
+    try {
+      audio ??= new AudioContext();
+      if (audio.state === 'suspended') audio.resume().then(() => onLocked?.(false), () => {});
+    } catch {
+      return; // no Web Audio on this device: silence
+    }
+    onLocked?.(!unlocked());
   };
   document.addEventListener('pointerdown', wake);
   document.addEventListener('keydown', wake);
 
-  let last = null;
-  /** Call with every phase the console shows; it rings on a change into danger or overtime. */
-  return (phase, running) => {
-    const previous = last;
-    last = phase;
-    const tones = TONES[phase];
-    if (!tones || !previous || previous === phase || !running) return;
-    if (!toggle.checked || !audio || audio.state !== 'running') return;
+  const ring = (event) => {
+    const tones = TONES[event?.phase];
+    if (!tones || !enabled()) return [];
+    if (!unlocked()) {
+      onLocked?.(true);
+      return [];
+    }
     tones.forEach((frequency, index) => {
       const start = audio.currentTime + index * 0.35;
       const oscillator = audio.createOscillator();
@@ -34,5 +45,7 @@ export function chime(toggle) {
       oscillator.start(start);
       oscillator.stop(start + 0.65);
     });
+    return tones;
   };
+  return { ring, unlocked, wake };
 }

@@ -470,6 +470,7 @@ const live = connect('/control', 'control', {
   state: renderState,
   presence: renderPresence,
   schedule: takeFigures,
+  phase: (event) => bell.ring(event),
   connect: () => renderConnection('Đã kết nối', 'connected'),
   disconnect: () => renderConnection('Mất kết nối', 'disconnected'),
   connectError: (error) => {
@@ -480,13 +481,9 @@ const live = connect('/control', 'control', {
     renderConnection('Mất kết nối', 'disconnected');
   },
 });
-const ring = chime(byId('chime-toggle'));
-const timer = new TimerDisplay(n.timer, live.clock, {
-  onPhase: (phase) => {
-    setData(body, 'phase', phase);
-    ring(phase, Boolean(live.state?.timer?.running));
-  },
-});
+const chimeToggle = byId('chime-toggle');
+const bell = chime(() => chimeToggle.checked);
+const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
 onFrame(drawSchedule);
 debugCorner(live.clock);
 renderButtons(live.state);

@@ -16,7 +16,8 @@ function connectionMark() {
 }
 
 /**
- * Connect a screen. handlers: {programme, state, presence, schedule, connect, disconnect, connectError}.
+ * Connect a screen. handlers: {programme, state, presence, schedule, phase, connect, disconnect,
+ * connectError}.
  * Returns {socket, clock, programme, state}; the first paint uses the JSON the page embedded.
  */
 export function connect(namespace, role, handlers = {}) {
@@ -96,6 +97,7 @@ export function connect(namespace, role, handlers = {}) {
   });
   socket.on('presence', (counts) => handlers.presence?.(counts, live));
   socket.on('schedule', (figures) => handlers.schedule?.(figures, live));
+  socket.on('phase', (event) => handlers.phase?.(event, live));
 
   // First paint from the embedded JSON, before the socket answers.
   if (live.state) {

@@ -3,7 +3,9 @@
 import { byId, clockFormatter, el, keepAwake, setData, setText, show } from './dom.js';
 import { ITEM_STATUS_LABELS, delegateName, itemStatus, itemsById, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
-import { TimerDisplay } from './timer.js';
+import { TimerDisplay, onFrame } from './timer.js';
+import { chime } from './chime.js';
+import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
 
 const body = document.body;
 const n = {
@@ -29,6 +31,11 @@ const n = {
   nextDetails: byId('mc-next-details'),
   nextScript: byId('mc-next-script'),
   list: byId('mc-list'),
+  chimeToggle: byId('mc-chime-toggle'),
+  chimeHint: byId('mc-chime-hint'),
+  preshow: byId('mc-preshow'),
+  wallClock: byId('mc-wall-clock'),
+  openingIn: byId('mc-opening-in'),
 };
 
 let programme = null;
@@ -37,6 +44,7 @@ let rows = new Map();
 let shownMainId = null;
 let listedNowId = null;
 let formatClock = clockFormatter('Asia/Ho_Chi_Minh');
+let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
 
 function renderDelegates(delegates) {
   const groups = [];
@@ -57,6 +65,7 @@ function renderProgramme(next) {
   programme = next;
   items = itemsById(programme);
   formatClock = clockFormatter(programme.event?.timezone);
+  formatWallClock = wallClockFormatter(programme.event?.timezone);
   renderDelegates(programme.delegates);
   rows = new Map();
   n.list.replaceChildren(...programme.items.map((item) => {
@@ -121,10 +130,11 @@ function renderState(state) {
   const mcMessage = state.message?.mc || '';
   setText(n.message, mcMessage);
   show(n.messageBox, Boolean(mcMessage));
+  setData(body, 'hasMessage', Boolean(mcMessage));
   show(n.blackout, Boolean(state.blackout));
   const stageMessage = state.message?.stage || '';
   setText(n.stageMessage, stageMessage);
-  show(n.stageMessageBox, Boolean(stageMessage));
+  setData(n.stageMessageBox, 'empty', !stageMessage); // keeps its line: nothing moves
 
   timer.set(onItem ? state.timer : null);
   setText(n.timerStatus, timerStatusLabel(onItem ? state : null));
@@ -141,7 +151,38 @@ function renderState(state) {
   renderProgress(state);
 }
 
-const live = connect('/live', 'mc', { programme: renderProgramme, state: renderState });
+/** Before the first item: the wall clock and the time to the opening, each frame. */
+function drawPreShow() {
+  const waiting = beforeShow(live.state);
+  show(n.preshow, waiting);
+  if (!waiting) return;
+  const now = live.clock.now();
+  setText(n.wallClock, formatWallClock(now));
+  setText(n.openingIn, openingText(programme?.start_ms, now));
+}
+
+// The chime is the MC's choice, kept on this tablet; ticking the box is the tap that
+// lets the page make sound.
+const CHIME_KEY = 'runshow.mc.chime';
+n.chimeToggle.checked = localStorage.getItem(CHIME_KEY) === 'on';
+n.chimeToggle.addEventListener('change', () => {
+  localStorage.setItem(CHIME_KEY, n.chimeToggle.checked ? 'on' : 'off');
+  show(n.chimeHint, false);
+});
+const bell = chime(() => n.chimeToggle.checked, {
+  onLocked: (locked) => show(n.chimeHint, locked && n.chimeToggle.checked),
+});
+if (n.chimeToggle.checked) show(n.chimeHint, true); // remembered on: one tap to unlock sound
+
+const live = connect('/live', 'mc', {
+  programme: renderProgramme,
+  state: renderState,
+  phase: (event) => {
+    body.dataset.lastPhase = event.phase;
+    bell.ring(event);
+  },
+});
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
+onFrame(drawPreShow);
 debugCorner(live.clock);
 keepAwake(byId('mc-awake-hint'));

@@ -1,0 +1,88 @@
+"""The phase ticker: one background task that announces the current item's phase crossings.
+
+It sleeps until the next boundary of the running timer (or until a command changes
+the show), then asks the pure `PhaseWatch` what was crossed and emits a `phase`
+event on both channels: every screen, console and external device hears it,
+whether or not a browser tab is in front. Runs in the server's async mode
+(an event from the Socket.IO server, never time.sleep).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask_socketio import SocketIO
+
+from runshow.engine import ShowState
+from runshow.phases import Crossing, PhaseWatch, next_boundary
+from runshow.service import ShowService
+
+log = logging.getLogger(__name__)
+
+#: Longest sleep with nothing due: the ticker also looks again after every command.
+IDLE_S = 30.0
+#: After an error, look again this soon.
+RETRY_S = 1.0
+
+
+class PhaseTicker:
+    def __init__(self, socketio: SocketIO, service: ShowService, namespaces: tuple[str, ...]):
+        self.socketio = socketio
+        self.service = service
+        self.namespaces = namespaces
+        self.watch = PhaseWatch()
+        self._lock = threading.Lock()
+        self._wake = socketio.server.eio.create_event()
+        self._started = False
+
+    def ensure_started(self) -> None:
+        """Start the one background task (with the first screen that connects).
+        What it sees first is taken as known: nobody was listening before."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+            self._look(self.service.state)
+        self.socketio.start_background_task(self._run)
+
+    def tick(self) -> float:
+        """Announce what is due now; returns the seconds until the next boundary."""
+        state = self.service.state
+        self._announce(state)
+        item, timer = self.service.agenda.get(state.current_id), state.timer()
+        if item is None or timer is None:
+            return IDLE_S
+        now = self.service.clock()
+        due = next_boundary(item, timer, now)
+        return IDLE_S if due is None else min(IDLE_S, max(0.0, (due - now) / 1000))
+
+    def _look(self, state: ShowState) -> list[Crossing]:
+        item, timer = self.service.agenda.get(state.current_id), state.timer()
+        return self.watch.observe(item, timer, self.service.clock())
+
+    def _announce(self, state: ShowState) -> None:
+        with self._lock:
+            if not self._started:
+                return
+            crossings = self._look(state)
+        for crossing in crossings:
+            log.info("phase %s: %s", crossing.item_id, crossing.phase)
+            for namespace in self.namespaces:
+                self.socketio.emit("phase", crossing.to_json(), namespace=namespace)
+
+    def after_command(self, state: ShowState) -> None:
+        """Subscribed to the service after the state broadcast: screens get the
+        state first, then the phase it crossed."""
+        self._announce(state)  # a command may move the item on at once (-1 minute into red)
+        self._wake.set()  # and the next boundary may have moved
+
+    def _run(self) -> None:
+        while True:
+            try:
+                delay = self.tick()
+            except Exception:  # a bad moment must not end the announcements for the day
+                log.exception("phase ticker failed; trying again")
+                delay = RETRY_S
+            self._wake.wait(timeout=delay)
+            self._wake.clear()

@@ -1,0 +1,35 @@
+// Before the first item: the wall clock in the event's zone and the time to the
+// programme's planned start ("Khai mạc sau 12:34"), drawn from the server's clock.
+import { clockText } from './timer.js';
+
+const DAY_MS = 24 * 3600_000;
+
+/** Whether nothing has started yet: the banner shows and no item ever ran. */
+export function beforeShow(state) {
+  if (!state || state.current) return false;
+  return !(state.schedule?.items || []).some((entry) => entry.actual_start_ms != null);
+}
+
+/** "14:05:09" in the event's time zone. */
+export function wallClockFormatter(timeZone) {
+  const options = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+  let format;
+  try {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, ...options });
+  } catch {
+    format = new Intl.DateTimeFormat('en-GB', options);
+  }
+  return (epochMs) => format.format(new Date(epochMs));
+}
+
+/**
+ * "Khai mạc sau 12:34" before the planned start, "Đã quá giờ khai mạc 02:10" after it;
+ * "" when the start is more than a day away (another day's programme).
+ */
+export function openingText(startMs, serverNow) {
+  if (!Number.isFinite(startMs)) return '';
+  const left = startMs - serverNow;
+  if (Math.abs(left) > DAY_MS) return '';
+  if (left > 0) return `Khai mạc sau ${clockText(Math.ceil(left / 1000))}`;
+  return `Đã quá giờ khai mạc ${clockText(Math.floor(-left / 1000))}`;
+}

@@ -1,0 +1,100 @@
+"""End to end in headless Chromium: the MC's steady script, chimes on the server's phase
+events, clocks that a device's clock change cannot move, the speaker's screen."""
+# The browser fixtures come from test_browser.py; the tests name them as parameters.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser import wait_for_revision
+from tests.test_browser import (  # noqa: F401  (fixtures)
+    FAKE_AUDIO,
+    HA_NOI,
+    browser,
+    control,
+    open_page,
+    seconds_shown,
+)
+
+pytestmark = pytest.mark.browser
+
+#: A background tab: the page is hidden and the browser stops drawing frames.
+HIDDEN_TAB = """
+window.__hidden = false;
+Object.defineProperty(document, 'visibilityState',
+                      {get: () => window.__hidden ? 'hidden' : 'visible'});
+Object.defineProperty(document, 'hidden', {get: () => window.__hidden});
+const realFrame = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (callback) => window.__hidden ? 0 : realFrame(callback);
+"""
+
+
+def script_top(mc: Page) -> float:
+    return mc.evaluate("document.querySelector('#mc-now-script').getBoundingClientRect().top")
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
+def test_the_mcs_script_does_not_move_when_a_message_comes_or_goes(live_server, open_page, size):
+    mc = open_page(f"{live_server.url}/mc", size=size)
+    live_server.command("goto", item_id=HA_NOI)
+    wait_for_revision(mc, 1)
+    expect(mc.locator("#mc-now-script")).to_contain_text("Hà Nội")
+    before = script_top(mc)
+
+    long = "Xin mời đồng chí MC mời đại biểu Hà Nội lên phát biểu ngay sau tiết mục này, " * 2
+    live_server.command("message", text=long, target="mc")
+    wait_for_revision(mc, 2)
+    expect(mc.locator("#mc-message")).to_be_visible()
+    during = script_top(mc)
+    live_server.command("message", text="Còn 2 phút", target="both")
+    live_server.command("blackout", on=True)
+    wait_for_revision(mc, 4)
+    expect(mc.locator("#mc-blackout")).to_be_visible()
+    with_everything = script_top(mc)
+
+    live_server.command("clear_message", target="both")
+    live_server.command("blackout", on=False)
+    wait_for_revision(mc, 6)
+    expect(mc.locator("#mc-message")).to_be_hidden()
+    after = script_top(mc)
+    assert before == during == with_everything == after, (before, during, with_everything, after)
+
+
+def test_the_mc_tablet_chimes_on_the_servers_phase_event_with_its_tab_hidden(live_server, browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    context.add_init_script(FAKE_AUDIO)
+    context.add_init_script(HIDDEN_TAB)
+    try:
+        mc = context.new_page()
+        mc.goto(f"{live_server.url}/mc")
+        mc.click("#mc-chime-toggle")  # the MC's tap: turns the chime on and unlocks sound
+        expect(mc.locator("#mc-chime-toggle")).to_be_checked()
+        live_server.command("goto", item_id=HA_NOI)
+        live_server.command("start")
+        live_server.command("adjust", seconds=-535)  # 65 s left: red in 5 s
+        wait_for_revision(mc, 3)
+        mc.evaluate("window.__hidden = true; document.dispatchEvent(new Event('visibilitychange'))")
+        mc.wait_for_function("window.__tones.length >= 1", polling=100, timeout=15_000)
+        assert mc.evaluate("window.__tones") == [660]
+        assert mc.evaluate("document.body.dataset.lastPhase") == "danger"
+        assert live_server.state()["timer"]["phase"] == "danger"
+    finally:
+        context.close()
+
+
+def test_the_mc_chime_stays_silent_unless_the_mc_turns_it_on(live_server, browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    context.add_init_script(FAKE_AUDIO)
+    try:
+        mc = context.new_page()
+        mc.goto(f"{live_server.url}/mc")
+        mc.click("#mc-now-title")  # a tap, but the chime is off
+        live_server.command("goto", item_id=HA_NOI)
+        live_server.command("start")
+        live_server.command("adjust", seconds=-540)
+        mc.wait_for_function("document.body.dataset.lastPhase === 'danger'")
+        assert mc.evaluate("window.__tones") == []
+    finally:
+        context.close()
