@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from runshow.agenda import Agenda
 from runshow.engine import ShowState
-from runshow.timefmt import clock_text
+from runshow.timefmt import clock_text, signed_short
 from runshow.views import presenter_line, schedule_view
 
 STATUS_LABELS = {
@@ -65,17 +65,10 @@ class ReportRow:
     visits: tuple[VisitRow, ...] = ()
 
 
-def signed_minutes(ms: int) -> str:
-    """90 000 ms → ``+1:30``; -30 000 ms → ``-0:30``."""
-    seconds = abs(ms) // 1000  # whole seconds, as the timers show them
-    sign = "+" if ms > 0 else "-" if ms < 0 else ""
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-
-
 def minutes(ms: int | None) -> str:
     if ms is None:
         return ""
-    seconds = round(ms / 1000)
+    seconds = ms // 1000  # whole seconds, as the timers show them
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
@@ -108,7 +101,7 @@ def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow
                 actual_start=clock(entry["actual_start_ms"]),
                 actual_end=clock(entry["actual_end_ms"]),
                 actual_minutes=minutes(entry["actual_duration_ms"]),
-                over_under="" if over_under is None else signed_minutes(over_under),
+                over_under="" if over_under is None else signed_short(over_under),
                 visits=tuple(
                     VisitRow(
                         number=f"{item.index + 1}.{count}",

@@ -163,6 +163,8 @@ def _run(app, listeners) -> None:
 
 def banner(show, urls: list[str], data_dir: Path) -> str:
     """What the technician reads in the terminal when the server starts."""
+    from runshow.timefmt import timer_text
+
     key = show.control_key
     lines = [
         "",
@@ -197,6 +199,16 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
     if state.revision:
         current = show.agenda.get(state.current_id)
         where = f"mục «{current.title}»" if current else "băng rôn hội nghị"
+        timer = state.timer()
+        if current is not None and timer is not None:
+            now = show.service.clock()
+            shown = timer_text(
+                current.spec.timer.mode,
+                current.spec.timer.at_zero,
+                timer.remaining_at(now),
+                timer.elapsed_at(now),
+            )
+            where += f", đồng hồ {shown}" + ("" if timer.running else " (đang dừng)")
         lines += [
             "",
             f"Tiếp tục chương trình đã lưu (phiên bản {state.revision}): đang ở {where}.",

@@ -30,3 +30,38 @@ def offset_text(ms: int, tolerance_ms: int = 30_000) -> str:
         return "đúng giờ"
     rounded = round(ms / 60_000) * 60_000
     return ("chậm " if ms > 0 else "sớm ") + duration_text(abs(rounded))
+
+
+# The same rules as static/js/timer.js, pinned together by tests/vectors/timer.json.
+
+
+def clock_digits(total_seconds: int) -> str:
+    """Whole seconds as ``mm:ss``, or ``h:mm:ss`` from one hour (negative counts as 0)."""
+    seconds = max(0, total_seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def timer_text(mode: str, at_zero: str, remaining_ms: int, elapsed_ms: int) -> str:
+    """What a timer shows: a countdown rounded up to the second, then ``+mm:ss`` of
+    overtime rounded down (``00:00`` held for an item that stops at zero); a
+    count-up its elapsed time rounded down."""
+    if mode == "countup":
+        return clock_digits(elapsed_ms // 1000)
+    if remaining_ms > 0:
+        return clock_digits(-(-remaining_ms // 1000))
+    if at_zero == "stop":
+        return clock_digits(0)
+    return "+" + clock_digits(-remaining_ms // 1000)
+
+
+def signed_short(ms: int) -> str:
+    """Over (``+1:30``) or under (``-0:30``) a planned duration, in whole seconds as the
+    timers show them; minutes not padded, ``h:mm:ss`` from one hour."""
+    total = abs(ms) // 1000
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    body = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    sign = "+" if ms > 0 else "-" if ms < 0 else ""
+    return sign + body

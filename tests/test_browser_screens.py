@@ -5,6 +5,8 @@ events, clocks that a device's clock change cannot move, the speaker's screen.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -98,3 +100,34 @@ def test_the_mc_chime_stays_silent_unless_the_mc_turns_it_on(live_server, browse
         assert mc.evaluate("window.__tones") == []
     finally:
         context.close()
+
+
+#: The device's clock is corrected by an hour while the page runs (NTP, a user).
+JUMP_DEVICE_CLOCK = """(jump) => {
+  const RealDate = Date;
+  const skewed = () => RealDate.now() + jump;
+  class JumpedDate extends RealDate {
+    constructor(...args) { if (args.length) { super(...args); } else { super(skewed()); } }
+    static now() { return skewed(); }
+  }
+  globalThis.Date = JumpedDate;
+  document.dispatchEvent(new Event('visibilitychange'));  // and a resync right after it
+}"""
+
+
+def test_a_device_clock_change_does_not_move_a_running_countdown(live_server, open_page):
+    stage = open_page(f"{live_server.url}/stage")
+    live_server.command("goto", item_id=HA_NOI)
+    deadline = live_server.command("start")["state"]["timer"]["deadline_ms"]
+    wait_for_revision(stage, 2)
+    stage.wait_for_function("document.body.dataset.clockSynced === 'true'")
+    stage.evaluate(JUMP_DEVICE_CLOCK, 3600_000)
+    stage.evaluate(JUMP_DEVICE_CLOCK, -7200_000)
+    for _ in range(12):
+        host_before = time.time() * 1000
+        shown = seconds_shown(stage.locator("#stage-timer").text_content())
+        host_after = time.time() * 1000
+        # Rounded up to the second, as a countdown shows it; one frame either side.
+        late, early = deadline - host_after - 17, deadline - host_before + 17
+        assert -(-late // 1000) <= shown <= -(-early // 1000), (shown, late, early)
+        stage.wait_for_timeout(150)

@@ -39,8 +39,9 @@ export function connect(namespace, role, handlers = {}) {
   });
   const clock = new ServerClock(socket);
   clock.onChange(() => {
-    body.dataset.clockOffset = String(Math.round(clock.offset));
+    body.dataset.clockOffset = String(Math.round(clock.deviceOffset())); // server - device clock
     body.dataset.clockRtt = String(clock.rtt);
+    body.dataset.clockSynced = 'true';
   });
   const mark = connectionMark();
   const live = { socket, clock, programme: readJson('programme-data'), state: readJson('state-data') };
@@ -117,7 +118,7 @@ export function debugCorner(clock) {
   const box = el('div', { className: 'debug-corner' });
   document.body.append(box);
   const draw = () => {
-    box.textContent = `offset ${Math.round(clock.offset)} ms · rtt ${clock.rtt ?? '–'} ms`;
+    box.textContent = `offset ${Math.round(clock.deviceOffset())} ms · rtt ${clock.rtt ?? '–'} ms`;
   };
   clock.onChange(draw);
   draw();

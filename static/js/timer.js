@@ -41,14 +41,15 @@ export function timerText(timer, remaining) {
   return `+${clockText(Math.floor(-remaining / 1000))}`;
 }
 
-/** "+1:20" / "−0:30": over or under a planned duration (minutes not padded). */
+/** "+1:20" / "-0:30": over or under a planned duration, whole seconds (minutes not padded);
+ * the same rule as the report's (runshow/timefmt.py signed_short). */
 export function signedShort(ms) {
   if (ms == null) return '';
-  const total = Math.floor(Math.abs(ms) / 1000); // whole seconds, as the timer shows them
+  const total = Math.floor(Math.abs(ms) / 1000);
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const body = hours ? `${hours}:${pad(minutes)}:${pad(total % 60)}` : `${minutes}:${pad(total % 60)}`;
-  return (ms < 0 ? '\u2212' : '+') + body;
+  return (ms > 0 ? '+' : ms < 0 ? '-' : '') + body;
 }
 
 /** Shape of the text, for sizing: "mmss", "hmmss", "over", "overh". */
@@ -123,8 +124,11 @@ export class TimerDisplay {
   }
 
   draw() {
+    // A running countdown waits for the first clock sample (one round trip): drawn from
+    // the page's embedded time it could be a fraction of a second off, and flip twice.
+    const waiting = this.timer?.running && !this.clock.synced;
     const remaining = this.remaining();
-    const text = timerText(this.timer, remaining);
+    const text = waiting ? '' : timerText(this.timer, remaining);
     const shownPhase = phase(this.timer, remaining);
     if (text !== this.text) {
       this.text = text;
