@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -198,24 +199,38 @@ class Item:
 
 @dataclass(frozen=True)
 class Agenda:
-    """A validated programme: the event and its items in order."""
+    """A validated programme: the event and its items in order.
+
+    A dress rehearsal plays the same programme later (`rehearsal_at`): every planned
+    time moves by `shift_ms`, and `event` tells the rehearsal's day and start, so
+    every screen, the API and the report show the same shifted plan.
+    """
 
     spec: AgendaSpec
     source: str
     items: tuple[Item, ...]
+    shift_ms: int = 0
+    rehearsal: bool = False
 
-    @property
+    @cached_property
     def event(self) -> EventInfo:
-        return self.spec.event
+        written = self.spec.event
+        if not self.shift_ms:
+            return written
+        start = dt.datetime.fromtimestamp(self.start_ms / 1000, self.tz)
+        return written.model_copy(
+            update={
+                "date": start.date().isoformat(),
+                "start": start.strftime("%H:%M"),
+                "banner_place_date": _with_day(written.banner_place_date, start.date()),
+            }
+        )
 
-    def on_date(self, day: str) -> Agenda:
-        """The same programme on another day (``YYYY-MM-DD`` or ``today`` in the
-        event's zone), to rehearse it with a meaningful schedule offset."""
-        if day == "today":
-            day = dt.datetime.now(self.tz).date().isoformat()
-        dt.date.fromisoformat(day)  # ValueError for anything else
-        event = self.spec.event.model_copy(update={"date": day})
-        return replace(self, spec=self.spec.model_copy(update={"event": event}))
+    def rehearsal_at(self, start_ms: int) -> Agenda:
+        """The programme as a dress rehearsal whose first item is planned at `start_ms`
+        (epoch ms): the same items, every planned time moved by the same amount."""
+        written = replace(self, shift_ms=0, rehearsal=False)
+        return replace(self, shift_ms=start_ms - written.start_ms, rehearsal=True)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -232,15 +247,16 @@ class Agenda:
         return None if index is None else self.items[index]
 
     def clock_ms(self, hhmm: str) -> int:
-        """Epoch milliseconds of a wall-clock time on the event's date, in its zone."""
+        """Epoch milliseconds of a time written in the agenda (on the event's date, in its
+        zone), moved by a rehearsal's shift."""
         hours, minutes = (int(part) for part in hhmm.split(":"))
-        day = dt.date.fromisoformat(self.event.date)
+        day = dt.date.fromisoformat(self.spec.event.date)
         moment = dt.datetime(day.year, day.month, day.day, hours, minutes, tzinfo=self.tz)
-        return int(moment.timestamp() * 1000)
+        return int(moment.timestamp() * 1000) + self.shift_ms
 
     @property
     def start_ms(self) -> int:
-        return self.clock_ms(self.event.start)
+        return self.clock_ms(self.spec.event.start)
 
     def planned_starts_ms(self) -> list[int]:
         """Planned start of every item: the event start plus the durations before it.
@@ -276,6 +292,20 @@ class Agenda:
 
 def _minutes_to_ms(minutes: float) -> int:
     return round(minutes * MINUTE_MS)
+
+
+_WRITTEN_DAY = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}")
+
+
+def _with_day(text: str, day: dt.date) -> str:
+    """``Cần Thơ, ngày 28 tháng 7 năm 2023`` with another day written the same way."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        if "/" in match.group(0):
+            return f"{day.day:02d}/{day.month:02d}/{day.year}"
+        return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+    return _WRITTEN_DAY.sub(rewrite, text)
 
 
 # --------------------------------------------------------------------------- #

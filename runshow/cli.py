@@ -40,10 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
     serve.add_argument(
-        "--date",
+        "--rehearsal",
+        action="store_true",
+        help="tổng duyệt: chạy chương trình hôm nay, bắt đầu từ bây giờ (hoặc --start), "
+        "dữ liệu riêng trong <data-dir>/rehearsal/",
+    )
+    serve.add_argument(
+        "--start",
         default=None,
-        type=_event_date,
-        help="diễn tập: chạy chương trình vào ngày khác (YYYY-MM-DD hoặc 'today')",
+        type=_clock,
+        help="giờ bắt đầu buổi tổng duyệt hôm nay, HH:MM (chỉ dùng với --rehearsal)",
     )
     serve.add_argument(
         "--fresh",
@@ -58,23 +64,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _event_date(value: str) -> str:
-    import datetime as dt
+def _clock(value: str) -> str:
+    from runshow.agenda import _CLOCK_RE
 
-    if value != "today":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"ngày phải có dạng YYYY-MM-DD hoặc 'today' (nhận được {value!r})"
-            ) from None
+    if not _CLOCK_RE.match(value):
+        raise argparse.ArgumentTypeError(
+            f"giờ phải có dạng HH:MM, ví dụ 14:00 (nhận được {value!r})"
+        )
     return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     # Imports stay inside the actions: `serve` must monkey-patch with eventlet
     # before anything else is loaded.
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.action == "serve" and args.start and not args.rehearsal:
+        parser.error(
+            "--start chỉ dùng cho buổi tổng duyệt: runshow serve --rehearsal --start HH:MM"
+        )
     if args.action == "check":
         return check(args.file or default_agenda())
     from runshow.server import serve  # only the server entry point touches eventlet
@@ -85,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         data_dir=args.data_dir,
         control_key=args.control_key,
-        event_date=args.date,
+        rehearsal=args.rehearsal,
+        rehearsal_start=args.start,
         fresh=args.fresh,
     )
 

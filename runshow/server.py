@@ -51,7 +51,8 @@ def serve(
     port: int,
     data_dir: str,
     control_key: str | None,
-    event_date: str | None = None,
+    rehearsal: bool = False,
+    rehearsal_start: str | None = None,
     fresh: bool = False,
 ) -> int:
     _eventlet()
@@ -60,11 +61,16 @@ def serve(
     from runshow.web import runtime
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    rehearsal_start_ms = None
     try:
+        if rehearsal:  # its own data, in <data-dir>/rehearsal/: the show's is never written
+            show_dir, data_dir = Path(data_dir), str(Path(data_dir) / "rehearsal")
         lock, listeners = _claim(data_dir, host, port)
-        if fresh:
+        if rehearsal:
+            rehearsal_start_ms = _rehearsal(agenda_path, show_dir, rehearsal_start, fresh)
+        elif fresh:
             _archive(data_dir)
-        app = _app(agenda_path, data_dir, control_key, event_date, host)
+        app = _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host)
         _listen(listeners)
     except CannotStart as refused:
         print(refused, file=sys.stderr)
@@ -108,7 +114,31 @@ def _archive(data_dir: str) -> None:
         print(f"Đã cất trạng thái cũ vào {archived}: chương trình bắt đầu lại từ đầu.")
 
 
-def _app(agenda_path, data_dir, control_key, event_date, host):
+def _rehearsal(agenda_path: str, show_dir: Path, start: str | None, fresh: bool) -> int:
+    """When the dress rehearsal's first item is planned (see runshow/rehearsal.py)."""
+    import time
+
+    from runshow import rehearsal as dress
+    from runshow.agenda import AgendaError, load_agenda
+
+    try:
+        tz = load_agenda(agenda_path).tz
+    except AgendaError as error:
+        raise CannotStart(_agenda_problems(error)) from None
+    now_ms = time.time_ns() // 1_000_000
+    plan = dress.prepare(show_dir, tz, start, now_ms, fresh, time.strftime("%Y%m%d-%H%M%S"))
+    if plan.resumed:
+        print("Tiếp tục buổi tổng duyệt hôm nay (để tổng duyệt lại từ đầu: thêm --fresh).")
+    return plan.start_ms
+
+
+def _agenda_problems(error) -> str:
+    lines = [f"Không thể chạy: tệp chương trình có {len(error.problems)} lỗi:"]
+    lines += [f"  {error.source}: {problem}" for problem in error.problems]
+    return "\n".join(lines)
+
+
+def _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host):
     from runshow.agenda import AgendaError
     from runshow.store import DataFileError, plain_cause
     from runshow.web import create_app
@@ -119,15 +149,13 @@ def _app(agenda_path, data_dir, control_key, event_date, host):
                 "RUNSHOW_AGENDA": agenda_path,
                 "RUNSHOW_DATA_DIR": data_dir,
                 "RUNSHOW_CONTROL_KEY": control_key,
-                "RUNSHOW_EVENT_DATE": event_date,
+                "RUNSHOW_REHEARSAL_START_MS": rehearsal_start_ms,
                 "RUNSHOW_HOST": host,
                 "RUNSHOW_ASYNC_MODE": "eventlet",
             }
         )
     except AgendaError as error:
-        lines = [f"Không thể chạy: tệp chương trình có {len(error.problems)} lỗi:"]
-        lines += [f"  {error.source}: {problem}" for problem in error.problems]
-        raise CannotStart("\n".join(lines)) from None
+        raise CannotStart(_agenda_problems(error)) from None
     except DataFileError as error:
         raise CannotStart(f"Không thể chạy: {error}") from None
     except OSError as error:  # e.g. a key file in the data directory that cannot be read
@@ -169,6 +197,14 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
     lines = [
         "",
         f"Runshow — {show.agenda.event.title}",
+        *(
+            [
+                "TỔNG DUYỆT: chương trình chạy hôm nay theo giờ đã dời; dữ liệu buổi diễn thật "
+                "không bị đụng tới."
+            ]
+            if show.agenda.rehearsal
+            else []
+        ),
         f"Chương trình: {show.agenda.source} ({len(show.agenda.items)} mục), "
         f"ngày {show.agenda.event.date}, bắt đầu {show.agenda.event.start}",
         f"Dữ liệu: {data_dir.resolve()}",

@@ -71,6 +71,7 @@ def programme_view(agenda: Agenda, *, for_control: bool = False) -> dict[str, An
         "delegates": [delegate.model_dump() for delegate in agenda.spec.delegates],
         "items": items,
         "start_ms": agenda.start_ms,
+        "rehearsal": agenda.rehearsal,
         "planned_end_ms": agenda.planned_end_ms,
         "total_planned_ms": agenda.total_planned_ms,
     }

@@ -230,14 +230,21 @@ def test_a_file_in_a_legacy_vietnamese_encoding_is_reported_as_not_utf8(tmp_path
     assert "không phải UTF-8" in problem.message
 
 
-def test_the_programme_can_be_rehearsed_on_another_day():
+def test_a_rehearsal_moves_every_planned_time_and_the_day_it_is_written_with():
     import datetime as dt
 
     from runshow.agenda import load_agenda
 
-    agenda = load_agenda(BUNDLED_AGENDA).on_date("2026-11-24")
-    start = dt.datetime.fromtimestamp(agenda.planned_starts_ms()[0] / 1000, agenda.tz)
-    assert start.isoformat() == "2026-11-24T08:00:00+07:00"
-    assert agenda.planned_end_ms - agenda.start_ms == 135 * 60_000
-    today = load_agenda(BUNDLED_AGENDA).on_date("today")
-    assert today.event.date == dt.datetime.now(agenda.tz).date().isoformat()
+    show = load_agenda(BUNDLED_AGENDA)
+    start = dt.datetime(2026, 11, 24, 14, 0, tzinfo=show.tz)
+    rehearsal = show.rehearsal_at(int(start.timestamp() * 1000))
+    assert rehearsal.rehearsal and not show.rehearsal
+    shift = rehearsal.start_ms - show.start_ms
+    assert [s - shift for s in rehearsal.planned_starts_ms()] == show.planned_starts_ms()
+    assert rehearsal.planned_end_ms - rehearsal.start_ms == 135 * 60_000
+    assert (rehearsal.event.date, rehearsal.event.start) == ("2026-11-24", "14:00")
+    assert rehearsal.event.banner_place_date == "Cần Thơ, ngày 24 tháng 11 năm 2026"
+    assert show.event.banner_place_date == "Cần Thơ, ngày 28 tháng 7 năm 2023"
+    # A rehearsal of a rehearsal starts from the written programme, not from the first shift.
+    again = rehearsal.rehearsal_at(int(start.timestamp() * 1000))
+    assert again.planned_starts_ms() == rehearsal.planned_starts_ms()

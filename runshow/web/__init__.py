@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "RUNSHOW_AGENDA": str(bundled("agenda.json")),
     "RUNSHOW_DATA_DIR": "data",
     "RUNSHOW_CONTROL_KEY": None,
-    "RUNSHOW_EVENT_DATE": None,  # rehearse on another day: "YYYY-MM-DD" or "today"
+    "RUNSHOW_REHEARSAL_START_MS": None,  # a dress rehearsal whose first item is then
     "RUNSHOW_CLOCK": wall_clock_ms,
     "RUNSHOW_ASYNC_MODE": "threading",
     "RUNSHOW_SCHEDULE_EVERY_S": 2.0,  # how often consoles get the schedule figures
@@ -79,8 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     data_dir.mkdir(parents=True, exist_ok=True)
 
     agenda = load_agenda(app.config["RUNSHOW_AGENDA"])
-    if app.config["RUNSHOW_EVENT_DATE"]:
-        agenda = agenda.on_date(app.config["RUNSHOW_EVENT_DATE"])
+    if app.config["RUNSHOW_REHEARSAL_START_MS"] is not None:
+        agenda = agenda.rehearsal_at(app.config["RUNSHOW_REHEARSAL_START_MS"])
     service = ShowService(agenda, Store(data_dir), clock=app.config["RUNSHOW_CLOCK"])
     app.secret_key = session_secret(data_dir)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl

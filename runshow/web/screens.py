@@ -123,7 +123,8 @@ def report() -> str:
 @login_required
 def report_download() -> Response:
     show, rows = _report()
-    filename = f"runshow-bao-cao-{show.agenda.event.date}.csv"
+    kind = "tong-duyet" if show.agenda.rehearsal else "bao-cao"
+    filename = f"runshow-{kind}-{show.agenda.event.date}.csv"
     return Response(
         report_csv(rows),
         mimetype="text/csv; charset=utf-8",

@@ -4,6 +4,7 @@ import { byId, clockFormatter, durationWords, el, setData, setText, show } from 
 import { ITEM_STATUS_LABELS, itemsById, plannedLength, scheduleById, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
 import { chime } from './chime.js';
+import { beforeShow, openingText, otherDayText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
 
 const body = document.body;
@@ -39,6 +40,11 @@ const n = {
   dialogText: byId('confirm-text'),
   confirmYes: byId('confirm-yes'),
   confirmNo: byId('confirm-no'),
+  dayNotice: byId('day-notice'),
+  dayNoticeText: byId('day-notice-text'),
+  preshow: byId('ct-preshow'),
+  wallClock: byId('ct-wall-clock'),
+  openingIn: byId('ct-opening-in'),
 };
 const REFUSAL_MS = 6000;
 const ON_TIME_MS = 30_000;
@@ -46,6 +52,7 @@ const ON_TIME_MS = 30_000;
 let items = new Map();
 let rows = new Map();
 let formatClock = clockFormatter('Asia/Ho_Chi_Minh');
+let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
 let pendingGoto = null;
 let refusalTimer = null;
 
@@ -289,6 +296,7 @@ document.addEventListener('keydown', (event) => {
 function renderProgramme(programme) {
   items = itemsById(programme);
   formatClock = clockFormatter(programme.event?.timezone);
+  formatWallClock = wallClockFormatter(programme.event?.timezone);
   setText(n.plannedEnd, programme.planned_end_ms ? `(kế hoạch ${formatClock(programme.planned_end_ms)})` : '');
   rows = new Map();
   n.rows.replaceChildren(...programme.items.map((item) => {
@@ -439,13 +447,25 @@ function drawSchedule() {
   takeFigures({ ...state.schedule, server_time_ms: state.server_time_ms });
   const offset = figures.offset_ms;
   const minutes = Math.round(offset / 60_000) * 60_000; // a schedule is kept to the minute
+  // Another day's programme (not a rehearsal): said in words, not as "Chậm 1215 ngày".
+  const otherDay = otherDayText(live.programme, now);
+  setText(n.dayNoticeText, otherDay);
+  show(n.dayNotice, Boolean(otherDay));
   let text = 'Đúng giờ';
   let kind = 'on-time';
-  if (offset >= ON_TIME_MS) [text, kind] = [`Chậm ${durationWords(minutes)}`, 'late'];
+  if (otherDay) [text, kind] = ['Khác ngày', 'other-day'];
+  else if (offset >= ON_TIME_MS) [text, kind] = [`Chậm ${durationWords(minutes)}`, 'late'];
   else if (offset <= -ON_TIME_MS) [text, kind] = [`Sớm ${durationWords(minutes)}`, 'early'];
   setText(n.offset, text);
   setData(n.offset, 'offset', kind);
   setText(n.projectedEnd, formatClock(figures.projected_end_ms));
+
+  const waiting = beforeShow(state);
+  show(n.preshow, waiting);
+  if (waiting) {
+    setText(n.wallClock, formatWallClock(now));
+    setText(n.openingIn, otherDay ? '' : openingText(live.programme?.start_ms, now));
+  }
 
   const nowRow = state.current && rows.get(state.current.id);
   if (nowRow && state.timer && state.timer.mode === 'countdown') {

@@ -33,3 +33,28 @@ export function openingText(startMs, serverNow) {
   if (left > 0) return `Khai mạc sau ${clockText(Math.ceil(left / 1000))}`;
   return `Đã quá giờ khai mạc ${clockText(Math.floor(-left / 1000))}`;
 }
+
+/** "2026-11-29": the day of an instant in the event's time zone. */
+export function dayIn(timeZone, epochMs) {
+  let format;
+  try {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch {
+    format = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+  return format.format(new Date(epochMs));
+}
+
+/** "2023-07-28" → "28/07/2023". */
+export const dayText = (iso) => (iso || '').split('-').reverse().join('/');
+
+/**
+ * "Chương trình ngày 28/07/2023 — hôm nay 29/11/2026" when the programme is for
+ * another day and this is not a rehearsal; "" otherwise.
+ */
+export function otherDayText(programme, serverNow) {
+  const event = programme?.event;
+  if (!event?.date || programme.rehearsal) return '';
+  const today = dayIn(event.timezone, serverNow);
+  return today === event.date ? '' : `Chương trình ngày ${dayText(event.date)} — hôm nay ${dayText(today)}`;
+}

@@ -1,0 +1,134 @@
+"""`runshow serve --rehearsal`: the programme today, shifted, its data apart from the show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from tests.conftest import CONTROL_KEY, LiveServer, start_server, stop_server
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+HA_NOI = "tham-luan-ha-noi"
+
+
+def files_of(folder: Path, leave_out: str = "rehearsal") -> dict[str, bytes]:
+    """Every file under `folder` (but the rehearsal's own), by relative path, byte for byte."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.relative_to(folder).parts[0] != leave_out
+    }
+
+
+def logged_in(server: LiveServer) -> requests.Session:
+    session = requests.Session()
+    response = session.post(
+        f"{server.url}/login", data={"key": CONTROL_KEY, "next": "/control"}, timeout=10
+    )
+    assert response.ok
+    return session
+
+
+def today_at(hhmm: str) -> int:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    moment = dt.datetime.now(TZ).replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    return int(moment.timestamp() * 1000)
+
+
+@pytest.fixture
+def show_data(tmp_path: Path) -> Path:
+    """A data directory after part of the real show: an item run, a message, a logout."""
+    data = tmp_path / "data"
+    show = start_server(data, tmp_path / "show.log")
+    try:
+        show.command("goto", item_id=HA_NOI)
+        show.command("start")
+        show.command("message", text="Còn 2 phút", target="stage")
+        session = logged_in(show)
+        assert session.get(f"{show.url}/report", timeout=10).ok
+    finally:
+        stop_server(show)
+    return data
+
+
+def test_a_rehearsal_runs_today_from_now_and_never_touches_the_shows_data(show_data, tmp_path):
+    before = files_of(show_data)
+    assert "runshow.sqlite3" in before
+    rehearsal = start_server(show_data, tmp_path / "rehearsal.log", extra_args=("--rehearsal",))
+    try:
+        programme = requests.get(f"{rehearsal.url}/api/programme", timeout=10).json()
+        now = dt.datetime.now(TZ)
+        assert programme["rehearsal"] is True
+        assert abs(programme["start_ms"] - now.timestamp() * 1000) < 61_000
+        assert programme["items"][0]["planned_start_ms"] == programme["start_ms"]
+        assert programme["event"]["date"] == now.date().isoformat()
+        assert programme["event"]["banner_place_date"].endswith(
+            f"ngày {now.day} tháng {now.month} năm {now.year}"
+        )
+        state = rehearsal.state()
+        assert state["revision"] == 0 and state["message"]["stage"] is None, "the show's state"
+        assert state["schedule"]["items"][0]["planned_start_ms"] == programme["start_ms"]
+
+        rehearsal.command("goto", item_id=HA_NOI)
+        rehearsal.command("start")
+        rehearsal.command("next")
+        session = logged_in(rehearsal)
+        for path in ("/stage", "/mc", "/programme", "/control", "/report"):
+            page = session.get(f"{rehearsal.url}{path}", timeout=10).text
+            assert "TỔNG DUYỆT" in page, path
+        csv = session.get(f"{rehearsal.url}/report.csv", timeout=10)
+        assert "tong-duyet" in csv.headers["Content-Disposition"]
+        started = dt.datetime.fromtimestamp(programme["items"][5]["planned_start_ms"] / 1000, TZ)
+        assert started.strftime("%H:%M") in session.get(f"{rehearsal.url}/report").text
+        session.post(f"{rehearsal.url}/logout", timeout=10)
+    finally:
+        stop_server(rehearsal)
+    assert "TỔNG DUYỆT" in rehearsal.log()
+    assert files_of(show_data) == before, "the real show's data directory changed"
+
+
+def test_a_restarted_rehearsal_goes_on_and_a_new_start_begins_a_new_one(show_data, tmp_path):
+    first = start_server(show_data, tmp_path / "one.log", extra_args=("--rehearsal",))
+    try:
+        start_ms = requests.get(f"{first.url}/api/programme", timeout=10).json()["start_ms"]
+        first.command("next")
+    finally:
+        stop_server(first)
+
+    again = start_server(show_data, tmp_path / "two.log", extra_args=("--rehearsal",))
+    try:
+        assert requests.get(f"{again.url}/api/programme", timeout=10).json()["start_ms"] == start_ms
+        assert again.state()["revision"] == 1
+    finally:
+        stop_server(again)
+
+    later = start_server(
+        show_data, tmp_path / "three.log", extra_args=("--rehearsal", "--start", "14:00")
+    )
+    try:
+        programme = requests.get(f"{later.url}/api/programme", timeout=10).json()
+        assert programme["start_ms"] == today_at("14:00")
+        assert programme["event"]["start"] == "14:00"
+        assert later.state()["revision"] == 0
+    finally:
+        stop_server(later)
+    assert list((show_data / "rehearsal" / "archive").glob("*.sqlite3"))
+
+
+def test_start_without_rehearsal_is_refused_plainly(tmp_path):
+    finished = subprocess.run(
+        [sys.executable, "-m", "runshow", "serve", "--start", "14:00"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=30,
+    )
+    assert finished.returncode == 2
+    assert "--rehearsal" in finished.stderr
+    assert not (tmp_path / "data").exists()
