@@ -175,6 +175,7 @@ class Programme(TypedDict):
     event: dict[str, Any]
     delegates: list[dict[str, Any]]
     items: list[ProgrammeItem]
+    rehearsal: bool
     start_ms: int
     planned_end_ms: int
     total_planned_ms: int

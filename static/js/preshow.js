@@ -7,6 +7,7 @@ const DAY_MS = 24 * 3600_000;
 /** Whether nothing has started yet: the banner shows and no item ever ran. */
 export function beforeShow(state) {
   if (!state || state.current) return false;
+  if (state.progress?.done?.length) return false;
   return !(state.schedule?.items || []).some((entry) => entry.actual_start_ms != null);
 }
 
