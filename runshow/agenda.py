@@ -57,6 +57,11 @@ KIND_LABELS: dict[str, str] = {
     "other": "Khác",
 }
 
+#: Kinds whose countdown the audience screen shows unless the agenda says otherwise.
+#: Speeches of leaders, ceremonies and performances keep it to the speaker's screen:
+#: a red "+01:12" behind a central leader is a protocol incident.
+AUDIENCE_TIMER_KINDS = frozenset({"report", "adoption", "discussion_speech", "break", "other"})
+
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -122,6 +127,8 @@ class TimerRules(_Strict):
     warning: float | None = Field(default=None, ge=0, le=MAX_ITEM_MINUTES)
     danger: float | None = Field(default=None, ge=0, le=MAX_ITEM_MINUTES)
     at_zero: Literal["overtime", "stop"] = "overtime"
+    #: Whether the audience screen (/stage) shows the countdown; None: the kind's default.
+    audience: bool | None = None
 
 
 class ItemSpec(_Strict):
@@ -191,6 +198,12 @@ class Item:
     @property
     def danger_ms(self) -> int:
         return _minutes_to_ms(self.spec.timer.danger or 0)
+
+    @property
+    def audience_timer(self) -> bool:
+        """Whether the audience screen shows this item's countdown (the speaker's always does)."""
+        chosen = self.spec.timer.audience
+        return self.spec.kind in AUDIENCE_TIMER_KINDS if chosen is None else chosen
 
     @property
     def stops_at_zero(self) -> bool:

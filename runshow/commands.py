@@ -19,7 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from runshow.errors import Problem, describe_pydantic_error, did_you_mean, shown
 from runshow.jsontext import Unreadable
 
-MessageTarget = Literal["stage", "mc", "both"]
+#: speaker: the speaker's screen (/speaker); stage: the audience screen (/stage, seen by
+#: the speaker too); mc: the MC's tablet; both: stage and MC (as before /speaker existed).
+#: Clearing with "both" or "all" clears every message.
+MessageTarget = Literal["speaker", "stage", "mc", "both", "all"]
 MAX_ADJUST_SECONDS = 3 * 3600
 MAX_MESSAGE_CHARS = 280
 

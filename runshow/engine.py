@@ -169,6 +169,7 @@ class ShowState:
     visits: tuple[Visit, ...] = ()
     stage_message: str | None = None
     mc_message: str | None = None
+    speaker_message: str | None = None
     blackout: bool = False
     banner: bool = False
     undo: tuple[UndoEntry, ...] = ()
@@ -324,7 +325,7 @@ def _why_not_goto(state: ShowState, agenda: Agenda) -> str | None:
 
 
 def _why_not_clear_message(state: ShowState, agenda: Agenda) -> str | None:
-    if state.stage_message is None and state.mc_message is None:
+    if state.stage_message is None and state.mc_message is None and state.speaker_message is None:
         return "Không có tin nhắn nào đang hiển thị để xóa."
     return None
 
@@ -720,24 +721,29 @@ def _goto(state: ShowState, agenda: Agenda, command: c.Goto, now: int) -> ShowSt
 
 
 def _message(state: ShowState, agenda: Agenda, command: c.Message, now: int) -> ShowState:
-    stage = command.text if command.target in ("stage", "both") else state.stage_message
-    mc = command.text if command.target in ("mc", "both") else state.mc_message
-    if (stage, mc) == (state.stage_message, state.mc_message):
+    target = command.target
+    stage = command.text if target in ("stage", "both", "all") else state.stage_message
+    mc = command.text if target in ("mc", "both", "all") else state.mc_message
+    speaker = command.text if target in ("speaker", "all") else state.speaker_message
+    if (stage, mc, speaker) == (state.stage_message, state.mc_message, state.speaker_message):
         raise _Refused("Tin nhắn này đang hiển thị rồi.")
-    return replace(state, stage_message=stage, mc_message=mc)
+    return replace(state, stage_message=stage, mc_message=mc, speaker_message=speaker)
 
 
 def _clear_message(
     state: ShowState, agenda: Agenda, command: c.ClearMessage, now: int
 ) -> ShowState:
-    clears_stage = command.target in ("stage", "both") and state.stage_message is not None
-    clears_mc = command.target in ("mc", "both") and state.mc_message is not None
-    if not (clears_stage or clears_mc):
+    every = command.target in ("both", "all")
+    clears_stage = (every or command.target == "stage") and state.stage_message is not None
+    clears_mc = (every or command.target == "mc") and state.mc_message is not None
+    clears_speaker = (every or command.target == "speaker") and state.speaker_message is not None
+    if not (clears_stage or clears_mc or clears_speaker):
         raise _Refused("Không có tin nhắn nào đang hiển thị để xóa.")
     return replace(
         state,
         stage_message=None if clears_stage else state.stage_message,
         mc_message=None if clears_mc else state.mc_message,
+        speaker_message=None if clears_speaker else state.speaker_message,
     )
 
 
@@ -778,12 +784,14 @@ _HANDLERS: dict[type, Callable[..., Handled]] = {
 
 def _leave(state: ShowState, now: int, *, by: str) -> ShowState:
     """The current item goes off: its timer is frozen and its visit, if open, ends.
-    A message to its speaker goes with it (the MC's message stays)."""
+    Messages to its speaker (on /speaker and on /stage) go with it; the MC's stays."""
     item_id = state.current_id
     timer = state.timer()
     if item_id is None or timer is None:
         return state
-    state = replace(state.with_timer(item_id, timer.frozen_at(now)), stage_message=None)
+    state = replace(
+        state.with_timer(item_id, timer.frozen_at(now)), stage_message=None, speaker_message=None
+    )
     return _stop_visit(state, item_id, now, ended_by=by)
 
 

@@ -26,7 +26,7 @@ from runshow.agenda import Agenda, ItemKind
 from runshow.commands import CommandName
 from runshow.engine import Phase, ShowState
 from runshow.jsontext import read_packet_data
-from runshow.views import for_mc, for_public, state_view
+from runshow.views import for_mc, for_public, for_speaker, state_view
 
 LIVE = "/live"
 CONTROL = "/control"
@@ -45,6 +45,7 @@ class LiveItem(TypedDict):
     title: str
     presenter_line: str
     duration_ms: int
+    audience_timer: bool
 
 
 @with_config(STRICT)
@@ -70,7 +71,14 @@ class PublicMessages(TypedDict):
 
 
 @with_config(STRICT)
+class SpeakerMessages(TypedDict):
+    speaker: str | None
+    stage: str | None
+
+
+@with_config(STRICT)
 class Messages(TypedDict):
+    speaker: str | None
     stage: str | None
     mc: str | None
 
@@ -97,6 +105,11 @@ class _LiveFields(TypedDict):
 @with_config(STRICT)
 class PublicState(_LiveFields):
     message: PublicMessages
+
+
+@with_config(STRICT)
+class SpeakerState(_LiveFields):
+    message: SpeakerMessages
 
 
 @with_config(STRICT)
@@ -160,6 +173,7 @@ class ProgrammeItem(TypedDict, total=False):
     presenter: dict[str, str | None] | None
     presenter_line: str
     duration_ms: int
+    audience_timer: bool
     duration_estimated: bool
     mode: Literal["countdown", "countup"]
     warning_ms: int
@@ -189,6 +203,13 @@ class PhaseEvent(TypedDict):
 
 
 @with_config(STRICT)
+class ScreenInfo(TypedDict):
+    id: str
+    role: str
+    name: str
+
+
+@with_config(STRICT)
 class SyncRequest(TypedDict):
     t0: float
 
@@ -206,9 +227,11 @@ SHAPES: dict[str, type] = {
         LiveItem,
         TimerShape,
         PublicMessages,
+        SpeakerMessages,
         Messages,
         Progress,
         PublicState,
+        SpeakerState,
         MCState,
         ConsoleState,
         ApiState,
@@ -218,6 +241,7 @@ SHAPES: dict[str, type] = {
         Programme,
         ProgrammeItem,
         PhaseEvent,
+        ScreenInfo,
         SyncRequest,
         SyncAnswer,
     )
@@ -263,6 +287,7 @@ VIEWS: dict[str, View] = {
         View("console", ConsoleState, lambda full: full),
         View("mc", MCState, for_mc),
         View("public", PublicState, for_public),
+        View("speaker", SpeakerState, for_speaker),
     )
 }
 
@@ -283,6 +308,7 @@ AUDIENCES: dict[str, Audience] = {
         Audience("control", CONTROL, "console", sees_tech_notes=True),
         Audience("mc", LIVE, "mc"),
         Audience("stage", LIVE, "public"),
+        Audience("speaker", LIVE, "speaker"),
         Audience("programme", LIVE, "public"),
     )
 }
@@ -322,10 +348,12 @@ EVENTS: dict[str, Event] = {
     event.name: event
     for event in (
         Event("programme", (LIVE, CONTROL), "Programme"),
-        Event("state", (LIVE, CONTROL), "PublicState / MCState / ConsoleState"),
+        Event("state", (LIVE, CONTROL), "PublicState / SpeakerState / MCState / ConsoleState"),
         Event("presence", (CONTROL,), "counts per audience"),
         Event("schedule", (CONTROL,), "ScheduleSummary"),
         Event("phase", (LIVE, CONTROL), "PhaseEvent"),
+        Event("screens", (CONTROL,), "ScreenInfo list"),
+        Event("identify", (LIVE,), "ScreenInfo without id"),
     )
 }
 

@@ -213,7 +213,8 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
     ]
     screens = (
         ("Bàn điều khiển (kỹ thuật viên)", "/control"),
-        ("Màn hình sân khấu", "/stage"),
+        ("Màn hình sân khấu (khán giả)", "/stage"),
+        ("Màn hình diễn giả", "/speaker"),
         ("Máy tính bảng MC (đường dẫn có mã MC: giữ riêng cho MC)", f"/mc?token={show.mc_token}"),
         ("Chương trình (đại biểu)", "/programme"),
     )

@@ -37,6 +37,7 @@ def live_item(item: Item) -> dict[str, Any]:
         "title": spec.title,
         "presenter_line": presenter_line(spec.presenter),
         "duration_ms": item.duration_ms,
+        "audience_timer": item.audience_timer,
     }
 
 
@@ -115,7 +116,11 @@ def live_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
         "current": None if current is None else live_item(current),
         "next": None if following is None else live_item(following),
         "timer": None if current is None or timer is None else timer_view(current, timer, now_ms),
-        "message": {"stage": state.stage_message, "mc": state.mc_message},
+        "message": {
+            "speaker": state.speaker_message,
+            "stage": state.stage_message,
+            "mc": state.mc_message,
+        },
         "blackout": state.blackout,
         "banner": state.shows_banner,
         "display": "blackout" if state.blackout else "banner" if state.shows_banner else "item",
@@ -155,8 +160,17 @@ PRIVATE_FIELDS = ("schedule", *COMMAND_FIELDS)
 
 
 def for_mc(view: dict[str, Any]) -> dict[str, Any]:
-    """The MC's state: the public one with the MC's own message."""
+    """The MC's state: the public one with every message (the MC's own, and what the
+    speaker reads)."""
     return for_public(view) | {"message": view["message"]}
+
+
+def for_speaker(view: dict[str, Any]) -> dict[str, Any]:
+    """The speaker's confidence monitor: the public state with the message to the speaker."""
+    message = view["message"]
+    return for_public(view) | {
+        "message": {"speaker": message["speaker"], "stage": message["stage"]}
+    }
 
 
 def progress_view(agenda: Agenda, state: ShowState, position: int | None) -> dict[str, Any]:

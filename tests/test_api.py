@@ -110,11 +110,11 @@ def test_one_command_of_each_kind(client, clock):
         ({"command": "previous"}, lambda s: s["current"]["id"] == "thong-qua-quy-che"),
         (
             {"command": "message", "text": "Còn 2 phút", "target": "both"},
-            lambda s: s["message"] == {"stage": "Còn 2 phút", "mc": "Còn 2 phút"},
+            lambda s: s["message"] == {"speaker": None, "stage": "Còn 2 phút", "mc": "Còn 2 phút"},
         ),
         (
             {"command": "clear_message", "target": "stage"},
-            lambda s: s["message"] == {"stage": None, "mc": "Còn 2 phút"},
+            lambda s: s["message"] == {"speaker": None, "stage": None, "mc": "Còn 2 phút"},
         ),
         ({"command": "blackout", "on": True}, lambda s: s["blackout"] is True),
         ({"command": "blackout", "on": False}, lambda s: s["blackout"] is False),

@@ -745,7 +745,7 @@ def test_a_well_formed_command_is_parsed_with_its_arguments():
         ({"command": "blackout", "on": "yes"}, "on", "phải là true hoặc false"),
         ({"command": "next", "item_id": "be-mac"}, "item_id", "không được hỗ trợ"),
         ({"command": "message", "text": "   "}, "text", "không được để trống"),
-        ({"command": "message", "text": "a", "target": "tv"}, "target", '"mc" hoặc "both"'),
+        ({"command": "message", "text": "a", "target": "tv"}, "target", '"both" hoặc "all"'),
         ({"command": "adjust", "seconds": 4 * 3600}, "seconds", "phải là số ≤ 10800"),
         ({"command": "next", "revision": -1}, "revision", "phải là số ≥ 0"),
     ],

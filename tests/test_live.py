@@ -123,7 +123,7 @@ def test_the_console_sees_how_many_screens_are_connected(sockets, technician):
     sockets.connect("/live", role="programme")
     console = sockets.connect("/control", http_client=technician)
     presence = events_named(console, "/control", "presence")[-1]
-    assert presence == {"stage": 1, "mc": 1, "programme": 1, "control": 1}
+    assert presence == {"stage": 1, "mc": 1, "programme": 1, "control": 1, "speaker": 0}
 
 
 def test_control_page_needs_login(client, technician):

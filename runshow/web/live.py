@@ -31,21 +31,45 @@ from runshow.web.ticker import PhaseTicker
 
 log = logging.getLogger(__name__)
 
+#: A screen's name, from its link (`/stage?name=LED+chính`): short, one line.
+MAX_SCREEN_NAME = 40
+
+
+def screen_name(raw: Any) -> str:
+    return " ".join(str(raw or "").split())[:MAX_SCREEN_NAME]
+
 
 class Presence:
-    """Which connection is which role."""
+    """Which connection is which role, and the name its link gave it."""
 
     def __init__(self) -> None:
         self._roles: dict[str, str] = {}
+        self._names: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def join(self, sid: str, role: str) -> None:
+    def join(self, sid: str, role: str, name: str = "") -> None:
         with self._lock:
             self._roles[sid] = role
+            self._names[sid] = name
 
     def leave(self, sid: str) -> None:
         with self._lock:
             self._roles.pop(sid, None)
+            self._names.pop(sid, None)
+
+    def screens(self) -> list[dict[str, str]]:
+        """Every connected screen but the phones and consoles, by role then name."""
+        with self._lock:
+            listed = [
+                {"id": sid, "role": role, "name": self._names.get(sid, "")}
+                for sid, role in self._roles.items()
+                if role not in ("programme", "control")
+            ]
+        return sorted(listed, key=lambda screen: (screen["role"], screen["name"], screen["id"]))
+
+    def role_of(self, sid: str) -> str | None:
+        with self._lock:
+            return self._roles.get(sid)
 
     def counts(self) -> dict[str, int]:
         with self._lock:
@@ -120,17 +144,22 @@ class _ShowNamespace(Namespace):
 
     def on_connect(self, auth: Any = None) -> None:
         audience = AUDIENCES[self.role(auth)]
-        self.presence.join(request.sid, audience.name)
+        self.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
         join_room(audience.name)
         # flask_socketio.emit inside a handler answers the connecting client only.
         emit("programme", self.snapshots.programme(audience.sees_tech_notes))
         emit("state", self.snapshots.state(audience.view))
-        self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
+        self.announce_presence()
         self.phases.ensure_started()
 
     def on_disconnect(self, reason: Any = None) -> None:
         self.presence.leave(request.sid)
+        self.announce_presence()
+
+    def announce_presence(self) -> None:
+        """Tell the consoles how many screens of each role, and which ones by name."""
         self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
+        self.socketio_app.emit("screens", self.presence.screens(), namespace=CONTROL)
 
     def on_sync(self, data: Any = None, *_extra: Any) -> dict[str, Any]:
         """One sample of the clock: the client's t0 echoed with the server time.
@@ -185,6 +214,18 @@ class ControlNamespace(_ShowNamespace):
             reason = f"lệnh chỉ gồm một đối tượng JSON {{...}}, không kèm {len(extra)} đối số khác"
             payload = Unreadable([Problem("", reason)])
         return runtime().service.dispatch(payload, source="console").to_json()
+
+    def on_identify(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
+        """Make one screen flash its name for a few seconds, to tell which is which."""
+        if not is_technician(session):
+            return {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
+        sid = payload.get("id") if isinstance(payload, dict) else None
+        if not isinstance(sid, str) or self.presence.role_of(sid) in (None, "control"):
+            return {"ok": False, "code": "not_possible", "error": "Màn hình này không còn kết nối."}
+        names = {screen["id"]: screen["name"] for screen in self.presence.screens()}
+        identity = {"role": self.presence.role_of(sid), "name": names.get(sid, "")}
+        self.socketio_app.emit("identify", identity, to=sid, namespace=LIVE)
+        return {"ok": True}
 
 
 class ScheduleTicker:

@@ -20,8 +20,14 @@ SCREENS = (
     {
         "name": "stage",
         "path": "/stage",
-        "label": "Màn hình sân khấu",
-        "description": "Máy chiếu hoặc màn LED: băng rôn, diễn giả và đồng hồ đếm ngược.",
+        "label": "Màn hình sân khấu (khán giả)",
+        "description": "Máy chiếu hoặc màn LED: băng rôn, diễn giả; đồng hồ nếu chương trình cho.",
+    },
+    {
+        "name": "speaker",
+        "path": "/speaker",
+        "label": "Màn hình diễn giả",
+        "description": "Màn hình dưới chân bục hoặc máy tính trên bục: đồng hồ lớn, tin nhắn.",
     },
     {
         "name": "mc",
@@ -68,6 +74,12 @@ def index() -> str:
 @bp.route("/stage")
 def stage() -> str:
     return render_template("stage.html", **page_context("stage"))
+
+
+@bp.route("/speaker")
+def speaker() -> str:
+    """The speaker's confidence monitor: always the countdown."""
+    return render_template("speaker.html", **page_context("speaker"))
 
 
 @bp.route("/mc")

@@ -2,7 +2,7 @@
 // item and its timer, every command, messages, and keyboard shortcuts.
 import { byId, clockFormatter, durationWords, el, setData, setText, show } from './dom.js';
 import { ITEM_STATUS_LABELS, itemsById, plannedLength, scheduleById, timerStatusLabel } from './labels.js';
-import { connect, debugCorner } from './live.js';
+import { connect, debugCorner, roleName } from './live.js';
 import { chime } from './chime.js';
 import { beforeShow, openingText, otherDayText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
@@ -11,6 +11,7 @@ const body = document.body;
 const n = {
   connection: byId('connection-status'),
   presence: byId('presence'),
+  screensList: byId('screens-list'),
   offset: byId('schedule-offset'),
   projectedEnd: byId('projected-end'),
   plannedEnd: byId('planned-end'),
@@ -34,6 +35,7 @@ const n = {
   redo: byId('btn-redo'),
   messageText: byId('message-text'),
   stageMessage: byId('current-stage-message'),
+  speakerMessage: byId('current-speaker-message'),
   mcMessage: byId('current-mc-message'),
   refusal: byId('refusal'),
   dialog: byId('confirm-dialog'),
@@ -152,7 +154,7 @@ function bannerShown(state) {
 }
 
 function messageTarget() {
-  return document.querySelector('input[name="message-target"]:checked')?.value || 'stage';
+  return document.querySelector('input[name="message-target"]:checked')?.value || 'speaker';
 }
 
 function sendMessage(text) {
@@ -187,9 +189,12 @@ const actions = {
   undo: () => send({ command: 'undo' }),
   redo: () => send({ command: 'redo' }),
   'send-message': () => sendMessage(n.messageText.value),
-  'clear-message': () => send({ command: 'clear_message', target: 'both' }),
+  'clear-message': () => send({ command: 'clear_message', target: 'all' }),
   preset: (button) => sendMessage(button.dataset.text),
   jump: (button) => askGoto(button.dataset.itemId),
+  identify: (button) => live.socket.timeout(5000).emit('identify', { id: button.dataset.screenId }, (error, ack) => {
+    if (error || !ack?.ok) refuse(ack?.error || 'Máy chủ không trả lời. Hãy thử lại.');
+  }),
 };
 
 document.addEventListener('click', (event) => {
@@ -410,20 +415,37 @@ function renderState(state) {
   setText(n.nextPresenter, state.next ? state.next.presenter_line : '');
   setText(n.nowNotes, (current && items.get(current.id)?.tech_notes) || '—');
   setText(n.nextNotes, (state.next && items.get(state.next.id)?.tech_notes) || '—');
-  setText(n.stageMessage, state.message?.stage || '—');
-  setText(n.mcMessage, state.message?.mc || '—');
-  setData(n.stageMessage, 'empty', !state.message?.stage);
-  setData(n.mcMessage, 'empty', !state.message?.mc);
-  n.stageMessage.title = state.message?.stage || ''; // whole text on hover: one line shown
-  n.mcMessage.title = state.message?.mc || '';
+  for (const [node, text] of [
+    [n.speakerMessage, state.message?.speaker],
+    [n.stageMessage, state.message?.stage],
+    [n.mcMessage, state.message?.mc],
+  ]) {
+    setText(node, text || '—');
+    setData(node, 'empty', !text);
+    node.title = text || ''; // whole text on hover: one line shown
+  }
   renderRows(state);
   renderButtons(state);
 }
 
 function renderPresence(counts) {
   const c = (role) => counts?.[role] ?? 0;
-  setText(n.presence, `Sân khấu ${c('stage')} · MC ${c('mc')} · Khán giả ${c('programme')} · Điều khiển ${c('control')}`);
+  setText(n.presence, `Sân khấu ${c('stage')} · Diễn giả ${c('speaker')} · MC ${c('mc')} · Khán giả ${c('programme')} · Điều khiển ${c('control')}`);
   setData(n.presence, 'stageMissing', c('stage') === 0);
+}
+
+/** The screens connected now, by role and name, each with an "identify" button. */
+function renderScreens(screens) {
+  const items = (screens || []).map((screen) => el('li', { data: { screenId: screen.id, role: screen.role } },
+    el('span', { className: 'ct-screen-role', text: roleName(screen.role) }),
+    el('span', { className: 'ct-screen-name', text: screen.name || '(chưa đặt tên)' }),
+    el('button', {
+      className: 'btn btn-identify',
+      text: 'Nhận diện',
+      attrs: { type: 'button', 'aria-label': `Nhận diện: ${screen.name || roleName(screen.role)}` },
+      data: { action: 'identify', screenId: screen.id },
+    })));
+  n.screensList.replaceChildren(...(items.length ? items : [el('li', { text: 'Chưa có màn hình nào.' })]));
 }
 
 function renderConnection(text, status) {
@@ -489,6 +511,7 @@ const live = connect('/control', 'control', {
   programme: renderProgramme,
   state: renderState,
   presence: renderPresence,
+  screens: renderScreens,
   schedule: takeFigures,
   phase: (event) => bell.ring(event),
   connect: () => renderConnection('Đã kết nối', 'connected'),

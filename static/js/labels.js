@@ -56,3 +56,10 @@ export function plannedLength(item) {
 export function delegateName(delegate) {
   return [delegate.honorific, delegate.name].filter(Boolean).join(' ');
 }
+
+/** How long a message is, for its type size on the big screens. */
+export function messageSize(text) {
+  if (text.length <= 40) return 'short';
+  if (text.length <= 90) return 'medium';
+  return 'long';
+}

@@ -24,8 +24,10 @@ export function connect(namespace, role, handlers = {}) {
   const body = document.body;
   // The MC link's token (/mc?token=...) gives the MC role; sent in the handshake.
   const token = new URLSearchParams(location.search).get('token');
+  // A screen may be named in its link (/stage?name=LED+chính): the console lists it so.
+  const name = (new URLSearchParams(location.search).get('name') || '').trim().slice(0, 40);
   const socket = io(namespace, {
-    query: { role },
+    query: name ? { role, name } : { role },
     auth: token ? { token } : {},
     transports: ['websocket', 'polling'],
     // Back within 2 s of the server or the network returning, however long it was gone:
@@ -99,6 +101,8 @@ export function connect(namespace, role, handlers = {}) {
   socket.on('presence', (counts) => handlers.presence?.(counts, live));
   socket.on('schedule', (figures) => handlers.schedule?.(figures, live));
   socket.on('phase', (event) => handlers.phase?.(event, live));
+  socket.on('screens', (screens) => handlers.screens?.(screens, live));
+  socket.on('identify', (identity) => flashIdentity(identity));
 
   // First paint from the embedded JSON, before the socket answers.
   if (live.state) {
@@ -110,6 +114,29 @@ export function connect(namespace, role, handlers = {}) {
     if (live.state) handlers.state?.(live.state, live);
   });
   return live;
+}
+
+const ROLE_NAMES = {
+  stage: 'Màn hình sân khấu', speaker: 'Màn hình diễn giả', mc: 'Máy tính bảng MC', programme: 'Điện thoại',
+};
+export const roleName = (role) => ROLE_NAMES[role] || role;
+
+const IDENTIFY_MS = 6_000;
+let identifyTimer = null;
+
+/** The console asked "which screen is this?": its name, huge, for a few seconds. */
+function flashIdentity(identity) {
+  let box = document.getElementById('identify');
+  if (!box) {
+    box = el('div', { className: 'identify', attrs: { id: 'identify', role: 'status' } });
+    document.body.append(box);
+  }
+  box.replaceChildren(
+    el('p', { className: 'identify-name', text: identity?.name || 'Chưa đặt tên' }),
+    el('p', { className: 'identify-role', text: roleName(identity?.role) }));
+  box.hidden = false;
+  clearTimeout(identifyTimer);
+  identifyTimer = setTimeout(() => { box.hidden = true; }, IDENTIFY_MS);
 }
 
 /** A small debug corner: clock offset and round trip (shown with ?debug in the address). */

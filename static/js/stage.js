@@ -3,6 +3,7 @@
 import { byId, el, keepAwake, setData, setText, show } from './dom.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay } from './timer.js';
+import { messageSize } from './labels.js';
 
 const body = document.body;
 const nodes = {
@@ -51,12 +52,6 @@ function renderProgramme(programme) {
   requestAnimationFrame(fitBannerLines);
 }
 
-function messageSize(text) {
-  if (text.length <= 40) return 'short';
-  if (text.length <= 90) return 'medium';
-  return 'long';
-}
-
 function renderState(state, timer) {
   const onItem = Boolean(state.current) && !state.banner;
   setData(body, 'view', onItem ? 'item' : 'banner');
@@ -67,9 +62,13 @@ function renderState(state, timer) {
 
   setText(nodes.speaker, onItem ? state.current.presenter_line : '');
   setText(nodes.title, onItem ? state.current.title : '');
-  // Under the banner the item's clock keeps running: coming back shows the time left now.
-  timer.set(state.current ? state.timer : null);
-  const paused = onItem && state.timer?.status === 'paused';
+  // The audience sees the countdown only where the agenda wants it (timer.audience);
+  // the speaker's own screen (/speaker) always has it. Under the banner the item's
+  // clock keeps running: coming back shows the time left now.
+  const audienceTimer = Boolean(state.current) && state.current.audience_timer !== false;
+  setData(body, 'audienceTimer', audienceTimer);
+  timer.set(audienceTimer ? state.timer : null);
+  const paused = onItem && audienceTimer && state.timer?.status === 'paused';
   setData(body, 'paused', paused);
   show(nodes.paused, paused);
 

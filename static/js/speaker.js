@@ -1,0 +1,85 @@
+// The speaker's confidence monitor: who is on, a countdown that fills the screen,
+// phases and overtime, the message to the speaker, what comes next. Always shows the
+// timer (the audience screen shows it only where the agenda says so).
+import { byId, keepAwake, setData, setText, show } from './dom.js';
+import { chime } from './chime.js';
+import { connect, debugCorner } from './live.js';
+import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
+import { TimerDisplay, onFrame } from './timer.js';
+import { messageSize } from './labels.js';
+
+const body = document.body;
+const n = {
+  name: byId('speaker-name'),
+  title: byId('speaker-title'),
+  state: byId('speaker-state'),
+  timer: byId('speaker-timer'),
+  waiting: byId('speaker-waiting'),
+  wallClock: byId('speaker-wall-clock'),
+  openingIn: byId('speaker-opening-in'),
+  message: byId('speaker-message'),
+  next: byId('speaker-next'),
+  chimeHint: byId('speaker-chime-hint'),
+};
+
+const PHASE_WORDS = { overtime: 'HẾT GIỜ', ended: 'HẾT GIỜ' };
+let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
+
+function itemLine(item) {
+  if (!item) return '— Hết chương trình —';
+  return item.presenter_line ? `${item.title} · ${item.presenter_line}` : item.title;
+}
+
+function renderState(state) {
+  const onItem = Boolean(state.current) && !state.banner;
+  setData(body, 'view', onItem ? 'item' : 'banner');
+  setData(body, 'blackout', Boolean(state.blackout));
+  setText(n.name, onItem ? state.current.presenter_line || state.current.title : 'Băng rôn hội nghị');
+  setText(n.title, onItem && state.current.presenter_line ? state.current.title : '');
+  timer.set(onItem ? state.timer : null);
+  const paused = onItem && state.timer?.status === 'paused';
+  setData(body, 'paused', paused);
+  setText(n.next, itemLine(onItem ? state.next : state.next));
+  // The message to the speaker; else what the audience screen says, which the speaker sees too.
+  const message = state.message?.speaker || state.message?.stage || '';
+  setText(n.message, message);
+  setData(n.message, 'size', messageSize(message));
+  setData(body, 'hasMessage', Boolean(message));
+  show(n.message, Boolean(message));
+}
+
+function drawLabels() {
+  const state = live.state;
+  const paused = body.dataset.paused === 'true';
+  setText(n.state, paused ? 'TẠM DỪNG' : PHASE_WORDS[body.dataset.phase] || '');
+  const waiting = beforeShow(state);
+  show(n.waiting, waiting);
+  if (waiting) {
+    const now = live.clock.now();
+    setText(n.wallClock, formatWallClock(now));
+    setText(n.openingIn, openingText(live.programme?.start_ms, now));
+  }
+}
+
+// Sound only when asked for in the address (/speaker?chime): a monitor at the
+// speaker's feet usually stays silent. One tap on the screen unlocks it.
+const wantsChime = new URLSearchParams(location.search).has('chime');
+const bell = chime(() => wantsChime, { onLocked: (locked) => show(n.chimeHint, locked && wantsChime) });
+if (wantsChime) show(n.chimeHint, true);
+
+const live = connect('/live', 'speaker', {
+  programme: (programme) => {
+    formatWallClock = wallClockFormatter(programme.event?.timezone);
+  },
+  state: (state) => renderState(state),
+  phase: (event) => {
+    body.dataset.lastPhase = event.phase;
+    bell.ring(event);
+  },
+});
+const timer = new TimerDisplay(n.timer, live.clock, {
+  onPhase: (phase) => setData(body, 'phase', phase),
+});
+onFrame(drawLabels);
+debugCorner(live.clock);
+keepAwake();
