@@ -132,7 +132,7 @@ function renderState(state) {
   show(n.messageBox, Boolean(mcMessage));
   setData(body, 'hasMessage', Boolean(mcMessage));
   show(n.blackout, Boolean(state.blackout));
-  const stageMessage = state.message?.stage || '';
+  const stageMessage = state.message?.speaker || state.message?.stage || ''; // what the speaker reads
   setText(n.stageMessage, stageMessage);
   setData(n.stageMessageBox, 'empty', !stageMessage); // keeps its line: nothing moves
 
