@@ -136,8 +136,19 @@ class ScheduleFigures(TypedDict):
 
 
 @with_config(STRICT)
+class FixedStart(TypedDict):
+    item_id: str
+    fixed_start_ms: int
+    projected_start_ms: int
+    late_ms: int
+    early_ms: int
+    cut_from: list[str]
+
+
+@with_config(STRICT)
 class Schedule(ScheduleFigures):
     items: list[ScheduleItem]
+    fixed_starts: list[FixedStart]
 
 
 @with_config(STRICT)
@@ -161,6 +172,7 @@ class ApiState(PublicState, _CommandFields):
 class ScheduleSummary(ScheduleFigures):
     revision: int
     server_time_ms: int
+    fixed_starts: list[FixedStart]
 
 
 @with_config(STRICT)
@@ -237,6 +249,7 @@ SHAPES: dict[str, type] = {
         ApiState,
         Schedule,
         ScheduleItem,
+        FixedStart,
         ScheduleSummary,
         Programme,
         ProgrammeItem,

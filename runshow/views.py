@@ -197,6 +197,7 @@ def schedule_summary(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str,
         "planned_end_ms": schedule["planned_end_ms"],
         "projected_end_ms": schedule["projected_end_ms"],
         "offset_ms": schedule["offset_ms"],
+        "fixed_starts": schedule["fixed_starts"],
     }
 
 
@@ -269,6 +270,7 @@ def schedule_view(
         "projected_end_ms": projected_end,
         "offset_ms": projected_end - planned_end,
         "items": items,
+        "fixed_starts": fixed_starts(agenda, state, now_ms),
     }
 
 
@@ -277,6 +279,58 @@ def _visits_by_item(state: ShowState) -> dict[str, list[Visit]]:
     for visit in state.visits:
         grouped.setdefault(visit.item_id, []).append(visit)
     return grouped
+
+
+#: A fixed start missed by more than this is worth a warning.
+FIXED_START_TOLERANCE_MS = 60_000
+
+
+def fixed_starts(agenda: Agenda, state: ShowState, now_ms: int) -> list[dict[str, Any]]:
+    """Items still to come with a fixed start (`starts_at`) that the projection says
+    will start late, or be reached early, by more than a minute.
+
+    `late_ms`: the programme before it will run past its fixed time by that much, to be
+    cut from the items in `cut_from` (the one on now and those before the fixed item).
+    `early_ms`: it will be reached that much earlier than planned: time to fill or wait.
+    """
+    planned = agenda.planned_starts_ms()
+    current = agenda.get(state.current_id)
+    timer = state.timer()
+    position = _position(agenda, state)
+    if current is not None and timer is not None:
+        cursor = now_ms + max(timer.remaining_at(now_ms), 0)
+        first, cut_from = current.index + 1, [current.id]
+    else:
+        cursor = now_ms if state.visits else max(now_ms, agenda.start_ms)
+        first, cut_from = (0 if position is None else position + 1), []
+    visited = state.visited()
+    warnings = []
+    for item in agenda.items[first:]:
+        if item.spec.starts_at is not None and item.id not in visited:
+            fixed = agenda.clock_ms(item.spec.starts_at)
+            before = agenda.items[item.index - 1] if item.index else None
+            planned_arrival = (
+                agenda.start_ms if before is None else planned[before.index] + before.duration_ms
+            )
+            late = cursor - fixed
+            early = (planned_arrival - cursor) if late <= 0 else 0
+            if late > FIXED_START_TOLERANCE_MS or early > FIXED_START_TOLERANCE_MS:
+                warnings.append(
+                    {
+                        "item_id": item.id,
+                        "fixed_start_ms": fixed,
+                        "projected_start_ms": max(cursor, fixed),
+                        "late_ms": max(late, 0),
+                        "early_ms": max(early, 0),
+                        "cut_from": list(cut_from),
+                    }
+                )
+            cursor = max(cursor, fixed)
+            cut_from = []
+        cursor += item.duration_ms
+        if item.duration_ms:
+            cut_from.append(item.id)
+    return warnings
 
 
 def _projected_end(agenda: Agenda, state: ShowState, now_ms: int, position: int | None) -> int:

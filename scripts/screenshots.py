@@ -23,6 +23,8 @@ from tests.conftest import start_server, stop_server  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 SIZES = {
     "stage": (1920, 1080),
+    "speaker": (1920, 1080),
+    "speaker-laptop": (1280, 800),
     "mc-landscape": (1024, 768),
     "mc-portrait": (768, 1024),
     "control": (1366, 768),
@@ -37,9 +39,9 @@ def main(only: set[str]) -> None:
         return not only or picture in only
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        # Rehearsal mode: the programme runs today, so the schedule offset is meaningful.
+        # A dress rehearsal from now: the schedule offset is meaningful on any day.
         server = start_server(
-            Path(tmp) / "data", Path(tmp) / "server.log", extra_args=("--date", "today")
+            Path(tmp) / "data", Path(tmp) / "server.log", extra_args=("--rehearsal",)
         )
         browser = launch_chromium(playwright)
         try:
@@ -69,12 +71,13 @@ def main(only: set[str]) -> None:
                     )
                     pages[name].screenshot(path=str(OUT / f"{name}-{label}.png"))
 
-            shoot("banner", "stage", "programme")
+            shoot("banner", "stage", "programme", "speaker")
             server.command("goto", item_id="tuyen-bo-ly-do")
             server.command("start")
             server.command("adjust", seconds=-200)
             server.command("message", text="Xin mời đồng chí MC chuẩn bị giới thiệu", target="mc")
             shoot("opening", "stage", "mc-landscape", "mc-portrait", "control", "programme")
+            shoot("opening", "speaker", "speaker-laptop")
             # The banner over the speech: the console and the MC keep the item and its clock.
             server.command("banner")
             shoot("banner-over", "control", "mc-landscape")
@@ -95,7 +98,13 @@ def main(only: set[str]) -> None:
                 "document.querySelector('#stage-timer').textContent >= '+00:03'"
             )
             server.command("message", text="Xin mời kết thúc phần trình bày", target="stage")
-            shoot("overtime-message", "stage", "control", "mc-landscape")
+            shoot("overtime-message", "stage", "control", "mc-landscape", "speaker")
+            # The central leader's speech: no countdown for the hall, the speaker has it.
+            server.command("goto", item_id="phat-bieu-chi-dao")
+            server.command("start")
+            server.command("adjust", seconds=-1130)
+            server.command("message", text="Còn 1 phút", target="speaker")
+            shoot("directive", "stage", "speaker", "speaker-laptop")
             server.command("blackout", on=True)
             shoot("blackout", "stage")
             if wanted("report"):

@@ -5,6 +5,7 @@ events, clocks that a device's clock change cannot move, the speaker's screen.""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -131,3 +132,79 @@ def test_a_device_clock_change_does_not_move_a_running_countdown(live_server, op
         late, early = deadline - host_after - 17, deadline - host_before + 17
         assert -(-late // 1000) <= shown <= -(-early // 1000), (shown, late, early)
         stage.wait_for_timeout(150)
+
+
+CENTRAL_LEADER = "phat-bieu-chi-dao"
+
+
+def test_the_hall_sees_no_countdown_behind_the_central_leader_and_the_speaker_does(
+    live_server, open_page
+):
+    stage = open_page(f"{live_server.url}/stage")
+    speaker = open_page(f"{live_server.url}/speaker")
+    live_server.command("goto", item_id=CENTRAL_LEADER)
+    live_server.command("start")
+    live_server.command("message", text="Còn 2 phút", target="speaker")
+    for page in (stage, speaker):
+        wait_for_revision(page, 3)
+    expect(stage.locator("#stage-speaker")).to_have_text("Lãnh đạo Trung ương")
+    expect(stage.locator("#stage-timer")).to_be_hidden()
+    expect(stage.locator("#stage-message")).to_be_hidden()
+    expect(speaker.locator("#speaker-name")).to_have_text("Lãnh đạo Trung ương")
+    expect(speaker.locator("#speaker-timer")).to_be_visible()
+    expect(speaker.locator("#speaker-timer")).to_have_text(re.compile(r"^(20:00|19:\d\d)$"))
+    expect(speaker.locator("#speaker-message")).to_have_text("Còn 2 phút")
+    expect(speaker.locator("#speaker-next")).to_contain_text("bế mạc")
+
+    live_server.command("goto", item_id=HA_NOI)  # a discussion speech: the hall sees the time
+    live_server.command("start")
+    wait_for_revision(stage, 5)
+    expect(stage.locator("#stage-timer")).to_be_visible()
+    expect(speaker.locator("#speaker-message")).to_be_hidden()
+
+
+def test_the_speakers_screen_fills_with_the_countdown_at_any_size(live_server, browser):
+    live_server.command("goto", item_id=HA_NOI)
+    live_server.command("start")
+    for width, height in ((1920, 1080), (1280, 800)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/speaker")
+            expect(page.locator("#speaker-timer")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+            box = page.locator("#speaker-timer").bounding_box()
+            assert box["height"] >= 0.4 * height, (width, height, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, height, box)
+        finally:
+            context.close()
+
+
+def test_the_console_warns_when_a_fixed_start_will_be_missed(tmp_path, browser):
+    from tests.browser import login
+    from tests.conftest import start_server, stop_server
+
+    server = start_server(tmp_path / "data", tmp_path / "log", extra_args=("--rehearsal",))
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        console = context.new_page()
+        login(console, server.url)
+        expect(console.locator("#fixed-notice")).to_be_hidden()
+        expect(console.locator(".ct-brand")).to_contain_text("TỔNG DUYỆT")
+        server.command("goto", item_id="be-mac")  # the closing now: two hours ahead of plan
+        server.command("start")
+        notice = console.locator("#fixed-notice")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("Tham quan")
+        expect(notice).to_contain_text("sớm 2 giờ")
+        expect(console.locator("#day-notice")).to_be_hidden()
+    finally:
+        context.close()
+        stop_server(server)
+
+
+def test_the_console_says_in_words_that_the_programme_is_for_another_day(control):
+    notice = control.locator("#day-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Chương trình ngày 28/07/2023 — hôm nay")
+    expect(notice).to_contain_text("runshow serve --rehearsal")
+    expect(control.locator("#schedule-offset")).to_have_text("Khác ngày")

@@ -43,6 +43,7 @@ const n = {
   confirmYes: byId('confirm-yes'),
   confirmNo: byId('confirm-no'),
   dayNotice: byId('day-notice'),
+  fixedNotice: byId('fixed-notice'),
   dayNoticeText: byId('day-notice-text'),
   preshow: byId('ct-preshow'),
   wallClock: byId('ct-wall-clock'),
@@ -461,6 +462,18 @@ function takeFigures(candidate) {
   if (candidate && (!figures || candidate.server_time_ms >= figures.server_time_ms)) figures = candidate;
 }
 
+/** "«Tham quan» (cố định 14:00) sẽ bắt đầu muộn 7 phút: rút 7 phút ở «A», «B»". */
+function fixedStartText(warning) {
+  const item = items.get(warning.item_id);
+  const name = `«${item?.title || warning.item_id}» (cố định ${formatClock(warning.fixed_start_ms)})`;
+  const minutes = (ms) => durationWords(Math.round(ms / 60_000) * 60_000);
+  if (warning.late_ms) {
+    const where = warning.cut_from.map((id) => `«${items.get(id)?.title || id}»`).join(', ');
+    return `${name} sẽ bắt đầu muộn ${minutes(warning.late_ms)}: cần rút ${minutes(warning.late_ms)}${where ? ` ở ${where}` : ''}.`;
+  }
+  return `${name}: chương trình đến sớm ${minutes(warning.early_ms)} so với kế hoạch — có ${minutes(warning.early_ms)} trống trước giờ cố định.`;
+}
+
 /** Late or early (the server's figures), and the current row's overrun, each frame. */
 function drawSchedule() {
   const state = live.state;
@@ -481,6 +494,11 @@ function drawSchedule() {
   setText(n.offset, text);
   setData(n.offset, 'offset', kind);
   setText(n.projectedEnd, formatClock(figures.projected_end_ms));
+  const fixedText = (figures.fixed_starts || []).map(fixedStartText).join(' ');
+  setText(n.fixedNotice, fixedText);
+  n.fixedNotice.title = fixedText;
+  setData(n.fixedNotice, 'late', (figures.fixed_starts || []).some((w) => w.late_ms > 0));
+  show(n.fixedNotice, Boolean(fixedText));
 
   const waiting = beforeShow(state);
   show(n.preshow, waiting);
