@@ -73,7 +73,8 @@ def test_a_rehearsal_runs_today_from_now_and_never_touches_the_shows_data(show_d
         )
         state = rehearsal.state()
         assert state["revision"] == 0 and state["message"]["stage"] is None, "the show's state"
-        assert state["schedule"]["items"][0]["planned_start_ms"] == programme["start_ms"]
+        schedule = requests.get(f"{rehearsal.url}/api/schedule", timeout=10).json()
+        assert schedule["items"][0]["planned_start_ms"] == programme["start_ms"]
 
         rehearsal.command("goto", item_id=HA_NOI)
         rehearsal.command("start")
