@@ -561,7 +561,13 @@ def _item_words(agenda: Agenda, item_id: str | None) -> str:
     return "" if item is None else f"mục {item.index + 1}"
 
 
-_MESSAGE_TARGETS = {"stage": "diễn giả", "mc": "MC", "both": "diễn giả và MC"}
+_MESSAGE_TARGETS = {
+    "speaker": "diễn giả",
+    "stage": "màn hình sân khấu",
+    "mc": "MC",
+    "both": "sân khấu và MC",
+    "all": "mọi màn hình",
+}
 
 
 def describe(command: c.Command, before: ShowState, after: ShowState, agenda: Agenda) -> str:

@@ -45,7 +45,6 @@ class LiveItem(TypedDict):
     title: str
     presenter_line: str
     duration_ms: int
-    audience_timer: bool
 
 
 @with_config(STRICT)
@@ -185,12 +184,12 @@ class ProgrammeItem(TypedDict, total=False):
     presenter: dict[str, str | None] | None
     presenter_line: str
     duration_ms: int
-    audience_timer: bool
     duration_estimated: bool
     mode: Literal["countdown", "countup"]
     warning_ms: int
     danger_ms: int
     at_zero: Literal["overtime", "stop"]
+    audience_timer: bool
     planned_start_ms: int
     mc_script: str | None
     tech_notes: str | None  # the console's programme only

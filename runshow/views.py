@@ -37,7 +37,6 @@ def live_item(item: Item) -> dict[str, Any]:
         "title": spec.title,
         "presenter_line": presenter_line(spec.presenter),
         "duration_ms": item.duration_ms,
-        "audience_timer": item.audience_timer,
     }
 
 
@@ -61,6 +60,7 @@ def programme_view(agenda: Agenda, *, for_control: bool = False) -> dict[str, An
             "warning_ms": item.warning_ms,
             "danger_ms": item.danger_ms,
             "at_zero": item.spec.timer.at_zero,
+            "audience_timer": item.audience_timer,
             "planned_start_ms": planned_start,
             "mc_script": item.spec.mc_script,
         }

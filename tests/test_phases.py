@@ -110,17 +110,24 @@ def test_time_given_back_lets_the_item_cross_again_later():
     assert watched(show, watch) == all_three(deadline)
 
 
-def test_a_new_item_or_the_banner_is_never_a_crossing():
+def test_another_item_or_coming_back_to_one_is_never_a_crossing():
     show, watch = started()
     show.wait(minutes=9, seconds=30)
     assert [p for p, _ in watched(show, watch)] == ["warning", "danger"]
-    show.do("banner")
+    show.do("goto", item_id="bao-cao")
     assert watched(show, watch) == []
-    show.do("previous")  # the item comes back paused, in danger
+    show.do("goto", item_id="khai-mac")  # comes back paused, in the red
     assert watched(show, watch) == []
     show.do("resume")
     show.wait(seconds=30)
     assert [p for p, _ in watched(show, watch)] == ["overtime"]
+
+
+def test_the_banner_over_an_item_lets_its_clock_cross_on():
+    show, watch = started()
+    show.do("banner", on=True)
+    show.wait(minutes=8, seconds=30)
+    assert [p for p, _ in watched(show, watch)] == ["warning"]
 
 
 def test_a_watch_that_starts_mid_item_takes_the_moment_as_known():

@@ -87,11 +87,13 @@ def test_a_speaker_screen_gets_its_message_and_a_stage_does_not(sockets, technic
         namespace="/control",
     )
     seen_by_speaker = events_named(speaker, "/live", "state")[-1]
-    seen_by_stage = events_named(stage, "/live", "state")[-1]
+    received = stage.get_received("/live")
+    seen_by_stage = [e["args"][0] for e in received if e["name"] == "state"][-1]
+    programme = next(e["args"][0] for e in received if e["name"] == "programme")
     assert seen_by_speaker["message"] == {"speaker": "Còn 2 phút", "stage": None}
     assert seen_by_stage["message"] == {"stage": None}
-    assert seen_by_stage["current"]["audience_timer"] is False
-    assert seen_by_speaker["current"]["audience_timer"] is False  # the speaker's screen ignores it
+    rules = {item["id"]: item["audience_timer"] for item in programme["items"]}
+    assert rules["phat-bieu-chi-dao"] is False and rules["tham-luan-ha-noi"] is True
 
 
 def test_the_console_lists_named_screens_and_can_make_one_identify_itself(app, technician):

@@ -45,7 +45,11 @@ function fitBannerLines() {
 window.addEventListener('resize', fitBannerLines);
 document.fonts?.ready.then(fitBannerLines); // widths change once the webfont is in
 
+/** Item id → whether the hall sees its countdown (from the programme: the state stays slim). */
+let audienceTimers = new Map();
+
 function renderProgramme(programme) {
+  audienceTimers = new Map((programme.items || []).map((item) => [item.id, item.audience_timer]));
   const event = programme.event || {};
   nodes.bannerLines.replaceChildren(...(event.banner_lines || []).map(bannerLine));
   setText(nodes.bannerPlace, event.banner_place_date || '');
@@ -65,7 +69,7 @@ function renderState(state, timer) {
   // The audience sees the countdown only where the agenda wants it (timer.audience);
   // the speaker's own screen (/speaker) always has it. Under the banner the item's
   // clock keeps running: coming back shows the time left now.
-  const audienceTimer = Boolean(state.current) && state.current.audience_timer !== false;
+  const audienceTimer = Boolean(state.current) && audienceTimers.get(state.current.id) !== false;
   setData(body, 'audienceTimer', audienceTimer);
   timer.set(audienceTimer ? state.timer : null);
   const paused = onItem && audienceTimer && state.timer?.status === 'paused';
