@@ -14,6 +14,8 @@ from tests.conftest import BUNDLED_AGENDA, LiveServer, start_server, stop_server
 
 #: What the announcement may lag the planned moment by.
 ON_TIME_MS = 100
+#: ... on a machine starved of CPU by other work (a load average of 25 on two cores).
+STARVED_MS = 1500
 #: A 4.8 s speech: yellow after 1.8 s, red after 3.3 s, over at 4.8 s.
 SHORT = {"duration": 0.08, "timer": {"warning": 0.05, "danger": 0.025}}
 #: A 45 s speech, yellow after 3 s, red after 24 s: room for a restart (slow on a
@@ -63,11 +65,14 @@ def boundaries(server: LiveServer) -> dict[str, int]:
     }
 
 
-def expect_crossing(listener: Listener, item_id: str, phase: str, planned_ms: int) -> None:
+def expect_crossing(listener: Listener, item_id: str, phase: str, planned_ms: int) -> int:
+    """The next event is this crossing, stamped with its planned moment, and arrived after
+    it (within the starved-machine bound); returns how late it arrived, in ms."""
     data, arrived = listener.next()
     assert (data["item_id"], data["phase"]) == (item_id, phase)
     assert data["at_ms"] == planned_ms
-    assert 0 <= arrived - planned_ms < ON_TIME_MS, f"{phase} arrived {arrived - planned_ms} ms late"
+    assert 0 <= arrived - planned_ms < STARVED_MS, f"{phase} arrived {arrived - planned_ms} ms late"
+    return arrived - planned_ms
 
 
 @pytest.fixture
@@ -77,14 +82,47 @@ def short_server(tmp_path: Path):
     stop_server(server)
 
 
+def test_each_crossing_is_announced_once_at_its_moment_on_a_fake_clock(
+    app, sockets, technician, clock
+):
+    """The ticker driven by hand on the app's fake clock: every crossing of a ten-minute
+    speech reaches a screen and the console once, stamped with its planned moment."""
+    ticker = app.extensions["runshow_phases"]
+    stage = sockets.connect("/live", role="stage")
+    console = sockets.connect("/control", http_client=technician)
+    for command in ({"command": "goto", "item_id": "tham-luan-ha-noi"}, {"command": "start"}):
+        assert console.emit("command", command, namespace="/control", callback=True)["ok"]
+    deadline = clock.now + 10 * 60_000
+    moments = {"warning": deadline - 120_000, "danger": deadline - 60_000, "overtime": deadline}
+    stage.get_received("/live")
+    console.get_received("/control")
+    for phase, moment in moments.items():
+        clock.now = moment - 1
+        assert ticker.tick() == pytest.approx(0.001)
+        clock.now = moment
+        ticker.tick()
+        ticker.tick()  # looking again at the same moment announces nothing more
+        for client, namespace in ((stage, "/live"), (console, "/control")):
+            announced = [
+                e["args"][0] for e in client.get_received(namespace) if e["name"] == "phase"
+            ]
+            assert announced == [{"item_id": "tham-luan-ha-noi", "phase": phase, "at_ms": moment}]
+
+
 def test_each_crossing_of_a_short_item_is_announced_once_on_time(short_server):
+    """Real server, real clock. Each crossing is stamped with its planned moment and arrives
+    within 100 ms of it; one arrival may be later when the machine is starved of CPU (seen
+    under a load average of 25 on two cores), never by more than a second and a half."""
     listener = Listener(short_server.url)
     try:
         item_id = short_server.command("goto", item_id="tham-luan-ha-noi")["state"]["current"]["id"]
         short_server.command("start")
         planned = boundaries(short_server)
-        for phase in ("warning", "danger", "overtime"):
+        lateness = [
             expect_crossing(listener, item_id, phase, planned[phase])
+            for phase in ("warning", "danger", "overtime")
+        ]
+        assert sorted(lateness)[1] < ON_TIME_MS, f"announcements late by {lateness} ms"
         assert short_server.state()["timer"]["phase"] == "overtime"
         listener.nothing_more(1.5)
     finally:

@@ -288,6 +288,7 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     snapshots = Snapshots(service)
     ticker = ScheduleTicker(socketio, service, presence, app.config["RUNSHOW_SCHEDULE_EVERY_S"])
     phases = PhaseTicker(socketio, service, (LIVE, CONTROL))
+    app.extensions["runshow_phases"] = phases
     socketio.on_namespace(LiveNamespace(LIVE, socketio, presence, snapshots, phases))
     socketio.on_namespace(ControlNamespace(CONTROL, socketio, presence, snapshots, phases, ticker))
     rooms = {namespace: protocol.rooms_by_view(namespace) for namespace in (LIVE, CONTROL)}
