@@ -40,7 +40,7 @@ def script_top(mc: Page) -> float:
 
 @pytest.mark.parametrize("size", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
 def test_the_mcs_script_does_not_move_when_a_message_comes_or_goes(live_server, open_page, size):
-    mc = open_page(f"{live_server.url}/mc", size=size)
+    mc = open_page(live_server.mc_url, size=size)
     live_server.command("goto", item_id=HA_NOI)
     wait_for_revision(mc, 1)
     expect(mc.locator("#mc-now-script")).to_contain_text("Hà Nội")
@@ -71,7 +71,7 @@ def test_the_mc_tablet_chimes_on_the_servers_phase_event_with_its_tab_hidden(liv
     context.add_init_script(HIDDEN_TAB)
     try:
         mc = context.new_page()
-        mc.goto(f"{live_server.url}/mc")
+        mc.goto(live_server.mc_url)
         mc.click("#mc-chime-toggle")  # the MC's tap: turns the chime on and unlocks sound
         expect(mc.locator("#mc-chime-toggle")).to_be_checked()
         live_server.command("goto", item_id=HA_NOI)
@@ -92,7 +92,7 @@ def test_the_mc_chime_stays_silent_unless_the_mc_turns_it_on(live_server, browse
     context.add_init_script(FAKE_AUDIO)
     try:
         mc = context.new_page()
-        mc.goto(f"{live_server.url}/mc")
+        mc.goto(live_server.mc_url)
         mc.click("#mc-now-title")  # a tap, but the chime is off
         live_server.command("goto", item_id=HA_NOI)
         live_server.command("start")
