@@ -13,6 +13,7 @@ as it is. UTF-8 throughout, never ``\\u`` escapes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from runshow.agenda import Agenda, ItemKind
 from runshow.commands import CommandName
 from runshow.engine import Phase, ShowState
 from runshow.jsontext import read_packet_data
-from runshow.views import for_mc, for_public, for_speaker, state_view
+from runshow.views import for_mc, for_public, for_speaker, programme_view, state_view
 
 LIVE = "/live"
 CONTROL = "/control"
@@ -191,7 +192,7 @@ class ProgrammeItem(TypedDict, total=False):
     at_zero: Literal["overtime", "stop"]
     audience_timer: bool
     planned_start_ms: int
-    mc_script: str | None
+    mc_script: str | None  # not in the public programme
     tech_notes: str | None  # the console's programme only
 
 
@@ -204,6 +205,7 @@ class Programme(TypedDict):
     start_ms: int
     planned_end_ms: int
     total_planned_ms: int
+    version: str
 
 
 @with_config(STRICT)
@@ -286,20 +288,31 @@ StateView = Callable[[dict[str, Any]], dict[str, Any]]
 
 @dataclass(frozen=True)
 class View:
-    """One way of drawing the state; computed and encoded once per change."""
+    """One way of drawing the show; each change is computed and encoded once per view."""
 
     name: str
     shape: type
     make: StateView  # from the console's full state (views.state_view)
+    programme: Callable[[Agenda], dict[str, Any]]
+
+
+def public_programme(agenda: Agenda) -> dict[str, Any]:
+    """What the stage, the speaker and the phones draw: no MC script, no delegates."""
+    return programme_view(agenda, for_public=True)
 
 
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
-        View("console", ConsoleState, lambda full: full),
-        View("mc", MCState, for_mc),
-        View("public", PublicState, for_public),
-        View("speaker", SpeakerState, for_speaker),
+        View(
+            "console",
+            ConsoleState,
+            lambda full: full,
+            lambda agenda: programme_view(agenda, for_control=True),
+        ),
+        View("mc", MCState, for_mc, programme_view),
+        View("public", PublicState, for_public, public_programme),
+        View("speaker", SpeakerState, for_speaker, public_programme),
     )
 }
 
@@ -311,13 +324,12 @@ class Audience:
     name: str
     namespace: str
     view: str
-    sees_tech_notes: bool = False
 
 
 AUDIENCES: dict[str, Audience] = {
     audience.name: audience
     for audience in (
-        Audience("control", CONTROL, "console", sees_tech_notes=True),
+        Audience("control", CONTROL, "console"),
         Audience("mc", LIVE, "mc"),
         Audience("stage", LIVE, "public"),
         Audience("speaker", LIVE, "speaker"),
@@ -343,6 +355,14 @@ def state_payloads(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, d
     """view name → the state as that view draws it, from one build of the full state."""
     full = state_view(agenda, state, now_ms)
     return {name: view.make(full) for name, view in VIEWS.items()}
+
+
+def programme_payload(agenda: Agenda, view: str) -> dict[str, Any]:
+    """The programme as `view` draws it, with a `version` (a digest of its content): a
+    screen that reconnects with the version it has is not sent it again."""
+    payload = VIEWS[view].programme(agenda)
+    digest = hashlib.blake2b(json_text(payload).encode(), digest_size=8).hexdigest()
+    return payload | {"version": digest}
 
 
 # --------------------------------------------------------------------------- #
@@ -380,20 +400,21 @@ def json_text(payload: Any) -> str:
 
 
 class Encoded:
-    """A payload already turned into JSON text, sent as it is to every client of a room."""
+    """A payload already turned into JSON text, sent as it is to every client of a room.
+    `tag` tells which one it is: a state's revision, a programme's version."""
 
-    __slots__ = ("revision", "text")
+    __slots__ = ("tag", "text")
 
-    def __init__(self, text: str, revision: int | None = None):
+    def __init__(self, text: str, tag: int | str | None = None):
         self.text = text
-        self.revision = revision
+        self.tag = tag
 
     def __len__(self) -> int:
         return len(self.text.encode())
 
 
 def encode(payload: dict[str, Any]) -> Encoded:
-    return Encoded(json_text(payload), payload.get("revision"))
+    return Encoded(json_text(payload), payload.get("revision", payload.get("version")))
 
 
 class SocketJSON:

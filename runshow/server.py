@@ -10,6 +10,7 @@ day.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
 import warnings
@@ -38,7 +39,40 @@ def _eventlet():
     import eventlet
 
     eventlet.monkey_patch()
+    _plain_websockets()
     return eventlet
+
+
+def _plain_websockets() -> None:
+    """No per-message compression on the WebSockets. Browsers offer it and eventlet
+    accepts it: every state would then be compressed once per screen, with a zlib
+    context of about 300 KB per connection. A 1 KB payload on a LAN gains nothing
+    from it (Node's socket.io leaves it off by default too)."""
+    from engineio.async_drivers import eventlet as driver
+
+    class PlainWebSocketWSGI(driver.WebSocketWSGI):
+        def _negotiate_permessage_deflate(self, extensions):
+            return None
+
+    driver._async["websocket"] = PlainWebSocketWSGI
+
+
+#: Collect the youngest generation every GC_THRESHOLDS[0] allocations (Python's default
+#: is 700) and the older ones rarely: thousands of connections are long-lived objects,
+#: and a full collection walks them all (bench/fanout.py --gc-stats; docs/benchmarks.md).
+GC_THRESHOLDS = (50_000, 50, 100)
+
+#: Pending connections the kernel keeps while the server accepts: every screen of a
+#: hall reconnects at once after a restart (net.core.somaxconn caps it, 4096 on Linux).
+LISTEN_BACKLOG = 4096
+
+
+def _quiet_collector() -> None:
+    """After start-up: what was loaded stays (frozen out of every collection), and
+    collections come seldom enough not to land inside each fan-out."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 class CannotStart(Exception):
@@ -77,6 +111,7 @@ def serve(
         return 1
     with app.app_context():
         print(banner(runtime(), base_urls(host, port), Path(data_dir)), flush=True)
+    _quiet_collector()
     with contextlib.suppress(KeyboardInterrupt):
         _run(app, listeners)
     print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
@@ -168,7 +203,7 @@ def _listen(listeners) -> None:
     from runshow.network import PortBusy, start_listening
 
     try:
-        start_listening(listeners)
+        start_listening(listeners, backlog=LISTEN_BACKLOG)
     except PortBusy as refused:
         raise CannotStart(str(refused)) from None
 

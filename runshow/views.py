@@ -48,8 +48,11 @@ def item_summary(item: Item) -> dict[str, Any]:
     }
 
 
-def programme_view(agenda: Agenda, *, for_control: bool = False) -> dict[str, Any]:
-    """The whole programme. Technicians' notes go to the control console only."""
+def programme_view(
+    agenda: Agenda, *, for_control: bool = False, for_public: bool = False
+) -> dict[str, Any]:
+    """The whole programme. Technicians' notes go to the control console only; the
+    stage and the phones get neither the MC's script nor the delegates to introduce."""
     event = agenda.event
     starts = agenda.planned_starts_ms()
     items = []
@@ -66,10 +69,13 @@ def programme_view(agenda: Agenda, *, for_control: bool = False) -> dict[str, An
         }
         if for_control:
             view["tech_notes"] = item.spec.tech_notes
+        if for_public:
+            del view["mc_script"]
         items.append(view)
+    delegates = [] if for_public else [d.model_dump() for d in agenda.spec.delegates]
     return {
         "event": event.model_dump(),
-        "delegates": [delegate.model_dump() for delegate in agenda.spec.delegates],
+        "delegates": delegates,
         "items": items,
         "start_ms": agenda.start_ms,
         "rehearsal": agenda.rehearsal,

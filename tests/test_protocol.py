@@ -232,3 +232,59 @@ def test_the_documented_events_and_audiences_are_the_servers():
 def test_the_json_schema_file_is_up_to_date():
     written = json.loads((REPO / "docs" / "protocol.schema.json").read_text("utf-8"))
     assert written == protocol.json_schema(), "run: python -m runshow.protocol > docs/..."
+
+
+def test_the_public_programme_has_no_mc_script_and_no_delegates(sockets):
+    stage = sockets.connect("/live", role="stage")
+    mc = sockets.connect("/live", role="mc")
+    public = events_named(stage, "/live", "programme")[0]
+    full = events_named(mc, "/live", "programme")[0]
+    protocol.validate(protocol.Programme, public)
+    assert all("mc_script" not in item for item in public["items"])
+    assert public["delegates"] == []
+    assert any(item["mc_script"] for item in full["items"]) and full["delegates"]
+    assert len(protocol.json_text(public).encode()) < 8 * 1024
+
+
+def test_a_screen_that_has_the_programme_is_not_sent_it_again(app, sockets):
+    first = sockets.connect("/live", role="programme")
+    version = events_named(first, "/live", "programme")[0]["version"]
+    socketio = app.extensions["runshow"].socketio
+    again = socketio.test_client(
+        app, namespace="/live", query_string="role=programme", auth={"programme": version}
+    )
+    sockets.opened.append(again)
+    names = [event["name"] for event in again.get_received("/live")]
+    assert names == ["state"]
+    stale = socketio.test_client(
+        app, namespace="/live", query_string="role=programme", auth={"programme": "old"}
+    )
+    sockets.opened.append(stale)
+    assert [event["name"] for event in stale.get_received("/live")][:2] == ["programme", "state"]
+
+
+def test_the_server_does_not_compress_websocket_messages(live_server):
+    """Browsers offer permessage-deflate; accepted, it would cost a zlib context per
+    screen and a compression per screen per change."""
+    import base64
+    import os
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(live_server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as conn:
+        key = base64.b64encode(os.urandom(16)).decode()
+        conn.sendall(
+            (
+                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"Host: {address.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+            ).encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += conn.recv(4096)
+    status, _, headers = head.decode().partition("\r\n")
+    assert " 101 " in status
+    assert "permessage-deflate" not in headers.lower()

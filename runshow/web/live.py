@@ -24,7 +24,7 @@ from runshow.errors import Problem
 from runshow.jsontext import Unreadable
 from runshow.protocol import AUDIENCES, CONTROL, DEFAULT_SCREEN_ROLE, LIVE, SCREEN_ROLES, Encoded
 from runshow.service import ShowService
-from runshow.views import programme_view, schedule_summary
+from runshow.views import schedule_summary
 from runshow.web import runtime
 from runshow.web.auth import is_technician
 from runshow.web.ticker import PhaseTicker
@@ -95,7 +95,7 @@ class Snapshots:
         self.max_age_ms = max_age_ms
         self._states: dict[str, Encoded] = {}
         self._built_at_ms = 0
-        self._programmes: dict[bool, tuple[object, Encoded]] = {}
+        self._programmes: dict[str, tuple[object, Encoded]] = {}
 
     def states(self, state: ShowState) -> dict[str, Encoded]:
         """Every view of `state`, encoded once, now."""
@@ -109,16 +109,17 @@ class Snapshots:
         current = self.service.state
         cached = self._states.get(view)
         fresh = self.service.clock() - self._built_at_ms < self.max_age_ms
-        if cached is None or cached.revision != current.revision or not fresh:
+        if cached is None or cached.tag != current.revision or not fresh:
             return self.states(current)[view]
         return cached
 
-    def programme(self, for_control: bool) -> Encoded:
+    def programme(self, view: str) -> Encoded:
+        """The programme of `view`, tagged with its version."""
         agenda = self.service.agenda
-        cached = self._programmes.get(for_control)
+        cached = self._programmes.get(view)
         if cached is None or cached[0] is not agenda:
-            cached = (agenda, protocol.encode(programme_view(agenda, for_control=for_control)))
-            self._programmes[for_control] = cached
+            cached = (agenda, protocol.encode(protocol.programme_payload(agenda, view)))
+            self._programmes[view] = cached
         return cached[1]
 
 
@@ -147,7 +148,10 @@ class _ShowNamespace(Namespace):
         self.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
         join_room(audience.name)
         # flask_socketio.emit inside a handler answers the connecting client only.
-        emit("programme", self.snapshots.programme(audience.sees_tech_notes))
+        programme = self.snapshots.programme(audience.view)
+        known = auth.get("programme") if isinstance(auth, dict) else None
+        if known != programme.tag:  # a reconnecting screen usually has it already
+            emit("programme", programme)
         emit("state", self.snapshots.state(audience.view))
         self.announce_presence()
         self.phases.ensure_started()

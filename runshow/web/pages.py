@@ -6,8 +6,7 @@ from typing import Any
 
 from jinja2.utils import htmlsafe_json_dumps
 
-from runshow.protocol import AUDIENCES, state_payloads
-from runshow.views import programme_view
+from runshow.protocol import AUDIENCES, programme_payload, state_payloads
 from runshow.web import runtime
 
 
@@ -16,7 +15,7 @@ def page_context(role: str, *, private: bool = True) -> dict[str, Any]:
     public state."""
     show = runtime()
     audience = AUDIENCES.get(role if private else "programme", AUDIENCES["programme"])
-    programme = programme_view(show.agenda, for_control=audience.sees_tech_notes)
+    programme = programme_payload(show.agenda, audience.view)
     service = show.service
     state = state_payloads(show.agenda, service.state, service.clock())[audience.view]
     return {

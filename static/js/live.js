@@ -26,9 +26,12 @@ export function connect(namespace, role, handlers = {}) {
   const token = new URLSearchParams(location.search).get('token');
   // A screen may be named in its link (/stage?name=LED+chính): the console lists it so.
   const name = (new URLSearchParams(location.search).get('name') || '').trim().slice(0, 40);
+  let live = null;
   const socket = io(namespace, {
     query: name ? { role, name } : { role },
-    auth: token ? { token } : {},
+    // On every (re)connect: the token, and the programme this screen has, which the server
+    // then does not send again (docs/protocol.md, Programme.version).
+    auth: (send) => send({ ...(token ? { token } : {}), programme: live?.programme?.version ?? null }),
     transports: ['websocket', 'polling'],
     // Back within 2 s of the server or the network returning, however long it was gone:
     // the wait between tries starts at 250 ms and never exceeds 1 s; ±50 % random spread
@@ -46,7 +49,7 @@ export function connect(namespace, role, handlers = {}) {
     body.dataset.clockSynced = 'true';
   });
   const mark = connectionMark();
-  const live = { socket, clock, programme: readJson('programme-data'), state: readJson('state-data') };
+  live = { socket, clock, programme: readJson('programme-data'), state: readJson('state-data') };
 
   let everConnected = false;
   // The snapshot sent on (re)connect arrives *before* the 'connect' event fires, so

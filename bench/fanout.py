@@ -1,0 +1,605 @@
+"""Fan-out, side by side: a real `runshow serve` and a minimal Node socket.io
+server relaying the same payload, each with N screens held by separate client
+processes on 127.0.0.1, in the same run.
+
+For each server and size it measures:
+- the connect storm: every screen connects at once (as after a restart or a
+  Wi-Fi drop), how many are served, time to the first state (p50/p99/max),
+  refused attempts, and whether commands sent meanwhile reach the screens
+  already connected;
+- a command every second: command sent → state received on every screen
+  (p50/p99/max), missing deliveries;
+- server CPU per screen per command, RSS per connected screen, idle CPU.
+
+Usage:
+  python bench/fanout.py [--sizes 250,1000,2000] [--repeats 3] [--rounds 20]
+                         [--targets runshow,node] [--baseline-root DIR]
+                         [--workers 2 --redis-port P] [--write]
+
+`--baseline-root` adds a target "before": the same bench against another
+checkout (with its own .venv), e.g. `git worktree add /work/wt/baseline a34081a`.
+Screens are bare Engine.IO v4 WebSocket clients on `/live` (what a browser's
+socket.io client does, without the browser), 4 client processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
+from tests.conftest import free_port, stop_server  # noqa: E402
+
+NODE_DIR = ROOT / "bench" / "node-baseline"
+CONTROL_KEY = "bench-control-key"
+CLIENT_PROCESSES = 4
+STORM_DEADLINE_S = 60.0
+SPEECH_ITEM = "tham-luan-ha-noi"
+
+
+# --------------------------------------------------------------------------- #
+# A screen: a bare WebSocket speaking Engine.IO v4 / Socket.IO v5 on /live.
+
+
+async def ws_open(host: str, port: int, path: str):
+    """A WebSocket handshake offering compression, as every browser does."""
+    reader, writer = await asyncio.open_connection(host, port, limit=1 << 20)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 101 " not in head.split(b"\r\n", 1)[0]:
+        writer.close()
+        raise ConnectionError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
+    inflate = zlib.decompressobj(-15) if b"permessage-deflate" in head.lower() else None
+    return reader, writer, inflate
+
+
+async def ws_read(reader, writer, inflate) -> str | None:
+    """The next text message (None when the server closes); answers WebSocket pings."""
+    while True:
+        head = await reader.readexactly(2)
+        opcode, length = head[0] & 0x0F, head[1] & 0x7F
+        if length == 126:
+            length = int.from_bytes(await reader.readexactly(2), "big")
+        elif length == 127:
+            length = int.from_bytes(await reader.readexactly(8), "big")
+        payload = await reader.readexactly(length)
+        if head[0] & 0x40 and inflate is not None:  # compressed by the server
+            payload = inflate.decompress(payload + b"\x00\x00\xff\xff")
+        if opcode == 8:
+            return None
+        if opcode == 9:
+            ws_send(writer, payload.decode(), opcode=0xA)
+            continue
+        return payload.decode()
+
+
+def ws_send(writer, text: str, opcode: int = 0x1) -> None:
+    data = text.encode()
+    mask = os.urandom(4)
+    masked = bytes(byte ^ mask[n % 4] for n, byte in enumerate(data))
+    writer.write(bytes([0x80 | opcode, 0x80 | len(data)]) + mask + masked)  # short frames only
+
+
+@dataclass
+class ScreenLog:
+    first_state_s: float | None = None  # since the storm began
+    attempts: int = 0
+    arrivals: dict[int, float] = field(default_factory=dict)  # revision → monotonic
+
+
+async def screen(host: str, port: int, role: str, start: float, log: ScreenLog, stop) -> None:
+    path = f"/socket.io/?EIO=4&transport=websocket&role={role}"
+    delay = 0.5
+    while not stop.is_set() and time.monotonic() - start < STORM_DEADLINE_S:
+        log.attempts += 1
+        writer = None
+        try:
+            reader, writer, inflate = await asyncio.wait_for(ws_open(host, port, path), 30)
+            opening = await asyncio.wait_for(ws_read(reader, writer, inflate), 30)
+            if not opening or not opening.startswith("0"):
+                raise ConnectionError("no Engine.IO open packet")
+            ws_send(writer, "40/live,")
+            while True:
+                message = await ws_read(reader, writer, inflate)
+                arrived = time.monotonic()
+                if message is None:
+                    raise ConnectionError("closed by the server")
+                if message == "2":
+                    ws_send(writer, "3")
+                elif message.startswith('42/live,["state"'):
+                    revision = json.loads(message[8:])[1]["revision"]
+                    log.arrivals.setdefault(revision, arrived)
+                    if log.first_state_s is None:
+                        log.first_state_s = arrived - start
+        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError):
+            if writer is not None:
+                writer.close()
+            if log.first_state_s is not None:
+                return  # a screen lost after it was served: counted by its missing states
+            # jittered, growing like the browsers' reconnection delay
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 5.0)
+
+
+def client_process(host: str, port: int, roles: list[str], start: float, served, stop, conn):
+    """Holds `roles` screens until `stop` is set; sets `served` once every screen has had
+    its first state; sends back what each one saw."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+    async def main() -> list[ScreenLog]:
+        stopping = asyncio.Event()
+        logs = [ScreenLog() for _ in roles]
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
+        tasks = [
+            asyncio.create_task(screen(host, port, role, start, log, stopping))
+            for role, log in zip(roles, logs, strict=True)
+        ]
+        while not stop.is_set():
+            if not served.is_set() and all(log.first_state_s is not None for log in logs):
+                served.set()
+            await asyncio.sleep(0.1)
+        stopping.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return logs
+
+    logs = asyncio.run(main())
+    conn.send([(log.first_state_s, log.attempts, log.arrivals) for log in logs])
+
+
+# --------------------------------------------------------------------------- #
+# Servers.
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen
+    command_body: list[dict]
+    gc_stats: Path | None = None
+
+    def processes(self) -> list[psutil.Process]:
+        main = psutil.Process(self.process.pid)
+        return [main, *main.children(recursive=True)]
+
+    def cpu_s(self) -> float:
+        total = 0.0
+        for proc in self.processes():
+            try:
+                times = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    def rss(self) -> int:
+        return sum(proc.memory_info().rss for proc in self.processes())
+
+    def command(self, n: int) -> int:
+        body = self.command_body[n % len(self.command_body)]
+        answer = requests.post(
+            f"http://127.0.0.1:{self.port}/api/command",
+            json=body,
+            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+            timeout=30,
+        )
+        return answer.json()["revision"]
+
+
+def wait_ready(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()}")
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/state", timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)  # waiting for the port to open
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+ADJUSTS = [{"command": "adjust", "seconds": 10}, {"command": "adjust", "seconds": -10}]
+
+
+def start_runshow(name: str, root: Path, tmp: Path, extra: list[str], gc_stats: bool) -> Server:
+    python = root / ".venv" / "bin" / "python"
+    port = free_port()
+    log = tmp / f"{name}.log"
+    env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
+    stats = tmp / f"{name}-{port}-gc.txt" if gc_stats else None
+    if stats:
+        env |= {"PYTHONPATH": str(ROOT / "bench" / "gcstats"), "RUNSHOW_GC_STATS": str(stats)}
+    process = subprocess.Popen(
+        [
+            *(str(python), "-m", "runshow", "serve", "--host", "127.0.0.1", "--port", str(port)),
+            *("--data-dir", str(tmp / f"{name}-data"), "--agenda", str(root / "agenda.json")),
+            *extra,
+        ],
+        cwd=root,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_ready(port, process, log)
+    server = Server(name, port, process, ADJUSTS, stats)
+    for body in ({"command": "goto", "item_id": SPEECH_ITEM}, {"command": "start"}):
+        requests.post(
+            f"http://127.0.0.1:{port}/api/command",
+            json=body,
+            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+            timeout=30,
+        ).raise_for_status()
+    return server
+
+
+def speech_payload() -> dict:
+    """What Runshow sends a phone during a speech of the bundled agenda."""
+    from runshow import protocol
+    from runshow.agenda import load_agenda
+    from runshow.commands import parse_command
+    from runshow.engine import ShowState, apply
+
+    agenda = load_agenda(ROOT / "agenda.json")
+    now = agenda.start_ms
+    state = ShowState()
+    for body in ({"command": "goto", "item_id": SPEECH_ITEM}, {"command": "start"}):
+        state = apply(state, agenda, parse_command(body), now).state
+    return protocol.state_payloads(agenda, state, now)["public"]
+
+
+def start_node(tmp: Path) -> Server:
+    if not (NODE_DIR / "node_modules").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    sample = tmp / "payload.json"
+    sample.write_text(json.dumps(speech_payload(), ensure_ascii=False), encoding="utf-8")
+    port = free_port()
+    log = tmp / "node.log"
+    process = subprocess.Popen(
+        ["node", "server.js", str(port), str(sample)],
+        cwd=NODE_DIR,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_ready(port, process, log)
+    return Server("node", port, process, [{}])
+
+
+# --------------------------------------------------------------------------- #
+# One measurement.
+
+
+def pct(samples: list[float], fraction: float) -> float:
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@dataclass
+class Figures:
+    target: str
+    screens: int
+    served: int = 0
+    refused_attempts: int = 0
+    first_p50_s: float = 0.0
+    first_p99_s: float = 0.0
+    first_max_s: float = 0.0
+    storm_cmd_p99_ms: float = 0.0
+    storm_cmd_missing: int = 0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    missing: int = 0
+    cpu_us_per_screen_cmd: float = 0.0
+    rss_kb_per_screen: float = 0.0
+    idle_cpu_pct: float = 0.0
+    gc_full: int = 0  # collections of the oldest generation during the run
+    gc_max_ms: float = 0.0  # longest collection pause
+
+
+def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
+    roles = ["stage", "mc"] + ["programme"] * (count - 2)
+    rss_before = server.rss()
+    start = time.monotonic() + 1.0
+    stop_clients = multiprocessing.Event()
+    pipes, procs, served = [], [], []
+    for n in range(CLIENT_PROCESSES):
+        parent, child = multiprocessing.Pipe()
+        done = multiprocessing.Event()
+        share = roles[n::CLIENT_PROCESSES]
+        proc = multiprocessing.Process(
+            target=client_process,
+            args=("127.0.0.1", server.port, share, start, done, stop_clients, child),
+        )
+        proc.start()
+        pipes.append(parent)
+        procs.append(proc)
+        served.append(done)
+
+    # The storm: a command every second while the screens connect, until all are served.
+    time.sleep(max(0.0, start - time.monotonic()))
+    storm_sends: dict[int, float] = {}
+    n = 0
+    while time.monotonic() < start + STORM_DEADLINE_S and not all(e.is_set() for e in served):
+        time.sleep(1.0)
+        sent = time.monotonic()
+        storm_sends[server.command(n)] = sent
+        n += 1
+    time.sleep(2.0)
+    rss_after = server.rss()
+
+    # Idle: nothing happens but the protocol's own pings.
+    cpu0 = server.cpu_s()
+    time.sleep(idle_s)
+    idle_rate = (server.cpu_s() - cpu0) / idle_s
+
+    # A command every second.
+    sends: dict[int, float] = {}
+    cpu0, t0 = server.cpu_s(), time.monotonic()
+    for _ in range(rounds):
+        sent = time.monotonic()
+        sends[server.command(n)] = sent
+        n += 1
+        time.sleep(max(0.0, sent + 1.0 - time.monotonic()))
+    time.sleep(1.0)
+    busy = server.cpu_s() - cpu0 - idle_rate * (time.monotonic() - t0)
+
+    stop_clients.set()
+    logs = [entry for parent in pipes for entry in parent.recv()]
+    for proc in procs:
+        proc.join(30)
+
+    firsts = [first for first, _, _ in logs if first is not None]
+    figures = Figures(server.name, count)
+    figures.served = len(firsts)
+    figures.refused_attempts = sum(attempts - 1 for _, attempts, _ in logs)
+    figures.first_p50_s = pct(firsts, 0.5)
+    figures.first_p99_s = pct(firsts, 0.99)
+    figures.first_max_s = max(firsts, default=float("nan"))
+
+    storm_lat, storm_missing = [], 0
+    for revision, sent in storm_sends.items():
+        for first, _, arrivals in logs:
+            if first is not None and start + first < sent:
+                if revision in arrivals:
+                    storm_lat.append((arrivals[revision] - sent) * 1000)
+                else:
+                    storm_missing += 1
+    figures.storm_cmd_p99_ms = pct(storm_lat, 0.99)
+    figures.storm_cmd_missing = storm_missing
+
+    latencies, missing = [], 0
+    for revision, sent in sends.items():
+        for _, _, arrivals in logs:
+            if revision in arrivals:
+                latencies.append((arrivals[revision] - sent) * 1000)
+            else:
+                missing += 1
+    figures.p50_ms = pct(latencies, 0.5)
+    figures.p99_ms = pct(latencies, 0.99)
+    figures.max_ms = max(latencies, default=float("nan"))
+    figures.missing = missing
+    figures.cpu_us_per_screen_cmd = busy / (count * rounds) * 1e6
+    figures.rss_kb_per_screen = (rss_after - rss_before) / count / 1024
+    figures.idle_cpu_pct = idle_rate * 100
+    return figures
+
+
+# --------------------------------------------------------------------------- #
+# The run and its report.
+
+COLUMNS = (
+    ("p50_ms", "p50 ms", "{:.1f}"),
+    ("p99_ms", "p99 ms", "{:.1f}"),
+    ("max_ms", "max ms", "{:.0f}"),
+    ("missing", "missing", "{:.0f}"),
+    ("cpu_us_per_screen_cmd", "CPU µs/screen/cmd", "{:.1f}"),
+    ("rss_kb_per_screen", "RSS KB/screen", "{:.1f}"),
+    ("idle_cpu_pct", "idle CPU %", "{:.2f}"),
+    ("served", "storm: served", "{:.0f}"),
+    ("refused_attempts", "storm: refused attempts", "{:.0f}"),
+    ("first_p99_s", "storm: first state p99 s", "{:.2f}"),
+    ("first_max_s", "storm: first state max s", "{:.2f}"),
+    ("storm_cmd_p99_ms", "storm: cmd p99 ms", "{:.0f}"),
+    ("storm_cmd_missing", "storm: cmd missing", "{:.0f}"),
+    ("gc_full", "gen-2 GCs", "{:.0f}"),
+    ("gc_max_ms", "longest GC ms", "{:.1f}"),
+)
+
+
+def read_gc_stats(server: Server, figures: Figures) -> None:
+    if server.gc_stats is None or not server.gc_stats.exists():
+        return
+    pauses = [line.split() for line in server.gc_stats.read_text().splitlines()]
+    figures.gc_full = sum(1 for generation, _ in pauses if generation == "2")
+    figures.gc_max_ms = max((float(ms) for _, ms in pauses), default=0.0)
+
+
+def median_figures(runs: list[Figures]) -> tuple[Figures, dict[str, tuple[float, float]]]:
+    """The median of each figure over repeated runs, and each figure's (min, max)."""
+    result = Figures(runs[0].target, runs[0].screens)
+    spread = {}
+    for key, _, _ in COLUMNS:
+        values = [getattr(run, key) for run in runs]
+        setattr(result, key, statistics.median(values))
+        spread[key] = (min(values), max(values))
+    return result, spread
+
+
+def table(results: list[tuple[Figures, dict]]) -> str:
+    lines = [
+        "| server | screens | " + " | ".join(title for _, title, _ in COLUMNS) + " |",
+        "|---|---:|" + "---:|" * len(COLUMNS),
+    ]
+    for figures, _ in results:
+        cells = [fmt.format(getattr(figures, key)) for key, _, fmt in COLUMNS]
+        lines.append(f"| {figures.target} | {figures.screens} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def ratios(results: list[tuple[Figures, dict]]) -> str:
+    by = {(f.target, f.screens): f for f, _ in results}
+    lines = [
+        "| server | screens | p50 ÷ Node | p99 ÷ Node | CPU ÷ Node | RSS ÷ Node |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for (target, screens), figures in by.items():
+        node = by.get(("node", screens))
+        if target == "node" or node is None:
+            continue
+
+        def ratio(key: str, figures=figures, node=node) -> str:
+            base = getattr(node, key)
+            return f"{getattr(figures, key) / base:.2f}" if base else "n/a"
+
+        lines.append(
+            f"| {target} | {screens} | {ratio('p50_ms')} | {ratio('p99_ms')} | "
+            f"{ratio('cpu_us_per_screen_cmd')} | {ratio('rss_kb_per_screen')} |"
+        )
+    return "\n".join(lines)
+
+
+def noise(results: list[tuple[Figures, dict]]) -> str:
+    lines = []
+    for figures, spread in results:
+        parts = [
+            f"{key.replace('_ms', '')} {low:.1f} to {high:.1f} ms"
+            for key, (low, high) in spread.items()
+            if key in ("p50_ms", "p99_ms")
+        ]
+        lines.append(f"- {figures.target}, {figures.screens} screens: " + ", ".join(parts))
+    return "\n".join(lines)
+
+
+def versions(baseline_root: Path | None) -> str:
+    from importlib.metadata import version
+
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    lock = json.loads((NODE_DIR / "package-lock.json").read_text())
+    node_sio = lock["packages"]["node_modules/socket.io"]["version"]
+    node_eio = lock["packages"]["node_modules/engine.io"]["version"]
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}, "
+        f"eventlet {version('eventlet')}, python-socketio {version('python-socketio')}, "
+        f"python-engineio {version('python-engineio')}, "
+        f"Flask-SocketIO {version('Flask-SocketIO')}; "
+        f"Node {node}, socket.io {node_sio}, engine.io {node_eio}"
+        + (f"; before = {baseline_root}" if baseline_root else "")
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="250,1000,2000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--idle", type=float, default=10.0, help="idle window, seconds")
+    parser.add_argument("--targets", default="runshow,node")
+    parser.add_argument("--baseline-root", type=Path)
+    parser.add_argument("--runshow-args", default="", help="extra `runshow serve` arguments")
+    parser.add_argument("--gc-stats", action="store_true", help="time the servers' GCs")
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--section", default="Fan-out against Node")
+    args = parser.parse_args()
+
+    sizes = [int(size) for size in args.sizes.split(",")]
+    targets = args.targets.split(",")
+    if args.baseline_root:
+        targets.append("before")
+    if "node" in targets and not shutil.which("node"):
+        sys.exit("node is not installed")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for size in sizes:
+            for target in targets:
+                runs = []
+                for repeat in range(args.repeats):
+                    if target == "node":
+                        server = start_node(tmp)
+                    elif target == "before":
+                        server = start_runshow("before", args.baseline_root, tmp, [], args.gc_stats)
+                    else:
+                        server = start_runshow(
+                            target, ROOT, tmp, args.runshow_args.split(), args.gc_stats
+                        )
+                    try:
+                        figures = measure(server, size, args.rounds, args.idle)
+                    finally:
+                        stop_server(server)
+                    read_gc_stats(server, figures)
+                    print(
+                        f"{target} {size} #{repeat + 1}: "
+                        + ", ".join(
+                            f"{title} {fmt.format(getattr(figures, key))}"
+                            for key, title, fmt in COLUMNS
+                        ),
+                        flush=True,
+                    )
+                    runs.append(figures)
+                results.append(median_figures(runs))
+    body = "\n\n".join(
+        [
+            f"Machine and versions: {versions(args.baseline_root)}.",
+            f"Medians of {args.repeats} runs each; {args.rounds} commands per run, one a "
+            f"second, during a speech of the bundled agenda; screens in {CLIENT_PROCESSES} "
+            "client processes on the same machine.",
+            table(results),
+            "Against Node (same run):",
+            ratios(results),
+            "Spread over the repeats (the machine is shared):",
+            noise(results),
+        ]
+    )
+    print(body)
+    if args.write:
+        write_section(args.section, body)
+
+
+if __name__ == "__main__":
+    main()

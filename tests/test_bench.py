@@ -1,0 +1,28 @@
+"""The fan-out benchmark runs (at a tiny size: figures are for docs/benchmarks.md,
+never asserted here)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from runshow import PROJECT_ROOT
+
+
+def test_the_fanout_bench_runs_against_runshow_and_node():
+    targets = "runshow,node" if shutil.which("node") and shutil.which("npm") else "runshow"
+    tiny = ("--sizes", "12", "--repeats", "1", "--rounds", "2", "--idle", "0.5", "--gc-stats")
+    done = subprocess.run(
+        [sys.executable, "bench/fanout.py", *tiny, "--targets", targets],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for target in targets.split(","):
+        row = next(line for line in done.stdout.splitlines() if line.startswith(f"| {target} |"))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] == "12"
+        assert cells[5] == "0", f"{target}: every screen got every command"
