@@ -16,6 +16,9 @@ Usage:
                          [--targets runshow,node] [--baseline-root DIR]
                          [--workers 2 --redis-port P] [--write]
 
+`--gc-stats` times every collection in the Runshow servers (bench/gcstats/); with
+RUNSHOW_GC_DEFAULTS=1 in the environment they also keep Python's own collector
+settings, to see what Runshow's tuning buys.
 `--baseline-root` adds a target "before": the same bench against another
 checkout (with its own .venv), e.g. `git worktree add /work/wt/baseline a34081a`.
 Screens are bare Engine.IO v4 WebSocket clients on `/live` (what a browser's
@@ -441,12 +444,14 @@ COLUMNS = (
 )
 
 
-def read_gc_stats(server: Server, figures: Figures) -> None:
+def read_gc_stats(server: Server, figures: Figures, since: float) -> None:
+    """The collections from the storm on (start-up's own are not the fan-out's)."""
     if server.gc_stats is None or not server.gc_stats.exists():
         return
     pauses = [line.split() for line in server.gc_stats.read_text().splitlines()]
+    pauses = [(gen, float(ms)) for gen, ms, when in pauses if float(when) >= since]
     figures.gc_full = sum(1 for generation, _ in pauses if generation == "2")
-    figures.gc_max_ms = max((float(ms) for _, ms in pauses), default=0.0)
+    figures.gc_max_ms = max((ms for _, ms in pauses), default=0.0)
 
 
 def median_figures(runs: list[Figures]) -> tuple[Figures, dict[str, tuple[float, float]]]:
@@ -568,11 +573,12 @@ def main() -> None:
                         server = start_runshow(
                             target, ROOT, tmp, args.runshow_args.split(), args.gc_stats
                         )
+                    began = time.monotonic()
                     try:
                         figures = measure(server, size, args.rounds, args.idle)
                     finally:
                         stop_server(server)
-                    read_gc_stats(server, figures)
+                    read_gc_stats(server, figures, began)
                     print(
                         f"{target} {size} #{repeat + 1}: "
                         + ", ".join(
