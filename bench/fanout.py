@@ -193,10 +193,14 @@ class Server:
     process: subprocess.Popen
     command_body: list[dict]
     gc_stats: Path | None = None
+    ports: list[int] = field(default_factory=list)  # where screens connect (workers)
+    helpers: list[subprocess.Popen] = field(default_factory=list)  # e.g. redis-server
 
     def processes(self) -> list[psutil.Process]:
         main = psutil.Process(self.process.pid)
-        return [main, *main.children(recursive=True)]
+        return [main, *main.children(recursive=True)] + [
+            psutil.Process(helper.pid) for helper in self.helpers
+        ]
 
     def cpu_s(self) -> float:
         total = 0.0
@@ -222,13 +226,14 @@ class Server:
         return answer.json()["revision"]
 
 
-def wait_ready(port: int, process: subprocess.Popen, log: Path) -> None:
+def wait_ready(port: int, process: subprocess.Popen, log: Path, path: str = "/api/state"):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited:\n{log.read_text()}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/api/state", timeout=1).ok:
+            answer = requests.get(f"http://127.0.0.1:{port}{path}", timeout=1)
+            if answer.ok or path == "/":  # a display worker answers 421 to everything
                 return
         except requests.ConnectionError:
             time.sleep(0.1)  # waiting for the port to open
@@ -238,9 +243,28 @@ def wait_ready(port: int, process: subprocess.Popen, log: Path) -> None:
 ADJUSTS = [{"command": "adjust", "seconds": 10}, {"command": "adjust", "seconds": -10}]
 
 
-def start_runshow(name: str, root: Path, tmp: Path, extra: list[str], gc_stats: bool) -> Server:
+def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    options = ("--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+    process = subprocess.Popen(
+        ["redis-server", *options],
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)  # redis-server opens its port at once; the first client retries anyway
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+def start_runshow(
+    name: str, root: Path, tmp: Path, extra: list[str], gc_stats: bool, workers: int = 1
+) -> Server:
     python = root / ".venv" / "bin" / "python"
     port = free_port()
+    helpers = []
+    if workers > 1:
+        redis, url = start_redis(tmp)
+        helpers.append(redis)
+        extra = [*extra, "--workers", str(workers), "--message-queue", url]
     log = tmp / f"{name}.log"
     env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
     stats = tmp / f"{name}-{port}-gc.txt" if gc_stats else None
@@ -258,7 +282,10 @@ def start_runshow(name: str, root: Path, tmp: Path, extra: list[str], gc_stats: 
         stderr=subprocess.STDOUT,
     )
     wait_ready(port, process, log)
-    server = Server(name, port, process, ADJUSTS, stats)
+    ports = [port + index for index in range(workers)]
+    for worker in ports[1:]:
+        wait_ready(worker, process, log, path="/")
+    server = Server(name, port, process, ADJUSTS, stats, ports, helpers)
     for body in ({"command": "goto", "item_id": SPEECH_ITEM}, {"command": "start"}):
         requests.post(
             f"http://127.0.0.1:{port}/api/command",
@@ -344,9 +371,10 @@ def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
         parent, child = multiprocessing.Pipe()
         done = multiprocessing.Event()
         share = roles[n::CLIENT_PROCESSES]
+        ports = server.ports or [server.port]
         proc = multiprocessing.Process(
             target=client_process,
-            args=("127.0.0.1", server.port, share, start, done, stop_clients, child),
+            args=("127.0.0.1", ports[n % len(ports)], share, start, done, stop_clients, child),
         )
         proc.start()
         pipes.append(parent)
@@ -544,7 +572,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--idle", type=float, default=10.0, help="idle window, seconds")
-    parser.add_argument("--targets", default="runshow,node")
+    parser.add_argument(
+        "--targets", default="runshow,node", help="runshow, node, runshow-2w (2 workers + Redis)"
+    )
     parser.add_argument("--baseline-root", type=Path)
     parser.add_argument("--runshow-args", default="", help="extra `runshow serve` arguments")
     parser.add_argument("--gc-stats", action="store_true", help="time the servers' GCs")
@@ -570,14 +600,18 @@ def main() -> None:
                     elif target == "before":
                         server = start_runshow("before", args.baseline_root, tmp, [], args.gc_stats)
                     else:
+                        workers = int(target.split("-")[1].rstrip("w")) if "-" in target else 1
                         server = start_runshow(
-                            target, ROOT, tmp, args.runshow_args.split(), args.gc_stats
+                            target, ROOT, tmp, args.runshow_args.split(), args.gc_stats, workers
                         )
                     began = time.monotonic()
                     try:
                         figures = measure(server, size, args.rounds, args.idle)
                     finally:
                         stop_server(server)
+                        for helper in server.helpers:
+                            helper.terminate()
+                            helper.wait(10)
                     read_gc_stats(server, figures, began)
                     print(
                         f"{target} {size} #{repeat + 1}: "

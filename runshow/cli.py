@@ -57,6 +57,18 @@ def _parser() -> argparse.ArgumentParser:
         help="bắt đầu lại từ đầu (cất trạng thái cũ, ví dụ sau buổi diễn tập, vào data/archive/)",
     )
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="số tiến trình máy chủ (cần --message-queue); máy chủ phụ dùng các cổng kế tiếp",
+    )
+    serve.add_argument(
+        "--message-queue",
+        default=None,
+        help="hàng đợi tin nhắn Redis chung cho các tiến trình, ví dụ redis://127.0.0.1:6379/0",
+    )
+    serve.add_argument("--worker-of", default=None, help=argparse.SUPPRESS)
+    serve.add_argument(
         "--control-key",
         default=None,
         help="mã điều khiển của kỹ thuật viên (mặc định: RUNSHOW_CONTROL_KEY hoặc tự tạo)",
@@ -85,6 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.action == "check":
         return check(args.file or default_agenda())
+    if args.workers > 1 and not args.message_queue:
+        print("--workers cần --message-queue (ví dụ redis://127.0.0.1:6379/0).", file=sys.stderr)
+        return 2
+    if args.worker_of:
+        from runshow.server import serve_display_worker
+
+        return serve_display_worker(args.host, args.port, args.message_queue, args.worker_of)
     from runshow.server import serve  # only the server entry point touches eventlet
 
     return serve(
@@ -96,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rehearsal=args.rehearsal,
         rehearsal_start=args.start,
         fresh=args.fresh,
+        workers=args.workers,
+        message_queue=args.message_queue,
     )
 
 

@@ -88,6 +88,8 @@ def serve(
     rehearsal: bool = False,
     rehearsal_start: str | None = None,
     fresh: bool = False,
+    workers: int = 1,
+    message_queue: str | None = None,
 ) -> int:
     _eventlet()
     _raise_open_file_limit()
@@ -104,16 +106,21 @@ def serve(
             rehearsal_start_ms = _rehearsal(agenda_path, show_dir, rehearsal_start, fresh)
         elif fresh:
             _archive(data_dir)
-        app = _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host)
+        app = _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue)
         _listen(listeners)
     except CannotStart as refused:
         print(refused, file=sys.stderr)
         return 1
     with app.app_context():
-        print(banner(runtime(), base_urls(host, port), Path(data_dir)), flush=True)
+        show = runtime()
+        print(banner(show, base_urls(host, port), Path(data_dir)), flush=True)
+        helpers = _start_display_workers(workers, host, port, message_queue, show.control_key)
     _quiet_collector()
-    with contextlib.suppress(KeyboardInterrupt):
-        _run(app, listeners)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            _run(app, listeners)
+    finally:
+        _stop_display_workers(helpers)
     print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
     lock.release()
     return 0
@@ -173,7 +180,7 @@ def _agenda_problems(error) -> str:
     return "\n".join(lines)
 
 
-def _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host):
+def _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue=None):
     from runshow.agenda import AgendaError
     from runshow.store import DataFileError, plain_cause
     from runshow.web import create_app
@@ -187,6 +194,7 @@ def _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host):
                 "RUNSHOW_REHEARSAL_START_MS": rehearsal_start_ms,
                 "RUNSHOW_HOST": host,
                 "RUNSHOW_ASYNC_MODE": "eventlet",
+                "RUNSHOW_MESSAGE_QUEUE": message_queue,
             }
         )
     except AgendaError as error:
@@ -289,3 +297,69 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
     lines += [f"Cảnh báo: {warning}" for warning in show.service.warnings]
     lines += ["", "Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh.", ""]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- #
+# Display workers (runshow/web/workers.py, docs/deploy-workers.md).
+
+
+def _authority_url(host: str, port: int) -> str:
+    local = host in ("", "0.0.0.0", "::", "127.0.0.1", "localhost")
+    return f"http://{'127.0.0.1' if local else host}:{port}"
+
+
+def _start_display_workers(workers: int, host: str, port: int, queue: str | None, key):
+    """Display workers on the ports after `port`, sharing the message queue."""
+    import os
+    import subprocess
+
+    helpers = []
+    authority = _authority_url(host, port)
+    for index in range(1, workers):
+        command = ["serve", "--host", host, "--port", str(port + index)]
+        command += ["--message-queue", str(queue), "--worker-of", authority]
+        helpers.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "runshow", *command],
+                env={**os.environ, "RUNSHOW_CONTROL_KEY": key.value},
+            )
+        )
+        print(f"Máy chủ phụ {index} (màn hình hiển thị): cổng {port + index}", flush=True)
+    return helpers
+
+
+def _stop_display_workers(helpers) -> None:
+    import subprocess
+
+    for helper in helpers:
+        helper.terminate()
+    for helper in helpers:
+        try:
+            helper.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            helper.kill()
+
+
+def serve_display_worker(host: str, port: int, message_queue: str, authority_url: str) -> int:
+    """One display worker: `/live` screens fed through the message queue."""
+    import os
+
+    _eventlet()
+    _raise_open_file_limit()
+    from runshow.web.workers import create_worker_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from runshow.network import PortBusy, open_listeners
+
+    key = os.environ.get("RUNSHOW_CONTROL_KEY", "")
+    try:
+        listeners = open_listeners(host, port)
+        _listen(listeners)
+    except (PortBusy, CannotStart) as refused:
+        print(refused, file=sys.stderr)
+        return 1
+    app = create_worker_app(message_queue, authority_url, key, async_mode="eventlet")
+    _quiet_collector()
+    with contextlib.suppress(KeyboardInterrupt):
+        _run(app, listeners)
+    return 0

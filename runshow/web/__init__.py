@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "RUNSHOW_REHEARSAL_START_MS": None,  # a dress rehearsal whose first item is then
     "RUNSHOW_CLOCK": wall_clock_ms,
     "RUNSHOW_ASYNC_MODE": "threading",
+    "RUNSHOW_MESSAGE_QUEUE": None,  # e.g. "redis://127.0.0.1:6379/0" with display workers
     "RUNSHOW_SCHEDULE_EVERY_S": 2.0,  # how often consoles get the schedule figures
     "RUNSHOW_PORT": 5000,
     "RUNSHOW_HOST": "0.0.0.0",
@@ -86,7 +87,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
     # Same origin only: leaving cors_allowed_origins unset makes Socket.IO
     # refuse handshakes whose Origin is another site.
-    socketio = SocketIO(app, async_mode=app.config["RUNSHOW_ASYNC_MODE"], json=SocketJSON)
+    queue = app.config["RUNSHOW_MESSAGE_QUEUE"]
+    manager = {}
+    if queue:  # display workers in other processes get every broadcast (web/workers.py)
+        from runshow.web.workers import LiveManager
+
+        manager = {"client_manager": LiveManager(queue)}
+    socketio = SocketIO(
+        app, async_mode=app.config["RUNSHOW_ASYNC_MODE"], json=SocketJSON, **manager
+    )
     app.extensions["runshow"] = Runtime(
         agenda=agenda,
         service=service,
@@ -103,6 +112,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(screens.bp)
     app.register_blueprint(api.bp)
+    if queue:
+        from runshow.web.workers import snapshots_blueprint
+
+        app.register_blueprint(snapshots_blueprint())
     live.init_app(app, socketio, service)
     return app
 

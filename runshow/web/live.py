@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, request, session
-from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
 
 from runshow import protocol
 from runshow.engine import ShowState
@@ -132,13 +133,17 @@ class _ShowNamespace(Namespace):
         socketio: SocketIO,
         presence: Presence,
         snapshots: Snapshots,
-        phases: PhaseTicker,
+        clock: Callable[[], int],
+        phases: PhaseTicker | None = None,
+        announce: bool = True,
     ):
         super().__init__(namespace)
         self.presence = presence
         self.socketio_app = socketio
         self.snapshots = snapshots
-        self.phases = phases
+        self.clock = clock
+        self.phases = phases  # the authority's; a display worker hears its events via the queue
+        self.announce = announce  # tell the consoles who is connected (the authority only)
 
     def role(self, auth: Any = None) -> str:
         return "control"
@@ -147,14 +152,20 @@ class _ShowNamespace(Namespace):
         audience = AUDIENCES[self.role(auth)]
         self.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
         join_room(audience.name)
-        # flask_socketio.emit inside a handler answers the connecting client only.
         programme = self.snapshots.programme(audience.view)
         known = auth.get("programme") if isinstance(auth, dict) else None
         if known != programme.tag:  # a reconnecting screen usually has it already
-            emit("programme", programme)
-        emit("state", self.snapshots.state(audience.view))
+            self._answer("programme", programme)
+        self._answer("state", self.snapshots.state(audience.view))
         self.announce_presence()
-        self.phases.ensure_started()
+        if self.phases is not None:
+            self.phases.ensure_started()
+
+    def _answer(self, event: str, payload: Encoded) -> None:
+        """To the connecting client only, never through the message queue."""
+        self.socketio_app.emit(
+            event, payload, namespace=self.namespace, to=request.sid, ignore_queue=True
+        )
 
     def on_disconnect(self, reason: Any = None) -> None:
         self.presence.leave(request.sid)
@@ -162,15 +173,16 @@ class _ShowNamespace(Namespace):
 
     def announce_presence(self) -> None:
         """Tell the consoles how many screens of each role, and which ones by name."""
-        self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
-        self.socketio_app.emit("screens", self.presence.screens(), namespace=CONTROL)
+        if self.announce:
+            self.socketio_app.emit("presence", self.presence.counts(), namespace=CONTROL)
+            self.socketio_app.emit("screens", self.presence.screens(), namespace=CONTROL)
 
     def on_sync(self, data: Any = None, *_extra: Any) -> dict[str, Any]:
         """One sample of the clock: the client's t0 echoed with the server time.
         (Flask-SocketIO calls a handler with every argument the client sent: a
         handler that takes fewer raises TypeError and the client is never answered.)"""
         t0 = data.get("t0") if isinstance(data, dict) else None
-        return {"t0": t0, "server_ms": runtime().service.clock()}
+        return {"t0": t0, "server_ms": self.clock()}
 
 
 class LiveNamespace(_ShowNamespace):
@@ -197,8 +209,9 @@ class ControlNamespace(_ShowNamespace):
         snapshots: Snapshots,
         phases: PhaseTicker,
         ticker: ScheduleTicker,
+        clock: Callable[[], int],
     ):
-        super().__init__(namespace, socketio, presence, snapshots, phases)
+        super().__init__(namespace, socketio, presence, snapshots, clock, phases)
         self.ticker = ticker
 
     def on_connect(self, auth: Any = None) -> None:
@@ -293,8 +306,11 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     ticker = ScheduleTicker(socketio, service, presence, app.config["RUNSHOW_SCHEDULE_EVERY_S"])
     phases = PhaseTicker(socketio, service, (LIVE, CONTROL))
     app.extensions["runshow_phases"] = phases
-    socketio.on_namespace(LiveNamespace(LIVE, socketio, presence, snapshots, phases))
-    socketio.on_namespace(ControlNamespace(CONTROL, socketio, presence, snapshots, phases, ticker))
+    clock = service.clock
+    socketio.on_namespace(LiveNamespace(LIVE, socketio, presence, snapshots, clock, phases))
+    socketio.on_namespace(
+        ControlNamespace(CONTROL, socketio, presence, snapshots, phases, ticker, clock)
+    )
     rooms = {namespace: protocol.rooms_by_view(namespace) for namespace in (LIVE, CONTROL)}
 
     def broadcast(state: ShowState) -> None:

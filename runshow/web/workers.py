@@ -1,0 +1,194 @@
+"""Beyond one process: screens spread over several server processes that share
+Flask-SocketIO's message queue on Redis (docs/deploy-workers.md).
+
+One process is the *authority*: it holds the show (store, dispatcher, console,
+pages, API) and broadcasts each change through the queue. The others are
+*display workers*: they hold `/live` screens only. Every `state` and
+`programme` that passes through the queue is kept by the worker's manager, so a
+screen connecting to a worker gets the latest snapshot of its view without
+asking anyone; a worker that has seen nothing yet asks the authority once
+(`GET /api/snapshots`, with the control key). A console, a command or a page
+asked of a worker is refused with the authority's address.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import requests
+import socketio
+from flask import Blueprint, Flask, Response, jsonify, request
+from flask_socketio import ConnectionRefusedError, Namespace, SocketIO
+
+from runshow import protocol
+from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
+from runshow.service import wall_clock_ms
+
+CHANNEL = "runshow"
+
+
+class QueueJSON:
+    """What goes through Redis: JSON, with an already encoded payload carried as
+    text (decoded back into an `Encoded` on the other side, never re-serialised)."""
+
+    @staticmethod
+    def dumps(data: Any, **_options: Any) -> str:
+        return json.dumps(data, ensure_ascii=False, default=_encoded_to_json)
+
+    @staticmethod
+    def loads(text: str | bytes, **_options: Any) -> Any:
+        return json.loads(text, object_hook=_encoded_from_json)
+
+
+def _encoded_to_json(value: Any) -> dict[str, Any]:
+    if isinstance(value, Encoded):
+        return {"__encoded__": value.text, "tag": value.tag}
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _encoded_from_json(value: dict[str, Any]) -> Any:
+    if "__encoded__" in value:
+        return Encoded(value["__encoded__"], value.get("tag"))
+    return value
+
+
+class LiveManager(socketio.RedisManager):
+    """The Redis client manager, remembering the last `state` and `programme` sent
+    to each room: what a screen connecting to this process is to be given."""
+
+    def __init__(self, url: str):
+        super().__init__(url, channel=CHANNEL, json=QueueJSON)
+        self._latest: dict[tuple[str, str, str], Encoded] = {}
+        self._lock = threading.Lock()
+
+    def set_server(self, server: socketio.Server) -> None:
+        super().set_server(server)
+        self.json = QueueJSON  # set_server would put the packets' JSON module in its place
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        data = message.get("data")
+        if message.get("event") in ("state", "programme") and data and message.get("room"):
+            payload = data[0]
+            rooms = message["room"] if isinstance(message["room"], list) else [message["room"]]
+            if isinstance(payload, Encoded):
+                with self._lock:
+                    for room in rooms:
+                        key = (message["namespace"], room, message["event"])
+                        self._latest[key] = payload
+        super()._handle_emit(message)
+
+    def latest(self, namespace: str, room: str, event: str) -> Encoded | None:
+        with self._lock:
+            return self._latest.get((namespace, room, event))
+
+
+def snapshots_blueprint() -> Blueprint:
+    """`GET /api/snapshots` on the authority: every view's state and programme, for a
+    display worker that has not seen a broadcast yet. Needs the control key (the MC's
+    view carries the MC's messages)."""
+    bp = Blueprint("snapshots", __name__)
+
+    @bp.get("/api/snapshots")
+    def snapshots() -> Response:
+        from runshow.web import runtime
+        from runshow.web.auth import check_key
+
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not check_key(token.strip())[0]:
+            return Response("unauthorized", status=401)
+        service = runtime().service
+        states = protocol.state_payloads(service.agenda, service.state, service.clock())
+        programmes = {view: protocol.programme_payload(service.agenda, view) for view in states}
+        return jsonify({"states": states, "programmes": programmes})
+
+    return bp
+
+
+class WorkerSnapshots:
+    """A display worker's snapshots: the latest seen through the queue, else the
+    authority's (asked once)."""
+
+    def __init__(self, manager: LiveManager, authority_url: str, control_key: str):
+        self.manager = manager
+        self.authority_url = authority_url.rstrip("/")
+        self.control_key = control_key
+        self._asked: dict[str, dict[str, Encoded]] | None = None
+        self._lock = threading.Lock()
+
+    def _from_authority(self, kind: str, view: str) -> Encoded:
+        with self._lock:
+            if self._asked is None:
+                answer = requests.get(
+                    f"{self.authority_url}/api/snapshots",
+                    headers={"Authorization": f"Bearer {self.control_key}"},
+                    timeout=10,
+                )
+                answer.raise_for_status()
+                body = answer.json()
+                self._asked = {
+                    "state": {v: protocol.encode(p) for v, p in body["states"].items()},
+                    "programme": {v: protocol.encode(p) for v, p in body["programmes"].items()},
+                }
+            return self._asked[kind][view]
+
+    def _latest(self, event: str, view: str) -> Encoded:
+        rooms = protocol.rooms_by_view(LIVE).get(view, [])
+        seen = [self.manager.latest(LIVE, room, event) for room in rooms]
+        seen = [encoded for encoded in seen if encoded is not None]
+        if not seen:
+            return self._from_authority(event, view)
+        if event == "state":
+            return max(seen, key=lambda encoded: encoded.tag or 0)
+        return seen[0]
+
+    def state(self, view: str) -> Encoded:
+        return self._latest("state", view)
+
+    def programme(self, view: str) -> Encoded:
+        return self._latest("programme", view)
+
+
+def refusal_text(authority_url: str) -> str:
+    return (
+        "Máy chủ phụ chỉ phục vụ màn hình hiển thị. Bàn điều khiển, lệnh và các trang "
+        f"nằm ở máy chủ chính: {authority_url}"
+    )
+
+
+class RefusedControl(Namespace):
+    """`/control` on a display worker: refused, with where to go."""
+
+    def __init__(self, authority_url: str):
+        super().__init__(CONTROL)
+        self.authority_url = authority_url
+
+    def on_connect(self, auth: Any = None) -> None:
+        raise ConnectionRefusedError(refusal_text(self.authority_url))
+
+
+def create_worker_app(
+    message_queue: str, authority_url: str, control_key: str, async_mode: str = "threading"
+) -> Flask:
+    """A display worker: `/live` screens fed through the queue, nothing else."""
+    from runshow.web.live import LiveNamespace, Presence
+
+    app = Flask(__name__)
+    manager = LiveManager(message_queue)
+    socketio = SocketIO(app, async_mode=async_mode, json=SocketJSON, client_manager=manager)
+    snapshots = WorkerSnapshots(manager, authority_url, control_key)
+    socketio.on_namespace(
+        LiveNamespace(LIVE, socketio, Presence(), snapshots, clock=wall_clock_ms, announce=False)
+    )
+    socketio.on_namespace(RefusedControl(authority_url))
+
+    @app.route("/", defaults={"path": ""})
+    @app.route("/<path:path>", methods=["GET", "POST"])
+    def elsewhere(path: str) -> Response:
+        response = jsonify({"ok": False, "code": "elsewhere", "error": refusal_text(authority_url)})
+        response.status_code = 421  # Misdirected Request
+        return response
+
+    app.extensions["runshow_worker"] = socketio
+    return app
