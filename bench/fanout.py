@@ -273,7 +273,12 @@ def start_runshow(
     process = subprocess.Popen(
         [
             *(str(python), "-m", "runshow", "serve", "--host", "127.0.0.1", "--port", str(port)),
-            *("--data-dir", str(tmp / f"{name}-data"), "--agenda", str(root / "agenda.json")),
+            *(
+                "--data-dir",
+                str(tmp / f"{name}-{port}-data"),
+                "--agenda",
+                str(root / "agenda.json"),
+            ),
             *extra,
         ],
         cwd=root,
@@ -566,6 +571,26 @@ def versions(baseline_root: Path | None) -> str:
     )
 
 
+def run_once(target: str, size: int, tmp: Path, args: argparse.Namespace) -> Figures:
+    if target == "node":
+        server = start_node(tmp)
+    elif target == "before":
+        server = start_runshow("before", args.baseline_root, tmp, [], args.gc_stats)
+    else:
+        workers = int(target.split("-")[1].rstrip("w")) if "-" in target else 1
+        server = start_runshow(target, ROOT, tmp, args.runshow_args.split(), args.gc_stats, workers)
+    began = time.monotonic()
+    try:
+        figures = measure(server, size, args.rounds, args.idle)
+    finally:
+        stop_server(server)
+        for helper in server.helpers:
+            helper.terminate()
+            helper.wait(10)
+    read_gc_stats(server, figures, began)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="250,1000,2000")
@@ -592,27 +617,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         for size in sizes:
-            for target in targets:
-                runs = []
-                for repeat in range(args.repeats):
-                    if target == "node":
-                        server = start_node(tmp)
-                    elif target == "before":
-                        server = start_runshow("before", args.baseline_root, tmp, [], args.gc_stats)
-                    else:
-                        workers = int(target.split("-")[1].rstrip("w")) if "-" in target else 1
-                        server = start_runshow(
-                            target, ROOT, tmp, args.runshow_args.split(), args.gc_stats, workers
-                        )
-                    began = time.monotonic()
-                    try:
-                        figures = measure(server, size, args.rounds, args.idle)
-                    finally:
-                        stop_server(server)
-                        for helper in server.helpers:
-                            helper.terminate()
-                            helper.wait(10)
-                    read_gc_stats(server, figures, began)
+            # Repeats interleaved (a, b, c, a, b, c, …): the machine's load drifts, and
+            # each server should see the same drift.
+            runs: dict[str, list[Figures]] = {target: [] for target in targets}
+            for repeat in range(args.repeats):
+                for target in targets:
+                    figures = run_once(target, size, tmp, args)
                     print(
                         f"{target} {size} #{repeat + 1}: "
                         + ", ".join(
@@ -621,8 +631,8 @@ def main() -> None:
                         ),
                         flush=True,
                     )
-                    runs.append(figures)
-                results.append(median_figures(runs))
+                    runs[target].append(figures)
+            results.extend(median_figures(runs[target]) for target in targets)
     body = "\n\n".join(
         [
             f"Machine and versions: {versions(args.baseline_root)}.",
