@@ -154,15 +154,20 @@ async def screen(host: str, port: int, role: str, start: float, log: ScreenLog, 
             delay = min(delay * 2, 5.0)
 
 
-def client_process(host: str, port: int, roles: list[str], start: float, served, stop, conn):
-    """Holds `roles` screens until `stop` is set; sets `served` once every screen has had
-    its first state; sends back what each one saw."""
+def client_process(host: str, port: int, roles: list[str], starting, ready, served, stop, conn):
+    """Holds `roles` screens until `stop` is set: says it is `ready`, waits for the storm's
+    start time (`starting`, the same for every client process), sets `served` once every
+    screen has had its first state, and sends back what each one saw."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     async def main() -> list[ScreenLog]:
         stopping = asyncio.Event()
         logs = [ScreenLog() for _ in roles]
+        ready.set()
+        while not starting.value:
+            await asyncio.sleep(0.01)
+        start = starting.value
         await asyncio.sleep(max(0.0, start - time.monotonic()))
         tasks = [
             asyncio.create_task(screen(host, port, role, start, log, stopping))
@@ -369,22 +374,28 @@ class Figures:
 def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
     roles = ["stage", "mc"] + ["programme"] * (count - 2)
     rss_before = server.rss()
-    start = time.monotonic() + 1.0
+    starting = multiprocessing.Value("d", 0.0)
     stop_clients = multiprocessing.Event()
-    pipes, procs, served = [], [], []
+    pipes, procs, readies, served = [], [], [], []
     for n in range(CLIENT_PROCESSES):
         parent, child = multiprocessing.Pipe()
-        done = multiprocessing.Event()
+        ready, done = multiprocessing.Event(), multiprocessing.Event()
         share = roles[n::CLIENT_PROCESSES]
         ports = server.ports or [server.port]
+        address = ("127.0.0.1", ports[n % len(ports)])
         proc = multiprocessing.Process(
             target=client_process,
-            args=("127.0.0.1", ports[n % len(ports)], share, start, done, stop_clients, child),
+            args=(*address, share, starting, ready, done, stop_clients, child),
         )
         proc.start()
         pipes.append(parent)
         procs.append(proc)
+        readies.append(ready)
         served.append(done)
+    for ready in readies:  # a loaded machine takes a while to start a process
+        ready.wait(120)
+    start = time.monotonic() + 0.5
+    starting.value = start
 
     # The storm: a command every second while the screens connect, until all are served.
     time.sleep(max(0.0, start - time.monotonic()))
