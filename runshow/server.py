@@ -359,6 +359,17 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
         print(refused, file=sys.stderr)
         return 1
     app = create_worker_app(message_queue, authority_url, key, async_mode="eventlet")
+    socketio = app.extensions["runshow_worker"]
+    parent = os.getppid()
+
+    def leave_with_the_authority() -> None:
+        """The authority may end without stopping its workers (killed, or SIGTERM's
+        default action): a worker whose parent is gone stops too."""
+        while os.getppid() == parent:
+            socketio.sleep(1)
+        os._exit(0)
+
+    socketio.start_background_task(leave_with_the_authority)
     _quiet_collector()
     with contextlib.suppress(KeyboardInterrupt):
         _run(app, listeners)

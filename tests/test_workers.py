@@ -113,6 +113,16 @@ def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
             screen.client.disconnect()
         stop_server(server)
     assert "Traceback" not in server.log(), server.log()
+    # The worker stops with the authority, however the authority ends.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            requests.get(worker_url, timeout=1)
+            time.sleep(0.2)  # still up: its parent check runs every second
+        except requests.ConnectionError:
+            break
+    else:
+        raise AssertionError("the display worker outlived the authority")
 
 
 def test_workers_need_a_message_queue(tmp_path):
