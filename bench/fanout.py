@@ -35,6 +35,7 @@ import multiprocessing
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -582,6 +583,25 @@ def versions(baseline_root: Path | None) -> str:
     )
 
 
+def runs_from_logs(paths: list[Path]) -> dict[tuple[int, str], list[Figures]]:
+    """The per-run lines this script printed (``target size #n: title value, …``), read
+    back: several sessions of the bench make one report."""
+    titles = {title: key for key, title, _ in COLUMNS}
+    runs: dict[tuple[int, str], list[Figures]] = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            found = re.match(r"^(\S+) (\d+) #\d+: (.*)$", line.strip())
+            if not found:
+                continue
+            figures = Figures(found.group(1), int(found.group(2)))
+            for part in found.group(3).split(", "):
+                title, _, value = part.rpartition(" ")
+                if title in titles:
+                    setattr(figures, titles[title], float(value))
+            runs.setdefault((figures.screens, figures.target), []).append(figures)
+    return runs
+
+
 def run_once(target: str, size: int, tmp: Path, args: argparse.Namespace) -> Figures:
     if target == "node":
         server = start_node(tmp)
@@ -616,7 +636,16 @@ def main() -> None:
     parser.add_argument("--gc-stats", action="store_true", help="time the servers' GCs")
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument("--section", default="Fan-out against Node")
+    parser.add_argument(
+        "--from-log", type=Path, nargs="+", help="report the runs printed in these logs instead"
+    )
     args = parser.parse_args()
+    if args.from_log:
+        order = {"runshow": 0, "runshow-2w": 1, "node": 2, "before": 3}
+        runs = runs_from_logs(args.from_log)
+        keys = sorted(runs, key=lambda key: (key[0], order.get(key[1], 9), key[1]))
+        report([median_figures(runs[key]) for key in keys], args, runs)
+        return
 
     sizes = [int(size) for size in args.sizes.split(",")]
     targets = args.targets.split(",")
@@ -644,10 +673,16 @@ def main() -> None:
                     )
                     runs[target].append(figures)
             results.extend(median_figures(runs[target]) for target in targets)
+    report(results, args)
+
+
+def report(results, args: argparse.Namespace, runs: dict | None = None) -> None:
+    counts = sorted({len(group) for group in runs.values()}) if runs else [args.repeats]
+    repeats = " or ".join(str(count) for count in counts)
     body = "\n\n".join(
         [
             f"Machine and versions: {versions(args.baseline_root)}.",
-            f"Medians of {args.repeats} runs each; {args.rounds} commands per run, one a "
+            f"Medians of {repeats} runs each; {args.rounds} commands per run, one a "
             f"second, during a speech of the bundled agenda; screens in {CLIENT_PROCESSES} "
             "client processes on the same machine.",
             table(results),

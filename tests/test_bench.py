@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from runshow import PROJECT_ROOT
+from tests.core_helpers import REPO
 
 
 def test_the_fanout_bench_runs_against_runshow_and_node():
@@ -15,7 +15,7 @@ def test_the_fanout_bench_runs_against_runshow_and_node():
     tiny = ("--sizes", "12", "--repeats", "1", "--rounds", "2", "--idle", "0.5", "--gc-stats")
     done = subprocess.run(
         [sys.executable, "bench/fanout.py", *tiny, "--targets", targets],
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
