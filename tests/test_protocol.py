@@ -13,7 +13,7 @@ import socketio.packet
 
 from runshow import protocol
 from runshow.protocol import AUDIENCES, EVENTS, SHAPES, VIEWS, Encoded, SocketJSON
-from tests.conftest import CONTROL_KEY
+from tests.conftest import CONTROL_KEY, mc_auth
 from tests.core_helpers import REPO
 from tests.test_live import events_named
 
@@ -83,7 +83,10 @@ def test_one_change_is_encoded_once_per_view_whatever_the_number_of_screens(
     app, sockets, technician, monkeypatch
 ):
     roles = ["stage"] * 3 + ["programme"] * 5 + ["mc"] * 2
-    screens = [sockets.connect("/live", role=role) for role in roles]
+    screens = [
+        sockets.connect("/live", role=role, auth=mc_auth(app) if role == "mc" else None)
+        for role in roles
+    ]
     consoles = [sockets.connect("/control", http_client=technician) for _ in range(2)]
     for sio in screens:
         sio.get_received("/live")
@@ -234,9 +237,9 @@ def test_the_json_schema_file_is_up_to_date():
     assert written == protocol.json_schema(), "run: python -m runshow.protocol > docs/..."
 
 
-def test_the_public_programme_has_no_mc_script_and_no_delegates(sockets):
+def test_the_public_programme_has_no_mc_script_and_no_delegates(app, sockets):
     stage = sockets.connect("/live", role="stage")
-    mc = sockets.connect("/live", role="mc")
+    mc = sockets.connect("/live", role="mc", auth=mc_auth(app))
     public = events_named(stage, "/live", "programme")[0]
     full = events_named(mc, "/live", "programme")[0]
     protocol.validate(protocol.Programme, public)

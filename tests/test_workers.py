@@ -78,10 +78,26 @@ def wait_until_up(url: str) -> None:
     raise AssertionError(f"{url} never answered")
 
 
+def two_free_ports() -> int:
+    """A free port whose next one is free too (the worker takes the next port)."""
+    import socket
+
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("no two consecutive free ports")
+
+
 def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
     server = start_server(
         tmp_path / "data",
         tmp_path / "server.log",
+        port=two_free_ports(),
         extra_args=("--workers", "2", "--message-queue", redis_url),
     )
     port = int(server.url.rsplit(":", 1)[1])

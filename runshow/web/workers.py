@@ -96,7 +96,7 @@ def snapshots_blueprint() -> Blueprint:
         from runshow.web.auth import check_key
 
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not check_key(token.strip())[0]:
+        if scheme.lower() != "bearer" or not check_key(token.strip(), runtime().api_throttle)[0]:
             return Response("unauthorized", status=401)
         service = runtime().service
         states = protocol.state_payloads(service.agenda, service.state, service.clock())
