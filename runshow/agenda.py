@@ -30,7 +30,7 @@ MAX_ITEM_MINUTES = 24 * 60
 MAX_DELEGATES = 1_000_000
 
 ItemKind = Literal[
-    "performance",
+    # conferences
     "opening",
     "welcome_speech",
     "report",
@@ -39,12 +39,29 @@ ItemKind = Literal[
     "directive_speech",
     "closing",
     "visit",
+    # ceremonies, graduations, festivals
+    "reception",
+    "flag_salute",
+    "ceremony",
+    "speech",
+    "performance",
+    "award",
+    "diploma",
+    "oath",
+    "flowers",
+    "signing",
+    "video",
+    "qa",
+    "photo",
+    "game",
+    "lucky_draw",
+    "meal",
     "break",
     "other",
 ]
 
+#: What the screens call each kind, unless an item sets its own `kind_label`.
 KIND_LABELS: dict[str, str] = {
-    "performance": "Văn nghệ",
     "opening": "Tuyên bố lý do",
     "welcome_speech": "Phát biểu khai mạc",
     "report": "Báo cáo",
@@ -53,6 +70,22 @@ KIND_LABELS: dict[str, str] = {
     "directive_speech": "Phát biểu chỉ đạo",
     "closing": "Bế mạc",
     "visit": "Tham quan",
+    "reception": "Đón tiếp đại biểu",
+    "flag_salute": "Chào cờ",
+    "ceremony": "Nghi lễ",
+    "speech": "Phát biểu",
+    "performance": "Văn nghệ",
+    "award": "Trao thưởng",
+    "diploma": "Trao bằng",
+    "oath": "Tuyên thệ",
+    "flowers": "Tặng hoa",
+    "signing": "Ký kết",
+    "video": "Trình chiếu video",
+    "qa": "Hỏi đáp",
+    "photo": "Chụp ảnh lưu niệm",
+    "game": "Trò chơi",
+    "lucky_draw": "Bốc thăm may mắn",
+    "meal": "Tiệc",
     "break": "Giải lao",
     "other": "Khác",
 }
@@ -60,7 +93,11 @@ KIND_LABELS: dict[str, str] = {
 #: Kinds whose countdown the audience screen shows unless the agenda says otherwise.
 #: Speeches of leaders, ceremonies and performances keep it to the speaker's screen:
 #: a red "+01:12" behind a central leader is a protocol incident.
-AUDIENCE_TIMER_KINDS = frozenset({"report", "adoption", "discussion_speech", "break", "other"})
+AUDIENCE_TIMER_KINDS = frozenset(
+    {"report", "adoption", "discussion_speech", "qa", "game", "meal", "break", "other"}
+)
+
+MAX_KIND_LABEL_CHARS = 40
 
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -134,6 +171,7 @@ class TimerRules(_Strict):
 class ItemSpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     kind: ItemKind
+    kind_label: str | None = Field(default=None, min_length=1, max_length=MAX_KIND_LABEL_CHARS)
     title: str = Field(min_length=1)
     presenter: Presenter | None = None
     duration: float | None = Field(default=None, gt=0, le=MAX_ITEM_MINUTES)
@@ -180,6 +218,11 @@ class Item:
     @property
     def title(self) -> str:
         return self.spec.title
+
+    @property
+    def kind_label(self) -> str:
+        """The item's own label (e.g. "Trao bằng tiến sĩ"), else its kind's."""
+        return self.spec.kind_label or KIND_LABELS[self.spec.kind]
 
     @property
     def timed(self) -> bool:
@@ -335,19 +378,23 @@ class AgendaError(Exception):
         super().__init__("\n".join(lines))
 
 
-def load_agenda(path: str | Path) -> Agenda:
-    path = Path(path)
+def read_text(path: Path, not_utf8_hint: str = "") -> str:
+    """A UTF-8 text file, or AgendaError saying in words why it cannot be read."""
     try:
         # utf-8-sig: Windows Notepad may save "UTF-8 with BOM"; the mark is not content.
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise AgendaError(str(path), [Problem("", "không tìm thấy tệp")]) from None
     except UnicodeDecodeError as exc:
-        message = f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})"
+        message = f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}){not_utf8_hint}"
         raise AgendaError(str(path), [Problem("", message)]) from None
     except OSError as exc:
         raise AgendaError(str(path), [Problem("", f"không đọc được tệp: {exc.strerror}")]) from None
-    return parse_agenda(text, source=str(path))
+
+
+def load_agenda(path: str | Path) -> Agenda:
+    path = Path(path)
+    return parse_agenda(read_text(path), source=str(path))
 
 
 def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
@@ -361,12 +408,23 @@ def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
     try:
         spec = AgendaSpec.model_validate_json(text)
     except ValidationError as exc:
-        problems.extend(describe_pydantic_error(error, AgendaSpec) for error in exc.errors())
+        problems.extend(
+            describe_pydantic_error(error, AgendaSpec)
+            for error in exc.errors()
+            if not _echo(error, raw)
+        )
     problems.extend(_semantic_problems(raw))
     if problems or spec is None:
         raise AgendaError(source, _unique(problems))
     items = tuple(Item(index, item_spec) for index, item_spec in enumerate(spec.items))
     return Agenda(spec=spec, source=source, items=items)
+
+
+def _echo(error: Any, raw: Any) -> bool:
+    """Pydantic adds "at least 1 item" when every item of a non-empty list failed:
+    the items' own problems say what is wrong."""
+    items = raw.get("items") if isinstance(raw, dict) else None
+    return error["type"] == "too_short" and error["loc"] == ("items",) and bool(items)
 
 
 def _semantic_problems(raw: Any) -> list[Problem]:

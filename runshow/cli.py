@@ -23,6 +23,10 @@ def default_agenda() -> str:
 
 
 DEFAULT_DATA_DIR = "data"
+_BASE_HELP = (
+    "tệp chương trình gốc lấy thông tin sự kiện và đại biểu khi bảng không có "
+    "(mặc định: agenda.json)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,8 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="action", required=True)
 
-    check = sub.add_parser("check", help="kiểm tra tệp chương trình (agenda.json) và in tóm tắt")
+    check = sub.add_parser(
+        "check", help="kiểm tra tệp chương trình (agenda.json, .xlsx hoặc .csv) và in tóm tắt"
+    )
     check.add_argument("file", nargs="?", default=None)
+    check.add_argument("--base", default=None, help=_BASE_HELP)
+
+    imports = sub.add_parser(
+        "import", help="chuyển bảng chương trình Excel (.xlsx) hoặc CSV thành agenda.json"
+    )
+    imports.add_argument("file", help="tệp .xlsx hoặc .csv (xem docs/sheet-format.md)")
+    imports.add_argument("-o", "--output", required=True, help="tệp agenda.json sẽ ghi ra")
+    imports.add_argument("--base", default=None, help=_BASE_HELP)
 
     serve = sub.add_parser("serve", help="chạy máy chủ chương trình trên mạng LAN")
     serve.add_argument("--agenda", default=None, help="tệp chương trình (mặc định: agenda.json)")
@@ -96,7 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "--start chỉ dùng cho buổi tổng duyệt: runshow serve --rehearsal --start HH:MM"
         )
     if args.action == "check":
-        return check(args.file or default_agenda())
+        return check(args.file or default_agenda(), args.base)
+    if args.action == "import":
+        return import_sheet(args.file, args.output, args.base)
     if args.workers > 1 and not args.message_queue:
         print("--workers cần --message-queue (ví dụ redis://127.0.0.1:6379/0).", file=sys.stderr)
         return 2
@@ -120,22 +136,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
 
-def check(path: str) -> int:
+def _load(path: str, base_path: str | None) -> Agenda | None:
+    """The programme in `path` (JSON or a sheet), or None after printing its problems."""
     from runshow.agenda import AgendaError, load_agenda
+    from runshow.sheets import SHEET_SUFFIXES, load_plan
 
     try:
-        agenda = load_agenda(path)
+        base = None
+        if Path(path).suffix.lower() in SHEET_SUFFIXES:
+            base = load_agenda(base_path or default_agenda())
+        return load_plan(path, base)
     except AgendaError as error:
         print(f"Tệp chương trình có {len(error.problems)} lỗi:", file=sys.stderr)
         for problem in error.problems:
             print(f"  {error.source}: {problem}", file=sys.stderr)
+        return None
+
+
+def check(path: str, base_path: str | None = None) -> int:
+    agenda = _load(path, base_path)
+    if agenda is None:
         return 1
     print(summary(agenda))
     return 0
 
 
+def import_sheet(path: str, output: str, base_path: str | None = None) -> int:
+    from runshow.sheets import agenda_json
+
+    agenda = _load(path, base_path)
+    if agenda is None:
+        return 1
+    Path(output).write_text(agenda_json(agenda), encoding="utf-8")
+    print(f"Đã ghi {output}: {len(agenda.items)} mục, {len(agenda.spec.delegates)} đại biểu.")
+    return 0
+
+
 def summary(agenda: Agenda) -> str:
-    from runshow.agenda import KIND_LABELS
     from runshow.timefmt import clock_text, duration_text
 
     event = agenda.event
@@ -154,7 +191,6 @@ def summary(agenda: Agenda) -> str:
         length = duration_text(item.duration_ms) if item.duration_ms else "không tính giờ"
         estimate = " (ước tính)" if item.spec.duration_estimated else ""
         lines.append(
-            f"  {clock_text(start, tz)}  {item.title} "
-            f"[{KIND_LABELS[item.spec.kind]}; {length}{estimate}]"
+            f"  {clock_text(start, tz)}  {item.title} [{item.kind_label}; {length}{estimate}]"
         )
     return "\n".join(lines)

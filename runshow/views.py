@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import Any
 
-from runshow.agenda import KIND_LABELS, Agenda, Item, Presenter
+from runshow.agenda import Agenda, Item, Presenter
 from runshow.engine import ShowState, Timer, Visit, available, phase_of
 
 
@@ -43,7 +43,7 @@ def live_item(item: Item) -> dict[str, Any]:
 def item_summary(item: Item) -> dict[str, Any]:
     spec = item.spec
     return live_item(item) | {
-        "kind_label": KIND_LABELS[spec.kind],
+        "kind_label": item.kind_label,
         "presenter": None if spec.presenter is None else spec.presenter.model_dump(),
     }
 

@@ -80,8 +80,10 @@ def test_every_mistake_is_printed_on_its_own_line(tmp_path):
         [
             f'  {path}: event.start: giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được "8h")',
             f'  {path}: items[2].kind: giá trị "karaoke" không hợp lệ; chỉ chấp nhận '
-            '"performance", "opening", "welcome_speech", "report", "adoption", '
-            '"discussion_speech", "directive_speech", "closing", "visit", "break" hoặc "other"',
+            '"opening", "welcome_speech", "report", "adoption", "discussion_speech", '
+            '"directive_speech", "closing", "visit", "reception", "flag_salute", "ceremony", '
+            '"speech", "performance", "award", "diploma", "oath", "flowers", "signing", "video", '
+            '"qa", "photo", "game", "lucky_draw", "meal", "break" hoặc "other"',
             f"  {path}: items[6].duration: phải là số > 0 (nhận được 0)",
         ]
     )

@@ -1,0 +1,745 @@
+"""The programme as a spreadsheet: read a plan from Excel (.xlsx) or CSV, write one back.
+
+Organisers plan in Excel. The layout (documented in ``docs/sheet-format.md``):
+
+- sheet ``Chương trình``: one row per item under a header row (time, title,
+  presenter, role, organisation, duration, MC script, notes, and optional
+  columns for the kind, the id and the timer thresholds);
+- sheet ``Đại biểu``: one row per delegate, in protocol order;
+- sheet ``Sự kiện``: the event's details as ``field | value`` rows.
+
+A CSV file holds the programme sheet only; the event and the delegates then
+come from a base agenda. Every problem names the sheet, the row and the column.
+The result is checked by the same rules as ``agenda.json`` (`parse_agenda`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from runshow.agenda import (
+    KIND_LABELS,
+    Agenda,
+    AgendaError,
+    load_agenda,
+    parse_agenda,
+    read_text,
+)
+from runshow.errors import Problem
+from runshow.timefmt import clock_text
+
+PROGRAMME_SHEET = "Chương trình"
+DELEGATES_SHEET = "Đại biểu"
+EVENT_SHEET = "Sự kiện"
+KINDS_SHEET = "Loại mục"
+SHEET_SUFFIXES = (".xlsx", ".csv")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+ITEM_COLUMNS = (
+    Column("time", "Giờ", 8, ("thời gian", "giờ bắt đầu", "time")),
+    Column("title", "Nội dung", 42, ("tiêu đề", "mục", "title"), required=True),
+    Column("name", "Người trình bày", 22, ("họ tên", "diễn giả", "presenter")),
+    Column("role", "Chức vụ", 26, ("chức danh", "role")),
+    Column("organisation", "Đơn vị", 26, ("cơ quan", "organisation")),
+    Column("duration", "Thời lượng (phút)", 10, ("thời lượng", "phút", "duration")),
+    Column("mc_script", "Lời dẫn MC", 60, ("lời dẫn", "kịch bản", "mc script")),
+    Column("tech_notes", "Ghi chú kỹ thuật", 36, ("ghi chú", "notes")),
+    Column("kind", "Loại", 18, ("loại mục", "kind")),
+    Column("kind_label", "Nhãn riêng", 18, ("kind label",)),
+    Column("id", "Mã mục", 22, ("mã", "id")),
+    Column("warning", "Vàng (phút)", 9, ("vàng", "warning")),
+    Column("danger", "Đỏ (phút)", 9, ("đỏ", "danger")),
+    Column("estimated", "Ước tính", 8, ("estimated",)),
+)
+
+DELEGATE_COLUMNS = (
+    Column("group", "Nhóm", 40, ("đoàn", "group"), required=True),
+    Column("honorific", "Danh xưng", 12, ("honorific",)),
+    Column("name", "Họ tên", 24, ("tên", "name")),
+    Column("title", "Chức vụ", 70, ("chức danh", "title"), required=True),
+)
+
+#: Rows of the event sheet: label → field of `event` (banner lines may repeat).
+EVENT_FIELDS = (
+    ("Tiêu đề", "title"),
+    ("Dòng băng rôn", "banner_lines"),
+    ("Địa danh và ngày", "banner_place_date"),
+    ("Đơn vị tổ chức", "organiser"),
+    ("Địa điểm", "venue.name"),
+    ("Địa chỉ", "venue.address"),
+    ("Ngày", "date"),
+    ("Giờ bắt đầu", "start"),
+    ("Múi giờ", "timezone"),
+    ("Số đại biểu dự kiến", "expected_delegates"),
+)
+
+#: Agenda fields of an item → the column that holds them.
+_ITEM_FIELD_COLUMNS = {
+    "id": "id",
+    "kind": "kind",
+    "kind_label": "kind_label",
+    "title": "title",
+    "presenter": "role",
+    "presenter.name": "name",
+    "presenter.role": "role",
+    "presenter.organisation": "organisation",
+    "duration": "duration",
+    "duration_estimated": "estimated",
+    "timer.warning": "warning",
+    "timer.danger": "danger",
+    "timer": "duration",
+    "starts_at": "time",
+    "mc_script": "mc_script",
+    "tech_notes": "tech_notes",
+}
+
+_YES = {"x", "có", "co", "yes", "y", "1", "true", "✓"}
+_NO = {"", "không", "khong", "no", "n", "0", "false"}
+_CLOCK_RE = re.compile(r"^(\d{1,2})\s*[:hHgG.]\s*(\d{2})?\s*$")
+
+
+def normalise_header(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _lookup(columns: tuple[Column, ...]) -> dict[str, Column]:
+    names: dict[str, Column] = {}
+    for column in columns:
+        for alias in (column.header, *column.aliases):
+            names[normalise_header(alias)] = column
+    return names
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------- #
+# Reading.
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    row: int
+    column: int
+
+
+@dataclass
+class Table:
+    """One sheet: its name and its non-empty rows (1-based row numbers)."""
+
+    name: str
+    rows: list[list[Cell]]
+
+
+@dataclass
+class _Reader:
+    """Collects problems while turning cells into agenda values."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)  # agenda location → sheet place
+
+    def place(self, table: str, row: int, column: int | None = None, header: str = "") -> str:
+        text = f"trang «{table}», dòng {row}"
+        if column is not None:
+            text += f", cột {column_letter(column)}"
+            if header:
+                text += f" ({header})"
+        return text
+
+    def problem(self, place: str, message: str) -> None:
+        self.problems.append(Problem(place, message))
+
+    def convert(self, value: Any, reading: Callable[[Any], T | None], place: str, rule: str):
+        """`reading(value)` for a filled cell, None for an empty one; a cell that
+        does not read is a problem stated with `rule` and what the cell holds."""
+        if _blank(value):
+            return None
+        result = reading(value)
+        if result is None:
+            self.problem(place, f"{rule} (nhận được «{_text(value)}»)")
+        return result
+
+
+def read_tables(path: Path) -> dict[str, Table]:
+    """The sheets of a workbook, or the one table of a CSV file (named after the file)."""
+    if path.suffix.lower() == ".csv":
+        return {PROGRAMME_SHEET: _read_csv(path)}
+    return _read_xlsx(path)
+
+
+def _read_xlsx(path: Path) -> dict[str, Table]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise AgendaError(str(path), [Problem("", "không tìm thấy tệp")]) from None
+    except (BadZipFile, KeyError, OSError, ValueError):
+        raise AgendaError(
+            str(path),
+            [Problem("", "không đọc được tệp Excel (.xlsx): tệp hỏng hoặc sai định dạng")],
+        ) from None
+    tables = {}
+    try:
+        for sheet in workbook.worksheets:
+            rows = []
+            for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [Cell(value, row_number, index) for index, value in enumerate(values)]
+                if any(not _blank(cell.value) for cell in cells):
+                    rows.append(cells)
+            tables[normalise_header(sheet.title)] = Table(sheet.title, rows)
+    finally:
+        workbook.close()
+    return tables
+
+
+def _read_csv(path: Path) -> Table:
+    text = read_text(path, "; lưu lại dạng CSV UTF-8")
+    first_line = text.split("\n", 1)[0]
+    # Excel in a Vietnamese locale separates with ';'.
+    delimiter = max(",;\t", key=first_line.count)
+    rows = []
+    for row_number, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        cells = [Cell(value, row_number, index) for index, value in enumerate(values)]
+        if any(not _blank(cell.value) for cell in cells):
+            rows.append(cells)
+    return Table(path.name, rows)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").strip()
+
+
+def _header_map(
+    reader: _Reader, table: Table, columns: tuple[Column, ...]
+) -> tuple[dict[str, int], list[list[Cell]]]:
+    """Column key → position, from the table's first row; the rows under it."""
+    if not table.rows:
+        reader.problem(reader.place(table.name, 1), "trang trống: thiếu dòng tiêu đề cột")
+        return {}, []
+    header, *body = table.rows
+    known = _lookup(columns)
+    positions: dict[str, int] = {}
+    for cell in header:
+        text = _text(cell.value)
+        if not text:
+            continue
+        column = known.get(normalise_header(text))
+        where = reader.place(table.name, cell.row, cell.column)
+        if column is None:
+            expected = ", ".join(f"«{c.header}»" for c in columns)
+            reader.problem(where, f"cột «{text}» không được hỗ trợ (có: {expected})")
+        elif column.key in positions:
+            reader.problem(where, f"cột «{column.header}» xuất hiện hai lần")
+        else:
+            positions[column.key] = cell.column
+    for column in columns:
+        if column.required and column.key not in positions:
+            reader.problem(reader.place(table.name, header[0].row), f"thiếu cột «{column.header}»")
+    return positions, body
+
+
+def _row_values(row: list[Cell], positions: dict[str, int]) -> dict[str, Any]:
+    by_column = {cell.column: cell.value for cell in row}
+    return {key: by_column.get(index) for key, index in positions.items()}
+
+
+def _clock(value: Any) -> str | None:
+    """A time cell as ``HH:MM``: Excel times, ``8:00``, ``8h00``, ``8h``; None if unreadable."""
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, float | int) and not isinstance(value, bool) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    match = _CLOCK_RE.match(_text(value))
+    if not match or int(match.group(1)) > 23:
+        return None
+    return f"{int(match.group(1)):02d}:{match.group(2) or '00'}"
+
+
+def _minutes(value: Any) -> float | None:
+    """A number of minutes: 10, 7.5, ``"7,5"``, ``"10 phút"``; None if unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = _text(value).casefold().removesuffix("phút").removesuffix("'").strip()
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _kind(value: Any) -> str | None:
+    text = normalise_header(_text(value))
+    if not text:
+        return "other"
+    for code, label in KIND_LABELS.items():
+        if text in (code, normalise_header(label)):
+            return code
+    return None
+
+
+def slug(text: str) -> str:
+    """``Tham luận của Hà Nội`` → ``tham-luan-cua-ha-noi``: an item id from a title."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words)[:48].strip("-") or "muc"
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def suggested_thresholds(duration: float) -> tuple[float | None, float | None]:
+    """The format reference's suggestion: 2/1 up to 10 minutes, 3/1 to 20, then 5/2."""
+    if duration <= 10:
+        warning, danger = 2.0, 1.0
+    elif duration <= 20:
+        warning, danger = 3.0, 1.0
+    else:
+        warning, danger = 5.0, 2.0
+    if warning >= duration:
+        return None, None
+    return warning, danger
+
+
+def _items(reader: _Reader, table: Table) -> list[dict[str, Any]]:
+    positions, body = _header_map(reader, table, ITEM_COLUMNS)
+    headers = {column.key: column.header for column in ITEM_COLUMNS}
+    items: list[dict[str, Any]] = []
+    given_ids = {
+        _text(value)
+        for row in body
+        if (value := _row_values(row, positions).get("id")) is not None and _text(value)
+    }
+    taken: set[str] = set()
+    for row in body:
+        number = row[0].row
+        values = _row_values(row, positions)
+        index = len(items)
+
+        def at(key: str, row_number: int = number) -> str:
+            column = positions.get(key)
+            return reader.place(table.name, row_number, column, headers[key])
+
+        for agenda_field, key in _ITEM_FIELD_COLUMNS.items():
+            reader.places[f"items[{index}].{agenda_field}"] = (
+                at(key) if key in positions else (reader.place(table.name, number))
+            )
+        reader.places[f"items[{index}]"] = reader.place(table.name, number)
+
+        item: dict[str, Any] = {"title": _text(values.get("title"))}
+        kind = _kind(values.get("kind"))
+        if kind is None:
+            labels = ", ".join(f"«{label}»" for label in KIND_LABELS.values())
+            reader.problem(
+                at("kind"), f"loại «{_text(values.get('kind'))}» không có (có: {labels})"
+            )
+            kind = "other"
+        item["kind"] = kind
+        if label := _text(values.get("kind_label")):
+            item["kind_label"] = label
+        given = _text(values.get("id"))
+        if given:
+            if given in taken:
+                reader.problem(at("id"), f"mã mục {given!r} bị trùng")
+            taken.add(given)
+            item["id"] = given
+        else:
+            item["id"] = _unique_id(slug(item["title"]), taken | given_ids)
+        name, role = _text(values.get("name")), _text(values.get("role"))
+        organisation = _text(values.get("organisation"))
+        if name or role or organisation:
+            item["presenter"] = {"name": name or None, "role": role, "organisation": organisation}
+        else:
+            item["presenter"] = None
+
+        duration = reader.convert(
+            values.get("duration"), _minutes, at("duration"), "thời lượng phải là số phút"
+        )
+        item["duration"] = duration
+        item["duration_estimated"] = _yes(reader, values.get("estimated"), at("estimated"))
+        item["timer"] = _timer(reader, values, duration, at)
+        item["mc_script"] = _text(values.get("mc_script"))
+        item["tech_notes"] = _text(values.get("tech_notes"))
+        clock = reader.convert(
+            values.get("time"), _clock, at("time"), "giờ phải có dạng HH:MM, ví dụ 08:00"
+        )
+        if clock is not None:
+            item["_time"] = clock
+        items.append(item)
+    if not body and table.rows:
+        reader.problem(reader.place(table.name, 2), "chưa có mục nào trong chương trình")
+    return items
+
+
+def _yes(reader: _Reader, value: Any, place: str) -> bool:
+    text = normalise_header(_text(value))
+    if text in _YES:
+        return True
+    if text not in _NO:
+        reader.problem(place, f"ghi «x» hoặc để trống (nhận được «{_text(value)}»)")
+    return False
+
+
+def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) -> dict[str, Any]:
+    if duration is None:
+        return {"mode": "countup"}
+    warning, danger = suggested_thresholds(duration) if duration > 0 else (None, None)
+    given = {
+        key: reader.convert(values.get(key), _minutes, at(key), "phải là số phút")
+        for key in ("warning", "danger")
+    }
+    warning = given["warning"] if given["warning"] is not None else warning
+    danger = given["danger"] if given["danger"] is not None else danger
+    timer: dict[str, Any] = {"mode": "countdown", "at_zero": "overtime"}
+    if warning is not None:
+        timer["warning"] = warning
+    if danger is not None:
+        timer["danger"] = danger
+    return timer
+
+
+def _delegates(reader: _Reader, table: Table) -> list[dict[str, Any]]:
+    positions, body = _header_map(reader, table, DELEGATE_COLUMNS)
+    delegates = []
+    for row in body:
+        values = _row_values(row, positions)
+        index = len(delegates)
+        for column in DELEGATE_COLUMNS:
+            if column.key in positions:
+                reader.places[f"delegates[{index}].{column.key}"] = reader.place(
+                    table.name, row[0].row, positions[column.key], column.header
+                )
+        delegates.append(
+            {
+                "honorific": _text(values.get("honorific")) or None,
+                "name": _text(values.get("name")) or None,
+                "title": _text(values.get("title")),
+                "group": _text(values.get("group")),
+            }
+        )
+    return delegates
+
+
+def _event(reader: _Reader, table: Table) -> dict[str, Any]:
+    labels = {normalise_header(label): key for label, key in EVENT_FIELDS}
+    event: dict[str, Any] = {"banner_lines": []}
+    for row in table.rows:
+        cells = [cell for cell in row if not _blank(cell.value)]
+        if not cells:
+            continue
+        key_cell, value_cells = cells[0], cells[1:]
+        key = labels.get(normalise_header(_text(key_cell.value)))
+        if key is None:
+            if row is table.rows[0]:
+                continue  # a header row such as "Mục | Giá trị"
+            where = reader.place(table.name, key_cell.row, key_cell.column)
+            known = ", ".join(f"«{label}»" for label, _ in EVENT_FIELDS)
+            reader.problem(where, f"mục «{_text(key_cell.value)}» không có (có: {known})")
+            continue
+        value_cell = value_cells[0] if value_cells else None
+        value = None if value_cell is None else value_cell.value
+        where = reader.place(
+            table.name,
+            key_cell.row,
+            key_cell.column + 1 if value_cell is None else value_cell.column,
+        )
+        location = f"event.{key}"
+        if key == "banner_lines":
+            location = f"event.banner_lines[{len(event['banner_lines'])}]"
+            event["banner_lines"].append(_text(value))
+        elif key == "date":
+            event["date"] = (
+                value.date().isoformat() if isinstance(value, dt.datetime) else _text(value)
+            )
+        elif key == "start":
+            event["start"] = _clock(value) or _text(value)
+        elif key == "expected_delegates":
+            number = _minutes(value) if not _blank(value) else None
+            event["expected_delegates"] = (
+                int(number)
+                if number and number.is_integer()
+                else (None if _blank(value) else _text(value))
+            )
+        elif key.startswith("venue."):
+            event.setdefault("venue", {})[key.split(".")[1]] = _text(value)
+        else:
+            event[key] = _text(value)
+        reader.places[location] = where
+        if key == "banner_lines":
+            reader.places["event.banner_lines"] = where
+    return event
+
+
+def _place_times(reader: _Reader, document: dict[str, Any]) -> None:
+    """A time written next to an item later than where the programme gets to fixes its
+    start (``starts_at``); the first item's time is the event start if none is given."""
+    items = document["items"]
+    event = document["event"]
+    if items and "_time" in items[0] and not event.get("start"):
+        event["start"] = items[0]["_time"]
+    start = event.get("start")
+    if not isinstance(start, str) or _clock(start) is None:
+        for item in items:
+            item.pop("_time", None)
+        return
+    cursor = _clock_minutes(start)
+    for index, item in enumerate(items):
+        time = item.pop("_time", None)
+        if time is not None:
+            fixed = _clock_minutes(time)
+            if fixed > cursor + 0.5:
+                item["starts_at"] = time
+                cursor = fixed
+            elif fixed < cursor - 0.5:
+                expected = f"{int(cursor) // 60:02d}:{int(cursor) % 60:02d}"
+                reader.problem(
+                    reader.places.get(f"items[{index}].starts_at", f"items[{index}]"),
+                    f"giờ {time} sớm hơn giờ mục này bắt đầu theo các mục trước ({expected}): "
+                    "kiểm tra giờ hoặc thời lượng các mục trước",
+                )
+        duration = item.get("duration")
+        if isinstance(duration, int | float):
+            cursor += duration
+
+
+def _clock_minutes(hhmm: str) -> float:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def read_sheet(path: str | Path, base: Agenda | None = None) -> dict[str, Any]:
+    """The agenda document a workbook or CSV file describes (not yet validated).
+
+    The event and delegates not in the file come from `base`. Raises AgendaError
+    listing every problem found in the cells.
+    """
+    path = Path(path)
+    reader = _Reader(str(path))
+    tables = read_tables(path)
+    programme = tables.get(normalise_header(PROGRAMME_SHEET))
+    if programme is None:
+        if len(tables) == 1 or path.suffix.lower() == ".csv":
+            programme = next(iter(tables.values()))
+        else:
+            names = ", ".join(f"«{table.name}»" for table in tables.values())
+            raise AgendaError(
+                str(path), [Problem("", f"thiếu trang «{PROGRAMME_SHEET}» (tệp có: {names})")]
+            )
+    base_document = (
+        {} if base is None else json.loads(json.dumps(base.spec.model_dump(mode="json")))
+    )
+    event_table = tables.get(normalise_header(EVENT_SHEET))
+    delegate_table = tables.get(normalise_header(DELEGATES_SHEET))
+    if event_table is not None:
+        event = _event(reader, event_table)
+    elif "event" in base_document:
+        event = base_document["event"]
+    else:
+        reader.problem("", f"thiếu trang «{EVENT_SHEET}» (hoặc một tệp chương trình gốc --base)")
+        event = {}
+    if delegate_table is not None:
+        delegates = _delegates(reader, delegate_table)
+    else:
+        delegates = base_document.get("delegates", [])
+    document = {
+        "schema_version": 1,
+        "event": event,
+        "delegates": delegates,
+        "items": _items(reader, programme),
+    }
+    _place_times(reader, document)
+    if reader.problems:
+        raise AgendaError(str(path), reader.problems)
+    try:
+        parse_agenda(json.dumps(document, ensure_ascii=False), source=str(path))
+    except AgendaError as error:
+        raise AgendaError(str(path), [_located(reader, p) for p in error.problems]) from None
+    return document
+
+
+def _located(reader: _Reader, problem: Problem) -> Problem:
+    """A problem found by the agenda's rules, placed at the cell it came from."""
+    place = problem.place
+    while place:
+        if place in reader.places:
+            return Problem(reader.places[place], problem.message)
+        shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", place)
+        if shorter == place:
+            break
+        place = shorter
+    return problem
+
+
+def load_plan(path: str | Path, base: Agenda | None = None) -> Agenda:
+    """An agenda from `agenda.json`, or from a workbook / CSV file."""
+    path = Path(path)
+    if path.suffix.lower() not in SHEET_SUFFIXES:
+        return load_agenda(path)
+    document = read_sheet(path, base)
+    return parse_agenda(json.dumps(document, ensure_ascii=False), source=str(path))
+
+
+def agenda_json(agenda: Agenda) -> str:
+    """The agenda as an `agenda.json` text that loads back to the same programme."""
+    document = agenda.spec.model_dump(mode="json", exclude_none=False)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- #
+# Writing.
+
+
+def _minutes_cell(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def item_rows(agenda: Agenda) -> Iterator[list[Any]]:
+    tz = agenda.tz
+    for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True):
+        spec = item.spec
+        presenter = spec.presenter
+        values = {
+            "time": clock_text(start, tz),
+            "title": spec.title,
+            "name": presenter.name if presenter else None,
+            "role": presenter.role if presenter else None,
+            "organisation": presenter.organisation if presenter else None,
+            "duration": _minutes_cell(spec.duration),
+            "mc_script": spec.mc_script,
+            "tech_notes": spec.tech_notes,
+            "kind": KIND_LABELS[spec.kind],
+            "kind_label": spec.kind_label,
+            "id": spec.id,
+            "warning": _minutes_cell(spec.timer.warning),
+            "danger": _minutes_cell(spec.timer.danger),
+            "estimated": "x" if spec.duration_estimated else None,
+        }
+        yield [values[column.key] or None for column in ITEM_COLUMNS]
+
+
+def _event_rows(agenda: Agenda) -> Iterable[tuple[str, Any]]:
+    event = agenda.event
+    yield ("Mục", "Giá trị")
+    for label, key in EVENT_FIELDS:
+        if key == "banner_lines":
+            for line in event.banner_lines:
+                yield (label, line)
+        elif key.startswith("venue."):
+            yield (label, getattr(event.venue, key.split(".")[1]))
+        else:
+            yield (label, getattr(event, key))
+
+
+def write_workbook(agenda: Agenda, path: str | Path) -> None:
+    """The programme as a workbook in the layout `read_sheet` reads."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFE8C4")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    workbook = Workbook()
+    programme = workbook.active
+    programme.title = PROGRAMME_SHEET
+    _table(programme, ITEM_COLUMNS, item_rows(agenda), bold, fill, wrap)
+
+    delegates = workbook.create_sheet(DELEGATES_SHEET)
+    _table(
+        delegates,
+        DELEGATE_COLUMNS,
+        ([d.group, d.honorific, d.name, d.title] for d in agenda.spec.delegates),
+        bold,
+        fill,
+        wrap,
+    )
+
+    event = workbook.create_sheet(EVENT_SHEET)
+    for row in _event_rows(agenda):
+        event.append(list(row))
+    for cell in event[1]:
+        cell.font, cell.fill = bold, fill
+    event.column_dimensions["A"].width = 24
+    event.column_dimensions["B"].width = 90
+
+    kinds = workbook.create_sheet(KINDS_SHEET)
+    kinds.append(["Loại (ghi vào cột «Loại»)", "Mã"])
+    for code, label in KIND_LABELS.items():
+        kinds.append([label, code])
+    for cell in kinds[1]:
+        cell.font, cell.fill = bold, fill
+    kinds.column_dimensions["A"].width = 30
+    kinds.column_dimensions["B"].width = 20
+
+    kind_column = column_letter([c.key for c in ITEM_COLUMNS].index("kind"))
+    choice = DataValidation(
+        type="list", formula1=f"='{KINDS_SHEET}'!$A$2:$A${len(KIND_LABELS) + 1}", allow_blank=True
+    )
+    programme.add_data_validation(choice)
+    choice.add(f"{kind_column}2:{kind_column}500")
+    workbook.save(path)
+
+
+def _table(sheet, columns: tuple[Column, ...], rows: Iterable[list[Any]], bold, fill, wrap) -> None:
+    sheet.append([column.header for column in columns])
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+    for index, column in enumerate(columns):
+        sheet.column_dimensions[column_letter(index)].width = column.width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    sheet.freeze_panes = "A2"
