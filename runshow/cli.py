@@ -158,6 +158,13 @@ def check(path: str, base_path: str | None = None) -> int:
     if agenda is None:
         return 1
     print(summary(agenda))
+    from runshow.textfit import fit_warnings
+
+    warnings = fit_warnings(agenda)
+    if warnings:
+        print(f"\nCảnh báo: {len(warnings)} chữ không vừa sân khấu 1920x1080:")
+        for warning in warnings:
+            print(f"  {warning}")
     return 0
 
 
