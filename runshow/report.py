@@ -132,9 +132,37 @@ CSV_HEADER = (
 )
 
 
-def report_csv(rows: list[ReportRow]) -> str:
+TOTALS_LABEL = "Tổng cộng"
+
+
+def totals_line(agenda: Agenda, state: ShowState, now_ms: int) -> tuple[str, ...]:
+    """The report's last line: planned minutes of the whole programme, minutes actually
+    run, and the over/under of the items that ran, summed."""
+    schedule = schedule_view(agenda, state, now_ms)
+    entries = schedule["items"]
+    ran = [entry["actual_duration_ms"] for entry in entries if entry["actual_duration_ms"]]
+    over = [entry["over_under_ms"] for entry in entries if entry["over_under_ms"] is not None]
+    starts = [entry["actual_start_ms"] for entry in entries if entry["actual_start_ms"]]
+    ends = [entry["actual_end_ms"] for entry in entries if entry["actual_end_ms"]]
+    tz = agenda.tz
+    return (
+        "",
+        TOTALS_LABEL,
+        "",
+        "",
+        clock_text(agenda.start_ms, tz),
+        minutes(agenda.total_planned_ms),
+        clock_text(min(starts), tz) if starts else "",
+        clock_text(max(ends), tz) if ends else "",
+        minutes(sum(ran)) if ran else "",
+        signed_minutes(sum(over)) if over else "",
+    )
+
+
+def report_csv(rows: list[ReportRow], totals: tuple[str, ...] | None = None) -> str:
     """CSV with a byte-order mark, so Excel opens the Vietnamese text correctly.
-    An item on stage more than once is followed by one line per visit."""
+    An item on stage more than once is followed by one line per visit; the
+    `totals` line (see `totals_line`) ends the table."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
@@ -155,4 +183,6 @@ def report_csv(rows: list[ReportRow]) -> str:
                     "",
                 )
             )
+    if totals is not None:
+        writer.writerow(totals)
     return "\ufeff" + buffer.getvalue()

@@ -46,18 +46,22 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def app_config(data_dir: Path, clock: FakeClock, **settings) -> dict:
+    """The test app's settings: the bundled agenda, a fake clock, the test key."""
+    return {
+        "TESTING": True,
+        "RUNSHOW_AGENDA": str(BUNDLED_AGENDA),
+        "RUNSHOW_DATA_DIR": str(data_dir),
+        "RUNSHOW_CONTROL_KEY": CONTROL_KEY,
+        "RUNSHOW_CLOCK": clock,
+        "RUNSHOW_SCHEDULE_EVERY_S": 0.05,
+        **settings,
+    }
+
+
 @pytest.fixture
 def app(tmp_path: Path, clock: FakeClock):
-    app = create_app(
-        {
-            "TESTING": True,
-            "RUNSHOW_AGENDA": str(BUNDLED_AGENDA),
-            "RUNSHOW_DATA_DIR": str(tmp_path / "data"),
-            "RUNSHOW_CONTROL_KEY": CONTROL_KEY,
-            "RUNSHOW_CLOCK": clock,
-            "RUNSHOW_SCHEDULE_EVERY_S": 0.05,
-        }
-    )
+    app = create_app(app_config(tmp_path / "data", clock))
     yield app
     with app.app_context():
         runtime().service.store.close()

@@ -44,7 +44,8 @@ def test_the_csv_opens_in_excel_with_vietnamese_intact(technician, clock):
     assert text.startswith("\ufeff"), "Excel needs the byte-order mark to read UTF-8"
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:2] == ["STT", "Nội dung"]
-    assert len(rows) == 1 + 13
+    assert len(rows) == 1 + 13 + 1
+    assert rows[-1][1] == "Tổng cộng"
     performance, opening, welcome = rows[1], rows[2], rows[3]
     assert performance[1] == "Văn nghệ chào mừng"
     assert performance[3] == "Đã xong"

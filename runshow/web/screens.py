@@ -7,8 +7,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from runshow.network import base_urls
-from runshow.report import report_csv, report_rows
+from runshow.printout import print_rows
+from runshow.report import report_csv, report_rows, totals_line
+from runshow.report_xlsx import XLSX_MIMETYPE, report_xlsx
 from runshow.timefmt import clock_text, offset_text
+from runshow.timeline import timeline_svg
 from runshow.web import runtime
 from runshow.web.auth import login_required
 from runshow.web.pages import page_context
@@ -124,6 +127,8 @@ def report() -> str:
     return render_template(
         "report.html",
         rows=rows,
+        totals=totals_line(show.agenda, show.service.state, show.service.clock()),
+        timeline=timeline_svg(show.agenda, show.service.state, show.service.clock()),
         planned_end=clock_text(view["planned_end_ms"], tz),
         projected_end=clock_text(view["projected_end_ms"], tz),
         offset=offset_text(view["offset_ms"]),
@@ -131,14 +136,53 @@ def report() -> str:
     )
 
 
+@bp.route("/print")
+@login_required
+def print_sheets() -> str:
+    """The MC's script and the technician's run sheet, for A4."""
+    show = runtime()
+    return render_template(
+        "print.html",
+        items=print_rows(show.agenda),
+        planned_end=clock_text(show.agenda.planned_end_ms, show.agenda.tz),
+        **page_context("print"),
+    )
+
+
+def _report_csv_text(show) -> str:
+    service = show.service
+    rows = report_rows(show.agenda, service.state, service.clock())
+    return report_csv(rows, totals_line(show.agenda, service.state, service.clock()))
+
+
+def _download(content: str | bytes, mimetype: str, suffix: str) -> Response:
+    agenda = runtime().agenda
+    kind = "tong-duyet" if agenda.rehearsal else "bao-cao"
+    filename = f"runshow-{kind}-{agenda.event.date}.{suffix}"
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @bp.route("/report.csv")
 @login_required
 def report_download() -> Response:
-    show, rows = _report()
-    kind = "tong-duyet" if show.agenda.rehearsal else "bao-cao"
-    filename = f"runshow-{kind}-{show.agenda.event.date}.csv"
-    return Response(
-        report_csv(rows),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _download(_report_csv_text(runtime()), "text/csv; charset=utf-8", "csv")
+
+
+@bp.route("/report.xlsx")
+@login_required
+def report_workbook() -> Response:
+    """The same table as the CSV, in an Excel workbook with a heading."""
+    show = runtime()
+    event = show.agenda.event
+    heading = [
+        "Báo cáo chương trình: kế hoạch và thực tế",
+        event.title,
+        f"{event.venue.name}, {event.venue.address}",
+        f"Ngày {event.date}, bắt đầu {event.start}",
+    ]
+    content = report_xlsx(_report_csv_text(show), heading, rehearsal=show.agenda.rehearsal)
+    return _download(content, XLSX_MIMETYPE, "xlsx")

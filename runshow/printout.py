@@ -1,0 +1,65 @@
+"""What /print lays out: each item with its time, length, presenter, the MC's words,
+the delegates to introduce at the opening and the technician's notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runshow.agenda import Agenda
+from runshow.introduction import Paragraph, introduction
+from runshow.timefmt import clock_text
+from runshow.views import presenter_line
+
+#: The item during which the MC introduces the delegates.
+INTRODUCTION_KIND = "opening"
+
+
+@dataclass(frozen=True)
+class PrintRow:
+    id: str
+    number: int
+    start: str
+    title: str
+    kind_label: str
+    presenter: str
+    length: str
+    thresholds: str
+    mc_script: str
+    tech_notes: str
+    introduction: tuple[Paragraph, ...]
+
+
+def _minutes(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def print_rows(agenda: Agenda) -> list[PrintRow]:
+    tz = agenda.tz
+    rows = []
+    for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True):
+        spec = item.spec
+        timer = spec.timer
+        thresholds = " / ".join(
+            part for part in (_minutes(timer.warning), _minutes(timer.danger)) if part
+        )
+        paragraphs = introduction(agenda.spec.delegates) if spec.kind == INTRODUCTION_KIND else []
+        rows.append(
+            PrintRow(
+                id=item.id,
+                number=item.index + 1,
+                start=clock_text(start, tz),
+                title=spec.title,
+                kind_label=item.kind_label,
+                presenter=presenter_line(spec.presenter),
+                length=(
+                    f"{'≈ ' if spec.duration_estimated else ''}{_minutes(spec.duration)} phút"
+                    if spec.duration
+                    else ""
+                ),
+                thresholds=f"{thresholds} phút" if thresholds else "",
+                mc_script=spec.mc_script,
+                tech_notes=spec.tech_notes,
+                introduction=tuple(paragraphs),
+            )
+        )
+    return rows
