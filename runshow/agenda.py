@@ -147,10 +147,12 @@ class EventInfo(_Strict):
 
 
 class Delegate(_Strict):
+    id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     honorific: str | None = None
     name: str | None = None
     title: str = Field(min_length=1)
     group: str = Field(min_length=1)
+    present: bool = True
 
 
 class Presenter(_Strict):
@@ -309,6 +311,10 @@ class Agenda:
         day = dt.date.fromisoformat(self.spec.event.date)
         moment = dt.datetime(day.year, day.month, day.day, hours, minutes, tzinfo=self.tz)
         return int(moment.timestamp() * 1000) + self.shift_ms
+
+    def delegate_ids(self) -> list[str]:
+        """Each delegate's id: its own, else ``d1``, ``d2``… by position."""
+        return [d.id or f"d{n}" for n, d in enumerate(self.spec.delegates, start=1)]
 
     @property
     def start_ms(self) -> int:

@@ -48,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("-o", "--output", required=True, help="tệp agenda.json sẽ ghi ra")
     imports.add_argument("--base", default=None, help=_BASE_HELP)
 
+    export = sub.add_parser(
+        "export", help="ghi chương trình đã sửa trực tiếp ra tệp agenda.json (hoặc .xlsx)"
+    )
+    export.add_argument("-o", "--output", required=True, help="tệp sẽ ghi ra (.json hoặc .xlsx)")
+    export.add_argument(
+        "--agenda", default=None, help="tệp chương trình gốc (mặc định: agenda.json)"
+    )
+    export.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
+
     serve = sub.add_parser("serve", help="chạy máy chủ chương trình trên mạng LAN")
     serve.add_argument("--agenda", default=None, help="tệp chương trình (mặc định: agenda.json)")
     serve.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi mạng)")
@@ -113,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check(args.file or default_agenda(), args.base)
     if args.action == "import":
         return import_sheet(args.file, args.output, args.base)
+    if args.action == "export":
+        return export(args.agenda or default_agenda(), args.data_dir, args.output)
     if args.workers > 1 and not args.message_queue:
         print("--workers cần --message-queue (ví dụ redis://127.0.0.1:6379/0).", file=sys.stderr)
         return 2
@@ -176,6 +187,31 @@ def import_sheet(path: str, output: str, base_path: str | None = None) -> int:
         return 1
     Path(output).write_text(agenda_json(agenda), encoding="utf-8")
     print(f"Đã ghi {output}: {len(agenda.items)} mục, {len(agenda.spec.delegates)} đại biểu.")
+    return 0
+
+
+def export(agenda_path: str, data_dir: str, output: str) -> int:
+    """The programme as the show runs it (the file with every live edit) to a file."""
+    from runshow.service import ShowService
+    from runshow.sheets import agenda_json, write_workbook
+    from runshow.store import Store
+
+    agenda = _load(agenda_path, None)
+    if agenda is None:
+        return 1
+    if not (Path(data_dir) / Store.FILENAME).exists():
+        print(f"Không có dữ liệu chương trình trong {data_dir}.", file=sys.stderr)
+        return 1
+    store = Store(data_dir)
+    try:
+        edited = ShowService(agenda, store).agenda
+    finally:
+        store.close()
+    if output.lower().endswith(".xlsx"):
+        write_workbook(edited, output)
+    else:
+        Path(output).write_text(agenda_json(edited), encoding="utf-8")
+    print(f"Đã ghi {output}: {len(edited.items)} mục, {len(edited.spec.delegates)} đại biểu.")
     return 0
 
 

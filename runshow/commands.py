@@ -127,6 +127,56 @@ class Banner(_Command):
     on: bool = True
 
 
+class EditCommand(_Command):
+    """A change to the programme itself (see runshow/editing.py)."""
+
+
+class EditItem(EditCommand):
+    command: Literal["edit_item"]
+    item_id: str = Field(min_length=1, max_length=64)
+    changes: dict[str, Any] = Field(min_length=1, description="Item fields as in agenda.json.")
+
+
+class AddItem(EditCommand):
+    command: Literal["add_item"]
+    after: str | None = Field(description="The item it follows; null: first.")
+    item: dict[str, Any] = Field(description="An item as in agenda.json (id optional).")
+
+
+class RemoveItem(EditCommand):
+    command: Literal["remove_item"]
+    item_id: str = Field(min_length=1, max_length=64)
+
+
+class MoveItem(EditCommand):
+    command: Literal["move_item"]
+    item_id: str = Field(min_length=1, max_length=64)
+    after: str | None = Field(description="The item it will follow; null: first.")
+
+
+class EditEvent(EditCommand):
+    command: Literal["edit_event"]
+    changes: dict[str, Any] = Field(min_length=1, description="Event fields as in agenda.json.")
+
+
+class EditDelegate(EditCommand):
+    command: Literal["edit_delegate"]
+    delegate_id: str = Field(min_length=1, max_length=64)
+    changes: dict[str, Any] = Field(min_length=1)
+
+
+class AddDelegate(EditCommand):
+    command: Literal["add_delegate"]
+    after: str | None = Field(description="The delegate it follows in protocol order; null: first.")
+    delegate: dict[str, Any]
+
+
+class SetPresent(EditCommand):
+    command: Literal["set_present"]
+    delegate_id: str = Field(min_length=1, max_length=64)
+    present: bool
+
+
 class Undo(_Command):
     command: Literal["undo"]
 
@@ -149,7 +199,15 @@ Command = Annotated[
     | Blackout
     | Banner
     | Undo
-    | Redo,
+    | Redo
+    | EditItem
+    | AddItem
+    | RemoveItem
+    | MoveItem
+    | EditEvent
+    | EditDelegate
+    | AddDelegate
+    | SetPresent,
     Field(discriminator="command"),
 ]
 
@@ -168,8 +226,29 @@ CommandName = Literal[
     "banner",
     "undo",
     "redo",
+    "edit_item",
+    "add_item",
+    "remove_item",
+    "move_item",
+    "edit_event",
+    "edit_delegate",
+    "add_delegate",
+    "set_present",
 ]
 COMMAND_NAMES: tuple[str, ...] = get_args(CommandName)
+EDIT_COMMANDS: tuple[type[EditCommand], ...] = (
+    EditItem,
+    AddItem,
+    RemoveItem,
+    MoveItem,
+    EditEvent,
+    EditDelegate,
+    AddDelegate,
+    SetPresent,
+)
+EDIT_COMMAND_NAMES: tuple[str, ...] = tuple(
+    get_args(model.model_fields["command"].annotation)[0] for model in EDIT_COMMANDS
+)
 
 #: Each command's model by its name, read from the `Command` union.
 _MODELS: dict[str, type[_Command]] = {

@@ -33,7 +33,8 @@ from typing import Any, Literal
 
 from runshow import commands as c
 from runshow.agenda import Agenda, Item
-from runshow.errors import shown
+from runshow.editing import EditRefused, describe_edit, edited
+from runshow.errors import Problem, shown
 from runshow.timefmt import duration_text
 
 Phase = Literal["normal", "warning", "danger", "overtime", "ended"]
@@ -159,6 +160,9 @@ class ShowState:
     left behind are kept, frozen, in `timers`.
 
     Display: `banner` and `blackout` are overlays on the stage only.
+    Programme: `programme_version` names the programme the show runs on: 0 is
+    the agenda file, a live edit makes the version numbered by its revision
+    (so undoing an edit puts the programme back with the rest of the show).
     History: `visits`, append-only. Undo/redo: the two stacks, newest last.
     """
 
@@ -172,6 +176,7 @@ class ShowState:
     speaker_message: str | None = None
     blackout: bool = False
     banner: bool = False
+    programme_version: int = 0
     undo: tuple[UndoEntry, ...] = ()
     redo: tuple[UndoEntry, ...] = ()
 
@@ -207,6 +212,7 @@ class Refusal:
 
     code: RefusalCode
     reason: str
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,14 +221,25 @@ class Accepted:
 
     state: ShowState
     note: str | None = None
+    programme: Agenda | None = None  # a new programme version, made by an edit
 
 
 Outcome = Accepted | Refusal
 
 
 class _Refused(Exception):
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, problems: tuple[Problem, ...] = ()):
         self.reason = reason
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class _Edited:
+    """What an edit's handler returns: the show, a note, and the new programme."""
+
+    state: ShowState
+    note: str | None
+    programme: Agenda
 
 
 # --------------------------------------------------------------------------- #
@@ -363,6 +380,7 @@ _RULES: dict[str, Callable[[ShowState, Agenda], str | None]] = {
     "banner": _why_not_banner,
     "undo": _why_not_undo,
     "redo": _why_not_redo,
+    **{name: _always for name in c.EDIT_COMMAND_NAMES},
 }
 assert set(_RULES) == set(c.COMMAND_NAMES), "every command needs its rule"
 
@@ -443,31 +461,37 @@ def apply(state: ShowState, agenda: Agenda, command: c.Command, now_ms: int) -> 
     why_not = _RULES[command.command](state, agenda)
     if why_not is not None:
         return Refusal("not_possible", why_not)
+    programme = None
     try:
         if isinstance(command, c.Undo):
             new_state, note = _undo(state), None
         elif isinstance(command, c.Redo):
-            new_state, note = _redo(state, agenda, now_ms)
+            new_state, note, programme = _redo(state, agenda, now_ms)
         else:
-            new_state, note = _perform(state, agenda, command, now_ms)
+            new_state, note, programme = _perform(state, agenda, command, now_ms)
             new_state = replace(new_state, redo=())
     except _Refused as refused:
-        return Refusal("not_possible", refused.reason)
-    return Accepted(replace(new_state, revision=state.revision + 1), note)
+        code: RefusalCode = "invalid" if refused.problems else "not_possible"
+        return Refusal(code, refused.reason, refused.problems)
+    return Accepted(replace(new_state, revision=state.revision + 1), note, programme)
 
 
 def _perform(
     state: ShowState, agenda: Agenda, command: c.Command, now: int
-) -> tuple[ShowState, str | None]:
+) -> tuple[ShowState, str | None, Agenda | None]:
     """Run a command's handler and remember the show as it was, for undo."""
     result = _HANDLERS[type(command)](state, agenda, command, now)
-    changed, note = result if isinstance(result, tuple) else (result, None)
+    programme = None
+    if isinstance(result, _Edited):
+        changed, note, programme = result.state, result.note, result.programme
+    else:
+        changed, note = result if isinstance(result, tuple) else (result, None)
     entry = UndoEntry(
         label=describe(command, state, changed, agenda),
         command=_frozen_map(command.replayable()),
         changes=changes_between(state, changed),
     )
-    return replace(changed, undo=(*state.undo, entry)[-UNDO_DEPTH:]), note
+    return replace(changed, undo=(*state.undo, entry)[-UNDO_DEPTH:]), note, programme
 
 
 def _undo(state: ShowState) -> ShowState:
@@ -477,7 +501,9 @@ def _undo(state: ShowState) -> ShowState:
     return replace(before, undo=state.undo[:-1], redo=(*state.redo, redo_entry))
 
 
-def _redo(state: ShowState, agenda: Agenda, now: int) -> tuple[ShowState, str | None]:
+def _redo(
+    state: ShowState, agenda: Agenda, now: int
+) -> tuple[ShowState, str | None, Agenda | None]:
     """Apply the undone command again, now (a clock that ran since counts as run)."""
     entry = state.redo[-1]
     command = c.parse_command(dict(entry.command))
@@ -485,8 +511,8 @@ def _redo(state: ShowState, agenda: Agenda, now: int) -> tuple[ShowState, str | 
     why_not = refusal.reason if refusal else _RULES[command.command](state, agenda)
     if why_not is not None:
         raise _Refused(f"Không thể làm lại «{entry.label}»: {why_not}")
-    redone, note = _perform(state, agenda, command, now)
-    return replace(redone, redo=state.redo[:-1]), note
+    redone, note, programme = _perform(state, agenda, command, now)
+    return replace(redone, redo=state.redo[:-1]), note, programme
 
 
 # --- undo entries: the fields a command changed, as they were ---------------- #
@@ -584,6 +610,8 @@ def describe(command: c.Command, before: ShowState, after: ShowState, agenda: Ag
         return "Bật màn hình đen" if command.on else "Tắt màn hình đen"
     if isinstance(command, c.Banner):
         return "Hiện băng rôn" if command.on else "Tắt băng rôn"
+    if isinstance(command, c.EditCommand):
+        return describe_edit(command, agenda)
     verbs = {
         "start": "Bắt đầu",
         "pause": "Tạm dừng",
@@ -772,7 +800,60 @@ def _banner(state: ShowState, agenda: Agenda, command: c.Banner, now: int) -> Sh
     return replace(state, banner=command.on)
 
 
-_HANDLERS: dict[type, Callable[..., Handled]] = {
+def _edit(state: ShowState, agenda: Agenda, command: c.EditCommand, now: int) -> _Edited:
+    """A change to the programme. The item on stays on and keeps its deadline, unless
+    its length changes: then its deadline moves by the difference (and says so)."""
+    if isinstance(command, c.RemoveItem):
+        state = _removable(state, agenda, command.item_id)
+    try:
+        programme = edited(agenda, command)
+    except EditRefused as refused:
+        raise _Refused(refused.reason, tuple(refused.problems)) from None
+    note = None
+    timers = dict(state.timers)
+    for item_id, timer in state.timers.items():
+        old, new = agenda.get(item_id), programme.get(item_id)
+        if old is None or new is None or old.duration_ms == new.duration_ms:
+            continue
+        if not timer.started:
+            timers[item_id] = Timer.fresh(new)
+        else:
+            delta = new.duration_ms - old.duration_ms
+            timers[item_id] = replace(
+                timer,
+                duration_ms=timer.duration_ms + delta,
+                remaining_ms=timer.remaining_ms + delta,
+                deadline_ms=None if timer.deadline_ms is None else timer.deadline_ms + delta,
+            )
+            if item_id == state.current_id:
+                sign = "thêm" if delta > 0 else "bớt"
+                note = (
+                    f"Đồng hồ của mục đang diễn ra được {sign} {duration_text(abs(delta))} "
+                    f"theo thời lượng mới ({duration_text(new.duration_ms)})."
+                )
+    state = replace(state, timers=_frozen_map(timers), programme_version=state.revision + 1)
+    return _Edited(state, note, programme)
+
+
+def _removable(state: ShowState, agenda: Agenda, item_id: str) -> ShowState:
+    """Refuse removing the item on or one that already ran; the show without its timer."""
+    item = agenda.get(item_id)
+    if item is None:
+        return state  # the edit says there is no such item
+    if item_id == state.current_id:
+        raise _Refused(
+            f"Không xóa được mục đang diễn ra «{item.title}»: hãy chuyển sang mục khác trước."
+        )
+    if item_id in state.visited():
+        raise _Refused(f"Mục «{item.title}» đã diễn ra: không xóa được (báo cáo cần mục này).")
+    cursor_id = state.cursor_id
+    if cursor_id == item_id:  # the show continues after the item before it
+        cursor_id = agenda.items[item.index - 1].id if item.index else None
+    timers = {key: timer for key, timer in state.timers.items() if key != item_id}
+    return replace(state, cursor_id=cursor_id, timers=_frozen_map(timers))
+
+
+_HANDLERS: dict[type, Callable[..., Handled | _Edited]] = {
     c.Start: _start,
     c.Pause: _pause,
     c.Resume: _resume,
@@ -785,6 +866,7 @@ _HANDLERS: dict[type, Callable[..., Handled]] = {
     c.ClearMessage: _clear_message,
     c.Blackout: _blackout,
     c.Banner: _banner,
+    **{command: _edit for command in c.EDIT_COMMANDS},
 }
 
 

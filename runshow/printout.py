@@ -42,7 +42,11 @@ def print_rows(agenda: Agenda) -> list[PrintRow]:
         thresholds = " / ".join(
             part for part in (_minutes(timer.warning), _minutes(timer.danger)) if part
         )
-        paragraphs = introduction(agenda.spec.delegates) if spec.kind == INTRODUCTION_KIND else []
+        paragraphs = (
+            introduction(d for d in agenda.spec.delegates if d.present)
+            if spec.kind == INTRODUCTION_KIND
+            else []
+        )
         rows.append(
             PrintRow(
                 id=item.id,

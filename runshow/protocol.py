@@ -200,6 +200,9 @@ class ProgrammeItem(TypedDict, total=False):
 class Programme(TypedDict):
     event: dict[str, Any]
     delegates: list[dict[str, Any]]
+    #: The MC's introduction of the delegates present: per delegation, the
+    #: opening words and one line per delegate (runshow/introduction.py).
+    introduction: list[dict[str, Any]]
     items: list[ProgrammeItem]
     rehearsal: bool
     start_ms: int

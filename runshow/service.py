@@ -12,12 +12,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from runshow.agenda import Agenda
+from runshow.agenda import Agenda, parse_agenda
 from runshow.commands import Command, InvalidCommand, Redo, Undo, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
+from runshow.sheets import agenda_json
 from runshow.store import DamagedSnapshot, DataFileError, LoggedEvent, StorageError, Store
 from runshow.views import state_view
 
@@ -61,9 +62,12 @@ class ShowService:
     """One running show: its programme, its state, its store and its listeners."""
 
     def __init__(self, agenda: Agenda, store: Store, clock: Clock = wall_clock_ms):
-        self.agenda = agenda
         self.store = store
         self.clock = clock
+        # Version 0 is the agenda file; live edits add versions, kept in the store.
+        self._programmes: dict[int, Agenda] = {0: agenda}
+        for version, text in store.programmes().items():
+            self._programmes[version] = parse_agenda(text, source=agenda.source)
         self.warnings: list[str] = []
         try:
             restored = store.load()
@@ -76,7 +80,13 @@ class ShowService:
         if restored is None:
             self._state = ShowState()
         else:
-            self._state, fitted = reconcile(restored, agenda)
+            if restored.programme_version not in self._programmes:
+                self.warnings.append(
+                    f"Không tìm thấy chương trình đã sửa (phiên bản {restored.programme_version})"
+                    ": dùng tệp chương trình."
+                )
+                restored = replace(restored, programme_version=0)
+            self._state, fitted = reconcile(restored, self._programmes[restored.programme_version])
             self.warnings += fitted
         self._lock = threading.Lock()
         self._sending = threading.Lock()  # listeners run outside `_lock`, in revision order
@@ -85,6 +95,11 @@ class ShowService:
     @property
     def state(self) -> ShowState:
         return self._state
+
+    @property
+    def agenda(self) -> Agenda:
+        """The programme the show runs on now (the file, or its latest live edit)."""
+        return self._programmes[self._state.programme_version]
 
     def subscribe(self, listener: Listener) -> None:
         """Call `listener` with every new state, in revision order, after it is saved
@@ -110,13 +125,19 @@ class ShowService:
             now = self.clock()
             outcome = apply(self._state, self.agenda, command, now)
             if isinstance(outcome, Refusal):
-                return Result(False, self._state.revision, outcome.code, outcome.reason)
+                problems = [{"place": p.place, "message": p.message} for p in outcome.problems]
+                return Result(False, self._state.revision, outcome.code, outcome.reason, problems)
             assert isinstance(outcome, Accepted)
             arguments = command.arguments() | _history_words(command, self._state)
+            programme = None
+            if outcome.programme is not None:
+                programme = agenda_json(outcome.programme)
             try:
-                self.store.commit(outcome.state, command.command, arguments, source, now)
+                self.store.commit(outcome.state, command.command, arguments, source, now, programme)
             except StorageError as refused:  # nothing saved: nothing changes, no one is told
                 return Result(False, self._state.revision, "storage_error", refused.reason)
+            if outcome.programme is not None:
+                self._programmes[outcome.state.programme_version] = outcome.programme
             self._state = outcome.state
             # Handed over before the dispatch lock is released: the next command may be
             # applied and saved while this one is sent, but is sent after it.
@@ -174,10 +195,11 @@ def replay(agenda: Agenda, events: list[LoggedEvent]) -> ShowState:
     """The state the logged commands lead to. ValueError if one of them no longer
     applies (a changed programme, a damaged log)."""
     state = ShowState()
+    programmes = {0: agenda}  # live edits make their programme versions again
     for event in events:
         arguments = {k: v for k, v in event.arguments.items() if k not in HISTORY_WORDS}
         command = parse_command({"command": event.command, **arguments})
-        outcome = apply(state, agenda, command, event.at_ms)
+        outcome = apply(state, programmes[state.programme_version], command, event.at_ms)
         if not isinstance(outcome, Accepted):
             raise ValueError(f"lệnh {event.seq} ({event.command}) bị từ chối: {outcome.reason}")
         if outcome.state.revision != event.revision:
@@ -185,5 +207,7 @@ def replay(agenda: Agenda, events: list[LoggedEvent]) -> ShowState:
                 f"lệnh {event.seq} mang phiên bản {event.revision}, chờ đợi "
                 f"{outcome.state.revision}"
             )
+        if outcome.programme is not None:
+            programmes[outcome.state.programme_version] = outcome.programme
         state = outcome.state
     return state

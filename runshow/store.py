@@ -52,6 +52,11 @@ CREATE TABLE IF NOT EXISTS events (
     source    TEXT    NOT NULL,
     revision  INTEGER NOT NULL UNIQUE
 );
+CREATE TABLE IF NOT EXISTS programmes (
+    version   INTEGER PRIMARY KEY,
+    agenda    TEXT    NOT NULL,
+    saved_ms  INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS snapshot (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
     revision  INTEGER NOT NULL,
@@ -220,6 +225,16 @@ class Store:
             )
         return state
 
+    def programmes(self) -> dict[int, str]:
+        """Every programme version made by a live edit: version → agenda JSON.
+        Append-only: undoing an edit goes back to an older version, never deletes one."""
+        with self._lock:
+            try:
+                rows = self._connection().execute("SELECT version, agenda FROM programmes")
+                return dict(rows.fetchall())
+            except sqlite3.Error as error:
+                raise DataFileError(_unusable(self.path, plain_cause(error))) from error
+
     def commit(
         self,
         state: ShowState,
@@ -227,11 +242,25 @@ class Store:
         arguments: dict[str, Any],
         source: str,
         at_ms: int,
+        programme: str | None = None,
     ) -> None:
         """Log an accepted command and save the state it produced, atomically:
-        either both are on disk, or neither is and `StorageError` is raised."""
+        either both are on disk, or neither is and `StorageError` is raised. With
+        `programme` (agenda JSON), the programme version the command made is saved in
+        the same transaction."""
+        programme_rows = (
+            []
+            if programme is None
+            else [
+                (
+                    "INSERT INTO programmes (version, agenda, saved_ms) VALUES (?, ?, ?)",
+                    (state.programme_version, programme, at_ms),
+                )
+            ]
+        )
         self._write(
             [
+                *programme_rows,
                 (
                     "INSERT INTO events (at_ms, command, arguments, source, revision)"
                     " VALUES (?, ?, ?, ?, ?)",

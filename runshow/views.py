@@ -17,6 +17,7 @@ from typing import Any
 
 from runshow.agenda import Agenda, Item, Presenter
 from runshow.engine import ShowState, Timer, Visit, available, phase_of
+from runshow.introduction import introduction
 
 
 def presenter_line(presenter: Presenter | None) -> str:
@@ -48,6 +49,13 @@ def item_summary(item: Item) -> dict[str, Any]:
     }
 
 
+def introduction_view(agenda: Agenda) -> list[dict[str, Any]]:
+    """The delegates present, as the MC introduces them: per delegation, its lead
+    sentence and one line per delegate."""
+    present = (d for d in agenda.spec.delegates if d.present)
+    return [{"group": p.group, "lead": p.lead, "lines": list(p.lines)} for p in introduction(present)]
+
+
 def programme_view(
     agenda: Agenda, *, for_control: bool = False, for_public: bool = False
 ) -> dict[str, Any]:
@@ -72,10 +80,20 @@ def programme_view(
         if for_public:
             del view["mc_script"]
         items.append(view)
-    delegates = [] if for_public else [d.model_dump() for d in agenda.spec.delegates]
+    delegates = (
+        []
+        if for_public
+        else [
+            delegate.model_dump() | {"id": delegate_id}
+            for delegate, delegate_id in zip(
+                agenda.spec.delegates, agenda.delegate_ids(), strict=True
+            )
+        ]
+    )
     return {
         "event": event.model_dump(),
         "delegates": delegates,
+        "introduction": introduction_view(agenda) if not for_public else [],
         "items": items,
         "start_ms": agenda.start_ms,
         "rehearsal": agenda.rehearsal,

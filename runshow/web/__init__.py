@@ -48,7 +48,6 @@ DEFAULTS: dict[str, Any] = {
 class Runtime:
     """What the adapters share for one running show."""
 
-    agenda: Agenda
     service: ShowService
     control_key: ControlKey
     login_epoch: LoginEpoch
@@ -56,6 +55,11 @@ class Runtime:
     api_throttle: FailureThrottle
     mc_token: str
     socketio: SocketIO
+
+    @property
+    def agenda(self) -> Agenda:
+        """The programme as it is now, with any live edits."""
+        return self.service.agenda
 
     def session_token(self) -> str:
         return self.control_key.session_token(self.login_epoch.value)
@@ -97,7 +101,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app, async_mode=app.config["RUNSHOW_ASYNC_MODE"], json=SocketJSON, **manager
     )
     app.extensions["runshow"] = Runtime(
-        agenda=agenda,
         service=service,
         control_key=resolve_control_key(data_dir, app.config["RUNSHOW_CONTROL_KEY"]),
         login_epoch=LoginEpoch(data_dir),

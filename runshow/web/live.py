@@ -313,7 +313,19 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     )
     rooms = {namespace: protocol.rooms_by_view(namespace) for namespace in (LIVE, CONTROL)}
 
+    sent_programme = [service.agenda]
+
     def broadcast(state: ShowState) -> None:
+        if service.agenda is not sent_programme[0]:
+            # A live edit (or its undo): every screen gets the programme before the state.
+            sent_programme[0] = service.agenda
+            for audience in AUDIENCES.values():
+                socketio.emit(
+                    "programme",
+                    snapshots.programme(audience.sees_tech_notes),
+                    namespace=audience.namespace,
+                    to=audience.name,
+                )
         encoded = snapshots.states(state)
         for namespace, views in rooms.items():
             for view, audience_rooms in views.items():
