@@ -194,6 +194,10 @@ class ProgrammeItem(TypedDict, total=False):
     planned_start_ms: int
     mc_script: str | None  # not in the public programme
     tech_notes: str | None  # the console's programme only
+    #: The console's programme only: the item as in agenda.json (for the edit panel)
+    #: and the texts that will not fit the stage (runshow/textfit.py).
+    fields: dict[str, Any]
+    fit_warnings: list[str]
 
 
 @with_config(STRICT)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from runshow import PROJECT_ROOT
 from runshow.agenda import Agenda
-from runshow.views import presenter_line
 
 STAGE_WIDTH, STAGE_HEIGHT = 1920, 1080
 FONT_DIR = PROJECT_ROOT / "static" / "vendor" / "be-vietnam-pro" / "files"
@@ -251,6 +250,12 @@ class FitWarning:
     place: str  # where in the agenda, e.g. "items[5].title"
     message: str
 
+    @property
+    def item_index(self) -> int | None:
+        """The item it is about (None: the event's banner)."""
+        match = re.match(r"items\[(\d+)\]", self.place)
+        return int(match.group(1)) if match else None
+
     def __str__(self) -> str:
         return f"{self.place}: {self.message}"
 
@@ -282,6 +287,12 @@ def banner_warning(index: int, line: str, layout: StageLayout) -> FitWarning | N
     )
 
 
+def _presenter_line(presenter) -> str:
+    from runshow.views import presenter_line  # views shows these warnings: import late
+
+    return presenter_line(presenter)
+
+
 def fit_warnings(agenda: Agenda) -> list[FitWarning]:
     """Every title, presenter line and banner line that will not fit the stage."""
     layout = stage_layout()
@@ -293,7 +304,7 @@ def fit_warnings(agenda: Agenda) -> list[FitWarning]:
     for item in agenda.items:
         checks = (
             ("title", "Tiêu đề", item.title, layout.title),
-            ("presenter", "Dòng diễn giả", presenter_line(item.spec.presenter), layout.speaker),
+            ("presenter", "Dòng diễn giả", _presenter_line(item.spec.presenter), layout.speaker),
         )
         for field, what, text, style in checks:
             warning = clamped_warning(

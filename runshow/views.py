@@ -18,6 +18,7 @@ from typing import Any
 from runshow.agenda import Agenda, Item, Presenter
 from runshow.engine import ShowState, Timer, Visit, available, phase_of
 from runshow.introduction import introduction
+from runshow.textfit import fit_warnings
 
 
 def presenter_line(presenter: Presenter | None) -> str:
@@ -53,16 +54,20 @@ def introduction_view(agenda: Agenda) -> list[dict[str, Any]]:
     """The delegates present, as the MC introduces them: per delegation, its lead
     sentence and one line per delegate."""
     present = (d for d in agenda.spec.delegates if d.present)
-    return [{"group": p.group, "lead": p.lead, "lines": list(p.lines)} for p in introduction(present)]
+    return [
+        {"group": p.group, "lead": p.lead, "lines": list(p.lines)} for p in introduction(present)
+    ]
 
 
 def programme_view(
     agenda: Agenda, *, for_control: bool = False, for_public: bool = False
 ) -> dict[str, Any]:
-    """The whole programme. Technicians' notes go to the control console only; the
-    stage and the phones get neither the MC's script nor the delegates to introduce."""
+    """The whole programme. Technicians' notes, the agenda's fields (for the edit panel)
+    and what will not fit the stage go to the control console only; the stage and the
+    phones get neither the MC's script nor the delegates to introduce."""
     event = agenda.event
     starts = agenda.planned_starts_ms()
+    warnings = fit_warnings(agenda) if for_control else []
     items = []
     for item, planned_start in zip(agenda.items, starts, strict=True):
         view = item_summary(item) | {
@@ -77,29 +82,32 @@ def programme_view(
         }
         if for_control:
             view["tech_notes"] = item.spec.tech_notes
+            view["fields"] = item.spec.model_dump(mode="json")
+            view["fit_warnings"] = [w.message for w in warnings if w.item_index == item.index]
         if for_public:
             del view["mc_script"]
         items.append(view)
-    delegates = (
-        []
-        if for_public
-        else [
-            delegate.model_dump() | {"id": delegate_id}
-            for delegate, delegate_id in zip(
-                agenda.spec.delegates, agenda.delegate_ids(), strict=True
-            )
-        ]
-    )
-    return {
+    programme = {
         "event": event.model_dump(),
-        "delegates": delegates,
-        "introduction": introduction_view(agenda) if not for_public else [],
+        "delegates": [],
+        "introduction": [],
         "items": items,
         "start_ms": agenda.start_ms,
         "rehearsal": agenda.rehearsal,
         "planned_end_ms": agenda.planned_end_ms,
         "total_planned_ms": agenda.total_planned_ms,
     }
+    if not for_public:
+        programme["delegates"] = [
+            delegate.model_dump() | {"id": delegate_id}
+            for delegate, delegate_id in zip(
+                agenda.spec.delegates, agenda.delegate_ids(), strict=True
+            )
+        ]
+        programme["introduction"] = introduction_view(agenda)
+    if for_control:
+        programme["fit_warnings"] = [str(w) for w in warnings if w.item_index is None]
+    return programme
 
 
 def timer_view(item: Item, timer: Timer, now_ms: int) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from runshow.agenda import KIND_LABELS
 from runshow.network import base_urls
 from runshow.printout import print_rows
 from runshow.report import report_csv, report_rows, totals_line
@@ -108,7 +109,11 @@ def programme() -> str:
 def control() -> str:
     link = mc_link(_lan_addresses()[0])
     return render_template(
-        "control.html", mc_link=link, mc_qr=qr_svg(link), **page_context("control")
+        "control.html",
+        mc_link=link,
+        mc_qr=qr_svg(link),
+        kinds=KIND_LABELS,
+        **page_context("control"),
     )
 
 

@@ -333,6 +333,7 @@ function renderProgramme(programme) {
     return row;
   }));
   if (live.state) renderState(live.state);
+  document.dispatchEvent(new CustomEvent('runshow:programme', { detail: programme }));
 }
 
 let listedNowId = null;
@@ -427,6 +428,7 @@ function renderState(state) {
   }
   renderRows(state);
   renderButtons(state);
+  document.dispatchEvent(new CustomEvent('runshow:state', { detail: state }));
 }
 
 function renderPresence(counts) {
@@ -548,3 +550,6 @@ const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setDat
 onFrame(drawSchedule);
 debugCorner(live.clock);
 renderButtons(live.state);
+
+// The programme editor (editor.js) sends its commands on this console's connection.
+export { live, refuse };

@@ -1,7 +1,7 @@
 // The MC's tablet: what is on, the MC's script (and the delegates at the opening),
 // what comes next, the timer, messages from the control desk, progress.
 import { byId, clockFormatter, el, keepAwake, setData, setText, show } from './dom.js';
-import { ITEM_STATUS_LABELS, delegateName, itemStatus, itemsById, timerStatusLabel } from './labels.js';
+import { ITEM_STATUS_LABELS, itemStatus, itemsById, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay, onFrame } from './timer.js';
 import { chime } from './chime.js';
@@ -46,19 +46,12 @@ let listedNowId = null;
 let formatClock = clockFormatter('Asia/Ho_Chi_Minh');
 let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
 
-function renderDelegates(delegates) {
-  const groups = [];
-  for (const delegate of delegates || []) {
-    const last = groups[groups.length - 1];
-    if (last && last.name === delegate.group) last.members.push(delegate);
-    else groups.push({ name: delegate.group, members: [delegate] });
-  }
-  n.delegatesList.replaceChildren(...groups.map((group) => el('div', { className: 'mc-delegate-group' },
-    group.name ? el('h3', { text: group.name }) : null,
-    el('ol', {}, ...group.members.map((d) => {
-      const name = delegateName(d);
-      return el('li', {}, name ? el('strong', { text: `${name}, ` }) : null, d.title || '');
-    })))));
+/** The delegates present, as the MC reads them aloud: per delegation its opening words,
+ *  then one line per delegate (built by the server: runshow/introduction.py). */
+function renderIntroduction(paragraphs) {
+  n.delegatesList.replaceChildren(...(paragraphs || []).map((paragraph) => el('div', { className: 'mc-delegate-group' },
+    el('p', { className: 'mc-intro-lead', text: paragraph.lead }),
+    el('ul', {}, ...paragraph.lines.map((line) => el('li', { text: line }))))));
 }
 
 function renderProgramme(next) {
@@ -66,7 +59,7 @@ function renderProgramme(next) {
   items = itemsById(programme);
   formatClock = clockFormatter(programme.event?.timezone);
   formatWallClock = wallClockFormatter(programme.event?.timezone);
-  renderDelegates(programme.delegates);
+  renderIntroduction(programme.introduction);
   rows = new Map();
   n.list.replaceChildren(...programme.items.map((item) => {
     const row = el('li', { data: { itemId: item.id, status: 'upcoming' } },
@@ -85,7 +78,7 @@ function renderMain(item, label) {
   setText(n.nowPresenter, item ? item.presenter_line : '');
   const full = item ? items.get(item.id) : null;
   setText(n.nowScript, full?.mc_script || '');
-  show(n.delegates, item?.kind === 'opening' && Boolean(programme?.delegates?.length));
+  show(n.delegates, item?.kind === 'opening' && Boolean(programme?.introduction?.length));
   if (shownMainId !== (item?.id ?? null)) {
     shownMainId = item?.id ?? null;
     n.scriptBox.scrollTop = 0; // a new item: its script from the top
