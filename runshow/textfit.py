@@ -11,12 +11,14 @@ says which texts would be cut or shrunk.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from runshow import PROJECT_ROOT
-from runshow.agenda import Agenda
+from runshow.agenda import Agenda, Presenter
 
 STAGE_WIDTH, STAGE_HEIGHT = 1920, 1080
 FONT_DIR = PROJECT_ROOT / "static" / "vendor" / "be-vietnam-pro" / "files"
@@ -293,23 +295,48 @@ def _presenter_line(presenter) -> str:
     return presenter_line(presenter)
 
 
-def fit_warnings(agenda: Agenda) -> list[FitWarning]:
-    """Every title, presenter line and banner line that will not fit the stage."""
+def item_warnings(place: str, title: str, presenter_line: str) -> list[FitWarning]:
+    """The item's title and presenter line that will not fit (`place`: ``items[5]``)."""
     layout = stage_layout()
-    warnings = [
+    checks = (
+        ("title", "Tiêu đề", title, layout.title),
+        ("presenter", "Dòng diễn giả", presenter_line, layout.speaker),
+    )
+    return [
         warning
-        for index, line in enumerate(agenda.event.banner_lines)
+        for field, what, text, style in checks
+        if (warning := clamped_warning(f"{place}.{field}", what, text, style, layout.item_width))
+    ]
+
+
+def banner_warnings(lines: Iterable[str]) -> list[FitWarning]:
+    layout = stage_layout()
+    return [
+        warning
+        for index, line in enumerate(lines)
         if (warning := banner_warning(index, line, layout)) is not None
     ]
+
+
+def fit_warnings(agenda: Agenda) -> list[FitWarning]:
+    """Every title, presenter line and banner line that will not fit the stage."""
+    warnings = banner_warnings(agenda.event.banner_lines)
     for item in agenda.items:
-        checks = (
-            ("title", "Tiêu đề", item.title, layout.title),
-            ("presenter", "Dòng diễn giả", _presenter_line(item.spec.presenter), layout.speaker),
-        )
-        for field, what, text, style in checks:
-            warning = clamped_warning(
-                f"items[{item.index}].{field}", what, text, style, layout.item_width
-            )
-            if warning is not None:
-                warnings.append(warning)
+        presenter = _presenter_line(item.spec.presenter)
+        warnings.extend(item_warnings(f"items[{item.index}]", item.title, presenter))
     return warnings
+
+
+def draft_warnings(draft: Any) -> list[str]:
+    """Warnings for a text the technician is typing in the edit panel (not yet sent):
+    ``{"title", "presenter": {name, role, organisation}}`` or ``{"banner_lines": [...]}``."""
+    if not isinstance(draft, dict):
+        return []
+    if isinstance(draft.get("banner_lines"), list):
+        lines = [line for line in draft["banner_lines"] if isinstance(line, str) and line.strip()]
+        return [str(w) for w in banner_warnings(lines)]
+    title = draft.get("title") if isinstance(draft.get("title"), str) else ""
+    presenter = draft.get("presenter") if isinstance(draft.get("presenter"), dict) else {}
+    words = {key: str(presenter.get(key) or "")[:500] for key in ("name", "role", "organisation")}
+    line = _presenter_line(Presenter.model_construct(**words))  # a draft: not validated
+    return [w.message for w in item_warnings("draft", title[:2000], line)]

@@ -194,3 +194,14 @@ def test_an_invalid_edit_shows_the_problem_in_the_panel_and_changes_nothing(live
     expect(control.locator("#edit-problems")).to_contain_text("changes.duration: phải là số > 0")
     expect(control.locator("#edit-dialog")).to_be_visible()
     assert live_server.state()["revision"] == before
+
+
+def test_the_edit_panel_warns_while_typing_a_title_too_long_for_the_stage(control):
+    from tests.test_textfit import LONG_TITLE
+
+    row_tool(control, HO_CHI_MINH, "edit").click()
+    expect(control.locator("#edit-warnings")).to_be_hidden()
+    control.fill("#edit-field-title", LONG_TITLE)
+    expect(control.locator("#edit-warnings")).to_contain_text("Tiêu đề dài 3 dòng")
+    control.fill("#edit-field-title", "Tham luận của Thành phố Hồ Chí Minh")
+    expect(control.locator("#edit-warnings")).to_be_hidden()

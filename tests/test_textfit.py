@@ -15,6 +15,7 @@ from runshow.agenda import load_agenda, parse_agenda
 from runshow.textfit import (
     MIN_BANNER_PX,
     banner_style,
+    draft_warnings,
     fit_warnings,
     stage_layout,
     text_width,
@@ -173,3 +174,13 @@ def test_the_first_banner_line_is_the_organisers_and_short_lines_are_headlines()
     assert banner_style(layout, "CỤM THI ĐUA", 0) == layout.banner_organiser
     assert banner_style(layout, "HỘI NGHỊ", 1) == layout.banner_headline
     assert banner_style(layout, "SƠ KẾT THỰC HIỆN GIAO ƯỚC", 2) == layout.banner_line
+
+
+def test_a_draft_in_the_edit_panel_is_measured_before_it_is_sent():
+    assert draft_warnings({"title": "Khai mạc", "presenter": {"name": "A", "role": "B"}}) == []
+    (warning,) = draft_warnings({"title": LONG_TITLE, "presenter": None})
+    assert warning.startswith("Tiêu đề dài 3 dòng")
+    (banner,) = draft_warnings({"banner_lines": ["HỘI NGHỊ", "", LONG_BANNER]})
+    assert "dòng băng rôn quá dài" in banner
+    assert draft_warnings("nonsense") == []
+    assert draft_warnings({"title": 5, "presenter": {"role": None}}) == []

@@ -25,6 +25,7 @@ from runshow.errors import Problem
 from runshow.jsontext import Unreadable
 from runshow.protocol import AUDIENCES, CONTROL, DEFAULT_SCREEN_ROLE, LIVE, SCREEN_ROLES, Encoded
 from runshow.service import ShowService
+from runshow.textfit import draft_warnings
 from runshow.views import schedule_summary
 from runshow.web import runtime
 from runshow.web.auth import is_technician
@@ -243,6 +244,12 @@ class ControlNamespace(_ShowNamespace):
         identity = {"role": self.presence.role_of(sid), "name": names.get(sid, "")}
         self.socketio_app.emit("identify", identity, to=sid, namespace=LIVE)
         return {"ok": True}
+
+    def on_fit(self, draft: Any = None, *_extra: Any) -> dict[str, Any]:
+        """Will a text being typed in the edit panel fit the stage? (Changes nothing.)"""
+        if not is_technician(session):
+            return {"warnings": []}
+        return {"warnings": draft_warnings(draft)}
 
 
 class ScheduleTicker:

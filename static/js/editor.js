@@ -148,6 +148,28 @@ function openAdd(afterId) {
   field('title').focus();
 }
 
+// ---------- Will it fit the stage? Asked while typing (changes nothing) ----------
+
+let fitTimer = null;
+function askFit(draft, list) {
+  clearTimeout(fitTimer);
+  fitTimer = setTimeout(() => {
+    if (!live.socket.connected) return;
+    live.socket.timeout(3000).emit('fit', draft, (error, answer) => {
+      if (!error) showList(list, answer?.warnings || []);
+    });
+  }, 250);
+}
+for (const name of ['title', 'name', 'role', 'organisation']) {
+  field(name).addEventListener('input', () => {
+    const { title, presenter } = formFields();
+    askFit({ title, presenter }, n.warnings);
+  });
+}
+n.bannerLines.addEventListener('input', () => {
+  askFit({ banner_lines: n.bannerLines.value.split('\n') }, n.bannerWarnings);
+});
+
 n.form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (!editing) return;
