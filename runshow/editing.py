@@ -159,7 +159,7 @@ def edited(agenda: Agenda, command: c.EditCommand) -> Agenda:
         taken, number = set(_delegate_ids(document)), len(document["delegates"]) + 1
         while f"d{number}" in taken:
             number += 1
-        document["delegates"].insert(index, {"id": f"d{number}", **command.delegate})
+        document["delegates"].insert(index, {**command.delegate, "id": f"d{number}"})
         where[f"delegates[{index}]"] = "delegate"
     elif isinstance(command, c.SetPresent):
         _pin_delegate_ids(document)

@@ -17,12 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from runshow import PROJECT_ROOT
+from runshow import bundled
 from runshow.agenda import Agenda, Presenter
 
 STAGE_WIDTH, STAGE_HEIGHT = 1920, 1080
-FONT_DIR = PROJECT_ROOT / "static" / "vendor" / "be-vietnam-pro" / "files"
-STAGE_CSS = PROJECT_ROOT / "static" / "css" / "stage.css"
+FONT_DIR = bundled("static") / "vendor" / "be-vietnam-pro" / "files"
+STAGE_CSS = bundled("static") / "css" / "stage.css"
 CLAMPED_LINES = 2  # .item-speaker, .item-title: -webkit-line-clamp
 #: Below this a shrunk banner line is no longer readable from the back of the hall.
 MIN_BANNER_PX = 36

@@ -114,7 +114,7 @@ def test_an_invalid_edit_is_refused_at_its_field_in_vietnamese_and_changes_nothi
     assert answer["code"] == "invalid"
     places = {p["place"]: p["message"] for p in answer["problems"]}
     assert places["changes.duration"] == "phải là số > 0 (nhận được 0)"
-    assert places["changes.timer.mode"].startswith("giá trị 'x' không hợp lệ")
+    assert places["changes.timer.mode"].startswith('giá trị "x" không hợp lệ')
     assert programme(client) == before
     assert client.get("/api/state").get_json()["revision"] == 0
 
