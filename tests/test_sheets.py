@@ -193,7 +193,7 @@ def test_a_delegate_without_a_title_is_named_by_row_and_column(tmp_path):
         [
             f"trang «{DELEGATES_SHEET}», dòng 5, cột D (Chức vụ): không được để trống",
             f"trang «{EVENT_SHEET}», dòng 11, cột B: ngày phải có dạng YYYY-MM-DD "
-            "(nhận được '25/7/2023')",
+            '(nhận được "25/7/2023")',
         ]
     )
 
