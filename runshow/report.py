@@ -155,7 +155,7 @@ def totals_line(agenda: Agenda, state: ShowState, now_ms: int) -> tuple[str, ...
         clock_text(min(starts), tz) if starts else "",
         clock_text(max(ends), tz) if ends else "",
         minutes(sum(ran)) if ran else "",
-        signed_minutes(sum(over)) if over else "",
+        signed_short(sum(over)) if over else "",
     )
 
 
