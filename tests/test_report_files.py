@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from pytest import approx
@@ -66,11 +64,11 @@ def test_a_show_run_on_another_day_than_its_plan_draws_the_plan_only(technician,
 
 
 def technician_on_the_day(tmp_path, clock):
-    """A technician's client on a show rehearsed on the fake clock's day (``--date``)."""
+    """A technician's client on a dress rehearsal whose first item is planned for the fake
+    clock's now (``serve --rehearsal``)."""
     from runshow.web import create_app
 
-    day = dt.datetime.fromtimestamp(clock.now / 1000, ZoneInfo("Asia/Ho_Chi_Minh")).date()
-    app = create_app(app_config(tmp_path / "day-data", clock, RUNSHOW_EVENT_DATE=day.isoformat()))
+    app = create_app(app_config(tmp_path / "day-data", clock, RUNSHOW_REHEARSAL_START_MS=clock.now))
     technician = app.test_client()
     technician.post("/login", data={"key": CONTROL_KEY})
     return technician
