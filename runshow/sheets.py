@@ -69,6 +69,7 @@ ITEM_COLUMNS = (
     Column("warning", "Vàng (phút)", 9, ("vàng", "warning")),
     Column("danger", "Đỏ (phút)", 9, ("đỏ", "danger")),
     Column("estimated", "Ước tính", 8, ("estimated",)),
+    Column("audience", "Đồng hồ khán giả", 12, ("đồng hồ sân khấu", "audience")),
 )
 
 DELEGATE_COLUMNS = (
@@ -106,6 +107,7 @@ _ITEM_FIELD_COLUMNS = {
     "duration_estimated": "estimated",
     "timer.warning": "warning",
     "timer.danger": "danger",
+    "timer.audience": "audience",
     "timer": "duration",
     "starts_at": "time",
     "mc_script": "mc_script",
@@ -428,6 +430,19 @@ def _yes(reader: _Reader, value: Any, place: str) -> bool:
     return False
 
 
+def _yes_no_or_default(reader: _Reader, value: Any, place: str) -> bool | None:
+    """«có» / «không», or empty for the default (None)."""
+    text = normalise_header(_text(value))
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    reader.problem(place, f"ghi «có», «không» hoặc để trống (nhận được «{_text(value)}»)")
+    return None
+
+
 def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) -> dict[str, Any]:
     if duration is None:
         return {"mode": "countup"}
@@ -443,6 +458,9 @@ def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) 
         timer["warning"] = warning
     if danger is not None:
         timer["danger"] = danger
+    audience = _yes_no_or_default(reader, values.get("audience"), at("audience"))
+    if audience is not None:
+        timer["audience"] = audience
     return timer
 
 
@@ -663,6 +681,7 @@ def item_rows(agenda: Agenda) -> Iterator[list[Any]]:
             "warning": _minutes_cell(spec.timer.warning),
             "danger": _minutes_cell(spec.timer.danger),
             "estimated": "x" if spec.duration_estimated else None,
+            "audience": {True: "có", False: "không", None: None}[spec.timer.audience],
         }
         yield [values[column.key] or None for column in ITEM_COLUMNS]
 

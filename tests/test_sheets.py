@@ -152,6 +152,24 @@ def test_every_mistake_in_a_sheet_names_its_sheet_row_and_column(tmp_path):
     ]
 
 
+def test_the_audience_countdown_column_is_yes_no_or_the_kinds_default(tmp_path):
+    rows = [
+        ["Nội dung", "Loại", "Thời lượng (phút)", "Đồng hồ khán giả"],
+        ["Phát biểu của lãnh đạo", "Phát biểu", 10, "không"],
+        ["Hỏi đáp", "Hỏi đáp", 15, None],
+        ["Trao thưởng", "Trao thưởng", 10, "có"],
+    ]
+    agenda = load_plan(small_plan(tmp_path, rows), load_agenda(BUNDLED_AGENDA))
+    assert [item.spec.timer.audience for item in agenda.items] == [False, None, True]
+    assert [item.audience_timer for item in agenda.items] == [False, True, True]
+    rows[1][3] = "tuỳ"
+    found = problems(small_plan(tmp_path, rows, "wrong.xlsx"), load_agenda(BUNDLED_AGENDA))
+    assert found == [
+        f"trang «{PROGRAMME_SHEET}», dòng 2, cột D (Đồng hồ khán giả): ghi «có», «không» "
+        "hoặc để trống (nhận được «tuỳ»)"
+    ]
+
+
 def test_rule_mistakes_found_by_the_agenda_checks_point_at_the_cell(tmp_path):
     path = small_plan(
         tmp_path,
