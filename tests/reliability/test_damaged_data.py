@@ -139,3 +139,48 @@ def test_a_server_on_a_snapshot_with_text_for_a_deadline_rebuilds_it_and_answers
     finally:
         stop_server(server)
     assert "dựng lại từ nhật ký" in server.log()
+
+
+LIVE_EDITS = (
+    {"command": "goto", "item_id": "tham-luan-ha-noi"},
+    {"command": "start"},
+    {"command": "edit_item", "item_id": "tham-luan-ha-noi", "changes": {"duration": 7}},
+    {
+        "command": "add_item",
+        "after": "tham-luan-ho-chi-minh",
+        "item": {"kind": "award", "title": "Trao Cờ thi đua", "duration": 5},
+    },
+    {"command": "move_item", "item_id": "tham-luan-da-nang", "after": "tham-luan-ha-noi"},
+    {"command": "set_present", "delegate_id": "d3", "present": False},
+    {"command": "edit_event", "changes": {"banner_lines": ["HỘI NGHỊ", "Cần Thơ, 2023"]}},
+    {"command": "undo"},  # the banner edit is reverted: replay must revert it too
+)
+
+
+def test_a_damaged_snapshot_after_live_edits_is_rebuilt_with_the_edited_programme(data_dir, clock):
+    service = ShowService(load_agenda(BUNDLED_AGENDA), Store(data_dir), clock=clock)
+    for payload in LIVE_EDITS:
+        clock.advance(5)
+        answer = service.dispatch(payload, "test")
+        assert answer.accepted, answer
+    saved, programme = service.state, service.agenda.spec
+    service.store.close()
+    edit_database(data_dir, "UPDATE snapshot SET state = 'xin chào'")
+
+    store = Store(data_dir)
+    try:
+        rebuilt = ShowService(load_agenda(BUNDLED_AGENDA), store, clock=clock)
+        assert rebuilt.state == saved
+        assert rebuilt.agenda.spec == programme
+        assert [item.id for item in rebuilt.agenda.items][5:9] == [
+            "tham-luan-ha-noi",
+            "tham-luan-da-nang",
+            "tham-luan-ho-chi-minh",
+            "trao-co-thi-dua",
+        ]
+        assert rebuilt.state.timer().deadline_ms == saved.timer().deadline_ms
+        assert any("dựng lại từ nhật ký" in warning for warning in rebuilt.warnings)
+        assert rebuilt.dispatch({"command": "undo"}, "test").accepted  # the set_present
+        assert rebuilt.agenda.spec.delegates[2].present is True
+    finally:
+        store.close()
