@@ -99,6 +99,12 @@ AUDIENCE_TIMER_KINDS = frozenset(
 
 MAX_KIND_LABEL_CHARS = 40
 
+
+def shows_audience_timer(kind: str, chosen: bool | None) -> bool:
+    """The item's own choice (`timer.audience`), else its kind's default."""
+    return kind in AUDIENCE_TIMER_KINDS if chosen is None else chosen
+
+
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -247,8 +253,7 @@ class Item:
     @property
     def audience_timer(self) -> bool:
         """Whether the audience screen shows this item's countdown (the speaker's always does)."""
-        chosen = self.spec.timer.audience
-        return self.spec.kind in AUDIENCE_TIMER_KINDS if chosen is None else chosen
+        return shows_audience_timer(self.spec.kind, self.spec.timer.audience)
 
     @property
     def stops_at_zero(self) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from runshow import bundled
-from runshow.agenda import Agenda, Presenter
+from runshow.agenda import Agenda, Presenter, shows_audience_timer
 
 STAGE_WIDTH, STAGE_HEIGHT = 1920, 1080
 FONT_DIR = bundled("static") / "vendor" / "be-vietnam-pro" / "files"
@@ -200,6 +200,9 @@ def _padding_x(declarations: dict[str, str]) -> float:
 class StageLayout:
     speaker: TextStyle
     title: TextStyle
+    #: Without the audience's countdown (a leader's speech) the two take the screen, larger.
+    speaker_alone: TextStyle
+    title_alone: TextStyle
     banner_line: TextStyle
     banner_organiser: TextStyle
     banner_headline: TextStyle
@@ -223,9 +226,12 @@ def stage_layout(css_path: Path = STAGE_CSS) -> StageLayout:
             letter_spacing_em=_px(spacing, 1) if spacing.endswith("em") else _px(spacing) / size,
         )
 
+    alone = 'body[data-audience-timer="false"]'
     return StageLayout(
         speaker=style(".item-speaker"),
         title=style(".item-title"),
+        speaker_alone=style(".item-speaker", f"{alone} .item-speaker"),
+        title_alone=style(".item-title", f"{alone} .item-title"),
         banner_line=style(".banner-line"),
         banner_organiser=style(".banner-line", ".banner-organiser"),
         banner_headline=style(".banner-line", ".banner-headline"),
@@ -295,12 +301,20 @@ def _presenter_line(presenter) -> str:
     return presenter_line(presenter)
 
 
-def item_warnings(place: str, title: str, presenter_line: str) -> list[FitWarning]:
-    """The item's title and presenter line that will not fit (`place`: ``items[5]``)."""
+def item_warnings(
+    place: str, title: str, presenter_line: str, audience_timer: bool
+) -> list[FitWarning]:
+    """The item's title and presenter line that will not fit (`place`: ``items[5]``), at
+    the sizes the stage uses with or without the audience's countdown."""
     layout = stage_layout()
     checks = (
-        ("title", "Tiêu đề", title, layout.title),
-        ("presenter", "Dòng diễn giả", presenter_line, layout.speaker),
+        ("title", "Tiêu đề", title, layout.title if audience_timer else layout.title_alone),
+        (
+            "presenter",
+            "Dòng diễn giả",
+            presenter_line,
+            layout.speaker if audience_timer else layout.speaker_alone,
+        ),
     )
     return [
         warning
@@ -323,13 +337,16 @@ def fit_warnings(agenda: Agenda) -> list[FitWarning]:
     warnings = banner_warnings(agenda.event.banner_lines)
     for item in agenda.items:
         presenter = _presenter_line(item.spec.presenter)
-        warnings.extend(item_warnings(f"items[{item.index}]", item.title, presenter))
+        warnings.extend(
+            item_warnings(f"items[{item.index}]", item.title, presenter, item.audience_timer)
+        )
     return warnings
 
 
 def draft_warnings(draft: Any) -> list[str]:
     """Warnings for a text the technician is typing in the edit panel (not yet sent):
-    ``{"title", "presenter": {name, role, organisation}}`` or ``{"banner_lines": [...]}``."""
+    ``{"title", "presenter": {name, role, organisation}, "kind", "timer": {"audience"}}``
+    or ``{"banner_lines": [...]}``."""
     if not isinstance(draft, dict):
         return []
     if isinstance(draft.get("banner_lines"), list):
@@ -339,4 +356,8 @@ def draft_warnings(draft: Any) -> list[str]:
     presenter = draft.get("presenter") if isinstance(draft.get("presenter"), dict) else {}
     words = {key: str(presenter.get(key) or "")[:500] for key in ("name", "role", "organisation")}
     line = _presenter_line(Presenter.model_construct(**words))  # a draft: not validated
-    return [w.message for w in item_warnings("draft", title[:2000], line)]
+    kind = draft.get("kind") if isinstance(draft.get("kind"), str) else "other"
+    timer = draft.get("timer") if isinstance(draft.get("timer"), dict) else {}
+    chosen = timer.get("audience") if isinstance(timer.get("audience"), bool) else None
+    with_timer = shows_audience_timer(kind, chosen)
+    return [w.message for w in item_warnings("draft", title[:2000], line, with_timer)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect
 
 from tests.conftest import start_server, stop_server
@@ -59,7 +60,7 @@ def test_the_morning_changes_reach_every_screen_undo_restart_and_report(
     live_server, control, open_page, tmp_path
 ):
     stage = open_page(f"{live_server.url}/stage")
-    mc = open_page(f"{live_server.url}/mc", size=(1024, 768))
+    mc = open_page(live_server.mc_url, size=(1024, 768))
     phone = open_page(f"{live_server.url}/programme", size=(390, 844))
     jump_to(control, HA_NOI)
     press(control, "#btn-toggle")
@@ -150,7 +151,7 @@ def test_the_morning_changes_reach_every_screen_undo_restart_and_report(
 
 
 def test_the_mc_reads_only_the_delegates_present_in_order(live_server, control, open_page):
-    mc = open_page(f"{live_server.url}/mc", size=(1024, 768))
+    mc = open_page(live_server.mc_url, size=(1024, 768))
     # Before the opening, the console flags the delegates whose names are unknown.
     # 17 of the bundled agenda's 19 delegates have no name.
     expect(control.locator("#unknown-names")).to_have_text("⚠ 17 chưa rõ tên")
@@ -205,3 +206,23 @@ def test_the_edit_panel_warns_while_typing_a_title_too_long_for_the_stage(contro
     expect(control.locator("#edit-warnings")).to_contain_text("Tiêu đề dài 3 dòng")
     control.fill("#edit-field-title", "Tham luận của Thành phố Hồ Chí Minh")
     expect(control.locator("#edit-warnings")).to_be_hidden()
+
+
+def test_hiding_the_audience_countdown_of_the_speech_on_now_reaches_the_stage(
+    live_server, control, open_page
+):
+    jump_to(control, HA_NOI)
+    stage = open_page(f"{live_server.url}/stage")
+    expect(stage.locator("body")).to_have_attribute("data-audience-timer", "true")
+    row_tool(control, HA_NOI, "edit").click()
+    expect(control.locator("#edit-field-audience")).to_have_value("")
+    control.select_option("#edit-field-audience", "false")
+    control.click("#edit-save")
+    expect(control.locator("#edit-dialog")).not_to_be_visible()
+    expect(stage.locator("body")).to_have_attribute(
+        "data-audience-timer", "false", timeout=WITHIN_A_SECOND
+    )
+    programme = requests.get(f"{live_server.url}/api/programme", timeout=10).json()
+    assert programme["items"][5]["audience_timer"] is False
+    row_tool(control, HA_NOI, "edit").click()
+    expect(control.locator("#edit-field-audience")).to_have_value("false")

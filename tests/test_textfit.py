@@ -120,21 +120,25 @@ SAMPLES = [
 @pytest.mark.browser
 def test_widths_and_line_counts_match_what_chromium_lays_out_on_the_stage(live_server):
     layout = stage_layout()
+    # (class, the body's data-audience-timer) → the style we measure with.
     styles = {
-        "item-speaker": layout.speaker,
-        "item-title": layout.title,
-        "banner-line": layout.banner_line,
-        "banner-line banner-organiser": layout.banner_organiser,
-        "banner-line banner-headline": layout.banner_headline,
+        ("item-speaker", "true"): layout.speaker,
+        ("item-title", "true"): layout.title,
+        ("item-speaker", "false"): layout.speaker_alone,
+        ("item-title", "false"): layout.title_alone,
+        ("banner-line", "true"): layout.banner_line,
+        ("banner-line banner-organiser", "true"): layout.banner_organiser,
+        ("banner-line banner-headline", "true"): layout.banner_headline,
     }
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(f"{live_server.url}/stage")
-        for class_name, style in styles.items():
+        for (class_name, audience_timer), style in styles.items():
             for text in SAMPLES:
                 measured = page.evaluate(
-                    """async ([className, text]) => {
+                    """async ([className, audienceTimer, text]) => {
+                      document.body.dataset.audienceTimer = audienceTimer;
                       const probe = document.createElement('span');
                       probe.className = className;
                       probe.style.cssText = 'display:inline-block;white-space:nowrap;' +
@@ -146,13 +150,14 @@ def test_widths_and_line_counts_match_what_chromium_lays_out_on_the_stage(live_s
                       probe.remove();
                       return width;
                     }""",
-                    [class_name, text],
+                    [class_name, audience_timer, text],
                 )
                 ours = text_width(text, style.size_px, style.weight, style.letter_spacing_em)
-                assert ours == pytest.approx(measured, rel=0.01), (class_name, text)
+                assert ours == pytest.approx(measured, rel=0.01), (class_name, audience_timer, text)
         # Line counts of a long title in the stage's own title box, unclamped.
         lines = page.evaluate(
             """async (text) => {
+              document.body.dataset.audienceTimer = 'true';
               const title = document.getElementById('stage-title');
               document.getElementById('stage-item').hidden = false;
               title.style.webkitLineClamp = 'none';
@@ -174,6 +179,25 @@ def test_the_first_banner_line_is_the_organisers_and_short_lines_are_headlines()
     assert banner_style(layout, "CỤM THI ĐUA", 0) == layout.banner_organiser
     assert banner_style(layout, "HỘI NGHỊ", 1) == layout.banner_headline
     assert banner_style(layout, "SƠ KẾT THỰC HIỆN GIAO ƯỚC", 2) == layout.banner_line
+
+
+def test_without_the_audience_countdown_the_larger_lines_are_measured():
+    layout = stage_layout()
+    assert layout.speaker_alone.size_px == pytest.approx(8 * 10.8)
+    assert layout.title_alone.size_px == pytest.approx(5 * 10.8)
+    assert layout.speaker_alone.weight == layout.speaker.weight
+    # Two lines at 3.4vh under a countdown; more at 5vh on a leader's speech.
+    title = (
+        "Phát biểu chỉ đạo của Lãnh đạo Ban Tổ chức Trung ương về công tác thi đua, khen "
+        "thưởng và phong trào thi đua yêu nước của năm thành phố trực thuộc Trung ương"
+    )
+    assert draft_warnings({"title": title, "kind": "discussion_speech"}) == []
+    (warning,) = draft_warnings({"title": title, "kind": "directive_speech"})
+    assert warning.startswith("Tiêu đề dài 3 dòng")
+    assert (
+        draft_warnings({"title": title, "kind": "directive_speech", "timer": {"audience": True}})
+        == []
+    )
 
 
 def test_a_draft_in_the_edit_panel_is_measured_before_it_is_sent():

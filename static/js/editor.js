@@ -68,6 +68,7 @@ function fillForm(fields) {
     duration: fields.duration ?? '',
     warning: fields.timer?.warning ?? '',
     danger: fields.timer?.danger ?? '',
+    audience: fields.timer?.audience ?? '',
     mc_script: fields.mc_script || '',
     tech_notes: fields.tech_notes || '',
   };
@@ -87,7 +88,12 @@ function formFields() {
     kind_label: text('kind_label') || null,
     presenter,
     duration: numberOrNull(field('duration').value),
-    timer: { mode, warning: numberOrNull(field('warning').value), danger: numberOrNull(field('danger').value) },
+    timer: {
+      mode,
+      warning: numberOrNull(field('warning').value),
+      danger: numberOrNull(field('danger').value),
+      audience: { true: true, false: false }[field('audience').value] ?? null,
+    },
     mc_script: field('mc_script').value,
     tech_notes: field('tech_notes').value,
   };
@@ -98,7 +104,12 @@ function changedFields(before, after) {
   const changes = {};
   for (const [key, value] of Object.entries(after)) {
     const old = key === 'timer'
-      ? { mode: before.timer?.mode, warning: before.timer?.warning ?? null, danger: before.timer?.danger ?? null }
+      ? {
+        mode: before.timer?.mode,
+        warning: before.timer?.warning ?? null,
+        danger: before.timer?.danger ?? null,
+        audience: before.timer?.audience ?? null,
+      }
       : before[key] ?? null;
     if (JSON.stringify(old) !== JSON.stringify(value)) changes[key] = value;
   }
@@ -160,10 +171,10 @@ function askFit(draft, list) {
     });
   }, 250);
 }
-for (const name of ['title', 'name', 'role', 'organisation']) {
+for (const name of ['title', 'name', 'role', 'organisation', 'kind', 'audience']) {
   field(name).addEventListener('input', () => {
-    const { title, presenter } = formFields();
-    askFit({ title, presenter }, n.warnings);
+    const { title, presenter, kind, timer } = formFields();
+    askFit({ title, presenter, kind, timer }, n.warnings);
   });
 }
 n.bannerLines.addEventListener('input', () => {
