@@ -151,7 +151,13 @@ class LiveServer:
     @property
     def mc_url(self) -> str:
         """The MC tablet's link, with the token the server keeps in its data directory."""
-        token = (self.data_dir / "mc-token").read_text(encoding="utf-8").strip()
+        # A dress rehearsal (`serve --rehearsal`) keeps its files in a folder of its own.
+        folder = next(
+            path
+            for path in (self.data_dir / "rehearsal", self.data_dir)
+            if (path / "mc-token").exists()
+        )
+        token = (folder / "mc-token").read_text(encoding="utf-8").strip()
         return f"{self.url}/mc?token={token}"
 
 
