@@ -322,21 +322,18 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
 
     sent_programme = [service.agenda]
 
+    def send_per_view(event: str, payload_of_view) -> None:
+        """`event` to every room, each view's payload encoded once for all its screens."""
+        for namespace, views in rooms.items():
+            for view, audience_rooms in views.items():
+                socketio.emit(event, payload_of_view(view), namespace=namespace, to=audience_rooms)
+
     def broadcast(state: ShowState) -> None:
         if service.agenda is not sent_programme[0]:
             # A live edit (or its undo): every screen gets the programme before the state.
             sent_programme[0] = service.agenda
-            for audience in AUDIENCES.values():
-                socketio.emit(
-                    "programme",
-                    snapshots.programme(audience.sees_tech_notes),
-                    namespace=audience.namespace,
-                    to=audience.name,
-                )
-        encoded = snapshots.states(state)
-        for namespace, views in rooms.items():
-            for view, audience_rooms in views.items():
-                socketio.emit("state", encoded[view], namespace=namespace, to=audience_rooms)
+            send_per_view("programme", snapshots.programme)
+        send_per_view("state", snapshots.states(state).__getitem__)
 
     service.subscribe(broadcast)
     service.subscribe(phases.after_command)
