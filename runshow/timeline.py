@@ -70,7 +70,7 @@ def timeline_svg(agenda: Agenda, state: ShowState, now_ms: int) -> Markup:
     planned = [bar.planned for bar in bars if bar.planned is not None]
     if not planned:
         return Markup("")
-    # Actual times on another day than the plan (a show run without `--date`)
+    # Actual times on another day than the plan (a show run on another day, not as a rehearsal)
     # cannot share its axis: only the plan is drawn then.
     window = (planned[0][0] - DAY_MARGIN_MS, planned[-1][1] + DAY_MARGIN_MS)
     bars = [
