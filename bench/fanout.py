@@ -222,13 +222,33 @@ class Server:
         return sum(proc.memory_info().rss for proc in self.processes())
 
     def command(self, n: int) -> int:
-        body = self.command_body[n % len(self.command_body)]
-        answer = requests.post(
-            f"http://127.0.0.1:{self.port}/api/command",
-            json=body,
-            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
-            timeout=30,
-        )
+        return post_command(self.port, self.command_body[n % len(self.command_body)])
+
+
+#: A command POST refused at the door (connection reset or refused while thousands of
+#: screens knock at once) is tried again this many times: the run goes on and the
+#: storm's figures say how long the screens waited.
+COMMAND_TRIES = 10
+
+
+def post_command(port: int, body: dict) -> int:
+    """Send one command as the console's API does; the revision it made."""
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            answer = requests.post(
+                f"http://127.0.0.1:{port}/api/command",
+                json=body,
+                headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+                timeout=30,
+            )
+        except requests.ConnectionError:
+            if tries == COMMAND_TRIES:
+                raise
+            time.sleep(0.2 * tries)
+            continue
+        answer.raise_for_status()
         return answer.json()["revision"]
 
 
@@ -298,12 +318,7 @@ def start_runshow(
         wait_ready(worker, process, log, path="/")
     server = Server(name, port, process, ADJUSTS, stats, ports, helpers)
     for body in ({"command": "goto", "item_id": SPEECH_ITEM}, {"command": "start"}):
-        requests.post(
-            f"http://127.0.0.1:{port}/api/command",
-            json=body,
-            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
-            timeout=30,
-        ).raise_for_status()
+        post_command(port, body)
     return server
 
 
