@@ -10,6 +10,7 @@ day.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import sys
@@ -51,10 +52,62 @@ def _plain_websockets() -> None:
     from engineio.async_drivers import eventlet as driver
 
     class PlainWebSocketWSGI(driver.WebSocketWSGI):
+        def __init__(self, handler, server):
+            super().__init__(handler, server)
+            client = getattr(handler, "__self__", None)  # the Engine.IO socket
+            if client is not None:
+                self.handler = functools.partial(_with_direct_send, client, handler)
+
         def _negotiate_permessage_deflate(self, extensions):
             return None
 
     driver._async["websocket"] = PlainWebSocketWSGI
+
+
+def _with_direct_send(client, handler, ws):
+    """Run Engine.IO's WebSocket handler, the socket offering `direct_send` meanwhile
+    (runshow/web/fanout.py)."""
+    from runshow.web.fanout import DIRECT_SEND
+
+    setattr(client, DIRECT_SEND, functools.partial(_send_now, ws))
+    try:
+        return handler(ws)
+    finally:
+        setattr(client, DIRECT_SEND, None)
+
+
+def _send_now(ws, frame: bytes) -> bool:
+    """Write `frame` on `ws` if it can be done without waiting for anyone: no other
+    send in progress, and the kernel takes it (the rest of a partial write is
+    finished by a green thread holding the send lock, so nothing overtakes it)."""
+    import eventlet
+
+    lock = ws._sendlock
+    if ws.websocket_closed or not lock.acquire(blocking=False):
+        return False
+    try:
+        sent = ws.socket.fd.send(frame)
+    except BlockingIOError:
+        sent = 0
+    except OSError:  # a dead connection: left to the library's writer, which ends it
+        sent = 0
+    if sent == 0:
+        lock.release()
+        return False
+    if sent < len(frame):
+        eventlet.spawn_n(_send_rest, ws, lock, frame[sent:])
+        return True
+    lock.release()
+    return True
+
+
+def _send_rest(ws, lock, rest: bytes) -> None:
+    try:
+        ws.socket.sendall(rest)
+    except OSError:
+        pass  # the reader's end will close this connection
+    finally:
+        lock.release()
 
 
 #: Collect the youngest generation every GC_THRESHOLDS[0] allocations (Python's default

@@ -21,6 +21,7 @@ from runshow.keys import ControlKey, LoginEpoch, mc_token, resolve_control_key, 
 from runshow.protocol import SocketJSON
 from runshow.service import ShowService, wall_clock_ms
 from runshow.store import Store
+from runshow.web.fanout import DirectManager
 from runshow.web.throttle import FailureThrottle
 
 DEFAULTS: dict[str, Any] = {
@@ -92,13 +93,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Same origin only: leaving cors_allowed_origins unset makes Socket.IO
     # refuse handshakes whose Origin is another site.
     queue = app.config["RUNSHOW_MESSAGE_QUEUE"]
-    manager = {}
     if queue:  # display workers in other processes get every broadcast (web/workers.py)
         from runshow.web.workers import LiveManager
 
-        manager = {"client_manager": LiveManager(queue)}
+        manager = LiveManager(queue)
+    else:
+        manager = DirectManager()
     socketio = SocketIO(
-        app, async_mode=app.config["RUNSHOW_ASYNC_MODE"], json=SocketJSON, **manager
+        app, async_mode=app.config["RUNSHOW_ASYNC_MODE"], json=SocketJSON, client_manager=manager
     )
     app.extensions["runshow"] = Runtime(
         service=service,

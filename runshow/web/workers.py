@@ -25,6 +25,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO
 from runshow import protocol
 from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
 from runshow.service import wall_clock_ms
+from runshow.web.fanout import DirectManager
 
 CHANNEL = "runshow"
 
@@ -54,9 +55,10 @@ def _encoded_from_json(value: dict[str, Any]) -> Any:
     return value
 
 
-class LiveManager(socketio.RedisManager):
+class LiveManager(socketio.RedisManager, DirectManager):
     """The Redis client manager, remembering the last `state` and `programme` sent
-    to each room: what a screen connecting to this process is to be given."""
+    to each room: what a screen connecting to this process is to be given. What
+    reaches this process is written to its own screens as `DirectManager` does."""
 
     def __init__(self, url: str):
         super().__init__(url, channel=CHANNEL, json=QueueJSON)
