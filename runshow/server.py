@@ -148,6 +148,7 @@ def serve(
     _raise_open_file_limit()
     from runshow.network import base_urls
     from runshow.web import runtime
+    from runshow.web.fanout import start_client_sweep
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     rehearsal_start_ms = None
@@ -169,6 +170,7 @@ def serve(
         print(banner(show, base_urls(host, port), Path(data_dir)), flush=True)
         helpers = _start_display_workers(workers, host, port, message_queue, show.control_key)
     _quiet_collector()
+    start_client_sweep(app.extensions["runshow"].socketio)
     try:
         with contextlib.suppress(KeyboardInterrupt):
             _run(app, listeners)
@@ -399,6 +401,7 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
 
     _eventlet()
     _raise_open_file_limit()
+    from runshow.web.fanout import start_client_sweep
     from runshow.web.workers import create_worker_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -424,6 +427,7 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
 
     socketio.start_background_task(leave_with_the_authority)
     _quiet_collector()
+    start_client_sweep(socketio)
     with contextlib.suppress(KeyboardInterrupt):
         _run(app, listeners)
     return 0

@@ -11,8 +11,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import engineio
+import engineio.socket
 import socketio
 
+from runshow.web.fanout import sweep_clients
 from tests.conftest import BUNDLED_AGENDA, start_server, stop_server
 
 #: Big enough that a few states fill the kernel's buffers of a screen that stops reading.
@@ -174,3 +177,27 @@ def test_screens_on_every_transport_get_every_state_in_order(live_server):
     finally:
         for client in clients:
             client.disconnect()
+
+
+def test_the_sweep_closes_a_client_that_stopped_answering_pings_and_forgets_closed_ones():
+    """In place of Engine.IO's monitor, which wakes once per client: one pass does
+    what the monitor does, on the library's own sockets."""
+    server = engineio.Server(async_mode="threading", monitor_clients=False)
+    disconnected = []
+    server.on("disconnect", lambda sid, reason: disconnected.append((sid, reason)))
+    silent, answering, closed = (engineio.socket.Socket(server, sid) for sid in "abc")
+    for client in (silent, answering, closed):
+        client.connected = True
+        server.sockets[client.sid] = client
+    silent.last_ping = time.time() - server.ping_timeout - 1  # pinged, never answered
+    answering.last_ping = None  # answered its last ping
+    closed.closed = True
+
+    sweep_clients(server)
+
+    assert silent.closed
+    assert disconnected == [("a", server.reason.PING_TIMEOUT)]
+    assert not answering.closing and not answering.closed
+    assert set(server.sockets) == {"a", "b"}  # the silent one goes on the next pass
+    sweep_clients(server)
+    assert set(server.sockets) == {"b"}

@@ -100,7 +100,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     else:
         manager = DirectManager()
     socketio = SocketIO(
-        app, async_mode=app.config["RUNSHOW_ASYNC_MODE"], json=SocketJSON, client_manager=manager
+        app,
+        async_mode=app.config["RUNSHOW_ASYNC_MODE"],
+        json=SocketJSON,
+        client_manager=manager,
+        monitor_clients=False,  # runshow/web/fanout.py's sweep, started with the server
     )
     app.extensions["runshow"] = Runtime(
         service=service,

@@ -178,7 +178,9 @@ def create_worker_app(
 
     app = Flask(__name__)
     manager = LiveManager(message_queue)
-    socketio = SocketIO(app, async_mode=async_mode, json=SocketJSON, client_manager=manager)
+    socketio = SocketIO(
+        app, async_mode=async_mode, json=SocketJSON, client_manager=manager, monitor_clients=False
+    )
     snapshots = WorkerSnapshots(manager, authority_url, control_key)
     socketio.on_namespace(
         LiveNamespace(LIVE, socketio, Presence(), snapshots, clock=wall_clock_ms, announce=False)
