@@ -18,9 +18,10 @@ ON_TIME_MS = 100
 STARVED_MS = 1500
 #: A 4.8 s speech: yellow after 1.8 s, red after 3.3 s, over at 4.8 s.
 SHORT = {"duration": 0.08, "timer": {"warning": 0.05, "danger": 0.025}}
-#: A 45 s speech, yellow after 3 s, red after 24 s: room for a restart (slow on a
-#: loaded machine) between the first crossing and the others.
-RESTARTABLE = {"duration": 0.75, "timer": {"warning": 0.7, "danger": 0.35}}
+#: An 18 s speech, yellow after 3 s, red after 9 s: room for a restart (slow on a
+#: loaded machine) between the first crossing and the others; if the restart takes
+#: longer, the crossings still ahead are checked and none twice.
+RESTARTABLE = {"duration": 0.3, "timer": {"warning": 0.25, "danger": 0.15}}
 PHASES = ("warning", "danger", "overtime")
 
 
