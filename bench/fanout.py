@@ -121,7 +121,24 @@ class ScreenLog:
     arrivals: dict[int, float] = field(default_factory=dict)  # revision → monotonic
 
 
-async def screen(host: str, port: int, role: str, start: float, log: ScreenLog, stop) -> None:
+def hello(programme_version: str | None) -> str:
+    """The Socket.IO connect packet a page sends: with the version of the programme
+    the page embedded (static/js/live.js), which the server then does not send again."""
+    if programme_version is None:
+        return "40/live,"
+    return "40/live," + json.dumps({"programme": programme_version})
+
+
+def page_programme_version(port: int) -> str | None:
+    """The version of the programme the phones' page embeds (None: a server without one)."""
+    answer = requests.get(f"http://127.0.0.1:{port}/programme", timeout=30)
+    found = re.search(r'"version":\s*"([^"]+)"', answer.text) if answer.ok else None
+    return found.group(1) if found else None
+
+
+async def screen(
+    host: str, port: int, role: str, start: float, log: ScreenLog, stop, version: str | None
+) -> None:
     path = f"/socket.io/?EIO=4&transport=websocket&role={role}"
     delay = 0.5
     while not stop.is_set() and time.monotonic() - start < STORM_DEADLINE_S:
@@ -132,7 +149,7 @@ async def screen(host: str, port: int, role: str, start: float, log: ScreenLog, 
             opening = await asyncio.wait_for(ws_read(reader, writer, inflate), 30)
             if not opening or not opening.startswith("0"):
                 raise ConnectionError("no Engine.IO open packet")
-            ws_send(writer, "40/live,")
+            ws_send(writer, hello(version))
             while True:
                 message = await ws_read(reader, writer, inflate)
                 arrived = time.monotonic()
@@ -155,7 +172,9 @@ async def screen(host: str, port: int, role: str, start: float, log: ScreenLog, 
             delay = min(delay * 2, 5.0)
 
 
-def client_process(host: str, port: int, roles: list[str], starting, ready, served, stop, conn):
+def client_process(
+    host: str, port: int, roles: list[str], version, starting, ready, served, stop, conn
+):
     """Holds `roles` screens until `stop` is set: says it is `ready`, waits for the storm's
     start time (`starting`, the same for every client process), sets `served` once every
     screen has had its first state, and sends back what each one saw."""
@@ -171,7 +190,7 @@ def client_process(host: str, port: int, roles: list[str], starting, ready, serv
         start = starting.value
         await asyncio.sleep(max(0.0, start - time.monotonic()))
         tasks = [
-            asyncio.create_task(screen(host, port, role, start, log, stopping))
+            asyncio.create_task(screen(host, port, role, start, log, stopping, version))
             for role, log in zip(roles, logs, strict=True)
         ]
         while not stop.is_set():
@@ -393,6 +412,7 @@ def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
     starting = multiprocessing.Value("d", 0.0)
     stop_clients = multiprocessing.Event()
     pipes, procs, readies, served = [], [], [], []
+    version = page_programme_version(server.port)
     for n in range(CLIENT_PROCESSES):
         parent, child = multiprocessing.Pipe()
         ready, done = multiprocessing.Event(), multiprocessing.Event()
@@ -401,7 +421,7 @@ def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
         address = ("127.0.0.1", ports[n % len(ports)])
         proc = multiprocessing.Process(
             target=client_process,
-            args=(*address, share, starting, ready, done, stop_clients, child),
+            args=(*address, share, version, starting, ready, done, stop_clients, child),
         )
         proc.start()
         pipes.append(parent)
