@@ -79,6 +79,15 @@ def session_secret(data_dir: Path) -> str:
     return _kept_or_new(data_dir / SECRET_KEY_FILE, lambda: secrets.token_hex(32))
 
 
+def same_secret(candidate: object, secret: str) -> bool:
+    """True when `candidate` is `secret` (never for an empty secret), in constant time."""
+    return (
+        isinstance(candidate, str)
+        and bool(secret)
+        and secrets.compare_digest(candidate.encode(), secret.encode())
+    )
+
+
 def mc_token(data_dir: Path) -> str:
     """What the MC's link carries (``/mc?token=...``): without it /mc is the public view."""
     return _kept_or_new(data_dir / MC_TOKEN_FILE, lambda: secrets.token_urlsafe(16))

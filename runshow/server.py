@@ -168,7 +168,7 @@ def serve(
     with app.app_context():
         show = runtime()
         print(banner(show, base_urls(host, port), Path(data_dir)), flush=True)
-        helpers = _start_display_workers(workers, host, port, message_queue, show.control_key)
+        helpers = _start_display_workers(workers, host, port, message_queue, show)
     _quiet_collector()
     start_client_sweep(app.extensions["runshow"].socketio)
     try:
@@ -363,7 +363,7 @@ def _authority_url(host: str, port: int) -> str:
     return f"http://{'127.0.0.1' if local else host}:{port}"
 
 
-def _start_display_workers(workers: int, host: str, port: int, queue: str | None, key):
+def _start_display_workers(workers: int, host: str, port: int, queue: str | None, show):
     """Display workers on the ports after `port`, sharing the message queue."""
     import os
     import subprocess
@@ -376,7 +376,11 @@ def _start_display_workers(workers: int, host: str, port: int, queue: str | None
         helpers.append(
             subprocess.Popen(
                 [sys.executable, "-m", "runshow", *command],
-                env={**os.environ, "RUNSHOW_CONTROL_KEY": key.value},
+                env={
+                    **os.environ,
+                    "RUNSHOW_CONTROL_KEY": show.control_key.value,
+                    "RUNSHOW_MC_TOKEN": show.mc_token,
+                },
             )
         )
         print(f"Máy chủ phụ {index} (màn hình hiển thị): cổng {port + index}", flush=True)
@@ -414,7 +418,8 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
     except (PortBusy, CannotStart) as refused:
         print(refused, file=sys.stderr)
         return 1
-    app = create_worker_app(message_queue, authority_url, key, async_mode="eventlet")
+    mc_token = os.environ.get("RUNSHOW_MC_TOKEN", "")
+    app = create_worker_app(message_queue, authority_url, key, mc_token, async_mode="eventlet")
     socketio = app.extensions["runshow_worker"]
     parent = os.getppid()
 

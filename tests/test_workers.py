@@ -47,12 +47,18 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 class Screen:
     """A /live client that records every state it is sent."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, role: str = "programme", auth: dict | None = None):
         self.states: list[dict] = []
         self.arrived = threading.Condition()
         self.client = socketio.Client(reconnection=False)
         self.client.on("state", self._on_state, namespace="/live")
-        self.client.connect(f"{url}?role=programme", namespaces=["/live"], transports=["websocket"])
+        self.client.connect(
+            f"{url}?role={role}",
+            namespaces=["/live"],
+            transports=["websocket"],
+            auth=auth,
+            wait_timeout=10,
+        )
 
     def _on_state(self, state: dict) -> None:
         with self.arrived:
@@ -118,6 +124,15 @@ def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
         latecomer = Screen(worker_url)
         screens.append(latecomer)
         assert latecomer.wait_for(revision)["current"]["id"] == "van-nghe-chao-mung"
+
+        # The MC's tablet may land on the worker: with the MC link's token it gets the
+        # MC's view (every message), without it the public one.
+        token = (server.data_dir / "mc-token").read_text(encoding="utf-8").strip()
+        mc, no_token = Screen(worker_url, "mc", {"token": token}), Screen(worker_url, "mc")
+        screens += [mc, no_token]
+        revision = server.command("message", text="Mời đại biểu phát biểu", target="mc")["revision"]
+        assert mc.wait_for(revision)["message"]["mc"] == "Mời đại biểu phát biểu"
+        assert "mc" not in no_token.wait_for(revision)["message"]
 
         # Commands belong to the authority: the worker says where it is.
         refused = requests.post(f"{worker_url}/api/command", json={"command": "next"}, timeout=10)

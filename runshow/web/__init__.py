@@ -6,7 +6,6 @@ server entry point (`runshow.server`), and tests run the same app threaded.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,14 @@ from flask_socketio import SocketIO
 
 from runshow import bundled
 from runshow.agenda import Agenda, load_agenda
-from runshow.keys import ControlKey, LoginEpoch, mc_token, resolve_control_key, session_secret
+from runshow.keys import (
+    ControlKey,
+    LoginEpoch,
+    mc_token,
+    resolve_control_key,
+    same_secret,
+    session_secret,
+)
 from runshow.protocol import SocketJSON
 from runshow.service import ShowService, wall_clock_ms
 from runshow.store import Store
@@ -67,9 +73,7 @@ class Runtime:
 
     def is_mc_token(self, candidate: object) -> bool:
         """True for the MC link's token (``/mc?token=...``)."""
-        return isinstance(candidate, str) and secrets.compare_digest(
-            candidate.encode(), self.mc_token.encode()
-        )
+        return same_secret(candidate, self.mc_token)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -23,6 +23,7 @@ from runshow import protocol
 from runshow.engine import ShowState
 from runshow.errors import Problem
 from runshow.jsontext import Unreadable
+from runshow.keys import same_secret
 from runshow.protocol import AUDIENCES, CONTROL, DEFAULT_SCREEN_ROLE, LIVE, SCREEN_ROLES, Encoded
 from runshow.service import ShowService
 from runshow.textfit import draft_warnings
@@ -191,11 +192,16 @@ class LiveNamespace(_ShowNamespace):
     messages) only with the MC link's token, sent as ``auth: {token}``; without
     it a tablet on /mc is one more public screen."""
 
+    def __init__(self, *args: Any, mc_token: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.mc_token = mc_token  # a display worker's copy of the authority's
+
     def role(self, auth: Any = None) -> str:
         role = request.args.get("role", "")
         if role == "mc":
             token = auth.get("token") if isinstance(auth, dict) else None
-            return "mc" if runtime().is_mc_token(token) else DEFAULT_SCREEN_ROLE
+            secret = runtime().mc_token if self.mc_token is None else self.mc_token
+            return "mc" if same_secret(token, secret) else DEFAULT_SCREEN_ROLE
         return role if role in SCREEN_ROLES else DEFAULT_SCREEN_ROLE
 
 

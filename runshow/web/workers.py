@@ -171,9 +171,14 @@ class RefusedControl(Namespace):
 
 
 def create_worker_app(
-    message_queue: str, authority_url: str, control_key: str, async_mode: str = "threading"
+    message_queue: str,
+    authority_url: str,
+    control_key: str,
+    mc_token: str,
+    async_mode: str = "threading",
 ) -> Flask:
-    """A display worker: `/live` screens fed through the queue, nothing else."""
+    """A display worker: `/live` screens fed through the queue, nothing else. The MC
+    link's token (`mc_token`, the authority's) gives an MC tablet the MC's view here too."""
     from runshow.web.live import LiveNamespace, Presence
 
     app = Flask(__name__)
@@ -183,7 +188,12 @@ def create_worker_app(
     )
     snapshots = WorkerSnapshots(manager, authority_url, control_key)
     socketio.on_namespace(
-        LiveNamespace(LIVE, socketio, Presence(), snapshots, clock=wall_clock_ms, announce=False)
+        LiveNamespace(
+            *(LIVE, socketio, Presence(), snapshots),
+            clock=wall_clock_ms,
+            announce=False,
+            mc_token=mc_token,
+        )
     )
     socketio.on_namespace(RefusedControl(authority_url))
 
