@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.conftest import CONTROL_KEY
 
@@ -48,3 +48,71 @@ def settle(control: Page, timeout_ms: int = 5_000) -> None:
     """Wait until the console takes a press of the same control as a new one (a repeat
     within its reaction window is treated as a bounce of the first press)."""
     control.wait_for_function("() => !document.body.dataset.repeatGuard", timeout=timeout_ms)
+
+
+HA_NOI = "tham-luan-ha-noi"
+HO_CHI_MINH = "tham-luan-ho-chi-minh"
+
+# A browser whose clock is five minutes fast, set before any page script runs.
+SKEWED_CLOCK = """
+(() => {
+  const skew = %d;
+  const RealDate = Date;
+  class SkewedDate extends RealDate {
+    constructor(...args) {
+      if (args.length) { super(...args); } else { super(RealDate.now() + skew); }
+    }
+    static now() { return RealDate.now() + skew; }
+  }
+  globalThis.Date = SkewedDate;
+})();
+"""
+
+FAKE_AUDIO = """
+window.__tones = [];
+window.AudioContext = class {
+  constructor() { this.state = 'running'; this.currentTime = 0; this.destination = {}; }
+  resume() {}
+  createOscillator() {
+    return { frequency: { value: 0 }, connect: (node) => node,
+             start() { window.__tones.push(this.frequency.value); }, stop() {} };
+  }
+  createGain() {
+    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} },
+             connect: (node) => node };
+  }
+};
+"""
+
+
+def seconds_shown(text: str) -> int:
+    """'09:58' → 598; '+00:12' → -12; '1:02:03' → 3723."""
+    sign = -1 if text.startswith("+") else 1
+    parts = [int(part) for part in text.lstrip("+-").split(":")]
+    total = 0
+    for part in parts:
+        total = total * 60 + part
+    return sign * total
+
+
+def shown_revision(page: Page) -> int:
+    return int(page.evaluate("document.body.dataset.revision"))
+
+
+def press(control: Page, selector: str) -> None:
+    """Click a console button whose command must be accepted, and wait for its result."""
+    before = shown_revision(control)
+    control.click(selector)
+    wait_for_revision(control, before + 1)
+    settle(control)
+
+
+def jump_to(control: Page, item_id: str) -> None:
+    """Jump through the confirmation dialog and wait until the console shows the
+    result (a console acting on an older revision is refused as stale, by design)."""
+    before = shown_revision(control)
+    control.click(f"tr[data-item-id='{item_id}'] button[data-action='jump']")
+    expect(control.locator("#confirm-dialog")).to_be_visible()
+    control.click("#confirm-yes")
+    wait_for_revision(control, before + 1)
+    settle(control)

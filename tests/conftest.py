@@ -279,3 +279,52 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = start_server(tmp_path / "live-data", tmp_path / "server.log")
     yield server
     stop_server(server)
+
+
+# --------------------------------------------------------------------------- #
+# Browser tests: Debian's headless Chromium driven by Playwright (tests/browser.py).
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Opens pages in fresh browser contexts; fails the test on any page error."""
+    from tests.browser import SKEWED_CLOCK
+
+    contexts, errors = [], []
+
+    def open_(url: str, size=(1920, 1080), clock_skew_ms: int = 0):
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        if clock_skew_ms:
+            context.add_init_script(SKEWED_CLOCK % clock_skew_ms)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+@pytest.fixture
+def control(open_page, live_server):
+    """The technician's console (1366x768), logged in and connected."""
+    from tests.browser import login
+
+    page = open_page(f"{live_server.url}/login", size=(1366, 768))
+    login(page, live_server.url)
+    return page

@@ -9,76 +9,24 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.browser import launch_chromium, login, settle, wait_for_revision
+from tests.browser import (
+    FAKE_AUDIO,
+    HA_NOI,
+    HO_CHI_MINH,
+    jump_to,
+    login,
+    press,
+    seconds_shown,
+    settle,
+    wait_for_revision,
+)
 
 pytestmark = pytest.mark.browser
 
-HA_NOI = "tham-luan-ha-noi"
 HA_NOI_SPEAKER = "Lãnh đạo Ủy ban nhân dân thành phố Hà Nội"
 FIVE_MINUTES_MS = 5 * 60_000
-
-# A browser whose clock is five minutes fast, set before any page script runs.
-SKEWED_CLOCK = """
-(() => {
-  const skew = %d;
-  const RealDate = Date;
-  class SkewedDate extends RealDate {
-    constructor(...args) {
-      if (args.length) { super(...args); } else { super(RealDate.now() + skew); }
-    }
-    static now() { return RealDate.now() + skew; }
-  }
-  globalThis.Date = SkewedDate;
-})();
-"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """Opens pages in fresh browser contexts; fails the test on any page error."""
-    contexts, errors = [], []
-
-    def open_(url: str, size=(1920, 1080), clock_skew_ms: int = 0) -> Page:
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-        if clock_skew_ms:
-            context.add_init_script(SKEWED_CLOCK % clock_skew_ms)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
-        page.goto(url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == []
-
-
-@pytest.fixture
-def control(open_page, live_server) -> Page:
-    page = open_page(f"{live_server.url}/login", size=(1366, 768))
-    login(page, live_server.url)
-    return page
-
-
-def seconds_shown(text: str) -> int:
-    """'09:58' → 598; '+00:12' → -12; '1:02:03' → 3723."""
-    sign = -1 if text.startswith("+") else 1
-    parts = [int(part) for part in text.lstrip("+-").split(":")]
-    total = 0
-    for part in parts:
-        total = total * 60 + part
-    return sign * total
 
 
 def digit_rows(stage: Page) -> int:
@@ -94,29 +42,6 @@ def digit_rows(stage: Page) -> int:
     ]
     assert green, "no countdown digits on screen"
     return max(green) - min(green) + 1
-
-
-def shown_revision(page: Page) -> int:
-    return int(page.evaluate("document.body.dataset.revision"))
-
-
-def press(control: Page, selector: str) -> None:
-    """Click a console button whose command must be accepted, and wait for its result."""
-    before = shown_revision(control)
-    control.click(selector)
-    wait_for_revision(control, before + 1)
-    settle(control)
-
-
-def jump_to(control: Page, item_id: str) -> None:
-    """Jump through the confirmation dialog and wait until the console shows the
-    result (a console acting on an older revision is refused as stale, by design)."""
-    before = shown_revision(control)
-    control.click(f"tr[data-item-id='{item_id}'] button[data-action='jump']")
-    expect(control.locator("#confirm-dialog")).to_be_visible()
-    control.click("#confirm-yes")
-    wait_for_revision(control, before + 1)
-    settle(control)
 
 
 def test_start_on_the_console_shows_the_speakers_running_countdown_on_stage_and_mc(
@@ -374,23 +299,6 @@ def test_the_mc_tablet_stays_awake_on_a_plain_http_lan(live_server, browser):
         context.close()
 
 
-FAKE_AUDIO = """
-window.__tones = [];
-window.AudioContext = class {
-  constructor() { this.state = 'running'; this.currentTime = 0; this.destination = {}; }
-  resume() {}
-  createOscillator() {
-    return { frequency: { value: 0 }, connect: (node) => node,
-             start() { window.__tones.push(this.frequency.value); }, stop() {} };
-  }
-  createGain() {
-    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} },
-             connect: (node) => node };
-  }
-};
-"""
-
-
 def test_the_console_chimes_when_the_speakers_time_turns_red_and_runs_out(live_server, browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     context.add_init_script(FAKE_AUDIO)
@@ -410,8 +318,6 @@ def test_the_console_chimes_when_the_speakers_time_turns_red_and_runs_out(live_s
 
 # --------------------------------------------------------------------------- #
 # Nothing the technician does by accident can hurt the live show (issue 7).
-
-HO_CHI_MINH = "tham-luan-ho-chi-minh"
 
 
 def test_a_double_click_on_next_advances_once(live_server, control):

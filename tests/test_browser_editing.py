@@ -9,17 +9,8 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from tests.browser import HA_NOI, HO_CHI_MINH, jump_to, press, shown_revision
 from tests.conftest import start_server, stop_server
-from tests.test_browser import (  # noqa: F401  (fixtures)
-    HA_NOI,
-    HO_CHI_MINH,
-    browser,
-    control,
-    jump_to,
-    open_page,
-    press,
-    shown_revision,
-)
 
 pytestmark = pytest.mark.browser
 

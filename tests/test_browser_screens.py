@@ -1,7 +1,6 @@
 """End to end in headless Chromium: the MC's steady script, chimes on the server's phase
 events, clocks that a device's clock change cannot move, the speaker's screen."""
 # The browser fixtures come from test_browser.py; the tests name them as parameters.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -11,15 +10,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import wait_for_revision
-from tests.test_browser import (  # noqa: F401  (fixtures)
-    FAKE_AUDIO,
-    HA_NOI,
-    browser,
-    control,
-    open_page,
-    seconds_shown,
-)
+from tests.browser import FAKE_AUDIO, HA_NOI, seconds_shown, wait_for_revision
 
 pytestmark = pytest.mark.browser
 
