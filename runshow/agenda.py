@@ -295,6 +295,11 @@ class Agenda:
         written = replace(self, shift_ms=0, rehearsal=False)
         return replace(self, shift_ms=start_ms - written.start_ms, rehearsal=True)
 
+    def planned_like(self, running: Agenda) -> Agenda:
+        """This programme planned as `running` is: a dress rehearsal stays one, from
+        the same start (a live edit must not send a rehearsal back to the event's day)."""
+        return self.rehearsal_at(running.start_ms) if running.rehearsal else self
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.spec.event.timezone)

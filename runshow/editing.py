@@ -94,7 +94,7 @@ def _delegate_index(document: dict[str, Any], delegate_id: str) -> int:
 
 def _new_item(document: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     """A new item with an id made from its title when it has none, and a countdown
-    timer with the suggested thresholds when it gives no timer."""
+    timer with the suggested thresholds when it gives none."""
     from runshow.sheets import suggested_thresholds
 
     item = dict(item)
@@ -105,12 +105,30 @@ def _new_item(document: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
         while item["id"] in taken:
             item["id"], number = f"{base}-{number}", number + 1
     duration = item.get("duration")
-    if "timer" not in item and isinstance(duration, int | float) and duration > 0:
-        warning, danger = suggested_thresholds(float(duration))
-        item["timer"] = {"mode": "countdown", "warning": warning, "danger": danger}
-    if "timer" not in item and item.get("duration") is None:
+    timer = item.get("timer")
+    if timer is None and duration is None:
         item["timer"] = {"mode": "countup"}
+    elif _countdown_without_thresholds(timer) and _positive(duration):
+        warning, danger = suggested_thresholds(float(duration))
+        item["timer"] = {"mode": "countdown", **(timer or {}), "warning": warning, "danger": danger}
     return item
+
+
+def _positive(number: Any) -> bool:
+    return isinstance(number, int | float) and not isinstance(number, bool) and number > 0
+
+
+def _countdown_without_thresholds(timer: Any) -> bool:
+    """No timer at all, or a countdown whose warning and danger are both left empty
+    (the console's form sends them as null)."""
+    if timer is None:
+        return True
+    return (
+        isinstance(timer, dict)
+        and timer.get("mode", "countdown") == "countdown"
+        and timer.get("warning") is None
+        and timer.get("danger") is None
+    )
 
 
 def edited(agenda: Agenda, command: c.EditCommand) -> Agenda:
@@ -170,11 +188,12 @@ def edited(agenda: Agenda, command: c.EditCommand) -> Agenda:
 
 def _checked(document: dict[str, Any], agenda: Agenda, where: dict[str, str]) -> Agenda:
     try:
-        return parse_agenda(json.dumps(document, ensure_ascii=False), source=agenda.source)
+        parsed = parse_agenda(json.dumps(document, ensure_ascii=False), source=agenda.source)
     except AgendaError as error:
         problems = [_placed(problem, where) for problem in error.problems]
         reason = "; ".join(str(problem) for problem in problems)
         raise EditRefused(f"Chương trình sau khi sửa không hợp lệ: {reason}", problems) from None
+    return parsed.planned_like(agenda)
 
 
 def _placed(problem: Problem, where: dict[str, str]) -> Problem:

@@ -7,6 +7,7 @@ entry and the same broadcast.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from runshow.agenda import Agenda, parse_agenda
+from runshow.agenda import Agenda, AgendaError, parse_agenda
 from runshow.commands import Command, InvalidCommand, Redo, Undo, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
 from runshow.sheets import agenda_json
@@ -64,11 +65,9 @@ class ShowService:
     def __init__(self, agenda: Agenda, store: Store, clock: Clock = wall_clock_ms):
         self.store = store
         self.clock = clock
-        # Version 0 is the agenda file; live edits add versions, kept in the store.
-        self._programmes: dict[int, Agenda] = {0: agenda}
-        for version, text in store.programmes().items():
-            self._programmes[version] = parse_agenda(text, source=agenda.source)
         self.warnings: list[str] = []
+        # Version 0 is the agenda file; live edits add versions, kept in the store.
+        self._programmes = self._stored_programmes(agenda)
         try:
             restored = store.load()
         except DamagedSnapshot as damage:
@@ -91,6 +90,35 @@ class ShowService:
         self._lock = threading.Lock()
         self._sending = threading.Lock()  # listeners run outside `_lock`, in revision order
         self._listeners: list[Listener] = []
+
+    def _stored_programmes(self, agenda: Agenda) -> dict[int, Agenda]:
+        """The file (version 0) and every version live edits made. A stored version
+        that no longer reads is made again by replaying the event log."""
+        programmes: dict[int, Agenda] = {0: agenda}
+        unreadable: dict[int, str] = {}
+        for version, text in self.store.programmes().items():
+            try:
+                programmes[version] = parse_agenda(text, source=agenda.source).planned_like(agenda)
+            except AgendaError as error:
+                unreadable[version] = str(error.problems[0]) if error.problems else str(error)
+        if not unreadable:
+            return programmes
+        remade: dict[int, Agenda] = {}
+        with contextlib.suppress(ValueError, LookupError, sqlite3.Error):
+            replay(agenda, self.store.events(), remade)
+        lost = sorted(set(unreadable) - set(remade))
+        programmes |= {version: remade[version] for version in unreadable if version in remade}
+        versions = ", ".join(str(version) for version in sorted(unreadable))
+        self.warnings.append(
+            f"Bản chương trình đã sửa số {versions} trong {self.store.path} bị hỏng "
+            f"({next(iter(unreadable.values()))}): "
+            + (
+                "đã dựng lại từ nhật ký lệnh."
+                if not lost
+                else f"không dựng lại được bản {', '.join(map(str, lost))}."
+            )
+        )
+        return programmes
 
     @property
     def state(self) -> ShowState:
@@ -191,11 +219,15 @@ def rebuild_snapshot(agenda: Agenda, store: Store, damage: DamagedSnapshot) -> S
     return state
 
 
-def replay(agenda: Agenda, events: list[LoggedEvent]) -> ShowState:
+def replay(
+    agenda: Agenda, events: list[LoggedEvent], programmes: dict[int, Agenda] | None = None
+) -> ShowState:
     """The state the logged commands lead to. ValueError if one of them no longer
-    applies (a changed programme, a damaged log)."""
+    applies (a changed programme, a damaged log). Live edits make their programme
+    versions again, into `programmes` when given."""
     state = ShowState()
-    programmes = {0: agenda}  # live edits make their programme versions again
+    programmes = {} if programmes is None else programmes
+    programmes[0] = agenda
     for event in events:
         arguments = {k: v for k, v in event.arguments.items() if k not in HISTORY_WORDS}
         command = parse_command({"command": event.command, **arguments})

@@ -156,3 +156,22 @@ def test_programme_is_public(client):
         "tham-luan-can-tho",
     ]
     assert "tech_notes" not in programme["items"][0]
+
+
+def test_the_public_programme_tells_neither_the_mcs_words_nor_who_came(client, app):
+    """Who of the officials came is not for every phone on the venue's Wi-Fi."""
+    from runshow.web import runtime
+
+    with app.app_context():
+        token = runtime().mc_token
+    public = client.get("/api/programme").get_json()
+    assert public["delegates"] == [] and public["introduction"] == []
+    assert all("mc_script" not in item for item in public["items"])
+    mc = client.get(f"/api/programme?token={token}").get_json()
+    assert len(mc["delegates"]) == 19 and mc["introduction"]
+    assert mc["items"][1]["mc_script"].startswith("Kính thưa")
+    assert "tech_notes" not in mc["items"][1]
+    console = client.get("/api/programme", headers=AUTH).get_json()
+    assert console["items"][1]["tech_notes"] and console["items"][1]["fields"]["id"]
+    wrong = client.get("/api/programme", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401

@@ -26,7 +26,7 @@ def ok(client, **body) -> dict:
 
 
 def programme(client) -> dict:
-    return client.get("/api/programme").get_json()
+    return client.get("/api/programme", headers=AUTH).get_json()
 
 
 def item(client, item_id: str) -> dict:
@@ -96,6 +96,61 @@ def test_an_award_item_is_added_after_a_speech_with_an_id_and_thresholds(client)
     award = item(client, "trao-co-thi-dua")
     assert award["kind_label"] == "Trao thưởng"
     assert (award["warning_ms"], award["danger_ms"]) == (2 * 60_000, 60_000)
+
+
+def test_an_item_added_from_the_console_form_gets_the_suggested_thresholds(client, clock):
+    """The console's form sends its empty threshold fields as null: the new item must
+    still turn yellow and red like one added with no timer at all."""
+    console_form = {
+        "title": "Trao Cờ thi đua",
+        "kind": "award",
+        "kind_label": None,
+        "presenter": None,
+        "duration": 5,
+        "timer": {"mode": "countdown", "warning": None, "danger": None, "audience": None},
+        "mc_script": "",
+        "tech_notes": "",
+    }
+    ok(client, command="add_item", after=HCM, item=console_form)
+    award = item(client, "trao-co-thi-dua")
+    assert (award["warning_ms"], award["danger_ms"]) == (2 * 60_000, 60_000)
+    ok(client, command="goto", item_id="trao-co-thi-dua")
+    ok(client, command="start")
+    clock.advance(5 * 60 - 30)
+    assert client.get("/api/state").get_json()["timer"]["phase"] == "danger"
+    # Thresholds the form does give are kept.
+    console_form |= {"title": "Trao Bằng khen", "timer": {"mode": "countdown", "warning": 3}}
+    ok(client, command="add_item", after=HCM, item=console_form)
+    assert item(client, "trao-bang-khen")["warning_ms"] == 3 * 60_000
+
+
+def test_a_live_edit_in_a_dress_rehearsal_keeps_the_rehearsals_plan(tmp_path, clock):
+    """The rehearsal is when the plan gets edited: an edit must not send it back to
+    the event's own day (every offset, the projected end and the report's mark)."""
+    config = app_config(tmp_path / "data", clock, RUNSHOW_REHEARSAL_START_MS=clock.now)
+    rehearsal = create_app(config).test_client()
+    before = programme(rehearsal)
+    assert before["rehearsal"] is True and before["start_ms"] == clock.now
+    ok(rehearsal, command="next")
+    ok(rehearsal, command="start")
+    clock.advance(60)
+    offset = rehearsal.get("/api/schedule").get_json()["offset_ms"]
+    ok(rehearsal, command="edit_item", item_id=HCM, changes={"presenter": {"name": "A B"}})
+    after = programme(rehearsal)
+    assert (after["rehearsal"], after["start_ms"], after["event"]["date"]) == (
+        True,
+        before["start_ms"],
+        before["event"]["date"],
+    )
+    assert [i["planned_start_ms"] for i in after["items"]] == [
+        i["planned_start_ms"] for i in before["items"]
+    ]
+    assert rehearsal.get("/api/schedule").get_json()["offset_ms"] == offset
+    with rehearsal.application.app_context():
+        runtime().service.store.close()
+    again = create_app(config).test_client()
+    assert programme(again)["start_ms"] == before["start_ms"]
+    assert programme(again)["rehearsal"] is True
 
 
 def test_two_speeches_swap_places(client):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from runshow.jsontext import JsonError, Unreadable, read_json
-from runshow.protocol import ScheduleFigures
-from runshow.views import COMMAND_FIELDS, for_public, programme_view, schedule_view
+from runshow.protocol import ScheduleFigures, programme_payload
+from runshow.views import COMMAND_FIELDS, for_public, schedule_view
 from runshow.web import runtime
-from runshow.web.auth import check_key, locked_out_text
+from runshow.web.auth import check_key, is_technician, locked_out_text
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -52,11 +52,25 @@ def schedule() -> Response:
 
 @bp.get("/programme")
 def programme() -> Response:
-    return jsonify(programme_view(runtime().agenda))
+    """The programme as the asker may see it: the console's with the control key (or
+    a technician's session), the MC's with the MC link's `?token=`, else the public
+    one: no MC script, no delegates (who came is not for every phone in the hall)."""
+    if request.headers.get("Authorization"):
+        refused = _key_refusal()
+        if refused is not None:
+            return refused
+        view = "console"
+    elif is_technician(session):
+        view = "console"
+    elif runtime().is_mc_token(request.args.get("token")):
+        view = "mc"
+    else:
+        view = "public"
+    return jsonify(programme_payload(runtime().agenda, view))
 
 
-@bp.post("/command")
-def command() -> Response:
+def _key_refusal() -> Response | None:
+    """None when the request carries the control key; else the refusal to answer."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _error(
@@ -72,6 +86,14 @@ def command() -> Response:
         return _error(
             401, "unauthorized", "Mã điều khiển không đúng.", **{"WWW-Authenticate": "Bearer"}
         )
+    return None
+
+
+@bp.post("/command")
+def command() -> Response:
+    refused = _key_refusal()
+    if refused is not None:
+        return refused
     service = runtime().service
     result = service.dispatch(_json_body(), source="http")
     if not result.accepted:

@@ -184,3 +184,40 @@ def test_a_damaged_snapshot_after_live_edits_is_rebuilt_with_the_edited_programm
         assert rebuilt.agenda.spec.delegates[2].present is True
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("version", [1, 2], ids=["an older version", "the version in use"])
+def test_a_damaged_programme_version_is_made_again_from_the_log(data_dir, clock, version):
+    """A stored programme version that no longer reads must not stop the show, nor
+    blame the agenda file, which is intact."""
+    service = ShowService(load_agenda(BUNDLED_AGENDA), Store(data_dir), clock=clock)
+    edits = (
+        {"command": "edit_item", "item_id": "tham-luan-ha-noi", "changes": {"duration": 7}},
+        {"command": "set_present", "delegate_id": "d3", "present": False},
+    )
+    for payload in edits:
+        clock.advance(5)
+        assert service.dispatch(payload, "test").accepted
+    saved, programme = service.state, service.agenda.spec
+    assert saved.programme_version == 2
+    service.store.close()
+    edit_database(
+        data_dir,
+        "UPDATE programmes SET agenda = substr(agenda, 1, length(agenda) / 2)"
+        f" WHERE version = {version}",
+    )
+
+    store = Store(data_dir)
+    try:
+        again = ShowService(load_agenda(BUNDLED_AGENDA), store, clock=clock)
+        assert again.state == saved
+        assert again.agenda.spec == programme
+        (warning,) = again.warnings
+        assert f"Bản chương trình đã sửa số {version}" in warning
+        assert str(database(data_dir)) in warning and "đã dựng lại từ nhật ký lệnh" in warning
+        assert again.dispatch({"command": "undo"}, "test").accepted
+        assert again.agenda.items[5].spec.duration == 7
+        assert again.dispatch({"command": "undo"}, "test").accepted
+        assert again.agenda.items[5].spec.duration == 10
+    finally:
+        store.close()
