@@ -7,7 +7,6 @@ entry and the same broadcast.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 import threading
@@ -93,7 +92,8 @@ class ShowService:
 
     def _stored_programmes(self, agenda: Agenda) -> dict[int, Agenda]:
         """The file (version 0) and every version live edits made. A stored version
-        that no longer reads is made again by replaying the event log."""
+        that no longer reads is made again by replaying the event log; a file changed
+        since the edits is said (the edited programme stays the one in use)."""
         programmes: dict[int, Agenda] = {0: agenda}
         unreadable: dict[int, str] = {}
         for version, text in self.store.programmes().items():
@@ -101,23 +101,36 @@ class ShowService:
                 programmes[version] = parse_agenda(text, source=agenda.source).planned_like(agenda)
             except AgendaError as error:
                 unreadable[version] = str(error.problems[0]) if error.problems else str(error)
-        if not unreadable:
+        if len(programmes) == 1 and not unreadable:
             return programmes
         remade: dict[int, Agenda] = {}
-        with contextlib.suppress(ValueError, LookupError, sqlite3.Error):
+        try:
             replay(agenda, self.store.events(), remade)
-        lost = sorted(set(unreadable) - set(remade))
-        programmes |= {version: remade[version] for version in unreadable if version in remade}
-        versions = ", ".join(str(version) for version in sorted(unreadable))
-        self.warnings.append(
-            f"Bản chương trình đã sửa số {versions} trong {self.store.path} bị hỏng "
-            f"({next(iter(unreadable.values()))}): "
-            + (
-                "đã dựng lại từ nhật ký lệnh."
-                if not lost
-                else f"không dựng lại được bản {', '.join(map(str, lost))}."
+            replayed = True
+        except (ValueError, LookupError, sqlite3.Error):
+            replayed = False
+        if unreadable:
+            lost = sorted(set(unreadable) - set(remade))
+            programmes |= {v: remade[v] for v in unreadable if v in remade}
+            self.warnings.append(
+                f"Bản chương trình đã sửa số {', '.join(map(str, sorted(unreadable)))} trong "
+                f"{self.store.path} bị hỏng ({next(iter(unreadable.values()))}): "
+                + (
+                    "đã dựng lại từ nhật ký lệnh."
+                    if not lost
+                    else f"không dựng lại được bản {', '.join(map(str, lost))}."
+                )
             )
-        )
+        elif not replayed or any(
+            version in remade and remade[version].spec != programme.spec
+            for version, programme in programmes.items()
+        ):
+            self.warnings.append(
+                f"Tệp chương trình {agenda.source} đã đổi sau các lần sửa trực tiếp: chương "
+                "trình đang dùng vẫn là bản đã sửa, lưu trong dữ liệu; các thay đổi trong tệp "
+                "không được dùng. Muốn dùng tệp: chạy `runshow serve --fresh` (trạng thái cũ "
+                "được cất vào archive/), hoặc sửa tiếp trên bàn điều khiển."
+            )
         return programmes
 
     @property

@@ -9,7 +9,7 @@ import sys
 
 from runshow.agenda import parse_agenda
 from runshow.web import create_app, runtime
-from tests.conftest import CONTROL_KEY, app_config
+from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, app_config
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}"}
 HA_NOI, HCM, DA_NANG = "tham-luan-ha-noi", "tham-luan-ho-chi-minh", "tham-luan-da-nang"
@@ -219,6 +219,33 @@ def test_edits_survive_a_restart_and_undo_still_works_after_it(app, client, cloc
     assert "trao-thuong" in ids(again)
     ok(again, command="undo")
     assert "trao-thuong" not in ids(again)
+
+
+def test_an_agenda_file_changed_after_live_edits_is_said_at_restart(tmp_path, clock):
+    """After one tick the edited programme is the one in use: a file edited meanwhile
+    must not be ignored silently."""
+    agenda = tmp_path / "agenda.json"
+    agenda.write_text(BUNDLED_AGENDA.read_text(encoding="utf-8"), encoding="utf-8")
+    config = app_config(tmp_path / "data", clock, RUNSHOW_AGENDA=str(agenda))
+
+    def restarted() -> list[str]:
+        app = create_app(config)
+        with app.app_context():
+            warnings = list(runtime().service.warnings)
+            runtime().service.store.close()
+        return warnings
+
+    first = create_app(config)
+    ok(first.test_client(), command="set_present", delegate_id="d3", present=False)
+    with first.app_context():
+        runtime().service.store.close()
+    assert restarted() == []  # the same file: nothing to say
+    document = json.loads(agenda.read_text(encoding="utf-8"))
+    document["items"][6]["title"] = "Tham luận của Thành phố Hồ Chí Minh"
+    agenda.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    (warning,) = restarted()
+    assert warning.startswith(f"Tệp chương trình {agenda} đã đổi sau các lần sửa trực tiếp")
+    assert "runshow serve --fresh" in warning
 
 
 def test_programme_versions_are_append_only_in_the_store(app, client):
