@@ -233,3 +233,38 @@ def test_the_home_page_only_offers_addresses_the_server_listens_on(app, client):
     page = client.get("/", base_url="http://127.0.0.1:5000").get_data(as_text=True)
     assert "http://127.0.0.1:5000/stage" in page
     assert "http://192." not in page and "http://10." not in page
+
+
+def test_an_edit_reaches_only_the_screens_whose_programme_it_changes(sockets, technician, app):
+    """A delegate ticked present changes the MC's and the console's programme, not what
+    the stage or the phones draw: 250 phones are not sent the same programme again."""
+    phone = sockets.connect("/live")
+    stage = sockets.connect("/live", role="stage")
+    mc = sockets.connect("/live", role="mc", auth=mc_auth(app))
+    console = sockets.connect("/control", http_client=technician)
+    for screen, namespace in ((phone, "/live"), (stage, "/live"), (mc, "/live")):
+        screen.get_received(namespace)
+    console.get_received("/control")
+
+    def command(payload: dict) -> None:
+        ack = console.emit("command", payload, namespace="/control", callback=True)
+        assert ack["ok"], ack
+
+    def received(screen, namespace: str) -> dict[str, list]:
+        by_name: dict[str, list] = {}
+        for event in screen.get_received(namespace):
+            by_name.setdefault(event["name"], []).append(event["args"][0])
+        return by_name
+
+    command({"command": "set_present", "delegate_id": "d3", "present": False})
+    for screen in (phone, stage):
+        assert list(received(screen, "/live")) == ["state"]  # no programme again
+    (for_mc,) = received(mc, "/live")["programme"]
+    assert all("Phạm Huy Giang" not in line for p in for_mc["introduction"] for line in p["lines"])
+    (for_console,) = received(console, "/control")["programme"]
+    assert for_console["delegates"][2]["present"] is False
+
+    command({"command": "edit_item", "item_id": "tham-luan-ha-noi", "changes": {"duration": 7}})
+    for screen, namespace in ((phone, "/live"), (stage, "/live"), (mc, "/live")):
+        (programme,) = received(screen, namespace)["programme"]
+        assert programme["items"][5]["duration_ms"] == 7 * 60_000

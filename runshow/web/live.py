@@ -327,18 +327,29 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     rooms = {namespace: protocol.rooms_by_view(namespace) for namespace in (LIVE, CONTROL)}
 
     sent_programme = [service.agenda]
+    # The programme version each view's screens have: an edit that does not change
+    # what a view draws (a delegate ticked present, for the phones) is not resent to it.
+    programme_versions = {view: snapshots.programme(view).tag for view in protocol.VIEWS}
 
-    def send_per_view(event: str, payload_of_view) -> None:
+    def send_per_view(event: str, payload_of_view, views_to_send=protocol.VIEWS) -> None:
         """`event` to every room, each view's payload encoded once for all its screens."""
         for namespace, views in rooms.items():
             for view, audience_rooms in views.items():
-                socketio.emit(event, payload_of_view(view), namespace=namespace, to=audience_rooms)
+                if view in views_to_send:
+                    payload = payload_of_view(view)
+                    socketio.emit(event, payload, namespace=namespace, to=audience_rooms)
 
     def broadcast(state: ShowState) -> None:
         if service.agenda is not sent_programme[0]:
-            # A live edit (or its undo): every screen gets the programme before the state.
+            # A live edit (or its undo): the screens get the programme before the state.
             sent_programme[0] = service.agenda
-            send_per_view("programme", snapshots.programme)
+            changed = {
+                view
+                for view in protocol.VIEWS
+                if snapshots.programme(view).tag != programme_versions[view]
+            }
+            programme_versions.update({view: snapshots.programme(view).tag for view in changed})
+            send_per_view("programme", snapshots.programme, changed)
         send_per_view("state", snapshots.states(state).__getitem__)
 
     service.subscribe(broadcast)
