@@ -70,6 +70,8 @@ ITEM_COLUMNS = (
     Column("danger", "Đỏ (phút)", 9, ("đỏ", "danger")),
     Column("estimated", "Ước tính", 8, ("estimated",)),
     Column("audience", "Đồng hồ khán giả", 12, ("đồng hồ sân khấu", "audience")),
+    Column("countup", "Đếm lên", 8, ("countup",)),
+    Column("stop", "Dừng ở 0", 8, ("stop at zero",)),
 )
 
 DELEGATE_COLUMNS = (
@@ -77,6 +79,8 @@ DELEGATE_COLUMNS = (
     Column("honorific", "Danh xưng", 12, ("honorific",)),
     Column("name", "Họ tên", 24, ("tên", "name")),
     Column("title", "Chức vụ", 70, ("chức danh", "title"), required=True),
+    Column("present", "Có mặt", 8, ("present",)),
+    Column("id", "Mã", 8, ("id",)),
 )
 
 #: Rows of the event sheet: label → field of `event` (banner lines may repeat).
@@ -108,6 +112,8 @@ _ITEM_FIELD_COLUMNS = {
     "timer.warning": "warning",
     "timer.danger": "danger",
     "timer.audience": "audience",
+    "timer.mode": "countup",
+    "timer.at_zero": "stop",
     "timer": "duration",
     "starts_at": "time",
     "mc_script": "mc_script",
@@ -204,6 +210,7 @@ def _read_xlsx(path: Path) -> dict[str, Table]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError:
         raise AgendaError(str(path), [Problem("", "không tìm thấy tệp")]) from None
     except (BadZipFile, KeyError, OSError, ValueError):
@@ -212,16 +219,35 @@ def _read_xlsx(path: Path) -> dict[str, Table]:
             [Problem("", "không đọc được tệp Excel (.xlsx): tệp hỏng hoặc sai định dạng")],
         ) from None
     tables = {}
+    reader = _Reader(str(path))
     try:
-        for sheet in workbook.worksheets:
+        for sheet, written in zip(workbook.worksheets, formulas.worksheets, strict=True):
             rows = []
-            for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            numbered = enumerate(
+                zip(
+                    sheet.iter_rows(values_only=True),
+                    written.iter_rows(values_only=True),
+                    strict=False,
+                ),
+                start=1,
+            )
+            for row_number, (values, texts) in numbered:
                 cells = [Cell(value, row_number, index) for index, value in enumerate(values)]
+                for cell, text in zip(cells, texts, strict=False):
+                    if cell.value is None and isinstance(text, str) and text.startswith("="):
+                        reader.problem(
+                            reader.place(sheet.title, row_number, cell.column),
+                            f"công thức «{text}» chưa có kết quả đã tính trong tệp: mở tệp "
+                            "bằng Excel hoặc LibreOffice rồi lưu lại",
+                        )
                 if any(not _blank(cell.value) for cell in cells):
                     rows.append(cells)
             tables[normalise_header(sheet.title)] = Table(sheet.title, rows)
     finally:
         workbook.close()
+        formulas.close()
+    if reader.problems:
+        raise AgendaError(str(path), reader.problems)
     return tables
 
 
@@ -444,8 +470,12 @@ def _yes_no_or_default(reader: _Reader, value: Any, place: str) -> bool | None:
 
 
 def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) -> dict[str, Any]:
-    if duration is None:
-        return {"mode": "countup"}
+    audience = _yes_no_or_default(reader, values.get("audience"), at("audience"))
+    chosen = {} if audience is None else {"audience": audience}
+    countup = _yes(reader, values.get("countup"), at("countup"))
+    stop = _yes(reader, values.get("stop"), at("stop"))
+    if duration is None or countup:
+        return {"mode": "countup", **chosen}
     warning, danger = suggested_thresholds(duration) if duration > 0 else (None, None)
     given = {
         key: reader.convert(values.get(key), _minutes, at(key), "phải là số phút")
@@ -453,15 +483,12 @@ def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) 
     }
     warning = given["warning"] if given["warning"] is not None else warning
     danger = given["danger"] if given["danger"] is not None else danger
-    timer: dict[str, Any] = {"mode": "countdown", "at_zero": "overtime"}
+    timer: dict[str, Any] = {"mode": "countdown", "at_zero": "stop" if stop else "overtime"}
     if warning is not None:
         timer["warning"] = warning
     if danger is not None:
         timer["danger"] = danger
-    audience = _yes_no_or_default(reader, values.get("audience"), at("audience"))
-    if audience is not None:
-        timer["audience"] = audience
-    return timer
+    return timer | chosen
 
 
 def _delegates(reader: _Reader, table: Table) -> list[dict[str, Any]]:
@@ -475,14 +502,18 @@ def _delegates(reader: _Reader, table: Table) -> list[dict[str, Any]]:
                 reader.places[f"delegates[{index}].{column.key}"] = reader.place(
                     table.name, row[0].row, positions[column.key], column.header
                 )
-        delegates.append(
-            {
-                "honorific": _text(values.get("honorific")) or None,
-                "name": _text(values.get("name")) or None,
-                "title": _text(values.get("title")),
-                "group": _text(values.get("group")),
-            }
-        )
+        delegate = {
+            "honorific": _text(values.get("honorific")) or None,
+            "name": _text(values.get("name")) or None,
+            "title": _text(values.get("title")),
+            "group": _text(values.get("group")),
+        }
+        where = reader.places.get(f"delegates[{index}].present", "")
+        if _yes_no_or_default(reader, values.get("present"), where) is False:
+            delegate["present"] = False
+        if given_id := _text(values.get("id")):
+            delegate["id"] = given_id
+        delegates.append(delegate)
     return delegates
 
 
@@ -682,6 +713,8 @@ def item_rows(agenda: Agenda) -> Iterator[list[Any]]:
             "danger": _minutes_cell(spec.timer.danger),
             "estimated": "x" if spec.duration_estimated else None,
             "audience": {True: "có", False: "không", None: None}[spec.timer.audience],
+            "countup": "x" if spec.timer.mode == "countup" and spec.duration else None,
+            "stop": "x" if spec.timer.at_zero == "stop" else None,
         }
         yield [values[column.key] or None for column in ITEM_COLUMNS]
 
@@ -718,7 +751,10 @@ def write_workbook(agenda: Agenda, path: str | Path) -> None:
     _table(
         delegates,
         DELEGATE_COLUMNS,
-        ([d.group, d.honorific, d.name, d.title] for d in agenda.spec.delegates),
+        (
+            [d.group, d.honorific, d.name, d.title, None if d.present else "không", d.id]
+            for d in agenda.spec.delegates
+        ),
         bold,
         fill,
         wrap,

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from runshow.agenda import AgendaError, load_agenda, parse_agenda
 from runshow.sheets import (
+    DELEGATE_COLUMNS,
     DELEGATES_SHEET,
     EVENT_SHEET,
     ITEM_COLUMNS,
@@ -95,8 +96,24 @@ def test_the_template_has_the_documented_sheets_and_columns():
     assert programme.max_row == 14  # header + 13 items
     assert workbook[DELEGATES_SHEET].max_row == 20  # header + 19 delegates
     docs = (REPO / "docs" / "sheet-format.md").read_text(encoding="utf-8")
-    for header in HEADERS:
+    for header in HEADERS + [column.header for column in DELEGATE_COLUMNS]:
         assert f"`{header}`" in docs
+
+
+def test_a_programme_edited_live_goes_out_to_excel_and_back_unchanged(tmp_path):
+    """`runshow export -o plan.xlsx` then `runshow import`: nothing the console can set
+    is lost on the way (a count-up, a stop at zero, who did not come, the ids)."""
+    document = json.loads(BUNDLED_AGENDA.read_text(encoding="utf-8"))
+    document["items"][3]["timer"] = {"mode": "countup"}
+    document["items"][4]["timer"] |= {"at_zero": "stop"}
+    document["items"][5]["timer"] |= {"audience": False}
+    document["delegates"][2]["present"] = False
+    for number, delegate in enumerate(document["delegates"], start=1):
+        delegate["id"] = f"d{number}"
+    edited = parse_agenda(json.dumps(document, ensure_ascii=False))
+    path = tmp_path / "plan.xlsx"
+    write_workbook(edited, path)
+    assert load_plan(path).spec == edited.spec
 
 
 # --------------------------------------------------------------------------- #
@@ -190,6 +207,19 @@ def test_rule_mistakes_found_by_the_agenda_checks_point_at_the_cell(tmp_path):
             f"{sheet}, dòng 4, cột D (Thời lượng (phút)): phải là số > 0 (nhận được 0.0)",
         ]
     )
+
+
+def test_a_formula_never_calculated_is_named_instead_of_read_as_empty(tmp_path):
+    """openpyxl writes formulas without their result: read as empty, the item would
+    silently count up. Excel and LibreOffice save the result along with the formula."""
+    path = small_plan(
+        tmp_path,
+        [["Nội dung", "Thời lượng (phút)"], ["Khai mạc", "=5+2"], ["Văn nghệ", 10]],
+    )
+    assert problems(path) == [
+        f"trang «{PROGRAMME_SHEET}», dòng 2, cột B: công thức «=5+2» chưa có kết quả đã tính "
+        "trong tệp: mở tệp bằng Excel hoặc LibreOffice rồi lưu lại"
+    ]
 
 
 def test_an_unknown_column_and_a_missing_title_column_are_named(tmp_path):
