@@ -145,6 +145,11 @@ def test_widths_and_line_counts_match_what_chromium_lays_out_on_the_stage(live_s
                         '-webkit-line-clamp:none;position:absolute;left:0;top:0';
                       probe.textContent = text;
                       document.querySelector('.stage').append(probe);
+                      // Load this weight and size of the face for these very characters
+                      // (fonts.ready alone may resolve before the probe asks for them).
+                      const style = getComputedStyle(probe);
+                      await document.fonts.load(
+                        `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`, text);
                       await document.fonts.ready;
                       const width = probe.getBoundingClientRect().width;
                       probe.remove();
