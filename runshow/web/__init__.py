@@ -29,6 +29,7 @@ from runshow.service import ShowService, wall_clock_ms
 from runshow.store import Store
 from runshow.web.fanout import DirectManager
 from runshow.web.throttle import FailureThrottle
+from runshow.web.upkeep import ping_options
 
 DEFAULTS: dict[str, Any] = {
     "RUNSHOW_AGENDA": str(bundled("agenda.json")),
@@ -108,7 +109,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         async_mode=app.config["RUNSHOW_ASYNC_MODE"],
         json=SocketJSON,
         client_manager=manager,
-        monitor_clients=False,  # runshow/web/fanout.py's sweep, started with the server
+        monitor_clients=False,  # runshow/web/upkeep.py's sweep, started with the server
+        **ping_options(),
     )
     app.extensions["runshow"] = Runtime(
         service=service,

@@ -17,15 +17,11 @@ finished by a green thread of its own (tests/test_fanout.py).
 Measured with bench/fanout.py (docs/benchmarks.md): at 1000 screens the server's
 CPU per screen per command went from 134 to 39 µs and the latency halved.
 
-The clients' upkeep too: Engine.IO's monitor of silent clients wakes once per
-client (every 20 ms at 1000 screens, with a timed wait each time); one pass over
-all of them every few seconds does the same work (`start_client_sweep`). With
-1000 idle screens, the server's idle CPU went from 2.8-3.2 % to 1.0-1.1 %.
+The clients' upkeep (pings, silent clients) is runshow/web/upkeep.py's.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import socketio
@@ -35,8 +31,6 @@ from socketio import packet
 #: What a transport's `direct_send(frame)` does: write the whole frame now (True), or
 #: nothing at all (False: the caller queues the packet instead).
 DIRECT_SEND = "direct_send"
-
-log = logging.getLogger(__name__)
 
 
 def websocket_frame(text: str) -> bytes:
@@ -76,50 +70,23 @@ class DirectManager(socketio.Manager):
         if not isinstance(text, str):  # binary attachments: the library's way
             return super().emit(event, data, namespace, room, skip_sid, callback, **kwargs)
         eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, text)
+        frame = websocket_frame(eio_pkt.encode())
         sockets = self.server.eio.sockets
-        frame = None
         for _sid, eio_sid in self.get_participants(namespace, room):
-            client = sockets.get(eio_sid)
-            direct = getattr(client, DIRECT_SEND, None)
-            if direct is not None and _idle(client):
-                if frame is None:
-                    frame = websocket_frame(eio_pkt.encode())
-                if direct(frame):
-                    continue
-            self.server._send_eio_packet(eio_sid, eio_pkt)
+            if not write_now(sockets.get(eio_sid), frame):
+                self.server._send_eio_packet(eio_sid, eio_pkt)
 
 
-def _idle(client: Any) -> bool:
-    """An upgraded WebSocket with nothing of its own waiting to be written."""
-    return client.upgraded and not client.upgrading and not client.closed and client.queue.empty()
-
-
-#: How often every client's last answer to a ping is looked at. Engine.IO's own
-#: monitor visits one client every ping_timeout / N seconds (20 s / 1000 screens:
-#: fifty wake-ups a second, each with its own timed wait, while the show is idle).
-SWEEP_EVERY_S = 5.0
-
-
-def sweep_clients(eio: Any) -> None:
-    """Close the clients that stopped answering pings, forget the closed ones: what
-    Engine.IO's monitor does, in one pass."""
-    for sid, client in list(eio.sockets.items()):
-        if client.closed:
-            eio.sockets.pop(sid, None)
-        elif not client.closing:
-            client.check_ping_timeout()
-
-
-def start_client_sweep(socketio: Any, every_s: float = SWEEP_EVERY_S) -> None:
-    """In place of Engine.IO's monitor (the server is made with monitor_clients=False)."""
-    eio = socketio.server.eio
-
-    def run() -> None:
-        while True:
-            socketio.sleep(every_s)
-            try:
-                sweep_clients(eio)
-            except Exception:  # one bad pass must not end the upkeep of the day
-                log.exception("client sweep failed; the next one follows")
-
-    socketio.start_background_task(run)
+def write_now(client: Any, frame: bytes) -> bool:
+    """Write `frame` to the client's WebSocket now, if it is one that offers
+    `direct_send` and has nothing of its own waiting to be written (else False:
+    the caller queues the packet the library's way)."""
+    direct = getattr(client, DIRECT_SEND, None)
+    return (
+        direct is not None
+        and client.upgraded
+        and not client.upgrading
+        and not client.closed
+        and client.queue.empty()
+        and direct(frame)
+    )

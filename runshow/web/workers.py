@@ -26,6 +26,7 @@ from runshow import protocol
 from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
 from runshow.service import wall_clock_ms
 from runshow.web.fanout import DirectManager
+from runshow.web.upkeep import ping_options
 
 CHANNEL = "runshow"
 
@@ -184,7 +185,12 @@ def create_worker_app(
     app = Flask(__name__)
     manager = LiveManager(message_queue)
     socketio = SocketIO(
-        app, async_mode=async_mode, json=SocketJSON, client_manager=manager, monitor_clients=False
+        app,
+        async_mode=async_mode,
+        json=SocketJSON,
+        client_manager=manager,
+        monitor_clients=False,
+        **ping_options(),
     )
     snapshots = WorkerSnapshots(manager, authority_url, control_key)
     socketio.on_namespace(

@@ -1,0 +1,220 @@
+"""Keeping thousands of idle screens connected for little memory and CPU.
+
+Engine.IO gives every client three green threads: the connection's reader, a
+writer waiting on the client's queue, and a sleeper that wakes every
+ping_interval to send a ping. The last two cost about 5 KB each per screen
+(their saved stacks, timers and green thread objects) and a wake-up, a queue
+hand-over and a spawn per ping. Here:
+
+- `ScreenSocket` writes from a green thread that exists only while something
+  is queued for that client (a broadcast usually needs none: see
+  runshow/web/fanout.py, which writes the frame directly);
+- `sweep_clients`, one pass over every client every `SWEEP_EVERY_S`, sends the
+  pings that are due (the same bytes for all, written directly where it can),
+  closes the clients that stopped answering and forgets the closed ones: the
+  work Engine.IO's per-client monitor and ping sleepers did.
+
+The protocol is unchanged: a client still gets a ping every ping_interval (at
+most SWEEP_EVERY_S later) and is closed ping_timeout after a ping it did not
+answer. Both assume a server of green threads (switches only where one waits),
+which is what runshow/server.py, the only place that installs them, runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+import engineio.socket
+from engineio import exceptions as eio_exceptions
+from engineio import packet as eio_packet
+
+from runshow.web.fanout import websocket_frame, write_now
+
+log = logging.getLogger(__name__)
+
+#: Engine.IO's own timing: a ping every 25 s; a client that has not answered one
+#: within 20 s is closed (and a client that hears nothing for 45 s reconnects).
+PING_INTERVAL_S = 25.0
+PING_TIMEOUT_S = 20.0
+
+#: How often every client is looked at (at most): a ping goes out up to this much
+#: later than its interval, well within the 45 s a client waits for one.
+SWEEP_EVERY_S = 5.0
+
+_PING = eio_packet.Packet(eio_packet.PING)
+_PING_FRAME = websocket_frame(_PING.encode())
+
+
+class ScreenSocket(engineio.socket.Socket):
+    """An Engine.IO socket with no green thread of its own while there is nothing
+    to write and no ping to wait for."""
+
+    def __init__(self, server: Any, sid: str) -> None:
+        super().__init__(server, sid)
+        self.ping_due: float | None = None  # time.time() of the next ping (sweep)
+        self.websocket: Any = None  # while the WebSocket transport is up
+        self.writer: Any = None  # the green thread writing the queue, while it runs
+
+    def schedule_ping(self) -> None:
+        """On connect and on each pong: the sweep sends the next ping when due."""
+        if self.last_ping:
+            self.last_ping = None
+            self.ping_due = time.time() + self.server.ping_interval
+
+    def send(self, pkt: Any) -> None:
+        super().send(pkt)
+        self._start_writer()
+
+    def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
+        super().close(wait=False, abort=abort, reason=reason)
+        self._start_writer()  # the writer ends the WebSocket on the queue's None
+        if wait:
+            self.queue.join()
+
+    def _start_writer(self) -> None:
+        if self.websocket is not None and self.writer is None and not self.queue.empty():
+            self.writer = self.server.start_background_task(self._write_queue, self.websocket)
+
+    def _write_queue(self, ws: Any) -> None:
+        """Write what is queued, in order, then end (None in the queue: close)."""
+        queue_empty = self.server.get_queue_empty_exception()
+        try:
+            while True:
+                try:
+                    pkt = self.queue.get(block=False)
+                except queue_empty:
+                    return
+                self.queue.task_done()
+                if pkt is None:
+                    break
+                ws.send(pkt.encode())
+        except Exception:  # the connection broke: its reader ends too
+            pass
+        finally:
+            self.writer = None
+        if self.websocket is ws:
+            self.websocket = None
+        ws.close()
+
+    def _websocket_handler(self, ws: Any) -> list:
+        """Engine.IO's WebSocket transport (the library's handshake and reading),
+        with the writer started on demand instead of for the connection's life."""
+
+        def websocket_wait() -> Any:
+            data = ws.wait()
+            if data and len(data) > self.server.max_http_buffer_size:
+                raise ValueError("packet is too large")
+            return data
+
+        for attr in ("_sock", "socket"):  # a read that waits longer than a ping ends
+            if hasattr(ws, attr) and hasattr(getattr(ws, attr), "settimeout"):
+                getattr(ws, attr).settimeout(self.server.ping_interval + self.server.ping_timeout)
+
+        if self.connected:  # an upgrade from long-polling: the probe, then UPGRADE
+            self.upgrading = True
+            probe = eio_packet.Packet(encoded_packet=websocket_wait())
+            if probe.packet_type != eio_packet.PING or probe.data != "probe":
+                self.upgrading = False
+                return []
+            ws.send(eio_packet.Packet(eio_packet.PONG, data="probe").encode())
+            self.queue.put(eio_packet.Packet(eio_packet.NOOP))  # ends the pending poll
+            upgrade = eio_packet.Packet(encoded_packet=websocket_wait())
+            if upgrade.packet_type != eio_packet.UPGRADE:
+                self.upgraded = self.upgrading = False
+                return []
+            self.upgraded, self.upgrading = True, False
+        else:
+            self.connected = self.upgraded = True
+
+        self.websocket = ws
+        self._start_writer()  # what was queued during the upgrade
+        try:
+            while True:
+                try:
+                    data = websocket_wait()
+                except Exception:
+                    break
+                if data is None:  # closed by the client
+                    break
+                try:
+                    self.receive(eio_packet.Packet(encoded_packet=data))
+                except eio_exceptions.UnknownPacketError:
+                    pass
+                except eio_exceptions.SocketIsClosedError:
+                    break
+                except Exception:
+                    self.server.logger.exception("Unknown receive error")
+                    break
+        finally:
+            self.queue.put(None)
+            self._start_writer()
+            writer = self.writer
+            if writer is not None:
+                writer.join()
+            self.websocket = None
+            self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+        return []
+
+
+def ping_options(environ: Any = os.environ) -> dict[str, float]:
+    """Engine.IO's ping timing. RUNSHOW_PING_INTERVAL_S (1 to 25 seconds) pings more
+    often: for a network that drops connections quiet for less than 25 s, and for
+    tests that watch pings come and go."""
+    raw = environ.get("RUNSHOW_PING_INTERVAL_S")
+    interval = PING_INTERVAL_S
+    if raw:
+        try:
+            interval = float(raw)
+        except ValueError:
+            interval = float("nan")
+        if not 1 <= interval <= PING_INTERVAL_S:
+            log.warning(
+                "RUNSHOW_PING_INTERVAL_S=%r is not a number of seconds from 1 to 25: "
+                "pings every %g s",
+                raw,
+                PING_INTERVAL_S,
+            )
+            interval = PING_INTERVAL_S
+    return {"ping_interval": interval, "ping_timeout": min(PING_TIMEOUT_S, 2 * interval)}
+
+
+def install() -> None:
+    """Make Engine.IO servers of this process create `ScreenSocket`s."""
+    engineio.socket.Socket = ScreenSocket
+
+
+def sweep_clients(eio: Any, now: float | None = None) -> None:
+    """Send the pings that are due, close the clients that stopped answering, forget
+    the closed ones."""
+    now = time.time() if now is None else now
+    for sid, client in list(eio.sockets.items()):
+        if client.closed:
+            eio.sockets.pop(sid, None)
+        elif client.closing:
+            continue
+        elif client.last_ping is None and getattr(client, "ping_due", None) is not None:
+            if client.ping_due <= now:
+                client.last_ping = now
+                if not write_now(client, _PING_FRAME):
+                    client.send(_PING)
+        else:
+            client.check_ping_timeout()
+
+
+def start_client_sweep(socketio: Any) -> None:
+    """In place of Engine.IO's monitor (the server is made with monitor_clients=False)."""
+    eio = socketio.server.eio
+    every_s = min(SWEEP_EVERY_S, eio.ping_interval / 2)
+
+    def run() -> None:
+        while True:
+            socketio.sleep(every_s)
+            try:
+                sweep_clients(eio)
+            except Exception:  # one bad pass must not end the upkeep of the day
+                log.exception("client sweep failed; the next one follows")
+
+    socketio.start_background_task(run)

@@ -1,0 +1,123 @@
+"""Keeping screens connected (runshow/web/upkeep.py): pings sent by one sweep,
+silent clients closed, and no green thread per screen while it is idle."""
+
+from __future__ import annotations
+
+import time
+
+import engineio
+import engineio.socket
+import pytest
+from engineio import packet as eio_packet
+
+from runshow.web.upkeep import PING_INTERVAL_S, ScreenSocket, ping_options, sweep_clients
+from tests.conftest import start_server, stop_server
+from tests.raw_websocket import open_screen
+
+
+def connected(server: engineio.Server, socket_class: type, sid: str):
+    client = socket_class(server, sid)
+    client.connected = True
+    server.sockets[sid] = client
+    return client
+
+
+def test_the_sweep_closes_a_client_that_stopped_answering_pings_and_forgets_closed_ones():
+    """What Engine.IO's monitor does, in one pass, on the library's own sockets too."""
+    server = engineio.Server(async_mode="threading", monitor_clients=False)
+    disconnected = []
+    server.on("disconnect", lambda sid, reason: disconnected.append((sid, reason)))
+    silent, answering, closed = (connected(server, engineio.socket.Socket, sid) for sid in "abc")
+    silent.last_ping = time.time() - server.ping_timeout - 1  # pinged, never answered
+    answering.last_ping = None  # answered its last ping
+    closed.closed = True
+
+    sweep_clients(server)
+
+    assert silent.closed
+    assert disconnected == [("a", server.reason.PING_TIMEOUT)]
+    assert not answering.closing and not answering.closed
+    assert set(server.sockets) == {"a", "b"}  # the silent one goes on the next pass
+    sweep_clients(server)
+    assert set(server.sockets) == {"b"}
+
+
+def test_the_sweep_pings_when_due_and_closes_who_does_not_answer_in_time():
+    server = engineio.Server(async_mode="threading", monitor_clients=False)
+    disconnected = []
+    server.on("disconnect", lambda sid, reason: disconnected.append(sid))
+    client = connected(server, ScreenSocket, "s")
+    t0 = time.time()
+    client.schedule_ping()  # what the server does on connect
+    due = client.ping_due
+    assert due == pytest.approx(t0 + server.ping_interval, abs=1)
+
+    sweep_clients(server, now=due - 0.1)
+    assert client.queue.empty() and client.last_ping is None  # not yet
+
+    sweep_clients(server, now=due)
+    assert client.queue.get(block=False).packet_type == eio_packet.PING
+    assert client.last_ping == due
+
+    client.receive(eio_packet.Packet(eio_packet.PONG))  # answered: the next one is scheduled
+    assert client.last_ping is None and client.ping_due > due
+    sweep_clients(server, now=client.ping_due)
+    assert client.queue.get(block=False).packet_type == eio_packet.PING
+    assert not client.closed
+
+    client.last_ping = time.time() - server.ping_timeout - 1  # and this one is never answered
+    sweep_clients(server)
+    assert client.closed and disconnected == ["s"]
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "0", "0.5", "26", "nan"])
+def test_a_ping_interval_out_of_range_keeps_engine_io_s_own(raw):
+    options = ping_options({"RUNSHOW_PING_INTERVAL_S": raw})
+    assert options == {"ping_interval": PING_INTERVAL_S, "ping_timeout": 20.0}
+
+
+def test_a_shorter_ping_interval_shortens_the_timeout_with_it():
+    assert ping_options({"RUNSHOW_PING_INTERVAL_S": "1.5"}) == {
+        "ping_interval": 1.5,
+        "ping_timeout": 3.0,
+    }
+
+
+def test_a_real_server_pings_who_answers_and_closes_who_does_not(tmp_path, monkeypatch):
+    """Over real WebSockets: a screen answering every ping stays connected and keeps
+    getting states; a screen that never answers is closed after its ping's timeout."""
+    monkeypatch.setenv("RUNSHOW_PING_INTERVAL_S", "1")  # ping timeout 2 s, sweep every 0.5 s
+    server = start_server(tmp_path / "data", tmp_path / "server.log")
+    try:
+        answering, silent = open_screen(server.url), open_screen(server.url)
+        opening = answering.next_message()
+        assert opening.startswith("0") and '"pingInterval":1000' in opening
+        started = time.monotonic()
+        pings = 0
+        while time.monotonic() - started < 5:
+            message = answering.next_message()
+            assert message is not None, "the answering screen was closed"
+            if message == "2":
+                pings += 1
+                answering.send("3")
+        assert 3 <= pings <= 6  # one every second, up to half a second late
+
+        revision = server.command("next")["revision"]
+        while (message := answering.next_message()) is not None:
+            if message == "2":
+                answering.send("3")
+            elif message.startswith('42/live,["state"') and f'"revision":{revision},' in message:
+                break
+        assert message is not None, "the answering screen got no state after its pings"
+
+        # The silent one got its pings too, and was closed: ping at 1 s, 2 s to answer.
+        silent_messages = []
+        while (message := silent.next_message()) is not None:
+            silent_messages.append(message)
+        assert "2" in silent_messages
+        assert time.monotonic() - started < 10
+        answering.close()
+        silent.close()
+    finally:
+        stop_server(server)
+    assert "Traceback" not in server.log()
