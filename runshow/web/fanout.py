@@ -5,10 +5,10 @@ Engine.IO socket: a queue per client, a writer task woken for every message, and
 the WebSocket frame built again for every client. For a state going to thousands
 of screens that per-client machinery is most of the cost.
 
-`DirectManager` builds the frame once per emit and writes it at once to every
-WebSocket that can take it now: one whose transport offers `direct_send`
-(runshow/server.py gives eventlet's WebSockets one) and that has nothing
-waiting in its queue, so nothing it was sent before is overtaken. Any other
+`DirectManager` builds the frame once per emit and hands it to each client's
+`write_now` (runshow/web/upkeep.py's `ScreenSocket`, which runshow/server.py
+installs with a writer for eventlet's WebSockets): written at once when nothing
+queued for that client would be overtaken and the kernel takes it. Any other
 client (long-polling, upgrading, a send in progress, something still queued, a
 full send buffer) gets the packet the library's way, in order. A screen that
 stops reading holds up nobody: a write the kernel takes only in part is
@@ -27,10 +27,6 @@ from typing import Any
 import socketio
 from engineio import packet as eio_packet
 from socketio import packet
-
-#: What a transport's `direct_send(frame)` does: write the whole frame now (True), or
-#: nothing at all (False: the caller queues the packet instead).
-DIRECT_SEND = "direct_send"
 
 
 def websocket_frame(text: str) -> bytes:
@@ -73,20 +69,6 @@ class DirectManager(socketio.Manager):
         frame = websocket_frame(eio_pkt.encode())
         sockets = self.server.eio.sockets
         for _sid, eio_sid in self.get_participants(namespace, room):
-            if not write_now(sockets.get(eio_sid), frame):
+            write_now = getattr(sockets.get(eio_sid), "write_now", None)
+            if write_now is None or not write_now(frame):
                 self.server._send_eio_packet(eio_sid, eio_pkt)
-
-
-def write_now(client: Any, frame: bytes) -> bool:
-    """Write `frame` to the client's WebSocket now, if it is one that offers
-    `direct_send` and has nothing of its own waiting to be written (else False:
-    the caller queues the packet the library's way)."""
-    direct = getattr(client, DIRECT_SEND, None)
-    return (
-        direct is not None
-        and client.upgraded
-        and not client.upgrading
-        and not client.closed
-        and client.queue.empty()
-        and direct(frame)
-    )

@@ -25,13 +25,14 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 import engineio.socket
 from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 
-from runshow.web.fanout import websocket_frame, write_now
+from runshow.web.fanout import websocket_frame
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,18 @@ class ScreenSocket(engineio.socket.Socket):
         self.ping_due: float | None = None  # time.time() of the next ping (sweep)
         self.websocket: Any = None  # while the WebSocket transport is up
         self.writer: Any = None  # the green thread writing the queue, while it runs
+
+    def write_now(self, frame: bytes) -> bool:
+        """Write `frame` now if it overtakes nothing (no writer running means nothing
+        is queued) and the connection takes it without waiting; else False, and the
+        caller queues the packet."""
+        ws = self.websocket
+        return (
+            ws is not None
+            and self.writer is None
+            and self.write_frame is not None
+            and self.write_frame(ws, frame)
+        )
 
     def schedule_ping(self) -> None:
         """On connect and on each pong: the sweep sends the next ping when due."""
@@ -181,8 +194,10 @@ def ping_options(environ: Any = os.environ) -> dict[str, float]:
     return {"ping_interval": interval, "ping_timeout": min(PING_TIMEOUT_S, 2 * interval)}
 
 
-def install() -> None:
-    """Make Engine.IO servers of this process create `ScreenSocket`s."""
+def install(write_frame: Callable[[Any, bytes], bool]) -> None:
+    """Make Engine.IO servers of this process create `ScreenSocket`s, writing frames
+    directly with `write_frame(websocket, frame)`."""
+    ScreenSocket.write_frame = staticmethod(write_frame)
     engineio.socket.Socket = ScreenSocket
 
 
@@ -198,7 +213,7 @@ def sweep_clients(eio: Any, now: float | None = None) -> None:
         elif client.last_ping is None and getattr(client, "ping_due", None) is not None:
             if client.ping_due <= now:
                 client.last_ping = now
-                if not write_now(client, _PING_FRAME):
+                if not client.write_now(_PING_FRAME):
                     client.send(_PING)
         else:
             client.check_ping_timeout()
