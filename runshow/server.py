@@ -62,32 +62,40 @@ def _plain_websockets() -> None:
 
 def _send_now(ws, frame: bytes) -> bool:
     """Write `frame` on `ws` if it can be done without waiting for anyone: no other
-    send in progress, and the kernel takes it (the rest of a partial write is
-    finished by a green thread holding the send lock, so nothing overtakes it).
-    Nothing here waits, so no other green thread runs between the lock's check and
-    the write: the lock is taken only for a rest to finish."""
+    send in progress, and the kernel takes it. The send lock is taken without
+    waiting (a non-blocking acquire never lets another green thread run); the rest
+    of a partial write is finished by a green thread holding it, so nothing gets
+    into the middle of the frame."""
     import eventlet
 
     lock = ws._sendlock
-    if ws.websocket_closed or lock.locked():
+    if ws.websocket_closed or not lock.acquire(blocking=False):
         return False
     try:
         sent = ws.socket.fd.send(frame)
     except OSError:  # full (BlockingIOError) or dead: the library's writer takes over
-        return False
+        sent = 0
     if sent == 0:
+        lock.release()
         return False
     if sent < len(frame):
-        lock.acquire()
         eventlet.spawn_n(_send_rest, ws, lock, frame[sent:])
+        return True
+    lock.release()
     return True
 
 
 def _send_rest(ws, lock, rest: bytes) -> None:
+    """The end of a frame the kernel took in part. If it cannot be written, the
+    connection ends: a frame cut short would garble everything after it."""
+    import socket
+
     try:
         ws.socket.sendall(rest)
     except OSError:
-        pass  # the reader's end will close this connection
+        ws.websocket_closed = True
+        with contextlib.suppress(OSError):
+            ws.socket.shutdown(socket.SHUT_RDWR)  # its reader ends, and the screen reconnects
     finally:
         lock.release()
 
@@ -325,12 +333,14 @@ class _WriteBufferOnFirstWrite:
 
     @property
     def closed(self) -> bool:
-        return (self._buffered or self._raw).closed
+        return (self._raw if self._buffered is None else self._buffered).closed
 
     def close(self) -> None:
-        (self._buffered or self._raw).close()
+        (self._raw if self._buffered is None else self._buffered).close()
 
     def __getattr__(self, name):  # anything else a handler asks of a file
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(self._file(), name)
 
 

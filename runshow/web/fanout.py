@@ -66,9 +66,13 @@ class DirectManager(socketio.Manager):
         if not isinstance(text, str):  # binary attachments: the library's way
             return super().emit(event, data, namespace, room, skip_sid, callback, **kwargs)
         eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, text)
-        frame = websocket_frame(eio_pkt.encode())
         sockets = self.server.eio.sockets
+        frame = None
         for _sid, eio_sid in self.get_participants(namespace, room):
             write_now = getattr(sockets.get(eio_sid), "write_now", None)
-            if write_now is None or not write_now(frame):
-                self.server._send_eio_packet(eio_sid, eio_pkt)
+            if write_now is not None:
+                if frame is None:
+                    frame = websocket_frame(eio_pkt.encode())
+                if write_now(frame):
+                    continue
+            self.server._send_eio_packet(eio_sid, eio_pkt)

@@ -14,14 +14,16 @@ hand-over and a spawn per ping. Here:
   closes the clients that stopped answering and forgets the closed ones: the
   work Engine.IO's per-client monitor and ping sleepers did.
 
-The protocol is unchanged: a client still gets a ping every ping_interval (at
-most SWEEP_EVERY_S later) and is closed ping_timeout after a ping it did not
-answer. Both assume a server of green threads (switches only where one waits),
-which is what runshow/server.py, the only place that installs them, runs.
+The protocol is unchanged: a client still gets a ping every ping_interval (up
+to one sweep later: min(SWEEP_EVERY_S, ping_interval / 2)) and is closed
+ping_timeout after a ping it did not answer (up to one sweep later). Both
+assume a server of green threads (switches only where one waits), which is
+what runshow/server.py, the only place that installs them, runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -50,41 +52,47 @@ _PING_FRAME = websocket_frame(_PING.encode())
 
 
 class ScreenSocket(engineio.socket.Socket):
-    """An Engine.IO socket with no green thread of its own while there is nothing
-    to write and no ping to wait for."""
+    """An Engine.IO socket whose only green thread, while there is nothing to
+    write, is its connection's reader.
+
+    For green threads only (nothing switches between a check and the write that
+    follows it): runshow/server.py installs it with eventlet."""
 
     def __init__(self, server: Any, sid: str) -> None:
         super().__init__(server, sid)
-        self.ping_due: float | None = None  # time.time() of the next ping (sweep)
+        self.ping_due: float | None = None  # time.monotonic() of the next ping (sweep)
         self.websocket: Any = None  # while the WebSocket transport is up
         self.writer: Any = None  # the green thread writing the queue, while it runs
 
     def write_now(self, frame: bytes) -> bool:
-        """Write `frame` now if it overtakes nothing (no writer running means nothing
-        is queued) and the connection takes it without waiting; else False, and the
+        """Write `frame` now if it overtakes nothing (no writer running, nothing
+        queued) and the connection takes it without waiting; else False, and the
         caller queues the packet."""
         ws = self.websocket
         return (
             ws is not None
             and self.writer is None
             and self.write_frame is not None
+            and self.queue.empty()
             and self.write_frame(ws, frame)
         )
 
     def schedule_ping(self) -> None:
         """On connect and on each pong: the sweep sends the next ping when due."""
         if self.last_ping:
-            self.last_ping = None
-            self.ping_due = time.time() + self.server.ping_interval
+            self.last_ping = None  # the library's clock for the answer: time.time()
+            self.ping_due = time.monotonic() + self.server.ping_interval  # a clock set back
+            # (NTP, a technician) must not hold the pings up
 
     def send(self, pkt: Any) -> None:
         super().send(pkt)
         self._start_writer()
 
     def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
+        closing_now = not self.closed and not self.closing
         super().close(wait=False, abort=abort, reason=reason)
         self._start_writer()  # the writer ends the WebSocket on the queue's None
-        if wait:
+        if wait and closing_now:  # as the library: only the call that closes waits
             self.queue.join()
 
     def _start_writer(self) -> None:
@@ -92,25 +100,30 @@ class ScreenSocket(engineio.socket.Socket):
             self.writer = self.server.start_background_task(self._write_queue, self.websocket)
 
     def _write_queue(self, ws: Any) -> None:
-        """Write what is queued, in order, then end (None in the queue: close)."""
+        """Write what is queued, in order, then end; on the queue's None (closing),
+        a failed write or anything else, the WebSocket ends too."""
         queue_empty = self.server.get_queue_empty_exception()
+        ended = True
         try:
             while True:
                 try:
                     pkt = self.queue.get(block=False)
                 except queue_empty:
+                    ended = False
                     return
                 self.queue.task_done()
                 if pkt is None:
-                    break
+                    return
                 ws.send(pkt.encode())
         except Exception:  # the connection broke: its reader ends too
             pass
         finally:
             self.writer = None
-        if self.websocket is ws:
-            self.websocket = None
-        ws.close()
+            if ended:
+                if self.websocket is ws:
+                    self.websocket = None
+                with contextlib.suppress(Exception):
+                    ws.close()
 
     def _websocket_handler(self, ws: Any) -> list:
         """Engine.IO's WebSocket transport (the library's handshake and reading),
@@ -165,33 +178,38 @@ class ScreenSocket(engineio.socket.Socket):
             self.queue.put(None)
             self._start_writer()
             writer = self.writer
-            if writer is not None:
-                writer.join()
-            self.websocket = None
-            self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+            try:
+                if writer is not None:
+                    writer.join()
+            finally:
+                self.websocket = None
+                self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
         return []
 
 
 def ping_options(environ: Any = os.environ) -> dict[str, float]:
-    """Engine.IO's ping timing. RUNSHOW_PING_INTERVAL_S (1 to 25 seconds) pings more
+    """Engine.IO's ping timing. RUNSHOW_PING_INTERVAL_S (1 to 25 whole seconds) pings more
     often: for a network that drops connections quiet for less than 25 s, and for
     tests that watch pings come and go."""
     raw = environ.get("RUNSHOW_PING_INTERVAL_S")
     interval = PING_INTERVAL_S
     if raw:
         try:
-            interval = float(raw)
+            interval = int(raw)  # whole seconds: Engine.IO announces int(interval) * 1000 ms
         except ValueError:
-            interval = float("nan")
+            interval = 0
         if not 1 <= interval <= PING_INTERVAL_S:
             log.warning(
-                "RUNSHOW_PING_INTERVAL_S=%r is not a number of seconds from 1 to 25: "
+                "RUNSHOW_PING_INTERVAL_S=%r is not a whole number of seconds from 1 to 25: "
                 "pings every %g s",
                 raw,
                 PING_INTERVAL_S,
             )
             interval = PING_INTERVAL_S
-    return {"ping_interval": interval, "ping_timeout": min(PING_TIMEOUT_S, 2 * interval)}
+    return {
+        "ping_interval": float(interval),
+        "ping_timeout": min(PING_TIMEOUT_S, 2.0 * interval),
+    }
 
 
 def install(write_frame: Callable[[Any, bytes], bool]) -> None:
@@ -202,9 +220,9 @@ def install(write_frame: Callable[[Any, bytes], bool]) -> None:
 
 
 def sweep_clients(eio: Any, now: float | None = None) -> None:
-    """Send the pings that are due, close the clients that stopped answering, forget
-    the closed ones."""
-    now = time.time() if now is None else now
+    """Send the pings that are due (`now`: time.monotonic()), close the clients that
+    stopped answering, forget the closed ones."""
+    now = time.monotonic() if now is None else now
     for sid, client in list(eio.sockets.items()):
         if client.closed:
             eio.sockets.pop(sid, None)
@@ -212,7 +230,7 @@ def sweep_clients(eio: Any, now: float | None = None) -> None:
             continue
         elif client.last_ping is None and getattr(client, "ping_due", None) is not None:
             if client.ping_due <= now:
-                client.last_ping = now
+                client.last_ping = time.time()
                 if not client.write_now(_PING_FRAME):
                     client.send(_PING)
         else:
