@@ -58,6 +58,10 @@ class ScreenSocket(engineio.socket.Socket):
     For green threads only (nothing switches between a check and the write that
     follows it): runshow/server.py installs it with eventlet."""
 
+    #: Writes a whole WebSocket frame on a connection now (True) or nothing at all
+    #: (False), never waiting: given by the server for its WebSockets (`install`).
+    write_frame: Callable[[Any, bytes], bool] | None = None
+
     def __init__(self, server: Any, sid: str) -> None:
         super().__init__(server, sid)
         self.ping_due: float | None = None  # time.monotonic() of the next ping (sweep)
