@@ -9,6 +9,7 @@ import time
 import engineio
 import engineio.socket
 import pytest
+import socketio
 from engineio import packet as eio_packet
 
 from runshow.web.upkeep import PING_INTERVAL_S, ScreenSocket, ping_options, sweep_clients
@@ -150,3 +151,21 @@ def test_a_real_server_pings_who_answers_and_closes_who_does_not(tmp_path, monke
     finally:
         stop_server(server)
     assert "Traceback" not in server.log()
+
+
+def test_a_screen_that_leaves_leaves_no_error_in_the_technician_s_terminal(live_server):
+    """A Socket.IO client disconnecting properly (close packet, then the WebSocket's
+    close frame): the server closes its side once, quietly."""
+    for transports in (["websocket"], ["polling", "websocket"]):
+        client = socketio.Client(reconnection=False)
+        client.connect(
+            f"{live_server.url}?role=stage",
+            namespaces=["/live"],
+            transports=transports,
+            wait_timeout=10,
+        )
+        client.disconnect()
+    live_server.command("next")  # anything the server still had to say is out by now
+    time.sleep(0.5)
+    log = live_server.log()
+    assert "error" not in log.lower(), log

@@ -67,6 +67,7 @@ class ScreenSocket(engineio.socket.Socket):
         self.ping_due: float | None = None  # time.monotonic() of the next ping (sweep)
         self.websocket: Any = None  # while the WebSocket transport is up
         self.writer: Any = None  # the green thread writing the queue, while it runs
+        self.reading = False  # the WebSocket's reader is still at work
 
     def write_now(self, frame: bytes) -> bool:
         """Write `frame` now if it overtakes nothing (no writer running, nothing
@@ -126,8 +127,9 @@ class ScreenSocket(engineio.socket.Socket):
             if ended:
                 if self.websocket is ws:
                     self.websocket = None
-                with contextlib.suppress(Exception):
-                    ws.close()
+                if self.reading:  # else the transport is already closing it, once
+                    with contextlib.suppress(Exception):
+                        ws.close()
 
     def _websocket_handler(self, ws: Any) -> list:
         """Engine.IO's WebSocket transport (the library's handshake and reading),
@@ -160,6 +162,7 @@ class ScreenSocket(engineio.socket.Socket):
             self.connected = self.upgraded = True
 
         self.websocket = ws
+        self.reading = True
         self._start_writer()  # what was queued during the upgrade
         try:
             while True:
@@ -179,6 +182,7 @@ class ScreenSocket(engineio.socket.Socket):
                     self.server.logger.exception("Unknown receive error")
                     break
         finally:
+            self.reading = False
             self.queue.put(None)
             self._start_writer()
             writer = self.writer
