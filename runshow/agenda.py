@@ -237,16 +237,16 @@ class Item:
         """Counts down against a planned duration (the alternative is a stopwatch)."""
         return self.spec.timer.mode == "countdown"
 
-    @property
+    @cached_property
     def duration_ms(self) -> int:
         """Planned duration; 0 for an untimed item without a planned duration."""
         return _minutes_to_ms(self.spec.duration or 0)
 
-    @property
+    @cached_property
     def warning_ms(self) -> int:
         return _minutes_to_ms(self.spec.timer.warning or 0)
 
-    @property
+    @cached_property
     def danger_ms(self) -> int:
         return _minutes_to_ms(self.spec.timer.danger or 0)
 
@@ -300,15 +300,16 @@ class Agenda:
         the same start (a live edit must not send a rehearsal back to the event's day)."""
         return self.rehearsal_at(running.start_ms) if running.rehearsal else self
 
-    @property
+    @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.spec.event.timezone)
 
+    @cached_property
+    def _indices(self) -> dict[str, int]:
+        return {item.id: item.index for item in self.items}
+
     def index_of(self, item_id: str) -> int | None:
-        for item in self.items:
-            if item.id == item_id:
-                return item.index
-        return None
+        return self._indices.get(item_id)
 
     def get(self, item_id: str | None) -> Item | None:
         index = None if item_id is None else self.index_of(item_id)
@@ -326,7 +327,7 @@ class Agenda:
         """Each delegate's id: its own, else ``d1``, ``d2``… by position."""
         return [d.id or f"d{n}" for n, d in enumerate(self.spec.delegates, start=1)]
 
-    @property
+    @cached_property
     def start_ms(self) -> int:
         return self.clock_ms(self.spec.event.start)
 
@@ -336,6 +337,12 @@ class Agenda:
         An item with a fixed ``starts_at`` starts then, unless the programme
         before it runs later than that.
         """
+        return list(self._planned_starts)
+
+    @cached_property
+    def _planned_starts(self) -> tuple[int, ...]:
+        # Worked out once per programme: every command's schedule reads it (an Agenda
+        # never changes; a live edit or a rehearsal makes a new one).
         starts: list[int] = []
         cursor = self.start_ms
         for item in self.items:
@@ -343,9 +350,9 @@ class Agenda:
                 cursor = max(cursor, self.clock_ms(item.spec.starts_at))
             starts.append(cursor)
             cursor += item.duration_ms
-        return starts
+        return tuple(starts)
 
-    @property
+    @cached_property
     def planned_end_ms(self) -> int:
         """End of the last item that has a planned duration (an open-ended item such as
         an afternoon visit does not push the end of the programme)."""
