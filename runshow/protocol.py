@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import ConfigDict, TypeAdapter, with_config
@@ -27,7 +28,14 @@ from runshow.agenda import Agenda, ItemKind
 from runshow.commands import CommandName
 from runshow.engine import Phase, ShowState
 from runshow.jsontext import read_packet_data
-from runshow.views import for_mc, for_public, for_speaker, programme_view, state_view
+from runshow.views import (
+    console_fields,
+    for_mc,
+    for_public,
+    for_speaker,
+    live_view,
+    programme_view,
+)
 
 LIVE = "/live"
 CONTROL = "/control"
@@ -290,7 +298,7 @@ def json_schema() -> dict[str, Any]:
 # --------------------------------------------------------------------------- #
 # Audiences: who is in which room, and which view of the state each one draws.
 
-StateView = Callable[[dict[str, Any]], dict[str, Any]]
+StateView = Callable[["StatePayloads"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -299,7 +307,7 @@ class View:
 
     name: str
     shape: type
-    make: StateView  # from the console's full state (views.state_view)
+    make: StateView
     programme: Callable[[Agenda], dict[str, Any]]
 
 
@@ -308,18 +316,20 @@ def public_programme(agenda: Agenda) -> dict[str, Any]:
     return programme_view(agenda, for_public=True)
 
 
+#: In the order a change is sent: the stage and the phones (most screens) first, the
+#: console last, as its schedule takes the longest to build.
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
+        View("public", PublicState, lambda views: for_public(views.live), public_programme),
+        View("speaker", SpeakerState, lambda views: for_speaker(views.live), public_programme),
+        View("mc", MCState, lambda views: for_mc(views.live), programme_view),
         View(
             "console",
             ConsoleState,
-            lambda full: full,
+            lambda views: views.console,
             lambda agenda: programme_view(agenda, for_control=True),
         ),
-        View("mc", MCState, for_mc, programme_view),
-        View("public", PublicState, for_public, public_programme),
-        View("speaker", SpeakerState, for_speaker, public_programme),
     )
 }
 
@@ -358,10 +368,48 @@ def rooms_by_view(namespace: str) -> dict[str, list[str]]:
     return rooms
 
 
-def state_payloads(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, dict[str, Any]]:
-    """view name → the state as that view draws it, from one build of the full state."""
-    full = state_view(agenda, state, now_ms)
-    return {name: view.make(full) for name, view in VIEWS.items()}
+class StatePayloads(Mapping[str, dict[str, Any]]):
+    """view name → one state as that view draws it, each built the first time it is
+    asked for: the slim live state once for every view, the console's schedule only
+    when the console's turn comes (after the screens have theirs)."""
+
+    def __init__(self, agenda: Agenda, state: ShowState, now_ms: int):
+        self.agenda = agenda
+        self.state = state
+        self.now_ms = now_ms
+        self._made: dict[str, dict[str, Any]] = {}
+        self._texts: dict[str, Encoded] = {}
+
+    @cached_property
+    def live(self) -> dict[str, Any]:
+        return live_view(self.agenda, self.state, self.now_ms)
+
+    @cached_property
+    def console(self) -> dict[str, Any]:
+        return self.live | console_fields(self.agenda, self.state, self.now_ms)
+
+    def __getitem__(self, view: str) -> dict[str, Any]:
+        made = self._made.get(view)
+        if made is None:
+            made = self._made[view] = VIEWS[view].make(self)
+        return made
+
+    def encoded(self, view: str) -> Encoded:
+        """The view as JSON text, made once: the same for every screen that draws it."""
+        text = self._texts.get(view)
+        if text is None:
+            text = self._texts[view] = encode(self[view])
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(VIEWS)
+
+    def __len__(self) -> int:
+        return len(VIEWS)
+
+
+def state_payloads(agenda: Agenda, state: ShowState, now_ms: int) -> StatePayloads:
+    return StatePayloads(agenda, state, now_ms)
 
 
 def programme_payload(agenda: Agenda, view: str) -> dict[str, Any]:
@@ -439,6 +487,14 @@ class SocketJSON:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
         return read_packet_data(text)
+
+
+def json_with(payload: dict[str, Any], **parts: Encoded) -> str:
+    """`payload` as JSON text with already-encoded `parts` spliced in as its fields
+    (an HTTP answer carrying the state just sent to the consoles, not encoded again)."""
+    fields = [json_text(payload)[1:-1]] if payload else []
+    fields += [f"{json_text(name)}:{part.text}" for name, part in parts.items()]
+    return "{" + ",".join(fields) + "}"
 
 
 def _part_text(part: Any) -> str:

@@ -169,7 +169,12 @@ def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
     `banner` (the stage shows the conference banner: switched on, or no item on)
     and `blackout` are overlays, `display` is what the audience sees.
     """
-    return live_view(agenda, state, now_ms) | {
+    return live_view(agenda, state, now_ms) | console_fields(agenda, state, now_ms)
+
+
+def console_fields(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """What the console's state adds to the live one (`PRIVATE_FIELDS`)."""
+    return {
         "available": available(state, agenda),
         "undo": state.undo[-1].label if state.undo else None,
         "redo": state.redo[-1].label if state.redo else None,

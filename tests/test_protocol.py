@@ -11,7 +11,7 @@ import time
 import pytest
 import socketio.packet
 
-from runshow import protocol
+from runshow import protocol, views
 from runshow.protocol import AUDIENCES, EVENTS, SHAPES, VIEWS, Encoded, SocketJSON
 from tests.conftest import CONTROL_KEY, mc_auth
 from tests.core_helpers import REPO
@@ -122,6 +122,54 @@ def test_one_change_is_encoded_once_per_view_whatever_the_number_of_screens(
         assert all(state == states[0] for state in states), role
         assert states[0]["revision"] == 1
     assert by_role["stage"][0] == by_role["programme"][0]
+
+
+def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(
+    app, sockets, technician, monkeypatch
+):
+    """The schedule (the console's) costs the most to build: the stage and the phones
+    must not wait for it."""
+    stage = sockets.connect("/live", role="stage")
+    console = sockets.connect("/control", http_client=technician)
+    stage.get_received("/live")
+    console.get_received("/control")
+    steps: list[str] = []
+    real_schedule, real_emit = views.schedule_view, app.extensions["socketio"].emit
+
+    def noting_schedule(*args, **kwargs):
+        steps.append("schedule")
+        return real_schedule(*args, **kwargs)
+
+    def noting_emit(event, data, namespace=None, to=None, **kwargs):
+        steps.append(f"{event} to {','.join(to) if isinstance(to, list) else to}")
+        return real_emit(event, data, namespace=namespace, to=to, **kwargs)
+
+    monkeypatch.setattr(views, "schedule_view", noting_schedule)
+    monkeypatch.setattr(app.extensions["socketio"], "emit", noting_emit)
+    app.extensions["runshow"].service.dispatch({"command": "next"}, source="test")
+
+    assert steps[0] == "state to stage,programme", steps
+    assert steps.index("schedule") > steps.index("state to speaker"), steps
+    assert steps.index("schedule") < steps.index("state to control"), steps
+    assert events_named(stage, "/live", "state")[-1]["revision"] == 1
+
+
+def test_a_command_over_http_works_out_the_schedule_once_and_answers_what_the_consoles_got(
+    app, client, sockets, technician, monkeypatch
+):
+    console = sockets.connect("/control", http_client=technician)
+    console.get_received("/control")
+    made: list[int] = []
+    real_schedule = views.schedule_view
+    monkeypatch.setattr(
+        views, "schedule_view", lambda *a, **k: made.append(1) or real_schedule(*a, **k)
+    )
+    answer = client.post("/api/command", json={"command": "next"}, headers=AUTH)
+    assert answer.status_code == 200
+    assert len(made) == 1, "the answer's state is the one just sent, not built again"
+    sent = events_named(console, "/control", "state")[-1]
+    assert answer.get_json() == {"ok": True, "revision": 1, "state": sent}
+    protocol.validate(protocol.ConsoleState, answer.get_json()["state"])
 
 
 def test_a_storm_of_connects_shares_one_encoded_snapshot(app, sockets, monkeypatch):

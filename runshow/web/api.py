@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from runshow.jsontext import JsonError, Unreadable, read_json
-from runshow.protocol import ScheduleFigures, programme_payload
+from runshow.protocol import ScheduleFigures, json_with, programme_payload
 from runshow.views import COMMAND_FIELDS, for_public, schedule_view
 from runshow.web import runtime
 from runshow.web.auth import check_key, is_technician, locked_out_text
@@ -100,7 +100,9 @@ def command() -> Response:
         response = jsonify(result.to_json())
         response.status_code = REFUSAL_STATUS.get(result.code or "", 409)
         return response
-    return jsonify(result.to_json() | {"state": service.view()})
+    # The console's state as it was just sent to the consoles, already encoded.
+    state = current_app.extensions["runshow_snapshots"].state("console")
+    return Response(json_with(result.to_json(), state=state), mimetype="application/json")
 
 
 def _json_body() -> Any:

@@ -24,7 +24,15 @@ from runshow.engine import ShowState
 from runshow.errors import Problem
 from runshow.jsontext import Unreadable
 from runshow.keys import same_secret
-from runshow.protocol import AUDIENCES, CONTROL, DEFAULT_SCREEN_ROLE, LIVE, SCREEN_ROLES, Encoded
+from runshow.protocol import (
+    AUDIENCES,
+    CONTROL,
+    DEFAULT_SCREEN_ROLE,
+    LIVE,
+    SCREEN_ROLES,
+    Encoded,
+    StatePayloads,
+)
 from runshow.service import ShowService
 from runshow.textfit import draft_warnings
 from runshow.views import schedule_summary
@@ -96,25 +104,24 @@ class Snapshots:
     def __init__(self, service: ShowService, max_age_ms: int = 1000):
         self.service = service
         self.max_age_ms = max_age_ms
-        self._states: dict[str, Encoded] = {}
+        self._states: StatePayloads | None = None
         self._built_at_ms = 0
         self._programmes: dict[str, tuple[object, Encoded]] = {}
 
-    def states(self, state: ShowState) -> dict[str, Encoded]:
-        """Every view of `state`, encoded once, now."""
+    def states(self, state: ShowState) -> StatePayloads:
+        """Every view of `state` as of now, each built and encoded once, when first used."""
         now = self.service.clock()
-        payloads = protocol.state_payloads(self.service.agenda, state, now)
-        encoded = {name: protocol.encode(payload) for name, payload in payloads.items()}
-        self._states, self._built_at_ms = encoded, now
-        return encoded
+        built = protocol.state_payloads(self.service.agenda, state, now)
+        self._states, self._built_at_ms = built, now
+        return built
 
     def state(self, view: str) -> Encoded:
         current = self.service.state
-        cached = self._states.get(view)
+        cached = self._states
         fresh = self.service.clock() - self._built_at_ms < self.max_age_ms
-        if cached is None or cached.tag != current.revision or not fresh:
-            return self.states(current)[view]
-        return cached
+        if cached is None or cached.state.revision != current.revision or not fresh:
+            cached = self.states(current)
+        return cached.encoded(view)
 
     def programme(self, view: str) -> Encoded:
         """The programme of `view`, tagged with its version."""
@@ -316,6 +323,7 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
 
     presence = Presence()
     snapshots = Snapshots(service)
+    app.extensions["runshow_snapshots"] = snapshots
     ticker = ScheduleTicker(socketio, service, presence, app.config["RUNSHOW_SCHEDULE_EVERY_S"])
     phases = PhaseTicker(socketio, service, (LIVE, CONTROL))
     app.extensions["runshow_phases"] = phases
@@ -324,7 +332,13 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     socketio.on_namespace(
         ControlNamespace(CONTROL, socketio, presence, snapshots, phases, ticker, clock)
     )
-    rooms = {namespace: protocol.rooms_by_view(namespace) for namespace in (LIVE, CONTROL)}
+    # (view, namespace, its rooms drawing that view), in the views' sending order.
+    routes = [
+        (view, namespace, rooms)
+        for view in protocol.VIEWS
+        for namespace in (LIVE, CONTROL)
+        if (rooms := protocol.rooms_by_view(namespace).get(view))
+    ]
 
     sent_programme = [service.agenda]
     # The programme version each view's screens have: an edit that does not change
@@ -333,11 +347,9 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
 
     def send_per_view(event: str, payload_of_view, views_to_send=protocol.VIEWS) -> None:
         """`event` to every room, each view's payload encoded once for all its screens."""
-        for namespace, views in rooms.items():
-            for view, audience_rooms in views.items():
-                if view in views_to_send:
-                    payload = payload_of_view(view)
-                    socketio.emit(event, payload, namespace=namespace, to=audience_rooms)
+        for view, namespace, rooms in routes:
+            if view in views_to_send:
+                socketio.emit(event, payload_of_view(view), namespace=namespace, to=rooms)
 
     def broadcast(state: ShowState) -> None:
         if service.agenda is not sent_programme[0]:
@@ -350,7 +362,7 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
             }
             programme_versions.update({view: snapshots.programme(view).tag for view in changed})
             send_per_view("programme", snapshots.programme, changed)
-        send_per_view("state", snapshots.states(state).__getitem__)
+        send_per_view("state", snapshots.states(state).encoded)
 
     service.subscribe(broadcast)
     service.subscribe(phases.after_command)

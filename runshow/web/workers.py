@@ -102,7 +102,7 @@ def snapshots_blueprint() -> Blueprint:
         if scheme.lower() != "bearer" or not check_key(token.strip(), runtime().api_throttle)[0]:
             return Response("unauthorized", status=401)
         service = runtime().service
-        states = protocol.state_payloads(service.agenda, service.state, service.clock())
+        states = dict(protocol.state_payloads(service.agenda, service.state, service.clock()))
         programmes = {view: protocol.programme_payload(service.agenda, view) for view in states}
         return jsonify({"states": states, "programmes": programmes})
 
