@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import flask.sessions
 import pytest
 
 from runshow import keys
@@ -194,3 +195,22 @@ def test_every_secret_file_is_private_and_written_by_one_helper(tmp_path, monkey
     if os.name != "nt":
         for name in SECRET_WRITERS:
             assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+
+
+def test_the_session_signer_is_made_once_and_anew_when_the_secret_changes(app, monkeypatch):
+    """Flask-SocketIO opens the session for every Socket.IO event: making its signer
+    each time was a cost a storm of connecting screens paid thousands of times."""
+    made: list[object] = []
+    real = flask.sessions.URLSafeTimedSerializer
+    monkeypatch.setattr(
+        flask.sessions, "URLSafeTimedSerializer", lambda *a, **k: made.append(1) or real(*a, **k)
+    )
+    console = app.test_client()
+    assert console.post("/login", data={"key": CONTROL_KEY}).status_code == 302
+    for _ in range(5):
+        assert console.get("/control").status_code == 200
+    assert len(made) == 1
+
+    app.secret_key = "a new secret"  # a cookie signed with the old one no longer opens
+    assert console.get("/control").status_code == 302
+    assert len(made) == 2

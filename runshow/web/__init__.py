@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from flask.sessions import SecureCookieSessionInterface
 from flask_socketio import SocketIO
 
 from runshow import bundled
@@ -50,6 +51,23 @@ DEFAULTS: dict[str, Any] = {
     # A route that takes files (an upload) raises it for itself: request.max_content_length.
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
+
+
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer made once per secret key.
+    Flask makes it again for every request, and Flask-SocketIO opens the session
+    for every Socket.IO event: a storm of connecting screens paid for it thousands
+    of times."""
+
+    def __init__(self) -> None:
+        self._signers: dict[tuple[Any, ...], Any] = {}
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        signer = self._signers.get(keys)
+        if signer is None:
+            signer = self._signers[keys] = super().get_signing_serializer(app)
+        return signer
 
 
 @dataclass
@@ -94,6 +112,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         agenda = agenda.rehearsal_at(app.config["RUNSHOW_REHEARSAL_START_MS"])
     service = ShowService(agenda, Store(data_dir), clock=app.config["RUNSHOW_CLOCK"])
     app.secret_key = session_secret(data_dir)
+    app.session_interface = SignedCookieSessions()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
     # Same origin only: leaving cors_allowed_origins unset makes Socket.IO
     # refuse handshakes whose Origin is another site.
