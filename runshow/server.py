@@ -62,26 +62,24 @@ def _plain_websockets() -> None:
 
 def _send_now(ws, frame: bytes) -> bool:
     """Write `frame` on `ws` if it can be done without waiting for anyone: no other
-    send in progress, and the kernel takes it. The send lock is taken without
-    waiting (a non-blocking acquire never lets another green thread run); the rest
-    of a partial write is finished by a green thread holding it, so nothing gets
-    into the middle of the frame."""
-    import eventlet
-
+    send in progress, and the kernel takes it. Nothing from the check of the send
+    lock to the end of the (non-blocking) send lets another green thread run, so the
+    lock is taken only when a green thread has to finish a frame the kernel took in
+    part; it holds it to the end, so nothing gets into the middle of the frame."""
     lock = ws._sendlock
-    if ws.websocket_closed or not lock.acquire(blocking=False):
+    if ws.websocket_closed or lock.locked():
         return False
     try:
         sent = ws.socket.fd.send(frame)
     except OSError:  # full (BlockingIOError) or dead: the library's writer takes over
-        sent = 0
+        return False
     if sent == 0:
-        lock.release()
         return False
     if sent < len(frame):
+        import eventlet
+
+        lock.acquire(blocking=False)  # free: checked above, and nothing ran since
         eventlet.spawn_n(_send_rest, ws, lock, frame[sent:])
-        return True
-    lock.release()
     return True
 
 
