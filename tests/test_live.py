@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runshow.web.live import Presence
 from tests.conftest import mc_auth
 
 
@@ -268,3 +269,26 @@ def test_an_edit_reaches_only_the_screens_whose_programme_it_changes(sockets, te
     for screen, namespace in ((phone, "/live"), (stage, "/live"), (mc, "/live")):
         (programme,) = received(screen, namespace)["programme"]
         assert programme["items"][5]["duration_ms"] == 7 * 60_000
+
+
+def test_presence_follows_screens_coming_going_and_changing_role():
+    presence = Presence()
+    for n in range(1000):
+        presence.join(f"phone{n}", "programme")
+    presence.join("led", "stage", "LED chính")
+    presence.join("tablet", "mc", "Bàn MC")
+    presence.join("tablet", "speaker", "Màn hình diễn giả")  # the same connection, again
+    presence.leave("phone7")
+    presence.leave("phone7")  # twice: nothing more to forget
+    presence.leave("never-joined")
+
+    assert presence.counts() == {"control": 0, "mc": 0, "stage": 1, "speaker": 1, "programme": 999}
+    assert presence.screens() == [
+        {"id": "tablet", "role": "speaker", "name": "Màn hình diễn giả"},
+        {"id": "led", "role": "stage", "name": "LED chính"},
+    ]
+    assert presence.role_of("tablet") == "speaker" and presence.role_of("phone7") is None
+    assert presence.name_of("led") == "LED chính" and presence.name_of("phone1") == ""
+    assert sorted(presence.sids("stage")) == ["led"] and presence.sids("mc") == []
+    presence.screens()[0]["name"] = "changed by a caller"
+    assert presence.name_of("led") == "LED chính"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -51,45 +50,61 @@ def screen_name(raw: Any) -> str:
 
 
 class Presence:
-    """Which connection is which role, and the name its link gave it."""
+    """Which connection is which role, and the name its link gave it.
+
+    Every connect and disconnect tells the consoles the counts and the list of
+    named screens: both are kept up to date as screens come and go, so a storm
+    of thousands of phones reconnecting does not recount everyone at each one.
+    """
+
+    #: Counted, not listed by name on the console (there may be hundreds).
+    UNLISTED = ("programme", "control")
 
     def __init__(self) -> None:
         self._roles: dict[str, str] = {}
-        self._names: dict[str, str] = {}
+        self._by_role: dict[str, set[str]] = {}
+        self._listed: dict[str, dict[str, str]] = {}  # sid → the console's line for it
         self._lock = threading.Lock()
 
     def join(self, sid: str, role: str, name: str = "") -> None:
         with self._lock:
+            self._forget(sid)
             self._roles[sid] = role
-            self._names[sid] = name
+            self._by_role.setdefault(role, set()).add(sid)
+            if role not in self.UNLISTED:
+                self._listed[sid] = {"id": sid, "role": role, "name": name}
 
     def leave(self, sid: str) -> None:
         with self._lock:
-            self._roles.pop(sid, None)
-            self._names.pop(sid, None)
+            self._forget(sid)
+
+    def _forget(self, sid: str) -> None:
+        role = self._roles.pop(sid, None)
+        if role is not None:
+            self._by_role[role].discard(sid)
+            self._listed.pop(sid, None)
 
     def screens(self) -> list[dict[str, str]]:
         """Every connected screen but the phones and consoles, by role then name."""
         with self._lock:
-            listed = [
-                {"id": sid, "role": role, "name": self._names.get(sid, "")}
-                for sid, role in self._roles.items()
-                if role not in ("programme", "control")
-            ]
+            listed = [dict(screen) for screen in self._listed.values()]
         return sorted(listed, key=lambda screen: (screen["role"], screen["name"], screen["id"]))
 
     def role_of(self, sid: str) -> str | None:
         with self._lock:
             return self._roles.get(sid)
 
+    def name_of(self, sid: str) -> str:
+        with self._lock:
+            return self._listed.get(sid, {}).get("name", "")
+
     def counts(self) -> dict[str, int]:
         with self._lock:
-            counted = Counter(self._roles.values())
-        return {role: counted.get(role, 0) for role in AUDIENCES}
+            return {role: len(self._by_role.get(role, ())) for role in AUDIENCES}
 
     def sids(self, role: str) -> list[str]:
         with self._lock:
-            return [sid for sid, held in self._roles.items() if held == role]
+            return list(self._by_role.get(role, ()))
 
 
 class Snapshots:
@@ -253,8 +268,7 @@ class ControlNamespace(_ShowNamespace):
         sid = payload.get("id") if isinstance(payload, dict) else None
         if not isinstance(sid, str) or self.presence.role_of(sid) in (None, "control"):
             return {"ok": False, "code": "not_possible", "error": "Màn hình này không còn kết nối."}
-        names = {screen["id"]: screen["name"] for screen in self.presence.screens()}
-        identity = {"role": self.presence.role_of(sid), "name": names.get(sid, "")}
+        identity = {"role": self.presence.role_of(sid), "name": self.presence.name_of(sid)}
         self.socketio_app.emit("identify", identity, to=sid, namespace=LIVE)
         return {"ok": True}
 
