@@ -593,7 +593,9 @@ def noise(results: list[tuple[Figures, dict]]) -> str:
 def versions(baseline_root: Path | None) -> str:
     from importlib.metadata import version
 
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    node = "not installed"
+    if shutil.which("node"):
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
     lock = json.loads((NODE_DIR / "package-lock.json").read_text())
     node_sio = lock["packages"]["node_modules/socket.io"]["version"]
     node_eio = lock["packages"]["node_modules/engine.io"]["version"]
@@ -613,7 +615,7 @@ def versions(baseline_root: Path | None) -> str:
         f"eventlet {version('eventlet')}, python-socketio {version('python-socketio')}, "
         f"python-engineio {version('python-engineio')}, "
         f"Flask-SocketIO {version('Flask-SocketIO')}; "
-        f"Node {node}, socket.io {node_sio}, engine.io {node_eio}"
+        f"Node {node.strip()}, socket.io {node_sio}, engine.io {node_eio}"
         + (f"; before = {baseline_root}" if baseline_root else "")
     )
 

@@ -26,3 +26,19 @@ def test_the_fanout_bench_runs_against_runshow_and_node():
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert cells[1] == "12"
         assert cells[5] == "0", f"{target}: every screen got every command"
+
+
+def test_the_command_path_bench_runs():
+    targets = "runshow,runshow-tmpfs,node" if shutil.which("node") else "runshow,runshow-tmpfs"
+    done = subprocess.run(
+        [sys.executable, "bench/command_path.py", "--commands", "3", "--warmup", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for target in targets.split(","):
+        row = next(line for line in done.stdout.splitlines() if line.startswith(f"| {target} |"))
+        to_screen, p95, to_answer = (float(cell) for cell in row.strip("| ").split("|")[1:])
+        assert 0 < to_screen <= p95 and to_answer > 0, row
