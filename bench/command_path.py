@@ -2,8 +2,9 @@
 `POST /api/command` to the new state on a stage screen, and to the HTTP answer.
 
 This is what every screen waits for before the fan-out even starts, so it sets
-the floor of the fan-out's p50. Targets, interleaved in each round so the
-machine's load drifts the same for all:
+the floor of the fan-out's p50. Targets, taking turns (each command after the
+same pause, the first of a round rotating: on an idle machine the first command
+after a pause is slower, ~1.5 ms here, whichever server gets it):
 
 - `runshow`: this tree, its data on the same disk as the benchmark's temp dir;
 - `runshow-tmpfs`: the same with its data on /dev/shm, where the commit's flush
@@ -108,7 +109,12 @@ def measure(targets: list[str], commands: int, warmup: int, baseline_root: Path 
                 screens[target] = open_screen(f"http://127.0.0.1:{server.port}", role="stage")
                 seen[target] = next_revision(screens[target], -1)  # the state on connect
             for n in range(warmup + commands):
-                for target, server in servers.items():
+                # Each command after the same pause (an idle machine wakes up slower),
+                # the targets in turn first: no target is always the one that wakes it.
+                for turn in range(len(targets)):
+                    target = targets[(n + turn) % len(targets)]
+                    server = servers[target]
+                    time.sleep(0.01)
                     body = server.command_body[n % len(server.command_body)]
                     to_screen, to_answer, seen[target] = one_command(
                         server, screens[target], body, seen[target]
@@ -116,7 +122,6 @@ def measure(targets: list[str], commands: int, warmup: int, baseline_root: Path 
                     if n >= warmup:
                         samples[target][0].append(to_screen)
                         samples[target][1].append(to_answer)
-                time.sleep(0.01)
         finally:
             for server in servers.values():
                 stop_server(server)
