@@ -78,24 +78,32 @@ def _send_now(ws, frame: bytes) -> bool:
     if sent < len(frame):
         import eventlet
 
-        lock.acquire(blocking=False)  # free: checked above, and nothing ran since
-        eventlet.spawn_n(_send_rest, ws, lock, frame[sent:])
+        if lock.acquire(blocking=False):  # free: checked above, and nothing ran since
+            eventlet.spawn_n(_send_rest, ws, lock, frame[sent:])
+        else:  # cannot happen with eventlet; if it ever did, never garble what follows
+            _end_connection(ws)
     return True
 
 
 def _send_rest(ws, lock, rest: bytes) -> None:
     """The end of a frame the kernel took in part. If it cannot be written, the
     connection ends: a frame cut short would garble everything after it."""
-    import socket
-
     try:
         ws.socket.sendall(rest)
     except OSError:
-        ws.websocket_closed = True
-        with contextlib.suppress(OSError):
-            ws.socket.shutdown(socket.SHUT_RDWR)  # its reader ends, and the screen reconnects
+        _end_connection(ws)
     finally:
         lock.release()
+
+
+def _end_connection(ws) -> None:
+    """After a frame cut short: nothing more is written, its reader ends, and the
+    screen reconnects (and gets the whole state again)."""
+    import socket
+
+    ws.websocket_closed = True
+    with contextlib.suppress(OSError):
+        ws.socket.shutdown(socket.SHUT_RDWR)
 
 
 #: Collect the youngest generation every GC_THRESHOLDS[0] allocations (Python's default

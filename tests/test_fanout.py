@@ -6,7 +6,9 @@ import json
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 import socketio
 
 from tests.conftest import BUNDLED_AGENDA, start_server, stop_server
@@ -123,3 +125,66 @@ def test_screens_on_every_transport_get_every_state_in_order(live_server):
     finally:
         for client in clients:
             client.disconnect()
+
+
+#: These tests import eventlet themselves: its deprecation notice is the server's to hide.
+QUIET_EVENTLET = pytest.mark.filterwarnings(r"ignore:\s*Eventlet is deprecated")
+
+
+class TakesThreeBytes:
+    """A socket whose kernel buffer takes only a few bytes of a frame."""
+
+    def __init__(self) -> None:
+        self.written = b""
+
+    def send(self, data: bytes) -> int:
+        self.written += data[:3]
+        return min(3, len(data))
+
+    def shutdown(self, _how: int) -> None:
+        self.closed = True
+
+
+def websocket_on(fd: TakesThreeBytes, lock) -> SimpleNamespace:
+    """What `_send_now` uses of eventlet's WebSocket."""
+    wrapper = SimpleNamespace(fd=fd, shutdown=fd.shutdown)  # eventlet's GreenSocket
+    return SimpleNamespace(websocket_closed=False, _sendlock=lock, socket=wrapper)
+
+
+@QUIET_EVENTLET
+def test_a_frame_taken_in_part_keeps_the_send_lock_until_its_rest_is_written(monkeypatch):
+    import eventlet
+    from eventlet.semaphore import Semaphore
+
+    from runshow import server
+
+    fd = TakesThreeBytes()
+    ws = websocket_on(fd, Semaphore())
+    handed: list[tuple] = []
+    monkeypatch.setattr(eventlet, "spawn_n", lambda *call: handed.append(call))
+
+    assert server._send_now(ws, b"frame one")
+    assert handed == [(server._send_rest, ws, ws._sendlock, b"me one")]
+    assert ws._sendlock.locked(), "the rest is written under the lock"
+    assert not server._send_now(ws, b"frame two"), "nothing gets into the middle of a frame"
+    assert fd.written == b"fra"
+
+
+@QUIET_EVENTLET
+def test_a_partial_frame_whose_rest_cannot_be_handed_over_ends_the_connection(monkeypatch):
+    import eventlet
+
+    from runshow import server
+
+    class TakenMeanwhile:  # cannot happen with eventlet: nothing runs between check and send
+        def locked(self) -> bool:
+            return False
+
+        def acquire(self, blocking: bool = True) -> bool:
+            return False
+
+    fd = TakesThreeBytes()
+    ws = websocket_on(fd, TakenMeanwhile())
+    monkeypatch.setattr(eventlet, "spawn_n", lambda *call: pytest.fail(f"handed over: {call}"))
+    assert server._send_now(ws, b"frame one")
+    assert ws.websocket_closed and fd.closed, "a frame cut short must not be followed by another"
