@@ -307,7 +307,7 @@ class View:
 
     name: str
     shape: type
-    make: StateView
+    make: StateView  # from a `StatePayloads`: its slim `live` state, or its `console`
     programme: Callable[[Agenda], dict[str, Any]]
 
 
@@ -321,13 +321,13 @@ def public_programme(agenda: Agenda) -> dict[str, Any]:
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
-        View("public", PublicState, lambda views: for_public(views.live), public_programme),
-        View("speaker", SpeakerState, lambda views: for_speaker(views.live), public_programme),
-        View("mc", MCState, lambda views: for_mc(views.live), programme_view),
+        View("public", PublicState, lambda made: for_public(made.live), public_programme),
+        View("speaker", SpeakerState, lambda made: for_speaker(made.live), public_programme),
+        View("mc", MCState, lambda made: for_mc(made.live), programme_view),
         View(
             "console",
             ConsoleState,
-            lambda views: views.console,
+            lambda made: made.console,
             lambda agenda: programme_view(agenda, for_control=True),
         ),
     )
@@ -409,6 +409,7 @@ class StatePayloads(Mapping[str, dict[str, Any]]):
 
 
 def state_payloads(agenda: Agenda, state: ShowState, now_ms: int) -> StatePayloads:
+    """Every view of `state` at `now_ms`, each built when first read."""
     return StatePayloads(agenda, state, now_ms)
 
 

@@ -100,9 +100,11 @@ def command() -> Response:
         response = jsonify(result.to_json())
         response.status_code = REFUSAL_STATUS.get(result.code or "", 409)
         return response
-    # The console's state as it was just sent to the consoles, already encoded.
+    # The console's state now, already encoded: the one just sent to the consoles,
+    # unless another command was applied meanwhile (as `service.view()` would say).
     state = current_app.extensions["runshow_snapshots"].state("console")
-    return Response(json_with(result.to_json(), state=state), mimetype="application/json")
+    body = json_with(result.to_json(), state=state) + "\n"  # as jsonify ends its answers
+    return Response(body, mimetype="application/json")
 
 
 def _json_body() -> Any:

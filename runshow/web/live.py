@@ -95,6 +95,7 @@ class Presence:
             return self._roles.get(sid)
 
     def name_of(self, sid: str) -> str:
+        """The name its link gave a listed screen; "" for a phone or a console."""
         with self._lock:
             return self._listed.get(sid, {}).get("name", "")
 
