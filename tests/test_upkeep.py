@@ -169,3 +169,35 @@ def test_a_screen_that_leaves_leaves_no_error_in_the_technician_s_terminal(live_
     time.sleep(0.5)
     log = live_server.log()
     assert "error" not in log.lower(), log
+
+
+def test_a_connection_keeps_one_wsgi_environ_not_a_copy_of_it(app):
+    """Flask-SocketIO's middleware copied every request's environ to put the app in
+    it, and a connected screen kept both; Runshow puts the app in the server's own."""
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path="/socket.io/", query_string="EIO=3").get_environ()
+    seen: list[dict] = []
+    engine = app.extensions["socketio"].server.eio
+    real = engine.handle_request
+    engine.handle_request = lambda env, start: seen.append(env) or real(env, start)
+    try:
+        app.wsgi_app(environ, lambda *_: None)
+    finally:
+        engine.handle_request = real
+    assert seen[0] is environ and environ["flask.app"] is app
+
+
+def test_flask_socketio_s_middleware_still_only_copies_the_environ_and_adds_the_app():
+    """Runshow's `_one_environ_per_connection` does that middleware's work without
+    the copy: if a new Flask-SocketIO does more there, it must be done there too."""
+    import inspect
+
+    import flask_socketio
+
+    body = inspect.getsource(flask_socketio._SocketIOMiddleware.__call__).split("\n", 1)[1]
+    assert [line.strip() for line in body.strip().splitlines()] == [
+        "environ = environ.copy()",
+        "environ['flask.app'] = self.flask_app",
+        "return super().__call__(environ, start_response)",
+    ]
