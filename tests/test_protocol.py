@@ -143,7 +143,8 @@ def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(
         return real_schedule(*args, **kwargs)
 
     def noting_emit(event, data, namespace=None, to=None, **kwargs):
-        steps.append(f"{event} to {','.join(to) if isinstance(to, list) else to}")
+        if threading.get_ident() == this_thread:  # not the consoles' ticker
+            steps.append(f"{event} to {','.join(to) if isinstance(to, list) else to}")
         return real_emit(event, data, namespace=namespace, to=to, **kwargs)
 
     monkeypatch.setattr(views, "schedule_view", noting_schedule)
