@@ -11,17 +11,23 @@ from pathlib import Path
 from tests.core_helpers import REPO
 
 
-def test_the_fanout_bench_runs_against_runshow_and_node():
-    targets = "runshow,node" if shutil.which("node") and shutil.which("npm") else "runshow"
-    tiny = ("--sizes", "12", "--repeats", "1", "--rounds", "2", "--idle", "0.5", "--gc-stats")
+def run_bench(script: str, *arguments: str) -> subprocess.CompletedProcess:
+    """Run bench/`script` as a user would; it must succeed."""
     done = subprocess.run(
-        [sys.executable, "bench/fanout.py", *tiny, "--targets", targets],
+        [sys.executable, f"bench/{script}", *arguments],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_the_fanout_bench_runs_against_runshow_and_node():
+    targets = "runshow,node" if shutil.which("node") and shutil.which("npm") else "runshow"
+    tiny = ("--sizes", "12", "--repeats", "1", "--rounds", "2", "--idle", "0.5", "--gc-stats")
+    done = run_bench("fanout.py", *tiny, "--targets", targets)
     for target in targets.split(","):
         row = next(line for line in done.stdout.splitlines() if line.startswith(f"| {target} |"))
         cells = [cell.strip() for cell in row.strip("|").split("|")]
@@ -32,15 +38,7 @@ def test_the_fanout_bench_runs_against_runshow_and_node():
 def test_the_command_path_bench_runs():
     targets = "runshow,runshow-tmpfs" if Path("/dev/shm").is_dir() else "runshow"
     targets += ",node" if shutil.which("node") else ""
-    tiny = ("--commands", "3", "--warmup", "1", "--targets", targets)
-    done = subprocess.run(
-        [sys.executable, "bench/command_path.py", *tiny],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = run_bench("command_path.py", "--commands", "3", "--warmup", "1", "--targets", targets)
     for target in targets.split(","):
         row = next(line for line in done.stdout.splitlines() if line.startswith(f"| {target} |"))
         to_screen, p95, to_answer = (float(cell) for cell in row.strip("| ").split("|")[1:])
