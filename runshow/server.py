@@ -14,7 +14,9 @@ import gc
 import logging
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 #: Eventlet's own cap is 1024 simultaneous connections; a 250-seat hall where
 #: every delegate opens the programme, with reconnects, needs headroom.
@@ -42,7 +44,7 @@ def _eventlet():
     _plain_websockets()
     from runshow.web import upkeep
 
-    upkeep.install(_send_now)
+    upkeep.install(EventletWebSockets)
     return eventlet
 
 
@@ -60,32 +62,71 @@ def _plain_websockets() -> None:
     driver._async["websocket"] = PlainWebSocketWSGI
 
 
-def _send_now(ws, frame: bytes) -> bool:
-    """Write `frame` on `ws` if it can be done without waiting for anyone: no other
-    send in progress, and the kernel takes it. Nothing from the check of the send
-    lock to the end of the (non-blocking) send lets another green thread run, so the
-    lock is taken only when a green thread has to finish a frame the kernel took in
-    part; it holds it to the end, so nothing gets into the middle of the frame."""
-    lock = ws._sendlock
-    if ws.websocket_closed or lock.locked():
-        return False
-    try:
-        sent = ws.socket.fd.send(frame)
-    except OSError:  # full (BlockingIOError) or dead: the library's writer takes over
-        return False
-    if sent == 0:
-        return False
-    if sent < len(frame):
+class _WatchedSendLock:
+    """An eventlet WebSocket's send lock that says when a send starts or ends, so
+    the screen leaves the table of direct writes while anyone else writes to it."""
+
+    __slots__ = ("_changed", "_lock")
+
+    def __init__(self, lock: Any, changed: Callable[[], None]) -> None:
+        self._lock, self._changed = lock, changed
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        taken = self._lock.acquire(blocking, timeout)
+        if taken:
+            self._changed()
+        return taken
+
+    def release(self) -> None:
+        self._lock.release()
+        self._changed()
+
+    __enter__ = acquire
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+class EventletWebSockets:
+    """What runshow/web/upkeep.py's direct writes need of eventlet's WebSockets."""
+
+    @staticmethod
+    def watch(ws: Any, changed: Callable[[], None]) -> None:
+        """Call `changed` whenever a send on `ws` starts or ends (eventlet takes the
+        send lock for each: a reply to a WebSocket ping, the closing frame)."""
+        ws._sendlock = _WatchedSendLock(ws._sendlock, changed)
+
+    @staticmethod
+    def free(ws: Any) -> bool:
+        """Nobody is writing to `ws`, and it is not closed."""
+        return not ws.websocket_closed and not ws._sendlock.locked()
+
+    @staticmethod
+    def kernel_socket(ws: Any) -> Any:
+        """The non-blocking socket under eventlet's green one: a `send` on it never
+        waits, and takes all of a frame, part of it or (BlockingIOError) nothing."""
+        return ws.socket.fd
+
+    @staticmethod
+    def finish(ws: Any, rest: bytes) -> None:
+        """The rest of a frame the kernel took in part, written by a green thread
+        of its own under the send lock, so nothing gets into the middle of the frame.
+        The lock is free (a screen written to directly has no other send in
+        progress, and nothing ran since); if it ever were not, the connection ends
+        rather than garble what follows."""
         import eventlet
 
-        if lock.acquire(blocking=False):  # free: checked above, and nothing ran since
-            eventlet.spawn_n(_send_rest, ws, lock, frame[sent:])
-        else:  # cannot happen with eventlet; if it ever did, never garble what follows
+        lock = ws._sendlock
+        if lock.acquire(blocking=False):
+            eventlet.spawn_n(_send_rest, ws, lock, rest)
+        else:
             _end_connection(ws)
-    return True
 
 
-def _send_rest(ws, lock, rest: bytes) -> None:
+def _send_rest(ws: Any, lock: Any, rest: bytes) -> None:
     """The end of a frame the kernel took in part. If it cannot be written, the
     connection ends: a frame cut short would garble everything after it."""
     try:
@@ -96,7 +137,7 @@ def _send_rest(ws, lock, rest: bytes) -> None:
         lock.release()
 
 
-def _end_connection(ws) -> None:
+def _end_connection(ws: Any) -> None:
     """After a frame cut short: nothing more is written, its reader ends, and the
     screen reconnects (and gets the whole state again)."""
     import socket

@@ -136,55 +136,149 @@ class TakesThreeBytes:
 
     def __init__(self) -> None:
         self.written = b""
+        self.closed = False
 
     def send(self, data: bytes) -> int:
         self.written += data[:3]
         return min(3, len(data))
 
+    def sendall(self, data: bytes) -> None:
+        self.written += data
+
     def shutdown(self, _how: int) -> None:
         self.closed = True
 
 
-def websocket_on(fd: TakesThreeBytes, lock) -> SimpleNamespace:
-    """What `_send_now` uses of eventlet's WebSocket."""
-    wrapper = SimpleNamespace(fd=fd, shutdown=fd.shutdown)  # eventlet's GreenSocket
-    return SimpleNamespace(websocket_closed=False, _sendlock=lock, socket=wrapper)
+def screen_socket(monkeypatch, ws):
+    """A ScreenSocket of a real Engine.IO server whose WebSocket `ws` is up, its
+    writer's green thread recorded instead of started."""
+    import engineio
+
+    from runshow.server import EventletWebSockets
+    from runshow.web.upkeep import ScreenSocket
+
+    monkeypatch.setattr(ScreenSocket, "websockets", EventletWebSockets)
+    eio = engineio.Server(async_mode="threading", monitor_clients=False)
+    eio.started: list[tuple] = []
+    monkeypatch.setattr(eio, "start_background_task", lambda *call: eio.started.append(call))
+    client = ScreenSocket(eio, "s")
+    client.connected = True
+    eio.sockets["s"] = client
+    client._websocket_up(ws)
+    return eio, client
 
 
 @QUIET_EVENTLET
-def test_a_frame_taken_in_part_keeps_the_send_lock_until_its_rest_is_written(monkeypatch):
+def test_a_frame_taken_in_part_is_finished_before_anything_else_is_written(monkeypatch):
     import eventlet
     from eventlet.semaphore import Semaphore
 
     from runshow import server
+    from runshow.web.fanout import direct_sockets, write_frame
 
     fd = TakesThreeBytes()
-    ws = websocket_on(fd, Semaphore())
+    ws = SimpleNamespace(  # what is used of eventlet's WebSocket and its GreenSocket
+        websocket_closed=False,
+        _sendlock=Semaphore(),
+        socket=SimpleNamespace(fd=fd, sendall=fd.sendall),
+    )
     handed: list[tuple] = []
     monkeypatch.setattr(eventlet, "spawn_n", lambda *call: handed.append(call))
+    eio, _client = screen_socket(monkeypatch, ws)
+    assert direct_sockets(eio) == {"s": fd}
 
-    assert server._send_now(ws, b"frame one")
+    assert write_frame(eio, ["s"], b"frame one") == []
     assert handed == [(server._send_rest, ws, ws._sendlock, b"me one")]
-    assert ws._sendlock.locked(), "the rest is written under the lock"
-    assert not server._send_now(ws, b"frame two"), "nothing gets into the middle of a frame"
-    assert fd.written == b"fra"
+    assert ws._sendlock.locked(), "the rest is written under the send lock"
+    assert direct_sockets(eio) == {}
+    assert write_frame(eio, ["s"], b"frame two") == ["s"], "the library queues what follows"
+    assert fd.written == b"fra", "nothing got into the middle of the frame"
+
+    function, *arguments = handed[0]
+    function(*arguments)
+    assert fd.written == b"frame one" and not ws._sendlock.locked()
+    assert direct_sockets(eio) == {"s": fd}, "written directly again once the rest is out"
 
 
 @QUIET_EVENTLET
-def test_a_partial_frame_whose_rest_cannot_be_handed_over_ends_the_connection(monkeypatch):
-    import eventlet
+def test_a_frame_whose_rest_cannot_be_written_ends_the_connection(monkeypatch):
+    from eventlet.semaphore import Semaphore
 
     from runshow import server
 
-    class TakenMeanwhile:  # cannot happen with eventlet: nothing runs between check and send
-        def locked(self) -> bool:
-            return False
+    class Broken(TakesThreeBytes):
+        def sendall(self, data: bytes) -> None:
+            raise BrokenPipeError
 
-        def acquire(self, blocking: bool = True) -> bool:
-            return False
-
-    fd = TakesThreeBytes()
-    ws = websocket_on(fd, TakenMeanwhile())
-    monkeypatch.setattr(eventlet, "spawn_n", lambda *call: pytest.fail(f"handed over: {call}"))
-    assert server._send_now(ws, b"frame one")
+    fd = Broken()
+    lock = Semaphore()
+    ws = SimpleNamespace(websocket_closed=False, _sendlock=lock, socket=fd)
+    lock.acquire()
+    server._send_rest(ws, lock, b"rest")
     assert ws.websocket_closed and fd.closed, "a frame cut short must not be followed by another"
+    assert not lock.locked()
+
+
+@QUIET_EVENTLET
+def test_a_screen_is_written_to_directly_only_while_nothing_else_writes_to_it(monkeypatch):
+    """Over a real eventlet WebSocket: whatever else writes to the screen (its queue's
+    writer, a reply to a WebSocket ping, a frame's rest) takes it out of the table
+    of direct writes until it is done, so a direct frame never overtakes a queued
+    packet nor cuts into another frame."""
+    from engineio import packet as eio_packet
+    from eventlet.green import socket as green_socket
+    from eventlet.websocket import RFC6455WebSocket
+
+    from runshow.web.fanout import direct_sockets, websocket_frame, write_frame
+    from runshow.web.upkeep import sweep_clients
+
+    ours, theirs = green_socket.socketpair()
+    ws = RFC6455WebSocket(ours, {}, 13)
+    eio, client = screen_socket(monkeypatch, ws)
+    direct = direct_sockets(eio)
+    frame = websocket_frame('42/live,["state",{}]')
+
+    assert direct == {"s": ours.fd}
+    assert write_frame(eio, ["s"], frame) == []
+    assert theirs.fd.recv(100) == frame
+
+    with ws._sendlock:  # eventlet's own send (a pong, the closing frame) in progress
+        assert direct == {}
+        assert write_frame(eio, ["s"], frame) == ["s"]
+    assert direct == {"s": ours.fd}
+
+    client.send(eio_packet.Packet(eio_packet.MESSAGE, "queued"))  # the library's way
+    assert [call[0] for call in eio.started] == [client._write_queue]
+    assert direct == {}, "a direct frame would overtake the queued packet"
+    client._write_queue(ws)  # the writer's green thread: the queue, then it ends
+    assert theirs.fd.recv(100) == websocket_frame("4queued")
+    assert client.writer is None and direct == {"s": ours.fd}
+
+    ws.websocket_closed = True  # the client's closing frame came in
+    client._refresh_direct()
+    assert direct == {}
+    client.closed = True
+    direct["s"] = ours.fd  # a leftover: the sweep forgets it with its socket
+    sweep_clients(eio)
+    assert direct == {} and "s" not in eio.sockets
+    ours.close()
+    theirs.close()
+
+
+def test_a_broadcast_reaches_each_participant_once_as_the_library_counts_them():
+    from runshow.web.fanout import DirectManager
+
+    manager = DirectManager()
+    socketio.Server(client_manager=manager, async_mode="threading")
+    stage, phone, both = (manager.connect(eio_sid, "/live") for eio_sid in ("e1", "e2", "e3"))
+    manager.enter_room(stage, "/live", "stage")
+    manager.enter_room(phone, "/live", "programme")
+    manager.enter_room(both, "/live", "stage")
+    manager.enter_room(both, "/live", "programme")
+
+    def library(room) -> list[str]:
+        return [eio_sid for _sid, eio_sid in manager.get_participants("/live", room)]
+
+    for room in ("stage", ["stage", "programme"], ("programme", "absent"), None, ["absent"]):
+        assert manager.eio_sids("/live", room) == library(room), room
+    assert sorted(manager.eio_sids("/live", ["stage", "programme"])) == ["e1", "e2", "e3"]

@@ -28,13 +28,13 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import engineio.socket
 from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 
-from runshow.web.fanout import websocket_frame
+from runshow.web.fanout import direct_sockets, websocket_frame, write_frame
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +51,38 @@ _PING = eio_packet.Packet(eio_packet.PING)
 _PING_FRAME = websocket_frame(_PING.encode())
 
 
+class WebSockets(Protocol):
+    """What direct writes need of the server's WebSockets (runshow/server.py's
+    `EventletWebSockets`)."""
+
+    def watch(self, ws: Any, changed: Callable[[], None]) -> None:
+        """Call `changed` whenever a send on `ws` starts or ends."""
+
+    def free(self, ws: Any) -> bool:
+        """Nobody is writing to `ws`, and it is not closed."""
+
+    def kernel_socket(self, ws: Any) -> Any:
+        """The socket under `ws`, whose `send` never waits."""
+
+    def finish(self, ws: Any, rest: bytes) -> None:
+        """Write the rest of a frame the kernel took in part, before anything else."""
+
+
 class ScreenSocket(engineio.socket.Socket):
     """An Engine.IO socket whose only green thread, while there is nothing to
-    write, is its connection's reader.
+    write, is its connection's reader, and that can be written to directly.
+
+    It is in its server's `direct_sockets` exactly while its WebSocket is up, with
+    nothing queued, no writer and no other send in progress: then a frame written
+    to its kernel socket overtakes nothing and cuts into nothing. Every change of
+    those (a packet queued, the writer ending, a send lock taken or released, the
+    WebSocket ending) looks again (`_refresh_direct`).
 
     For green threads only (nothing switches between a check and the write that
     follows it): runshow/server.py installs it with eventlet."""
 
-    #: Writes a whole WebSocket frame on a connection now (True) or nothing at all
-    #: (False), never waiting: given by the server for its WebSockets (`install`).
-    write_frame: Callable[[Any, bytes], bool] | None = None
+    #: The server's WebSockets (`install`).
+    websockets: WebSockets | None = None
 
     def __init__(self, server: Any, sid: str) -> None:
         super().__init__(server, sid)
@@ -68,19 +90,30 @@ class ScreenSocket(engineio.socket.Socket):
         self.websocket: Any = None  # while the WebSocket transport is up
         self.writer: Any = None  # the green thread writing the queue, while it runs
         self.reading = False  # the WebSocket's reader is still at work
+        self.direct = direct_sockets(server)
 
     def write_now(self, frame: bytes) -> bool:
-        """Write `frame` now if it overtakes nothing (no writer running, nothing
-        queued) and the connection takes it without waiting; else False, and the
-        caller queues the packet."""
+        """Write `frame` now if it overtakes nothing and the kernel takes it without
+        waiting; else False, and the caller queues the packet."""
+        return not write_frame(self.server, (self.sid,), frame)
+
+    def finish_frame(self, rest: bytes) -> None:
+        """The kernel took part of a frame written directly: the rest goes next."""
+        self.websockets.finish(self.websocket, rest)
+        self._refresh_direct()
+
+    def _refresh_direct(self) -> None:
         ws = self.websocket
-        return (
+        if (
             ws is not None
             and self.writer is None
-            and self.write_frame is not None
             and self.queue.empty()
-            and self.write_frame(ws, frame)
-        )
+            and self.websockets is not None
+            and self.websockets.free(ws)
+        ):
+            self.direct[self.sid] = self.websockets.kernel_socket(ws)
+        else:
+            self.direct.pop(self.sid, None)
 
     def schedule_ping(self) -> None:
         """On connect and on each pong: the sweep sends the next ping when due."""
@@ -103,6 +136,7 @@ class ScreenSocket(engineio.socket.Socket):
     def _start_writer(self) -> None:
         if self.websocket is not None and self.writer is None and not self.queue.empty():
             self.writer = self.server.start_background_task(self._write_queue, self.websocket)
+        self._refresh_direct()
 
     def _write_queue(self, ws: Any) -> None:
         """Write what is queued, in order, then end; on the queue's None (closing),
@@ -130,6 +164,16 @@ class ScreenSocket(engineio.socket.Socket):
                 if self.reading:  # else the transport is already closing it, once
                     with contextlib.suppress(Exception):
                         ws.close()
+            self._refresh_direct()
+
+    def _websocket_up(self, ws: Any) -> None:
+        """The WebSocket transport is up: what was queued during an upgrade is
+        written first, then frames can be written directly."""
+        self.websocket = ws
+        if self.websockets is not None:
+            self.websockets.watch(ws, self._refresh_direct)
+        self.reading = True
+        self._start_writer()
 
     def _websocket_handler(self, ws: Any) -> list:
         """Engine.IO's WebSocket transport (the library's handshake and reading),
@@ -161,9 +205,7 @@ class ScreenSocket(engineio.socket.Socket):
         else:
             self.connected = self.upgraded = True
 
-        self.websocket = ws
-        self.reading = True
-        self._start_writer()  # what was queued during the upgrade
+        self._websocket_up(ws)
         try:
             while True:
                 try:
@@ -191,6 +233,7 @@ class ScreenSocket(engineio.socket.Socket):
                     writer.join()
             finally:
                 self.websocket = None
+                self._refresh_direct()
                 self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
         return []
 
@@ -220,10 +263,10 @@ def ping_options(environ: Any = os.environ) -> dict[str, float]:
     }
 
 
-def install(write_frame: Callable[[Any, bytes], bool]) -> None:
+def install(websockets: WebSockets) -> None:
     """Make Engine.IO servers of this process create `ScreenSocket`s, writing frames
-    directly with `write_frame(websocket, frame)`."""
-    ScreenSocket.write_frame = staticmethod(write_frame)
+    directly on `websockets`."""
+    ScreenSocket.websockets = websockets
     engineio.socket.Socket = ScreenSocket
 
 
@@ -234,6 +277,7 @@ def sweep_clients(eio: Any, now: float | None = None) -> None:
     for sid, client in list(eio.sockets.items()):
         if client.closed:
             eio.sockets.pop(sid, None)
+            direct_sockets(eio).pop(sid, None)
         elif client.closing:
             continue
         elif client.last_ping is None and getattr(client, "ping_due", None) is not None:
