@@ -100,7 +100,7 @@ class EventletWebSockets:
         ws._sendlock = _WatchedSendLock(ws._sendlock, changed)
 
     @staticmethod
-    def free(ws: Any) -> bool:
+    def writable(ws: Any) -> bool:
         """Nobody is writing to `ws`, and it is not closed."""
         return not ws.websocket_closed and not ws._sendlock.locked()
 

@@ -149,6 +149,14 @@ class TakesThreeBytes:
         self.closed = True
 
 
+def fake_websocket(fd: TakesThreeBytes, lock=None) -> SimpleNamespace:
+    """What is used of eventlet's WebSocket and of its GreenSocket, over `fd`."""
+    from eventlet.semaphore import Semaphore
+
+    green = SimpleNamespace(fd=fd, sendall=fd.sendall, shutdown=fd.shutdown)
+    return SimpleNamespace(websocket_closed=False, _sendlock=lock or Semaphore(), socket=green)
+
+
 def screen_socket(monkeypatch, ws):
     """A ScreenSocket of a real Engine.IO server whose WebSocket `ws` is up, its
     writer's green thread recorded instead of started."""
@@ -160,7 +168,12 @@ def screen_socket(monkeypatch, ws):
     monkeypatch.setattr(ScreenSocket, "websockets", EventletWebSockets)
     eio = engineio.Server(async_mode="threading", monitor_clients=False)
     eio.started: list[tuple] = []
-    monkeypatch.setattr(eio, "start_background_task", lambda *call: eio.started.append(call))
+
+    def start_background_task(*call):  # the writer's green thread, run by the test
+        eio.started.append(call)
+        return call
+
+    monkeypatch.setattr(eio, "start_background_task", start_background_task)
     client = ScreenSocket(eio, "s")
     client.connected = True
     eio.sockets["s"] = client
@@ -171,17 +184,12 @@ def screen_socket(monkeypatch, ws):
 @QUIET_EVENTLET
 def test_a_frame_taken_in_part_is_finished_before_anything_else_is_written(monkeypatch):
     import eventlet
-    from eventlet.semaphore import Semaphore
 
     from runshow import server
     from runshow.web.fanout import direct_sockets, write_frame
 
     fd = TakesThreeBytes()
-    ws = SimpleNamespace(  # what is used of eventlet's WebSocket and its GreenSocket
-        websocket_closed=False,
-        _sendlock=Semaphore(),
-        socket=SimpleNamespace(fd=fd, sendall=fd.sendall),
-    )
+    ws = fake_websocket(fd)
     handed: list[tuple] = []
     monkeypatch.setattr(eventlet, "spawn_n", lambda *call: handed.append(call))
     eio, _client = screen_socket(monkeypatch, ws)
@@ -212,7 +220,7 @@ def test_a_frame_whose_rest_cannot_be_written_ends_the_connection(monkeypatch):
 
     fd = Broken()
     lock = Semaphore()
-    ws = SimpleNamespace(websocket_closed=False, _sendlock=lock, socket=fd)
+    ws = fake_websocket(fd, lock)
     lock.acquire()
     server._send_rest(ws, lock, b"rest")
     assert ws.websocket_closed and fd.closed, "a frame cut short must not be followed by another"
@@ -249,12 +257,20 @@ def test_a_screen_is_written_to_directly_only_while_nothing_else_writes_to_it(mo
 
     client.send(eio_packet.Packet(eio_packet.MESSAGE, "queued"))  # the library's way
     assert [call[0] for call in eio.started] == [client._write_queue]
-    assert direct == {}, "a direct frame would overtake the queued packet"
+    assert client.writer is not None and direct == {}, "a frame would overtake the queued one"
+    seen_while_writing = []
+    ws._sendlock._changed = lambda: (
+        client._refresh_direct(),
+        seen_while_writing.append(dict(direct)),
+    )
     client._write_queue(ws)  # the writer's green thread: the queue, then it ends
+    assert seen_while_writing == [{}, {}], "out while the writer takes and gives back the lock"
     assert theirs.fd.recv(100) == websocket_frame("4queued")
-    assert client.writer is None and direct == {"s": ours.fd}
+    assert client.writer is None and direct == {"s": ours.fd}, "in again once the writer ends"
 
-    ws.websocket_closed = True  # the client's closing frame came in
+    ws.close()  # eventlet's closing frame; then the reader ends and takes the screen out
+    assert theirs.fd.recv(100)[:1] == b"\x88"
+    client.websocket = None
     client._refresh_direct()
     assert direct == {}
     client.closed = True
@@ -280,5 +296,47 @@ def test_a_broadcast_reaches_each_participant_once_as_the_library_counts_them():
         return [eio_sid for _sid, eio_sid in manager.get_participants("/live", room)]
 
     for room in ("stage", ["stage", "programme"], ("programme", "absent"), None, ["absent"]):
-        assert manager.eio_sids("/live", room) == library(room), room
-    assert sorted(manager.eio_sids("/live", ["stage", "programme"])) == ["e1", "e2", "e3"]
+        assert manager._eio_sids("/live", room) == library(room), room
+    assert sorted(manager._eio_sids("/live", ["stage", "programme"])) == ["e1", "e2", "e3"]
+
+
+class Full(TakesThreeBytes):
+    def send(self, data: bytes) -> int:
+        raise BlockingIOError
+
+
+@QUIET_EVENTLET
+def test_a_screen_whose_buffer_is_full_is_queued_the_library_s_way(monkeypatch):
+
+    from runshow.web.fanout import direct_sockets, write_frame
+
+    fd = Full()
+    ws = fake_websocket(fd)
+    eio, _client = screen_socket(monkeypatch, ws)
+    assert write_frame(eio, ["s"], b"frame") == ["s"]
+    assert direct_sockets(eio) == {}, "nothing more directly until the queue is written"
+
+
+@QUIET_EVENTLET
+def test_a_frame_cut_short_ends_the_connection_if_its_rest_cannot_follow(monkeypatch):
+    """Neither can happen with eventlet today; if one ever did, nothing may follow
+    the cut frame on that connection."""
+    from eventlet.semaphore import Semaphore
+
+    from runshow.server import EventletWebSockets
+    from runshow.web.fanout import direct_sockets, write_frame
+
+    lock = Semaphore()
+    lock.acquire()  # taken meanwhile by someone else
+    fd = TakesThreeBytes()
+    ws = fake_websocket(fd, lock)
+    EventletWebSockets.finish(ws, b"rest")
+    assert ws.websocket_closed and fd.closed
+
+    import engineio
+
+    eio = engineio.Server(async_mode="threading", monitor_clients=False)
+    gone = TakesThreeBytes()
+    direct_sockets(eio)["left"] = gone  # a client the server has forgotten
+    assert write_frame(eio, ["left"], b"frame") == []
+    assert gone.closed and direct_sockets(eio) == {}

@@ -17,8 +17,7 @@ the kernel takes only in part is finished by a green thread of its own
 
 Measured with bench/fanout.py (docs/benchmarks.md): at 1000 screens the server's
 CPU per screen per command went from 134 to 39 µs and the latency halved; the
-table of direct sockets (round 5) took the Python per screen from about 10 µs
-to 3.
+table of direct sockets (round 5) took 5 µs more off it (docs/benchmarks.md).
 
 The clients' upkeep (pings, silent clients) is runshow/web/upkeep.py's.
 """
@@ -65,7 +64,7 @@ def write_frame(eio: Any, eio_sids: Iterable[str], frame: bytes) -> list[str]:
 
     The fan-out's inner loop: it touches one dict and each screen's kernel socket,
     nothing else, because at thousands of screens every object read per screen is a
-    cache miss (bench/fanout.py: 10 → 3 µs of Python per screen per command)."""
+    cache miss (5 µs per screen per command less than the checks it replaced)."""
     direct = direct_sockets(eio)
     size = len(frame)
     others = []
@@ -81,6 +80,7 @@ def write_frame(eio: Any, eio_sids: Iterable[str], frame: bytes) -> list[str]:
             if sent:
                 _finish(eio, eio_sid, sock, frame[sent:])
                 continue
+            del direct[eio_sid]  # back once the library's writer has written the queue
         others.append(eio_sid)
     return others
 
@@ -122,14 +122,14 @@ class DirectManager(socketio.Manager):
             return super().emit(event, data, namespace, room, skip_sid, callback, **kwargs)
         eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, text)
         frame = websocket_frame(eio_pkt.encode())
-        for eio_sid in write_frame(self.server.eio, self.eio_sids(namespace, room), frame):
+        for eio_sid in write_frame(self.server.eio, self._eio_sids(namespace, room), frame):
             self.server._send_eio_packet(eio_sid, eio_pkt)
 
-    def eio_sids(self, namespace: str, room: Any) -> list[str]:
+    def _eio_sids(self, namespace: str, room: Any) -> list[str]:
         """The Engine.IO sid of each participant of `room` (a room, a list of rooms or
         None: everyone), once: `get_participants` without a tuple per participant.
         A list, because a send the library's way can close a client meanwhile."""
-        rooms = self.rooms[namespace]
+        rooms = self.rooms.get(namespace, {})
         names = room if hasattr(room, "__len__") and not isinstance(room, str) else [room]
         present = [rooms[name] for name in names if name in rooms]
         if len(present) == 1:

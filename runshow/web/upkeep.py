@@ -58,7 +58,7 @@ class WebSockets(Protocol):
     def watch(self, ws: Any, changed: Callable[[], None]) -> None:
         """Call `changed` whenever a send on `ws` starts or ends."""
 
-    def free(self, ws: Any) -> bool:
+    def writable(self, ws: Any) -> bool:
         """Nobody is writing to `ws`, and it is not closed."""
 
     def kernel_socket(self, ws: Any) -> Any:
@@ -72,11 +72,15 @@ class ScreenSocket(engineio.socket.Socket):
     """An Engine.IO socket whose only green thread, while there is nothing to
     write, is its connection's reader, and that can be written to directly.
 
-    It is in its server's `direct_sockets` exactly while its WebSocket is up, with
-    nothing queued, no writer and no other send in progress: then a frame written
-    to its kernel socket overtakes nothing and cuts into nothing. Every change of
-    those (a packet queued, the writer ending, a send lock taken or released, the
-    WebSocket ending) looks again (`_refresh_direct`).
+    It is in its server's `direct_sockets` while its WebSocket is up, with nothing
+    queued, no writer and no other send in progress: then a frame written to its
+    kernel socket overtakes nothing and cuts into nothing. Every change of those
+    (a packet queued, the writer ending, a send lock taken or released, the
+    WebSocket ending) looks again (`_refresh_direct`). One moment is left to the
+    green threads: eventlet marks a WebSocket closed just after releasing the lock
+    of its closing frame, and the reader then ends and takes the screen out before
+    any other green thread runs (a frame written meanwhile would only meet a
+    socket shut down, and go the library's way).
 
     For green threads only (nothing switches between a check and the write that
     follows it): runshow/server.py installs it with eventlet."""
@@ -100,16 +104,17 @@ class ScreenSocket(engineio.socket.Socket):
     def finish_frame(self, rest: bytes) -> None:
         """The kernel took part of a frame written directly: the rest goes next."""
         self.websockets.finish(self.websocket, rest)
-        self._refresh_direct()
+        self._refresh_direct()  # out while the rest is written, or for good if it ended
 
     def _refresh_direct(self) -> None:
+        """Into the table of direct writes, or out of it, as the screen is now."""
         ws = self.websocket
         if (
-            ws is not None
+            self.websockets is not None
+            and ws is not None
             and self.writer is None
             and self.queue.empty()
-            and self.websockets is not None
-            and self.websockets.free(ws)
+            and self.websockets.writable(ws)
         ):
             self.direct[self.sid] = self.websockets.kernel_socket(ws)
         else:
@@ -277,7 +282,6 @@ def sweep_clients(eio: Any, now: float | None = None) -> None:
     for sid, client in list(eio.sockets.items()):
         if client.closed:
             eio.sockets.pop(sid, None)
-            direct_sockets(eio).pop(sid, None)
         elif client.closing:
             continue
         elif client.last_ping is None and getattr(client, "ping_due", None) is not None:
@@ -287,6 +291,9 @@ def sweep_clients(eio: Any, now: float | None = None) -> None:
                     client.send(_PING)
         else:
             client.check_ping_timeout()
+    direct = direct_sockets(eio)
+    for sid in direct.keys() - eio.sockets.keys():  # closed and forgotten
+        del direct[sid]
 
 
 def start_client_sweep(socketio: Any) -> None:
