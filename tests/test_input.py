@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 import socketio
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic_core.core_schema import ErrorType
 
 from runshow.agenda import AgendaError, parse_agenda
 from runshow.errors import describe_pydantic_error
+from runshow.jsontext import MAX_DEPTH, JsonError, read_json, read_strict
 from tests.conftest import CONTROL_KEY, Verbatim, free_port, verbatim_console
 from tests.core_helpers import PYDANTIC_ENGLISH, bundled_document
 
@@ -239,3 +242,73 @@ def test_a_command_event_with_extra_arguments_is_answered(console, live_server):
     assert live_server.state()["revision"] == 0
     sync = console.call("sync", ({"t0": 5}, "extra"), namespace="/control", timeout=10)
     assert sync["t0"] == 5
+
+
+# --------------------------------------------------------------------------- #
+# The quick parse (`read_json`) against the scan-first one (`read_strict`).
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**60), max_value=2**60),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["command", "seconds", "text", "a", "ả"]), inner, max_size=4
+        )
+    ),
+    max_leaves=12,
+)
+#: Numbers as a person or a program may write them, allowed or not.
+_ODD_NUMBERS = st.sampled_from(
+    ["NaN", "-Infinity", "Infinity", "1e999", "9" * 40, "9007199254740992",
+     "-9007199254740991", "1.5e3", "-0", "1E400"]
+)  # fmt: skip
+#: Spliced into valid JSON: what the scan refuses and what does not parse at all.
+_TROUBLE = st.sampled_from(
+    ["NaN", "-Infinity", "1e999", "9" * 40, "9007199254740992", "-9007199254740991",
+     '"a": 1, "a"', "[" * 25, "]", '"', "\\u12", ",", "{", "}", "1.5e3", "0"]
+)  # fmt: skip
+
+
+@st.composite
+def json_like_texts(draw: st.DrawFn) -> str:
+    text = json.dumps(draw(_VALUES), ensure_ascii=draw(st.booleans()))
+    if draw(st.booleans()):  # an object written by hand, where a key may come twice
+        values = _VALUES.map(json.dumps) | _ODD_NUMBERS
+        pairs = draw(st.lists(st.tuples(st.sampled_from(["a", "b"]), values), max_size=3))
+        written = ", ".join(f"{json.dumps(key)}: {value}" for key, value in pairs)
+        text = f'[{text}, {{"x": {{{written}}}}}]'
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(_TROUBLE) + text[at:]
+    return text
+
+
+def _outcome(read: Callable[..., object], text: str, *args: object) -> object:
+    try:
+        return ("value", read(text, *args))
+    except JsonError as error:
+        return ("refused", error.problems)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=json_like_texts(), max_depth=st.sampled_from([MAX_DEPTH, 3]))
+def test_the_quick_parse_answers_as_the_scan_first_one(text: str, max_depth: int):
+    """Every command and screen event takes the quick path; it must accept, refuse and
+    place exactly what the scan-first reading does."""
+    assert _outcome(read_json, text, max_depth) == _outcome(read_strict, text, max_depth)
+    assert _outcome(read_json, text, max_depth, False) == _outcome(
+        read_strict, text, max_depth, False
+    )
+
+
+def test_a_duplicate_key_in_a_short_command_is_still_placed():
+    with pytest.raises(JsonError) as refused:
+        read_json('{"command": "adjust", "seconds": 60, "seconds": -60}')
+    assert refused.value.problems[0].place.startswith("seconds (dòng 1, cột 38)")
