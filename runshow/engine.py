@@ -461,24 +461,33 @@ def apply(state: ShowState, agenda: Agenda, command: c.Command, now_ms: int) -> 
     why_not = _RULES[command.command](state, agenda)
     if why_not is not None:
         return Refusal("not_possible", why_not)
-    programme = None
     try:
         if isinstance(command, c.Undo):
-            new_state, note = _undo(state), None
+            done = _undo(state)
         elif isinstance(command, c.Redo):
-            new_state, note, programme = _redo(state, agenda, now_ms)
+            done = _redo(state, agenda, now_ms)
         else:
-            new_state, note, programme = _perform(state, agenda, command, now_ms)
-            new_state = replace(new_state, redo=())
+            done = _perform(state, agenda, command, now_ms)
+            done.history["redo"] = ()
     except _Refused as refused:
         code: RefusalCode = "invalid" if refused.problems else "not_possible"
         return Refusal(code, refused.reason, refused.problems)
-    return Accepted(replace(new_state, revision=state.revision + 1), note, programme)
+    new_state = replace(done.state, revision=state.revision + 1, **done.history)
+    return Accepted(new_state, done.note, done.programme)
 
 
-def _perform(
-    state: ShowState, agenda: Agenda, command: c.Command, now: int
-) -> tuple[ShowState, str | None, Agenda | None]:
+@dataclass
+class _Done:
+    """A command carried out: the show it made, and its undo/redo stacks as they
+    become (one `replace` for the history and the revision: the engine's hot path)."""
+
+    state: ShowState
+    history: dict[str, tuple[UndoEntry, ...]]
+    note: str | None = None
+    programme: Agenda | None = None
+
+
+def _perform(state: ShowState, agenda: Agenda, command: c.Command, now: int) -> _Done:
     """Run a command's handler and remember the show as it was, for undo."""
     result = _HANDLERS[type(command)](state, agenda, command, now)
     programme = None
@@ -491,19 +500,17 @@ def _perform(
         command=_frozen_map(command.replayable()),
         changes=changes_between(state, changed),
     )
-    return replace(changed, undo=(*state.undo, entry)[-UNDO_DEPTH:]), note, programme
+    return _Done(changed, {"undo": (*state.undo, entry)[-UNDO_DEPTH:]}, note, programme)
 
 
-def _undo(state: ShowState) -> ShowState:
+def _undo(state: ShowState) -> _Done:
     entry = state.undo[-1]
-    before = restore(state, entry.changes)
     redo_entry = UndoEntry(entry.label, entry.command)
-    return replace(before, undo=state.undo[:-1], redo=(*state.redo, redo_entry))
+    history = {"undo": state.undo[:-1], "redo": (*state.redo, redo_entry)}
+    return _Done(restore(state, entry.changes), history)
 
 
-def _redo(
-    state: ShowState, agenda: Agenda, now: int
-) -> tuple[ShowState, str | None, Agenda | None]:
+def _redo(state: ShowState, agenda: Agenda, now: int) -> _Done:
     """Apply the undone command again, now (a clock that ran since counts as run)."""
     entry = state.redo[-1]
     command = c.parse_command(dict(entry.command))
@@ -511,8 +518,9 @@ def _redo(
     why_not = refusal.reason if refusal else _RULES[command.command](state, agenda)
     if why_not is not None:
         raise _Refused(f"Không thể làm lại «{entry.label}»: {why_not}")
-    redone, note, programme = _perform(state, agenda, command, now)
-    return replace(redone, redo=state.redo[:-1]), note, programme
+    done = _perform(state, agenda, command, now)
+    done.history["redo"] = state.redo[:-1]
+    return done
 
 
 # --- undo entries: the fields a command changed, as they were ---------------- #
