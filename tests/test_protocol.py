@@ -82,7 +82,7 @@ def test_the_per_item_schedule_is_its_own_endpoint(client):
 def test_one_change_is_encoded_once_per_view_whatever_the_number_of_screens(
     app, sockets, technician, monkeypatch
 ):
-    roles = ["stage"] * 3 + ["programme"] * 5 + ["mc"] * 2
+    roles = ["stage"] * 3 + ["programme"] * 5 + ["mc"] * 2 + ["speaker"]
     screens = [
         sockets.connect("/live", role=role, auth=mc_auth(app) if role == "mc" else None)
         for role in roles
@@ -124,12 +124,41 @@ def test_one_change_is_encoded_once_per_view_whatever_the_number_of_screens(
     assert by_role["stage"][0] == by_role["programme"][0]
 
 
+def test_a_view_no_screen_draws_is_not_built(app, client, sockets, monkeypatch):
+    """No speaker's monitor, no console: a command builds the stage's view alone, and
+    the console's only for the HTTP answer that carries it."""
+    stage = sockets.connect("/live", role="stage")
+    stage.get_received("/live")
+    encoded: list[dict] = []
+    real_encode = protocol.encode
+    monkeypatch.setattr(
+        protocol, "encode", lambda payload: encoded.append(payload) or real_encode(payload)
+    )
+    app.extensions["runshow"].service.dispatch({"command": "next"}, source="test")
+    assert len(encoded) == 1, "the stage's view, and no other"
+    protocol.validate(protocol.PublicState, encoded[0])
+    assert events_named(stage, "/live", "state")[-1]["revision"] == 1
+
+    answer = client.post("/api/command", json={"command": "start"}, headers=AUTH)
+    assert answer.status_code == 200
+    protocol.validate(protocol.ConsoleState, answer.get_json()["state"])
+    assert len(encoded) == 3, "then the stage's and the console's, for the answer"
+
+
+def test_with_display_workers_every_view_is_sent():
+    """Screens connected to other processes are not in this one's rooms."""
+    from runshow.web.workers import LiveManager
+
+    assert LiveManager.reaches_anyone(object(), "/live", ["speaker"])  # type: ignore[arg-type]
+
+
 def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(
     app, sockets, technician, monkeypatch
 ):
     """The schedule (the console's) costs the most to build: the stage and the phones
     must not wait for it."""
     stage = sockets.connect("/live", role="stage")
+    sockets.connect("/live", role="speaker").get_received("/live")
     console = sockets.connect("/control", http_client=technician)
     stage.get_received("/live")
     console.get_received("/control")

@@ -125,6 +125,12 @@ class DirectManager(socketio.Manager):
         for eio_sid in write_frame(self.server.eio, self._eio_sids(namespace, room), frame):
             self.server._send_eio_packet(eio_sid, eio_pkt)
 
+    def reaches_anyone(self, namespace: str, rooms: Iterable[str]) -> bool:
+        """Whether an emit to `rooms` would reach a screen. This process has all the
+        screens there are, so a view that no screen draws need not be built."""
+        present = self.rooms.get(namespace, {})
+        return any(present.get(room) for room in rooms)
+
     def _eio_sids(self, namespace: str, room: Any) -> list[str]:
         """The Engine.IO sid of each participant of `room` (a room, a list of rooms or
         None: everyone), once: `get_participants` without a tuple per participant.

@@ -361,9 +361,11 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
     programme_versions = {view: snapshots.programme(view).tag for view in protocol.VIEWS}
 
     def send_per_view(event: str, payload_of_view, views_to_send=protocol.VIEWS) -> None:
-        """`event` to every room, each view's payload encoded once for all its screens."""
+        """`event` to every room, each view's payload encoded once for all its screens
+        (and not at all for a view no screen draws)."""
+        manager = socketio.server.manager
         for view, namespace, rooms in routes:
-            if view in views_to_send:
+            if view in views_to_send and manager.reaches_anyone(namespace, rooms):
                 socketio.emit(event, payload_of_view(view), namespace=namespace, to=rooms)
 
     def broadcast(state: ShowState) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 import requests
@@ -81,6 +82,10 @@ class LiveManager(socketio.RedisManager, DirectManager):
                         key = (message["namespace"], room, message["event"])
                         self._latest[key] = payload
         super()._handle_emit(message)
+
+    def reaches_anyone(self, namespace: str, rooms: Iterable[str]) -> bool:
+        """Always: the screens of the other processes are not known here."""
+        return True
 
     def latest(self, namespace: str, room: str, event: str) -> Encoded | None:
         with self._lock:
