@@ -4,8 +4,10 @@ Python's `json` accepts what the JSON standard does not (``NaN``, ``Infinity``),
 keeps silently the last of two equal keys, turns ``1e999`` into infinity, raises
 `ValueError` past 4300 digits and `RecursionError` on deep nesting. `read_json`
 refuses all of these with a `Problem` naming the place (path, line, column) and
-the reason in plain Vietnamese. A quick lexical scan finds them before the
-standard parser runs, so the parser never meets a document it could crash on.
+the reason in plain Vietnamese. A text too short to nest too deep is parsed at
+once, with hooks that stop at the first of these (a number's length is checked
+before it is turned into an integer); any other text, or one the hooks stop, is
+first scanned, so the parser never meets a document it could crash on.
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def read_json(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) ->
     only one those checks stop, or that does not parse, is scanned to say where and
     why: the same answer as `read_strict`, for a quarter of the time."""
     if text.count("{") + text.count("[") <= max_depth:
-        with contextlib.suppress(_Suspect, ValueError):  # ValueError: a syntax error
+        with contextlib.suppress(_Suspect, ValueError, RecursionError):  # ValueError: syntax
             return json.loads(
                 text,
                 object_pairs_hook=_unique_keys,
@@ -209,8 +211,8 @@ def _suspect_constant(_name: str) -> Any:
 
 
 def read_strict(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) -> Any:
-    """`read_json` that always scans first (agenda files, and whatever a quick
-    parse would not take)."""
+    """`read_json` that always scans first: for what the quick parse does not take
+    (an agenda file has too many brackets for it)."""
     problems = scan(text, max_depth, with_lines)
     if problems:
         raise JsonError(problems)

@@ -145,11 +145,24 @@ def test_a_view_no_screen_draws_is_not_built(app, client, sockets, monkeypatch):
     assert len(encoded) == 3, "then the stage's and the console's, for the answer"
 
 
-def test_with_display_workers_every_view_is_sent():
-    """Screens connected to other processes are not in this one's rooms."""
-    from runshow.web.workers import LiveManager
+def test_a_screen_connecting_as_its_view_is_skipped_gets_the_new_state(app, sockets, monkeypatch):
+    """A speaker's monitor connecting just after the broadcast found no speaker is not
+    left a command behind: it joins its room before it reads the state, and the
+    service holds the new state before it tells anyone."""
+    manager = app.extensions["runshow"].socketio.server.manager
+    real_reaches = type(manager).reaches_anyone
+    late: list = []
 
-    assert LiveManager.reaches_anyone(object(), "/live", ["speaker"])  # type: ignore[arg-type]
+    def reaches_then_connects(self, namespace, rooms):
+        reached = real_reaches(self, namespace, rooms)
+        if "speaker" in rooms and not late:
+            late.append(sockets.connect("/live", role="speaker"))
+        return reached
+
+    monkeypatch.setattr(type(manager), "reaches_anyone", reaches_then_connects)
+    app.extensions["runshow"].service.dispatch({"command": "next"}, source="test")
+    assert late, "the broadcast asked about the speaker's room"
+    assert events_named(late[0], "/live", "state")[-1]["revision"] == 1
 
 
 def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(

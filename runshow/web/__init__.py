@@ -73,7 +73,7 @@ class SignedCookieSessions(SecureCookieSessionInterface):
     def open_session(self, app: Flask, request: Any) -> Any:
         """A request without cookies (the API, a phone's first visit) gets an empty
         session without parsing any: what Flask would give it, for less."""
-        if "HTTP_COOKIE" not in request.environ:
+        if "HTTP_COOKIE" not in request.environ and app.secret_key:
             return self.session_class()
         return super().open_session(app, request)
 

@@ -176,7 +176,7 @@ class _ShowNamespace(Namespace):
     def on_connect(self, auth: Any = None) -> None:
         audience = AUDIENCES[self.role(auth)]
         self.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
-        join_room(audience.name)
+        join_room(audience.name)  # before reading the state: see init_app's send_per_view
         programme = self.snapshots.programme(audience.view)
         known = auth.get("programme") if isinstance(auth, dict) else None
         if known != programme.tag:  # a reconnecting screen usually has it already
@@ -362,10 +362,14 @@ def init_app(app: Flask, socketio: SocketIO, service: ShowService) -> None:
 
     def send_per_view(event: str, payload_of_view, views_to_send=protocol.VIEWS) -> None:
         """`event` to every room, each view's payload encoded once for all its screens
-        (and not at all for a view no screen draws)."""
-        manager = socketio.server.manager
+        (and not at all for a view no screen draws: a screen connecting meanwhile
+        joins its room, then reads the state, which the service set before telling
+        anyone; tests/test_protocol.py). A manager that cannot tell sends them all."""
+        reaches_anyone = getattr(socketio.server.manager, "reaches_anyone", None)
         for view, namespace, rooms in routes:
-            if view in views_to_send and manager.reaches_anyone(namespace, rooms):
+            if view not in views_to_send:
+                continue
+            if reaches_anyone is None or reaches_anyone(namespace, rooms):
                 socketio.emit(event, payload_of_view(view), namespace=namespace, to=rooms)
 
     def broadcast(state: ShowState) -> None:
