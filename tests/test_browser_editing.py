@@ -4,13 +4,14 @@ screen at once; undone one by one; kept across a restart; in the report."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 import requests
 from playwright.sync_api import Page, expect
 
 from tests.browser import HA_NOI, HO_CHI_MINH, jump_to, press, shown_revision
-from tests.conftest import start_server, stop_server
+from tests.conftest import CONTROL_KEY, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -139,6 +140,58 @@ def test_the_morning_changes_reach_every_screen_undo_restart_and_report(
         assert again.state()["timer"]["deadline_ms"] == deadline
     finally:
         stop_server(again)
+
+
+def expect_delegate_saved(server, delegate_id: str, **fields) -> None:
+    """Wait (5 s at most) until the server holds these fields for the delegate."""
+    deadline = time.monotonic() + 5
+    while True:
+        programme = requests.get(
+            f"{server.url}/api/programme",
+            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+            timeout=10,
+        ).json()
+        delegate = next(d for d in programme["delegates"] if d["id"] == delegate_id)
+        held = {key: delegate.get(key) for key in fields}
+        if held == fields or time.monotonic() > deadline:
+            assert held == fields
+            return
+        time.sleep(0.05)
+
+
+def test_what_the_technician_is_typing_survives_an_edit_arriving_meanwhile(live_server, control):
+    """The delegates' list follows every edit, but not by wiping the field being typed
+    in: an edit from elsewhere (the API, a second console, the first field's own save)
+    lands while the technician is still in a field, and the words typed there stay."""
+    control.click("#btn-people")
+    people = control.locator("#people-dialog")
+    expect(people).to_be_visible()
+
+    def row(delegate_id: str):
+        return people.locator(f".ed-delegate[data-delegate-id='{delegate_id}']")
+
+    def name(delegate_id: str):
+        return row(delegate_id).locator("input[aria-label^='Họ tên']")
+
+    honorific = row("d2").locator(".ed-honorific")
+    honorific.fill("Đồng chí")  # typed, the field not left yet
+    # Meanwhile the same delegate's name is saved from elsewhere.
+    live_server.command("edit_delegate", delegate_id="d2", changes={"name": "Vũ Chiến Thắng"})
+    expect(name("d2")).to_have_value("Vũ Chiến Thắng")
+    expect(honorific).to_be_focused()
+    expect(honorific).to_have_value("Đồng chí")
+    honorific.press("Tab")  # leaving the field saves it
+    expect_delegate_saved(live_server, "d2", honorific="Đồng chí", name="Vũ Chiến Thắng")
+
+    # Typing one delegate's name while another delegate's edit arrives.
+    name("d4").fill("Trần Văn An")
+    live_server.command("set_present", delegate_id="d3", present=False)
+    expect(row("d3").locator("input[type='checkbox']")).not_to_be_checked()
+    expect(name("d4")).to_be_focused()
+    expect(name("d4")).to_have_value("Trần Văn An")
+    name("d4").press("Tab")
+    expect_delegate_saved(live_server, "d4", name="Trần Văn An")
+    expect_delegate_saved(live_server, "d2", honorific="Đồng chí", name="Vũ Chiến Thắng")
 
 
 def test_the_mc_reads_only_the_delegates_present_in_order(live_server, control, open_page):

@@ -2,7 +2,7 @@
 // ↑↓ to reorder, the stage banner's lines and the delegates (name, add, present).
 // Every change is a command on the console's connection (docs/api.md, "Editing the
 // programme live"): validated by the server, undoable, and seen by every screen.
-import { byId, el, setText, show } from './dom.js';
+import { byId, el, setData, setText, show } from './dom.js';
 import { live, refuse } from './control.js';
 
 const n = {
@@ -259,11 +259,15 @@ document.addEventListener('click', (event) => {
 
 // ---------- The banner and the delegates ----------
 
-function delegateRow(delegate) {
-  const name = el('input', { attrs: { value: delegate.name || '', placeholder: '(chưa rõ tên)', 'aria-label': `Họ tên: ${delegate.title}` } });
-  const honorific = el('input', { className: 'ed-honorific', attrs: { value: delegate.honorific || '', placeholder: 'Danh xưng', 'aria-label': 'Danh xưng' } });
-  const present = el('input', { attrs: { type: 'checkbox', 'aria-label': `Có mặt: ${delegate.title}` } });
-  present.checked = delegate.present;
+/** A delegate's row, kept across programme updates. `update` refreshes what the row
+ *  shows but never the field the technician is typing in: an edit arriving from
+ *  elsewhere (the API, a second console, this row's own first save) must not wipe it. */
+function delegateRow(initial) {
+  let delegate = initial;
+  const name = el('input', { attrs: { placeholder: '(chưa rõ tên)' } });
+  const honorific = el('input', { className: 'ed-honorific', attrs: { placeholder: 'Danh xưng', 'aria-label': 'Danh xưng' } });
+  const present = el('input', { attrs: { type: 'checkbox' } });
+  const title = el('span', { className: 'ed-delegate-title' });
   present.addEventListener('change', () => sendEdit({ command: 'set_present', delegate_id: delegate.id, present: present.checked }));
   const saveName = () => {
     const changes = {};
@@ -273,29 +277,61 @@ function delegateRow(delegate) {
   };
   name.addEventListener('change', saveName);
   honorific.addEventListener('change', saveName);
-  const unknown = delegate.present && !delegate.name;
-  return el('div', { className: 'ed-delegate', data: { delegateId: delegate.id, unknown: String(unknown), present: String(delegate.present) } },
+  const element = el('div', { className: 'ed-delegate', data: { delegateId: delegate.id } },
     el('label', { className: 'ed-present' }, present, el('span', { text: 'Có mặt' })),
-    honorific, name,
-    el('span', { className: 'ed-delegate-title', text: delegate.title }));
+    honorific, name, title);
+  const update = (next) => {
+    delegate = next;
+    for (const [input, value] of [[name, next.name], [honorific, next.honorific]]) {
+      if (document.activeElement !== input && input.value !== (value || '')) input.value = value || '';
+    }
+    present.checked = next.present;
+    name.setAttribute('aria-label', `Họ tên: ${next.title}`);
+    present.setAttribute('aria-label', `Có mặt: ${next.title}`);
+    setText(title, next.title);
+    setData(element, 'unknown', next.present && !next.name);
+    setData(element, 'present', next.present);
+  };
+  update(initial);
+  return { element, update };
 }
 
+const delegateRows = new Map(); // delegate id → its row
+let delegatesLayout = ''; // the groups and their members' order, as last laid out
+
 function renderPeople() {
-  const groups = [];
-  for (const delegate of programme.delegates || []) {
-    if (groups.at(-1)?.name !== delegate.group) groups.push({ name: delegate.group, members: [] });
-    groups.at(-1).members.push(delegate);
+  const delegates = programme.delegates || [];
+  for (const delegate of delegates) {
+    const row = delegateRows.get(delegate.id);
+    if (row) row.update(delegate);
+    else delegateRows.set(delegate.id, delegateRow(delegate));
   }
-  n.delegates.replaceChildren(...groups.map((group) => el('div', { className: 'ed-group' },
-    el('p', { className: 'ed-group-name', text: group.name }),
-    ...group.members.map(delegateRow))));
+  const ids = new Set(delegates.map((delegate) => delegate.id));
+  for (const id of delegateRows.keys()) if (!ids.has(id)) delegateRows.delete(id);
+  const groups = [];
+  for (const delegate of delegates) {
+    if (groups.at(-1)?.name !== delegate.group) groups.push({ name: delegate.group, ids: [] });
+    groups.at(-1).ids.push(delegate.id);
+  }
+  // Rows move only when the groups or the order changed (moving blurs a field).
+  const layout = JSON.stringify(groups);
+  if (layout !== delegatesLayout) {
+    delegatesLayout = layout;
+    const focused = n.delegates.contains(document.activeElement) ? document.activeElement : null;
+    n.delegates.replaceChildren(...groups.map((group) => el('div', { className: 'ed-group' },
+      el('p', { className: 'ed-group-name', text: group.name }),
+      ...group.ids.map((id) => delegateRows.get(id).element))));
+    if (focused?.isConnected) focused.focus();
+  }
+  const chosen = document.activeElement === n.addAfterDelegate ? n.addAfterDelegate.value : null;
   n.addAfterDelegate.replaceChildren(
     el('option', { text: 'Đầu danh sách', attrs: { value: '' } }),
-    ...(programme.delegates || []).map((d) => el('option', {
+    ...delegates.map((d) => el('option', {
       text: `Sau: ${[d.honorific, d.name].filter(Boolean).join(' ') || d.title} (${d.group})`,
       attrs: { value: d.id },
     })));
-  if (programme.delegates?.length) n.addAfterDelegate.value = programme.delegates.at(-1).id;
+  if (chosen !== null && (chosen === '' || ids.has(chosen))) n.addAfterDelegate.value = chosen;
+  else if (delegates.length) n.addAfterDelegate.value = delegates.at(-1).id;
   if (document.activeElement !== n.bannerLines) n.bannerLines.value = (programme.event?.banner_lines || []).join('\n');
   showList(n.bannerWarnings, (programme.fit_warnings || []).filter((text) => text.startsWith('event.')));
   renderUnknown();
