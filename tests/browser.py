@@ -44,6 +44,12 @@ def wait_for_revision(page: Page, revision: int, timeout_ms: int = 10_000) -> No
     )
 
 
+def wait_for_settled_clock(page: Page, timeout_ms: int = 10_000) -> None:
+    """Until the page's estimate of the server's clock is the best of a whole round of
+    samples (the first sample is used at once, and may be off by half a round trip)."""
+    page.wait_for_function("document.body.dataset.clockSettled === 'true'", timeout=timeout_ms)
+
+
 def settle(control: Page, timeout_ms: int = 5_000) -> None:
     """Wait until the console takes a press of the same control as a new one (a repeat
     within its reaction window is treated as a bounce of the first press)."""

@@ -21,6 +21,7 @@ from tests.browser import (
     seconds_shown,
     settle,
     wait_for_revision,
+    wait_for_settled_clock,
 )
 
 pytestmark = pytest.mark.browser
@@ -135,7 +136,7 @@ def test_a_stage_whose_clock_is_minutes_off_shows_the_servers_remaining_time(
     live_server.command("start")
     for page in (fast, slow):
         wait_for_revision(page, 2)
-        page.wait_for_function("Math.abs(Number(document.body.dataset.clockOffset)) > 60000")
+        wait_for_settled_clock(page)
 
     for page, skew in ((fast, FIVE_MINUTES_MS), (slow, -3 * 60_000)):
         offset = int(page.evaluate("document.body.dataset.clockOffset"))
@@ -156,7 +157,7 @@ def test_two_stages_side_by_side_flip_each_second_together(live_server, open_pag
     live_server.command("start")
     for page in (fast, slow):
         wait_for_revision(page, 2)
-        page.wait_for_function("Math.abs(Number(document.body.dataset.clockOffset)) > 60000")
+        wait_for_settled_clock(page)
     # Each page's idea of the server's time, read against this machine's clock
     # (which is the server's): the difference is the error in its estimate.
     errors = []

@@ -19,6 +19,7 @@ export class ServerClock {
     this.offset = 0; // server epoch ms = performance.now() + offset
     this.rtt = null; // round trip of the sample kept, ms
     this.synced = false; // a measured sample (not only a page's embedded time) is in use
+    this.settled = false; // a whole round of samples is in: the offset is the best of them
     this.syncing = false;
     this.listeners = new Set();
     socket.on('connect', () => this.resync());
@@ -80,7 +81,10 @@ export class ServerClock {
           if (!this.synced) this.keep(best);
         }
       }
-      if (best) this.keep(best);
+      if (best) {
+        this.settled = true;
+        this.keep(best);
+      }
     } finally {
       this.syncing = false;
     }

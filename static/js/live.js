@@ -47,6 +47,7 @@ export function connect(namespace, role, handlers = {}) {
     body.dataset.clockOffset = String(Math.round(clock.deviceOffset())); // server - device clock
     body.dataset.clockRtt = String(clock.rtt);
     body.dataset.clockSynced = 'true';
+    body.dataset.clockSettled = String(clock.settled);
   });
   const mark = connectionMark();
   live = { socket, clock, programme: readJson('programme-data'), state: readJson('state-data') };
