@@ -194,6 +194,36 @@ def test_what_the_technician_is_typing_survives_an_edit_arriving_meanwhile(live_
     expect_delegate_saved(live_server, "d2", honorific="Đồng chí", name="Vũ Chiến Thắng")
 
 
+def test_a_programme_made_before_an_edit_does_not_put_the_old_value_back(live_server, control):
+    """Between sending an edit and its answer, the programme of an earlier edit may
+    still arrive: the box just unticked and the name just typed stay as they are."""
+    stale = requests.get(
+        f"{live_server.url}/api/programme",
+        headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+        timeout=10,
+    ).json()
+    control.click("#btn-people")
+    expect(control.locator("#people-dialog")).to_be_visible()
+    shown = control.evaluate(
+        """(stale) => {
+          const row = document.querySelector("#delegates-list [data-delegate-id='d3']");
+          const box = row.querySelector("input[type='checkbox']");
+          const name = row.querySelector("input[aria-label^='Họ tên']");
+          box.click();  // sent: no answer can come back within this task
+          name.value = 'Phạm Văn Bình';
+          name.dispatchEvent(new Event('change'));
+          document.dispatchEvent(new CustomEvent('runshow:programme', { detail: stale }));
+          return { present: box.checked, name: name.value };
+        }""",
+        stale,
+    )
+    assert shown == {"present": False, "name": "Phạm Văn Bình"}
+    expect_delegate_saved(live_server, "d3", present=False, name="Phạm Văn Bình")
+    row = control.locator("#delegates-list [data-delegate-id='d3']")
+    expect(row.locator("input[type='checkbox']")).not_to_be_checked()
+    expect(row.locator("input[aria-label^='Họ tên']")).to_have_value("Phạm Văn Bình")
+
+
 def test_the_mc_reads_only_the_delegates_present_in_order(live_server, control, open_page):
     mc = open_page(live_server.mc_url, size=(1024, 768))
     # Before the opening, the console flags the delegates whose names are unknown.

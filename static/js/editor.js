@@ -33,15 +33,21 @@ let state = live.state;
 let editing = null; // {mode: 'edit', id} or {mode: 'add', after}
 
 /** Send an edit without a revision: it names what it changes, and a quick second tick
- *  must not be refused because the first one's state has not arrived yet. */
+ *  must not be refused because the first one's state has not arrived yet. `onDone`
+ *  hears every outcome: the server's answer, or a refusal made here (no connection, no
+ *  answer in time). */
 function sendEdit(command, onDone = () => {}) {
+  const fail = (error) => {
+    refuse(error);
+    onDone({ ok: false, error });
+  };
   if (!live.socket.connected) {
-    refuse('Mất kết nối với máy chủ: thay đổi chưa được gửi.');
+    fail('Mất kết nối với máy chủ: thay đổi chưa được gửi.');
     return;
   }
   live.socket.timeout(5000).emit('command', command, (error, ack) => {
     if (error) {
-      refuse('Máy chủ không trả lời. Hãy thử lại.');
+      fail('Máy chủ không trả lời. Hãy thử lại.');
       return;
     }
     if (ack?.ok && ack.note) refuse(ack.note, 'note', 'note');
@@ -260,20 +266,50 @@ document.addEventListener('click', (event) => {
 // ---------- The banner and the delegates ----------
 
 /** A delegate's row, kept across programme updates. `update` refreshes what the row
- *  shows but never the field the technician is typing in: an edit arriving from
- *  elsewhere (the API, a second console, this row's own first save) must not wipe it. */
+ *  shows but never the field the technician is typing in, nor a value sent and not yet
+ *  answered: an edit arriving from elsewhere (the API, a second console, this row's own
+ *  previous save) must neither wipe what is being typed nor flick a box back and forth. */
 function delegateRow(initial) {
   let delegate = initial;
   const name = el('input', { attrs: { placeholder: '(chưa rõ tên)' } });
   const honorific = el('input', { className: 'ed-honorific', attrs: { placeholder: 'Danh xưng', 'aria-label': 'Danh xưng' } });
   const present = el('input', { attrs: { type: 'checkbox' } });
   const title = el('span', { className: 'ed-delegate-title' });
-  present.addEventListener('change', () => sendEdit({ command: 'set_present', delegate_id: delegate.id, present: present.checked }));
+  const fields = [
+    { input: name, key: 'name', read: () => name.value.trim() || null, show: (value) => { name.value = value || ''; } },
+    { input: honorific, key: 'honorific', read: () => honorific.value.trim() || null, show: (value) => { honorific.value = value || ''; } },
+    { input: present, key: 'present', read: () => present.checked, show: (value) => { present.checked = value; } },
+  ];
+  // A field's value sent and not yet answered. Every programme made before the edit
+  // reaches this console before the answer does (one connection, in order), so until
+  // the answer the field keeps what the technician put in it; after the answer, the
+  // programme is the truth again (the server may have tidied or refused the value).
+  const sent = new Map(); // field → {value, answered}
+  const refresh = (field) => {
+    const value = delegate[field.key] ?? (field.key === 'present' ? false : null);
+    const pending = sent.get(field);
+    if (pending && !pending.answered && pending.value !== value) return;
+    sent.delete(field);
+    if (document.activeElement !== field.input && field.read() !== value) field.show(value);
+  };
+  const send = (command, changed) => {
+    for (const field of changed) sent.set(field, { value: field.read(), answered: false });
+    sendEdit(command, (ack) => {
+      for (const field of changed) {
+        const pending = sent.get(field);
+        if (!pending) continue;
+        pending.answered = true;
+        if (!ack?.ok) refresh(field); // refused: the server's value again
+      }
+    });
+  };
+  present.addEventListener('change', () => send(
+    { command: 'set_present', delegate_id: delegate.id, present: present.checked }, [fields[2]]));
   const saveName = () => {
-    const changes = {};
-    if ((name.value.trim() || null) !== (delegate.name || null)) changes.name = name.value.trim() || null;
-    if ((honorific.value.trim() || null) !== (delegate.honorific || null)) changes.honorific = honorific.value.trim() || null;
-    if (Object.keys(changes).length) sendEdit({ command: 'edit_delegate', delegate_id: delegate.id, changes });
+    const changed = fields.slice(0, 2).filter((field) => field.read() !== (delegate[field.key] || null));
+    if (!changed.length) return;
+    const changes = Object.fromEntries(changed.map((field) => [field.key, field.read()]));
+    send({ command: 'edit_delegate', delegate_id: delegate.id, changes }, changed);
   };
   name.addEventListener('change', saveName);
   honorific.addEventListener('change', saveName);
@@ -282,10 +318,7 @@ function delegateRow(initial) {
     honorific, name, title);
   const update = (next) => {
     delegate = next;
-    for (const [input, value] of [[name, next.name], [honorific, next.honorific]]) {
-      if (document.activeElement !== input && input.value !== (value || '')) input.value = value || '';
-    }
-    present.checked = next.present;
+    fields.forEach(refresh);
     name.setAttribute('aria-label', `Họ tên: ${next.title}`);
     present.setAttribute('aria-label', `Có mặt: ${next.title}`);
     setText(title, next.title);
