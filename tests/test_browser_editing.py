@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 DA_NANG, HAI_PHONG = "tham-luan-da-nang", "tham-luan-hai-phong"
 AWARD = "trao-co-thi-dua"
 SPEECHES = [HA_NOI, HO_CHI_MINH, DA_NANG, HAI_PHONG]
-WITHIN_A_SECOND = 1000  # ms: how fast every screen must show an edit
+# ms: how long a test waits for every screen to show an edit. How fast it really is
+# is measured by bench/command_path.py, not here: a tight bound flakes on a loaded machine.
+SHOWN_EVERYWHERE = 5_000
 
 
 def row_tool(control: Page, item_id: str, tool: str):
@@ -35,7 +37,7 @@ def save_edit(control: Page, fill: dict[str, str]) -> None:
 
 
 def expect_order(
-    page: Page, selector: str, order: list[str], timeout: int = WITHIN_A_SECOND
+    page: Page, selector: str, order: list[str], timeout: int = SHOWN_EVERYWHERE
 ) -> None:
     page.wait_for_function(
         """([selector, order]) => {
@@ -63,10 +65,10 @@ def test_the_morning_changes_reach_every_screen_undo_restart_and_report(
     save_edit(control, {"name": "Nguyễn Văn Phong", "role": "Phó Chủ tịch Ủy ban nhân dân"})
     for page, selector in ((stage, "#stage-speaker"), (mc, "#mc-now-presenter")):
         expect(page.locator(selector)).to_contain_text(
-            "Nguyễn Văn Phong — Phó Chủ tịch Ủy ban nhân dân", timeout=WITHIN_A_SECOND
+            "Nguyễn Văn Phong — Phó Chủ tịch Ủy ban nhân dân", timeout=SHOWN_EVERYWHERE
         )
     expect(phone.locator(f"#muc-{HA_NOI} .pg-presenter")).to_contain_text(
-        "Nguyễn Văn Phong", timeout=WITHIN_A_SECOND
+        "Nguyễn Văn Phong", timeout=SHOWN_EVERYWHERE
     )
     assert live_server.state()["timer"]["deadline_ms"] == deadline  # the clock is untouched
 
@@ -74,7 +76,7 @@ def test_the_morning_changes_reach_every_screen_undo_restart_and_report(
     row_tool(control, HO_CHI_MINH, "edit").click()
     save_edit(control, {"duration": "7"})
     expect(phone.locator(f"#muc-{HO_CHI_MINH} .pg-length")).to_have_text(
-        "7 phút", timeout=WITHIN_A_SECOND
+        "7 phút", timeout=SHOWN_EVERYWHERE
     )
     expect(control.locator(f"tr[data-item-id='{HO_CHI_MINH}'] .col-len")).to_have_text("7 phút")
 
@@ -128,10 +130,10 @@ def test_the_morning_changes_reach_every_screen_undo_restart_and_report(
             lambda: expect_order(phone, ".pg-item", expected),
             lambda: expect_order(phone, ".pg-item", [HA_NOI, HO_CHI_MINH, DA_NANG, HAI_PHONG]),
             lambda: expect(phone.locator(f"#muc-{HO_CHI_MINH} .pg-length")).to_have_text(
-                "10 phút", timeout=WITHIN_A_SECOND
+                "10 phút", timeout=SHOWN_EVERYWHERE
             ),
             lambda: expect(phone.locator(f"#muc-{HA_NOI} .pg-presenter")).not_to_contain_text(
-                "Nguyễn Văn Phong", timeout=WITHIN_A_SECOND
+                "Nguyễn Văn Phong", timeout=SHOWN_EVERYWHERE
             ),
         ]
         for check in steps:
@@ -243,9 +245,9 @@ def test_the_mc_reads_only_the_delegates_present_in_order(live_server, control, 
     people.locator(".ed-delegate[data-delegate-id='d3'] input[type='checkbox']").uncheck()
     intro = mc.locator("#mc-delegates")
     expect(intro).to_contain_text(
-        "Đồng chí Vũ Chiến Thắng, Đại diện Lãnh đạo Bộ Nội vụ;", timeout=WITHIN_A_SECOND
+        "Đồng chí Vũ Chiến Thắng, Đại diện Lãnh đạo Bộ Nội vụ;", timeout=SHOWN_EVERYWHERE
     )
-    expect(intro).not_to_contain_text("Phạm Huy Giang", timeout=WITHIN_A_SECOND)
+    expect(intro).not_to_contain_text("Phạm Huy Giang", timeout=SHOWN_EVERYWHERE)
     leads = mc.locator(".mc-intro-lead").all_inner_texts()
     assert leads[0] == "Về phía Trung ương, xin trân trọng giới thiệu:"
     lines = mc.locator("#mc-delegates li").all_inner_texts()
@@ -294,7 +296,7 @@ def test_hiding_the_audience_countdown_of_the_speech_on_now_reaches_the_stage(
     control.click("#edit-save")
     expect(control.locator("#edit-dialog")).not_to_be_visible()
     expect(stage.locator("body")).to_have_attribute(
-        "data-audience-timer", "false", timeout=WITHIN_A_SECOND
+        "data-audience-timer", "false", timeout=SHOWN_EVERYWHERE
     )
     programme = requests.get(f"{live_server.url}/api/programme", timeout=10).json()
     assert programme["items"][5]["audience_timer"] is False
