@@ -215,7 +215,12 @@ def test_a_programme_made_before_an_edit_does_not_put_the_old_value_back(live_se
           name.value = 'Phạm Văn Bình';
           name.dispatchEvent(new Event('change'));
           document.dispatchEvent(new CustomEvent('runshow:programme', { detail: stale }));
-          return { present: box.checked, name: name.value };
+          // What the console shows now (a row drawn again would be another element).
+          const now = document.querySelector("#delegates-list [data-delegate-id='d3']");
+          return {
+            present: now.querySelector("input[type='checkbox']").checked,
+            name: now.querySelector("input[aria-label^='Họ tên']").value,
+          };
         }""",
         stale,
     )
@@ -224,6 +229,48 @@ def test_a_programme_made_before_an_edit_does_not_put_the_old_value_back(live_se
     row = control.locator("#delegates-list [data-delegate-id='d3']")
     expect(row.locator("input[type='checkbox']")).not_to_be_checked()
     expect(row.locator("input[aria-label^='Họ tên']")).to_have_value("Phạm Văn Bình")
+
+
+def test_the_people_dialog_follows_other_edits_and_keeps_the_technicians_choices(
+    live_server, control
+):
+    control.click("#btn-people")
+    people = control.locator("#people-dialog")
+    expect(people).to_be_visible()
+
+    def row(delegate_id: str):
+        return people.locator(f".ed-delegate[data-delegate-id='{delegate_id}']")
+
+    # A box just clicked (so focused) still shows what another console does to it.
+    box = row("d3").locator("input[type='checkbox']")
+    box.uncheck()
+    expect_delegate_saved(live_server, "d3", present=False)
+    live_server.command("set_present", delegate_id="d3", present=True)
+    expect(box).to_be_checked()
+    expect(box).to_be_focused()
+
+    # A name field entered and left untouched shows, once left, what arrived meanwhile.
+    name = row("d4").locator("input[aria-label^='Họ tên']")
+    name.focus()
+    live_server.command("edit_delegate", delegate_id="d4", changes={"name": "Lê Thị Hoa"})
+    expect(row("d4")).to_have_attribute("data-unknown", "false")
+    name.press("Tab")
+    expect(name).to_have_value("Lê Thị Hoa")
+
+    # Where the next delegate goes stays as chosen while edits arrive; after the add,
+    # the next one goes after the delegate just added.
+    where = people.locator("#add-delegate-after")
+    where.select_option("d2")
+    live_server.command("edit_delegate", delegate_id="d5", changes={"honorific": "Ông"})
+    expect(row("d5").locator(".ed-honorific")).to_have_value("Ông")
+    expect(where).to_have_value("d2")
+    people.locator("#add-delegate-name").fill("Trần Minh Khoa")
+    people.locator("#add-delegate-title").fill("Đại diện Văn phòng Chính phủ")
+    people.locator("#add-delegate-form button[type='submit']").click()
+    rows = people.locator(".ed-delegate")
+    expect(rows.nth(2).locator("input[aria-label^='Họ tên']")).to_have_value("Trần Minh Khoa")
+    added = rows.nth(2).get_attribute("data-delegate-id")
+    expect(where).to_have_value(added)
 
 
 def test_the_mc_reads_only_the_delegates_present_in_order(live_server, control, open_page):

@@ -266,53 +266,78 @@ document.addEventListener('click', (event) => {
 // ---------- The banner and the delegates ----------
 
 /** A delegate's row, kept across programme updates. `update` refreshes what the row
- *  shows but never the field the technician is typing in, nor a value sent and not yet
- *  answered: an edit arriving from elsewhere (the API, a second console, this row's own
- *  previous save) must neither wipe what is being typed nor flick a box back and forth. */
+ *  shows, but not a field the technician is typing in (until it is left), nor a value
+ *  sent and not yet seen in the state its answer names: an edit arriving from elsewhere
+ *  (the API, a second console, this row's own previous save) must neither wipe what is
+ *  being typed nor flick a box back and forth. */
 function delegateRow(initial) {
   let delegate = initial;
   const name = el('input', { attrs: { placeholder: '(chưa rõ tên)' } });
   const honorific = el('input', { className: 'ed-honorific', attrs: { placeholder: 'Danh xưng', 'aria-label': 'Danh xưng' } });
   const present = el('input', { attrs: { type: 'checkbox' } });
   const title = el('span', { className: 'ed-delegate-title' });
-  const fields = [
-    { input: name, key: 'name', read: () => name.value.trim() || null, show: (value) => { name.value = value || ''; } },
-    { input: honorific, key: 'honorific', read: () => honorific.value.trim() || null, show: (value) => { honorific.value = value || ''; } },
-    { input: present, key: 'present', read: () => present.checked, show: (value) => { present.checked = value; } },
-  ];
-  // A field's value sent and not yet answered. Every programme made before the edit
-  // reaches this console before the answer does (one connection, in order), so until
-  // the answer the field keeps what the technician put in it; after the answer, the
-  // programme is the truth again (the server may have tidied or refused the value).
-  const sent = new Map(); // field → {value, answered}
+  const typed = (input, key) => ({
+    input,
+    typed: true,
+    read: () => input.value.trim() || null,
+    server: () => delegate[key] || null,
+    show: (value) => { input.value = value || ''; },
+  });
+  const fields = [typed(name, 'name'), typed(honorific, 'honorific'), {
+    input: present,
+    typed: false,
+    read: () => present.checked,
+    server: () => Boolean(delegate.present),
+    show: (value) => { present.checked = value; },
+  }];
+  const [nameField, honorificField, presentField] = fields;
+  // Values sent, each with its command's answer: {revision} once answered. A programme
+  // made before the edit may still arrive (from a second console, or through the
+  // workers' queue after the answer), so a value stays shown until the console has
+  // the state of the answer's revision (the programme is always sent before it).
+  const sent = new Map(); // field → {value, answer}
   const refresh = (field) => {
-    const value = delegate[field.key] ?? (field.key === 'present' ? false : null);
-    const pending = sent.get(field);
-    if (pending && !pending.answered && pending.value !== value) return;
-    sent.delete(field);
-    if (document.activeElement !== field.input && field.read() !== value) field.show(value);
+    if (sent.has(field) || (field.typed && document.activeElement === field.input)) return;
+    if (field.read() !== field.server()) field.show(field.server());
+  };
+  const settle = (revision) => {
+    for (const [field, { answer }] of sent) {
+      if (answer.revision !== null && answer.revision <= revision) {
+        sent.delete(field);
+        refresh(field);
+      }
+    }
   };
   const send = (command, changed) => {
-    for (const field of changed) sent.set(field, { value: field.read(), answered: false });
+    const answer = { revision: null };
+    for (const field of changed) sent.set(field, { value: field.read(), answer });
     sendEdit(command, (ack) => {
+      if (ack?.ok) {
+        answer.revision = ack.revision;
+        settle(shownRevision);
+        return;
+      }
       for (const field of changed) {
-        const pending = sent.get(field);
-        if (!pending) continue;
-        pending.answered = true;
-        if (!ack?.ok) refresh(field); // refused: the server's value again
+        if (sent.get(field)?.answer !== answer) continue; // a later send's
+        sent.delete(field);
+        refresh(field); // refused: the server's value again
       }
     });
   };
+  /** What a field holds on the server, as far as this console knows: its value sent. */
+  const known = (field) => (sent.has(field) ? sent.get(field).value : field.server());
   present.addEventListener('change', () => send(
-    { command: 'set_present', delegate_id: delegate.id, present: present.checked }, [fields[2]]));
+    { command: 'set_present', delegate_id: delegate.id, present: present.checked }, [presentField]));
   const saveName = () => {
-    const changed = fields.slice(0, 2).filter((field) => field.read() !== (delegate[field.key] || null));
+    const changed = [nameField, honorificField].filter((field) => field.read() !== known(field));
     if (!changed.length) return;
-    const changes = Object.fromEntries(changed.map((field) => [field.key, field.read()]));
+    const changes = Object.fromEntries(changed.map((field) => [field === nameField ? 'name' : 'honorific', field.read()]));
     send({ command: 'edit_delegate', delegate_id: delegate.id, changes }, changed);
   };
-  name.addEventListener('change', saveName);
-  honorific.addEventListener('change', saveName);
+  for (const field of [nameField, honorificField]) {
+    field.input.addEventListener('change', saveName);
+    field.input.addEventListener('blur', () => refresh(field)); // what arrived while typing
+  }
   const element = el('div', { className: 'ed-delegate', data: { delegateId: delegate.id } },
     el('label', { className: 'ed-present' }, present, el('span', { text: 'Có mặt' })),
     honorific, name, title);
@@ -326,14 +351,35 @@ function delegateRow(initial) {
     setData(element, 'present', next.present);
   };
   update(initial);
-  return { element, update };
+  return { element, update, settle };
+}
+
+/** Put `children` in `parent` in this order, moving only what is out of place: a row
+ *  moved is blurred, and the field being typed in must stay where it is. */
+function placeInOrder(parent, children) {
+  const wanted = new Set(children);
+  for (const child of [...parent.children]) if (!wanted.has(child)) child.remove();
+  children.forEach((child, index) => {
+    if (parent.children[index] !== child) parent.insertBefore(child, parent.children[index] || null);
+  });
 }
 
 const delegateRows = new Map(); // delegate id → its row
-let delegatesLayout = ''; // the groups and their members' order, as last laid out
+const delegateGroups = new Map(); // a group's name (and its occurrence) → its box
+let shownRevision = state?.revision ?? 0; // the newest state this console has
+let addAfterChoice = null; // "add after": the technician's choice ('' = the top), else the end
+let addingDelegate = false; // an add sent: the new delegate becomes the next "add after"
+
+function groupBox(key, name) {
+  if (!delegateGroups.has(key)) {
+    delegateGroups.set(key, el('div', { className: 'ed-group' }, el('p', { className: 'ed-group-name', text: name })));
+  }
+  return delegateGroups.get(key);
+}
 
 function renderPeople() {
   const delegates = programme.delegates || [];
+  const added = addingDelegate ? delegates.find((d) => !delegateRows.has(d.id)) : null;
   for (const delegate of delegates) {
     const row = delegateRows.get(delegate.id);
     if (row) row.update(delegate);
@@ -342,29 +388,33 @@ function renderPeople() {
   const ids = new Set(delegates.map((delegate) => delegate.id));
   for (const id of delegateRows.keys()) if (!ids.has(id)) delegateRows.delete(id);
   const groups = [];
+  const seen = new Map();
   for (const delegate of delegates) {
-    if (groups.at(-1)?.name !== delegate.group) groups.push({ name: delegate.group, ids: [] });
-    groups.at(-1).ids.push(delegate.id);
+    if (groups.at(-1)?.name !== delegate.group) {
+      const occurrence = (seen.get(delegate.group) || 0) + 1;
+      seen.set(delegate.group, occurrence);
+      groups.push({ name: delegate.group, key: `${occurrence}:${delegate.group}`, rows: [] });
+    }
+    groups.at(-1).rows.push(delegateRows.get(delegate.id).element);
   }
-  // Rows move only when the groups or the order changed (moving blurs a field).
-  const layout = JSON.stringify(groups);
-  if (layout !== delegatesLayout) {
-    delegatesLayout = layout;
-    const focused = n.delegates.contains(document.activeElement) ? document.activeElement : null;
-    n.delegates.replaceChildren(...groups.map((group) => el('div', { className: 'ed-group' },
-      el('p', { className: 'ed-group-name', text: group.name }),
-      ...group.ids.map((id) => delegateRows.get(id).element))));
-    if (focused?.isConnected) focused.focus();
+  for (const key of delegateGroups.keys()) if (!groups.some((group) => group.key === key)) delegateGroups.delete(key);
+  placeInOrder(n.delegates, groups.map((group) => {
+    const box = groupBox(group.key, group.name);
+    placeInOrder(box, [box.firstElementChild, ...group.rows]);
+    return box;
+  }));
+  if (added) {
+    addAfterChoice = added.id;
+    addingDelegate = false;
   }
-  const chosen = document.activeElement === n.addAfterDelegate ? n.addAfterDelegate.value : null;
+  if (addAfterChoice && !ids.has(addAfterChoice)) addAfterChoice = null;
   n.addAfterDelegate.replaceChildren(
     el('option', { text: 'Đầu danh sách', attrs: { value: '' } }),
     ...delegates.map((d) => el('option', {
       text: `Sau: ${[d.honorific, d.name].filter(Boolean).join(' ') || d.title} (${d.group})`,
       attrs: { value: d.id },
     })));
-  if (chosen !== null && (chosen === '' || ids.has(chosen))) n.addAfterDelegate.value = chosen;
-  else if (delegates.length) n.addAfterDelegate.value = delegates.at(-1).id;
+  n.addAfterDelegate.value = addAfterChoice ?? delegates.at(-1)?.id ?? '';
   if (document.activeElement !== n.bannerLines) n.bannerLines.value = (programme.event?.banner_lines || []).join('\n');
   showList(n.bannerWarnings, (programme.fit_warnings || []).filter((text) => text.startsWith('event.')));
   renderUnknown();
@@ -386,6 +436,7 @@ function renderUnknown() {
 }
 
 n.peopleOpen.addEventListener('click', () => {
+  addAfterChoice = null;
   renderPeople();
   n.people.showModal();
 });
@@ -394,12 +445,14 @@ n.bannerSave.addEventListener('click', () => {
   const lines = n.bannerLines.value.split('\n').map((line) => line.trim()).filter(Boolean);
   sendEdit({ command: 'edit_event', changes: { banner_lines: lines } });
 });
+n.addAfterDelegate.addEventListener('change', () => { addAfterChoice = n.addAfterDelegate.value; });
 n.addDelegate.addEventListener('submit', (event) => {
   event.preventDefault();
   const after = n.addAfterDelegate.value || null;
   const group = (programme.delegates || []).find((d) => d.id === after)?.group
     || programme.delegates?.[0]?.group || 'Đại biểu';
   const value = (id) => byId(id).value.trim() || null;
+  addingDelegate = true; // its programme may come before the answer
   sendEdit({
     command: 'add_delegate',
     after,
@@ -408,6 +461,8 @@ n.addDelegate.addEventListener('submit', (event) => {
     if (ack?.ok) {
       byId('add-delegate-name').value = '';
       byId('add-delegate-title').value = '';
+    } else {
+      addingDelegate = false;
     }
   });
 });
@@ -420,6 +475,8 @@ document.addEventListener('runshow:programme', (event) => {
 });
 document.addEventListener('runshow:state', (event) => {
   state = event.detail;
+  shownRevision = state?.revision ?? shownRevision;
+  for (const row of delegateRows.values()) row.settle(shownRevision);
   renderUnknown();
 });
 decorateRows();
