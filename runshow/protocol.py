@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import ConfigDict, TypeAdapter, with_config
-from typing_extensions import TypedDict
+from typing_extensions import NotRequired, TypedDict
 
 from runshow.agenda import Agenda, ItemKind
 from runshow.commands import CommandName
@@ -235,6 +235,7 @@ class ScreenInfo(TypedDict):
     id: str
     role: str
     name: str
+    worker: NotRequired[str]
 
 
 @with_config(STRICT)

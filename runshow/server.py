@@ -523,7 +523,9 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
         print(refused, file=sys.stderr)
         return 1
     mc_token = os.environ.get("RUNSHOW_MC_TOKEN", "")
-    app = create_worker_app(message_queue, authority_url, key, mc_token, async_mode="eventlet")
+    app = create_worker_app(
+        message_queue, authority_url, key, mc_token, async_mode="eventlet", name=f"cổng {port}"
+    )
     socketio = app.extensions["runshow_worker"]
     parent = os.getppid()
 

@@ -3,20 +3,23 @@ real redis-server, the authority and a display worker (docs/deploy-workers.md)."
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import redis
 import requests
 import socketio
 
-from tests.conftest import free_port, start_server, stop_server
+from tests.conftest import free_port, open_console, start_server, stop_server
 
 REDIS = shutil.which("redis-server")
 
@@ -45,15 +48,18 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 
 class Screen:
-    """A /live client that records every state it is sent."""
+    """A /live client that records every state it is sent, and what it is asked to
+    show of itself."""
 
-    def __init__(self, url: str, role: str = "programme", auth: dict | None = None):
+    def __init__(self, url: str, role: str = "programme", auth: dict | None = None, name: str = ""):
         self.states: list[dict] = []
+        self.identified: list[dict] = []
         self.arrived = threading.Condition()
         self.client = socketio.Client(reconnection=False)
         self.client.on("state", self._on_state, namespace="/live")
+        self.client.on("identify", self.identified.append, namespace="/live")
         self.client.connect(
-            f"{url}?role={role}",
+            f"{url}?{urlencode({'role': role, 'name': name})}",
             namespaces=["/live"],
             transports=["websocket"],
             auth=auth,
@@ -156,6 +162,104 @@ def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
         raise AssertionError("the display worker outlived the authority")
 
 
+class Console:
+    """The technician's console: what it is told of the connected screens."""
+
+    def __init__(self, url: str):
+        self.counts: dict = {}
+        self.screens: list[dict] = []
+        self.told = threading.Condition()
+        self.client = open_console(url)
+        self.client.on("presence", self._on_presence, namespace="/control")
+        self.client.on("screens", self._on_screens, namespace="/control")
+
+    def _on_presence(self, counts: dict) -> None:
+        with self.told:
+            self.counts = counts
+            self.told.notify_all()
+
+    def _on_screens(self, screens: list[dict]) -> None:
+        with self.told:
+            self.screens = screens
+            self.told.notify_all()
+
+    def wait_until(self, check, what: str, timeout_s: float = 15) -> None:
+        with self.told:
+            assert self.told.wait_for(check, timeout_s), (
+                f"{what}: the console shows {self.counts} {self.screens}"
+            )
+
+
+def children_of(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_the_console_counts_and_identifies_the_screens_of_a_display_worker(
+    tmp_path, redis_url, monkeypatch
+):
+    """With the front of docs/deploy-workers.md the stage may be on a display worker:
+    the console counts it (no false "no stage"), lists it by name and can make it show
+    its name; a worker killed stops being counted once it has been silent a while."""
+    monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "3")
+    server = start_server(
+        tmp_path / "data",
+        tmp_path / "server.log",
+        port=two_free_ports(),
+        extra_args=("--workers", "2", "--message-queue", redis_url),
+    )
+    port = int(server.url.rsplit(":", 1)[1])
+    worker_url = f"http://127.0.0.1:{port + 1}"
+    screens: list[Screen] = []
+    console = None
+    try:
+        wait_until_up(worker_url)
+        console = Console(server.url)
+        stage = Screen(worker_url, "stage", name="LED chính")
+        phones = [Screen(worker_url) for _ in range(3)]
+        here = Screen(server.url, "speaker", name="Màn hình diễn giả")
+        screens += [stage, *phones, here]
+        console.wait_until(
+            lambda: (
+                (console.counts.get("stage"), console.counts.get("programme")) == (1, 3)
+                and console.counts.get("speaker") == 1
+            ),
+            "the worker's stage and phones, and the authority's speaker screen",
+        )
+        console.wait_until(lambda: len(console.screens) == 2, "two named screens")
+        listed = {screen["name"]: screen for screen in console.screens}
+        assert listed["LED chính"]["role"] == "stage"
+        assert listed["LED chính"]["worker"] == f"cổng {port + 1}"
+        assert "worker" not in listed["Màn hình diễn giả"]
+
+        answer = console.client.call(
+            "identify", {"id": listed["LED chính"]["id"]}, namespace="/control", timeout=10
+        )
+        assert answer == {"ok": True}
+        deadline = time.monotonic() + 10
+        while not stage.identified and time.monotonic() < deadline:
+            time.sleep(0.05)  # through the queue to the worker, then to the stage
+        assert stage.identified == [{"role": "stage", "name": "LED chính"}]
+
+        stage.client.disconnect()
+        console.wait_until(lambda: console.counts.get("stage") == 0, "the stage gone")
+
+        # The worker killed: its phones cannot say goodbye; its silence says it.
+        (worker,) = children_of(server.process.pid)
+        os.kill(worker, signal.SIGKILL)
+        console.wait_until(
+            lambda: console.counts.get("programme") == 0 and console.counts.get("speaker") == 1,
+            "the killed worker's phones no longer counted",
+        )
+        assert [screen["name"] for screen in console.screens] == ["Màn hình diễn giả"]
+    finally:
+        for screen in screens:
+            screen.client.disconnect()
+        if console is not None:
+            console.client.disconnect()
+        stop_server(server)
+    assert "Traceback" not in server.log(), server.log()
+
+
 def test_workers_need_a_message_queue(tmp_path):
     done = subprocess.run(
         [
@@ -168,3 +272,56 @@ def test_workers_need_a_message_queue(tmp_path):
     )
     assert done.returncode == 2
     assert "--message-queue" in done.stderr
+
+
+def test_a_workers_report_adds_its_screens_until_it_falls_silent():
+    from runshow.web.live import Presence
+
+    presence = Presence()
+    presence.join("own-stage", "stage", "Sân khấu 1")
+    report = Presence()
+    report.join("w-stage", "stage", "LED phụ")
+    report.join("w-phone", "programme")
+    assert presence.take_report(report.report("cổng 5002"), now_s=100.0)
+    assert presence.counts()["stage"] == 2 and presence.counts()["programme"] == 1
+    by_name = {screen["name"]: screen.get("worker") for screen in presence.screens()}
+    assert by_name == {"Sân khấu 1": None, "LED phụ": "cổng 5002"}
+    assert (presence.role_of("w-stage"), presence.name_of("w-stage")) == ("stage", "LED phụ")
+    assert presence.role_of("w-phone") is None  # a phone is counted, never listed
+    # A newer report replaces the worker's last one; silence drops it.
+    report.leave("w-phone")
+    assert presence.take_report(report.report("cổng 5002"), now_s=104.0)
+    assert presence.counts()["programme"] == 0
+    assert not presence.expire(now_s=106.0, silence_s=3)
+    assert presence.expire(now_s=107.5, silence_s=3)
+    assert presence.counts()["stage"] == 1 and presence.role_of("w-stage") is None
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        None,
+        "cổng 5002",
+        {"worker": "cổng 5002"},
+        {"worker": "cổng 5002", "counts": [1, 2], "screens": []},
+        {"worker": "cổng 5002", "counts": {"stage": "nhiều"}, "screens": []},
+        {"worker": "cổng 5002", "counts": {}, "screens": [{"id": "x"}]},
+    ],
+)
+def test_a_report_that_is_not_one_changes_nothing(report, caplog):
+    from runshow.web.live import Presence
+
+    presence = Presence()
+    assert not presence.take_report(report, now_s=1.0)
+    assert sum(presence.counts().values()) == 0 and presence.screens() == []
+    assert "not understood" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"), [(None, 15), ("5", 5), ("2", 15), ("61", 15), ("ba", 15), ("4.5", 15)]
+)
+def test_the_silence_allowed_a_worker(raw, seconds):
+    from runshow.web.workers import worker_silence_s
+
+    environ = {} if raw is None else {"RUNSHOW_WORKER_SILENCE_S": raw}
+    assert worker_silence_s(environ) == seconds

@@ -14,9 +14,12 @@ asked of a worker is refused with the authority's address.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import threading
-from collections.abc import Iterable
-from typing import Any
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import requests
 import socketio
@@ -29,7 +32,39 @@ from runshow.service import wall_clock_ms
 from runshow.web.fanout import DirectManager
 from runshow.web.upkeep import ping_options
 
+if TYPE_CHECKING:
+    from runshow.web.live import Presence
+
+log = logging.getLogger(__name__)
+
 CHANNEL = "runshow"
+#: A display worker's screens, through the queue to the authority (never to a client):
+#: `Presence.report`. Sent within `REPORT_EVERY_S` of a change, and again every third
+#: of `worker_silence_s()`, after which the authority takes a silent worker for gone.
+WORKER_REPORT = "runshow:worker-screens"
+REPORT_EVERY_S = 1.0
+WORKER_SILENCE_S = 15
+
+
+def worker_silence_s(environ: Any = os.environ) -> float:
+    """How long a display worker may stay silent before the console stops counting its
+    screens: RUNSHOW_WORKER_SILENCE_S, 3 to 60 whole seconds (the same for the authority
+    and the workers it starts, which inherit its environment)."""
+    raw = environ.get("RUNSHOW_WORKER_SILENCE_S")
+    if not raw:
+        return float(WORKER_SILENCE_S)
+    try:
+        seconds = int(raw)
+    except ValueError:
+        seconds = 0
+    if not 3 <= seconds <= 60:
+        log.warning(
+            "RUNSHOW_WORKER_SILENCE_S=%r is not a whole number of seconds from 3 to 60: %d s",
+            raw,
+            WORKER_SILENCE_S,
+        )
+        seconds = WORKER_SILENCE_S
+    return float(seconds)
 
 
 class QueueJSON:
@@ -66,6 +101,24 @@ class LiveManager(socketio.RedisManager, DirectManager):
         super().__init__(url, channel=CHANNEL, json=QueueJSON)
         self._latest: dict[tuple[str, str, str], Encoded] = {}
         self._lock = threading.Lock()
+        self._reports: tuple[Presence, Callable[[], None]] | None = None
+
+    def hear_reports(self, presence: Presence, announce: Callable[[], None]) -> None:
+        """On the authority: the display workers' reports go into `presence` and the
+        consoles are told (`announce`); a worker gone silent is dropped."""
+        self._reports = (presence, announce)
+        self.server.start_background_task(self._drop_silent_workers)
+
+    def _drop_silent_workers(self) -> None:
+        silence_s = worker_silence_s()
+        while True:
+            self.server.sleep(REPORT_EVERY_S)
+            presence, announce = self._reports
+            try:
+                if presence.expire(time.monotonic(), silence_s):
+                    announce()
+            except Exception:  # the consoles' counts must keep being kept
+                log.exception("dropping silent display workers failed; trying again")
 
     def set_server(self, server: socketio.Server) -> None:
         super().set_server(server)
@@ -73,6 +126,12 @@ class LiveManager(socketio.RedisManager, DirectManager):
 
     def _handle_emit(self, message: dict[str, Any]) -> None:
         data = message.get("data")
+        if message.get("event") == WORKER_REPORT:  # for the authority, not for a client
+            if self._reports is not None and data:
+                presence, announce = self._reports
+                if presence.take_report(data[0], time.monotonic()):
+                    announce()
+            return
         if message.get("event") in ("state", "programme") and data and message.get("room"):
             payload = data[0]
             rooms = message["room"] if isinstance(message["room"], list) else [message["room"]]
@@ -158,6 +217,22 @@ class WorkerSnapshots:
         return self._latest("programme", view)
 
 
+def report_screens(socketio: SocketIO, presence: Presence, worker: str) -> None:
+    """A display worker's loop: its screens, told to the authority through the queue
+    (the console counts them, and can make one of them show its name)."""
+    heartbeat_s = worker_silence_s() / 3
+    reported, at_s = None, -heartbeat_s
+    while True:
+        now_s = time.monotonic()
+        if presence.changes != reported or now_s - at_s >= heartbeat_s:
+            try:
+                socketio.emit(WORKER_REPORT, presence.report(worker), namespace=CONTROL)
+                reported, at_s = presence.changes, now_s
+            except Exception:  # the queue away for a moment: the next round tries again
+                log.exception("display worker %s could not report its screens", worker)
+        socketio.sleep(REPORT_EVERY_S)
+
+
 def refusal_text(authority_url: str) -> str:
     return (
         "Máy chủ phụ chỉ phục vụ màn hình hiển thị. Bàn điều khiển, lệnh và các trang "
@@ -182,6 +257,7 @@ def create_worker_app(
     control_key: str,
     mc_token: str,
     async_mode: str = "threading",
+    name: str = "",
 ) -> Flask:
     """A display worker: `/live` screens fed through the queue, nothing else. The MC
     link's token (`mc_token`, the authority's) gives an MC tablet the MC's view here too."""
@@ -198,9 +274,10 @@ def create_worker_app(
         **ping_options(),
     )
     snapshots = WorkerSnapshots(manager, authority_url, control_key)
+    presence = Presence()
     socketio.on_namespace(
         LiveNamespace(
-            *(LIVE, socketio, Presence(), snapshots),
+            *(LIVE, socketio, presence, snapshots),
             clock=wall_clock_ms,
             announce=False,
             mc_token=mc_token,
@@ -216,4 +293,5 @@ def create_worker_app(
         return response
 
     app.extensions["runshow_worker"] = socketio
+    socketio.start_background_task(report_screens, socketio, presence, name or authority_url)
     return app
