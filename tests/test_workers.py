@@ -19,6 +19,7 @@ import redis
 import requests
 import socketio
 
+from runshow import protocol
 from tests.conftest import free_port, open_console, start_server, stop_server
 
 REDIS = shutil.which("redis-server")
@@ -166,12 +167,16 @@ class Console:
     """The technician's console: what it is told of the connected screens."""
 
     def __init__(self, url: str):
+        from runshow.web.workers import WORKER_REPORT
+
         self.counts: dict = {}
         self.screens: list[dict] = []
+        self.reports: list = []  # the workers' reports are for the authority, never here
         self.told = threading.Condition()
         self.client = open_console(url)
         self.client.on("presence", self._on_presence, namespace="/control")
         self.client.on("screens", self._on_screens, namespace="/control")
+        self.client.on(WORKER_REPORT, self.reports.append, namespace="/control")
 
     def _on_presence(self, counts: dict) -> None:
         with self.told:
@@ -216,17 +221,20 @@ def test_the_console_counts_and_identifies_the_screens_of_a_display_worker(
         console = Console(server.url)
         stage = Screen(worker_url, "stage", name="LED chính")
         phones = [Screen(worker_url) for _ in range(3)]
+        desk = Screen(worker_url, "mc", name="Bàn MC")  # without the token: a public screen
         here = Screen(server.url, "speaker", name="Màn hình diễn giả")
-        screens += [stage, *phones, here]
+        screens += [stage, *phones, desk, here]
         console.wait_until(
             lambda: (
-                (console.counts.get("stage"), console.counts.get("programme")) == (1, 3)
+                (console.counts.get("stage"), console.counts.get("programme")) == (1, 4)
                 and console.counts.get("speaker") == 1
             ),
             "the worker's stage and phones, and the authority's speaker screen",
         )
         console.wait_until(lambda: len(console.screens) == 2, "two named screens")
         listed = {screen["name"]: screen for screen in console.screens}
+        for screen in console.screens:
+            protocol.validate(protocol.ScreenInfo, screen)
         assert listed["LED chính"]["role"] == "stage"
         assert listed["LED chính"]["worker"] == f"cổng {port + 1}"
         assert "worker" not in listed["Màn hình diễn giả"]
@@ -242,6 +250,7 @@ def test_the_console_counts_and_identifies_the_screens_of_a_display_worker(
 
         stage.client.disconnect()
         console.wait_until(lambda: console.counts.get("stage") == 0, "the stage gone")
+        assert console.counts["programme"] == 4
 
         # The worker killed: its phones cannot say goodbye; its silence says it.
         (worker,) = children_of(server.process.pid)
@@ -251,6 +260,7 @@ def test_the_console_counts_and_identifies_the_screens_of_a_display_worker(
             "the killed worker's phones no longer counted",
         )
         assert [screen["name"] for screen in console.screens] == ["Màn hình diễn giả"]
+        assert console.reports == []
     finally:
         for screen in screens:
             screen.client.disconnect()
@@ -284,6 +294,8 @@ def test_a_workers_report_adds_its_screens_until_it_falls_silent():
     report.join("w-phone", "programme")
     assert presence.take_report(report.report("cổng 5002"), now_s=100.0)
     assert presence.counts()["stage"] == 2 and presence.counts()["programme"] == 1
+    # The same report again (a heartbeat) keeps the worker but tells the consoles nothing.
+    assert not presence.take_report(report.report("cổng 5002"), now_s=102.0)
     by_name = {screen["name"]: screen.get("worker") for screen in presence.screens()}
     assert by_name == {"Sân khấu 1": None, "LED phụ": "cổng 5002"}
     assert (presence.role_of("w-stage"), presence.name_of("w-stage")) == ("stage", "LED phụ")
@@ -311,9 +323,12 @@ def test_a_workers_report_adds_its_screens_until_it_falls_silent():
 def test_a_report_that_is_not_one_changes_nothing(report, caplog):
     from runshow.web.live import Presence
 
-    presence = Presence()
-    assert not presence.take_report(report, now_s=1.0)
-    assert sum(presence.counts().values()) == 0 and presence.screens() == []
+    presence, worker = Presence(), Presence()
+    worker.join("w-stage", "stage", "LED phụ")
+    assert presence.take_report(worker.report("cổng 5002"), now_s=1.0)
+    before = presence.counts(), presence.screens()
+    assert not presence.take_report(report, now_s=2.0)
+    assert (presence.counts(), presence.screens()) == before
     assert "not understood" in caplog.text
 
 
@@ -325,3 +340,48 @@ def test_the_silence_allowed_a_worker(raw, seconds):
 
     environ = {} if raw is None else {"RUNSHOW_WORKER_SILENCE_S": raw}
     assert worker_silence_s(environ) == seconds
+
+
+class ScriptedSocketIO:
+    """The reporter's socketio: `emit` records each report; `sleep` plays the next
+    step of a script (a screen joining...), and ends the loop when the script does."""
+
+    class Done(Exception):
+        pass
+
+    def __init__(self, steps, during_emit=None):
+        self.reports: list[dict] = []
+        self.steps = list(steps)
+        self.during_emit = during_emit
+
+    def emit(self, event, report, namespace):
+        self.reports.append(report)
+        if self.during_emit is not None:
+            self.during_emit()  # a screen connecting while the report is published
+            self.during_emit = None
+
+    def sleep(self, seconds):
+        if not self.steps:
+            raise self.Done
+        self.steps.pop(0)()
+
+
+def test_a_worker_reports_each_change_and_nothing_twice(monkeypatch):
+    from runshow.web.live import Presence
+    from runshow.web.workers import report_screens
+
+    monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "60")  # no heartbeat within the test
+    presence = Presence()
+
+    def nothing() -> None:
+        pass
+
+    socketio = ScriptedSocketIO(
+        [nothing, lambda: presence.join("phone", "programme"), nothing, nothing],
+        during_emit=lambda: presence.join("stage", "stage", "LED chính"),
+    )
+    with pytest.raises(ScriptedSocketIO.Done):
+        report_screens(socketio, presence, "cổng 5002")
+    counts = [(r["counts"]["stage"], r["counts"]["programme"]) for r in socketio.reports]
+    # The first report, the stage that joined while it was sent, the phone: once each.
+    assert counts == [(0, 0), (1, 0), (1, 1)]

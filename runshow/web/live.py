@@ -148,8 +148,10 @@ class Presence:
         return {"worker": worker, "counts": self.counts(), "screens": self.screens()}
 
     def take_report(self, report: Any, now_s: float) -> bool:
-        """A display worker's `report` heard at `now_s` (monotonic). A report that is
-        not one (a different version of Runshow on the queue?) is logged and left."""
+        """A display worker's `report` heard at `now_s` (monotonic); whether it changes
+        what the consoles show (a heartbeat repeating the last report does not). A
+        report that is not one (another version of Runshow on the queue?) is logged
+        and left."""
         try:
             worker = str(report["worker"])
             counts = {role: max(0, int(report["counts"].get(role, 0))) for role in AUDIENCES}
@@ -167,8 +169,9 @@ class Presence:
             log.warning("a display worker's report was not understood: %.200r", report)
             return False
         with self._lock:
+            last = self._reports.get(worker)
             self._reports[worker] = _Report(now_s, counts, screens)
-        return True
+        return last is None or (last.counts, last.screens) != (counts, screens)
 
     def expire(self, now_s: float, silence_s: float) -> bool:
         """Drop the reports of the workers not heard from for `silence_s`; whether any was."""

@@ -107,6 +107,9 @@ class LiveManager(socketio.RedisManager, DirectManager):
         """On the authority: the display workers' reports go into `presence` and the
         consoles are told (`announce`); a worker gone silent is dropped."""
         self._reports = (presence, announce)
+        if not self.server.manager_initialized:  # listen from now, not from a first screen
+            self.server.manager_initialized = True
+            self.initialize()
         self.server.start_background_task(self._drop_silent_workers)
 
     def _drop_silent_workers(self) -> None:
@@ -129,7 +132,7 @@ class LiveManager(socketio.RedisManager, DirectManager):
         if message.get("event") == WORKER_REPORT:  # for the authority, not for a client
             if self._reports is not None and data:
                 presence, announce = self._reports
-                if presence.take_report(data[0], time.monotonic()):
+                if presence.take_report(data[0], time.monotonic()):  # a change
                     announce()
             return
         if message.get("event") in ("state", "programme") and data and message.get("room"):
@@ -224,11 +227,14 @@ def report_screens(socketio: SocketIO, presence: Presence, worker: str) -> None:
     reported, at_s = None, -heartbeat_s
     while True:
         now_s = time.monotonic()
-        if presence.changes != reported or now_s - at_s >= heartbeat_s:
+        changes = presence.changes  # before the report: a screen joining meanwhile is next
+        if changes != reported or now_s - at_s >= heartbeat_s:
+            # (A report the queue loses is logged by the library, and sent again with
+            # the next heartbeat, well before the authority takes the silence for gone.)
             try:
                 socketio.emit(WORKER_REPORT, presence.report(worker), namespace=CONTROL)
-                reported, at_s = presence.changes, now_s
-            except Exception:  # the queue away for a moment: the next round tries again
+                reported, at_s = changes, now_s
+            except Exception:
                 log.exception("display worker %s could not report its screens", worker)
         socketio.sleep(REPORT_EVERY_S)
 
