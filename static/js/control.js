@@ -440,9 +440,9 @@ function renderPresence(counts) {
 /** The screens connected now, by role and name, each with an "identify" button. */
 function renderScreens(screens) {
   const items = (screens || []).map((screen) => el('li', { data: { screenId: screen.id, role: screen.role } },
-    el('span', { className: 'ct-screen-role', text: roleName(screen.role) }),
-    el('span', { className: 'ct-screen-name', text: screen.name || '(chưa đặt tên)' },
-      screen.worker && el('small', { className: 'ct-screen-worker', text: ` · máy phụ ${screen.worker}` })),
+    el('span', { className: 'ct-screen-role', text: roleName(screen.role) },
+      screen.worker && el('small', { className: 'ct-screen-worker', text: `máy phụ ${screen.worker}` })),
+    el('span', { className: 'ct-screen-name', text: screen.name || '(chưa đặt tên)' }),
     el('button', {
       className: 'btn btn-identify',
       text: 'Nhận diện',
