@@ -278,6 +278,7 @@ function delegateRow(initial) {
   const title = el('span', { className: 'ed-delegate-title' });
   const typed = (input, key) => ({
     input,
+    key,
     typed: true,
     read: () => input.value.trim() || null,
     server: () => delegate[key] || null,
@@ -285,6 +286,7 @@ function delegateRow(initial) {
   });
   const fields = [typed(name, 'name'), typed(honorific, 'honorific'), {
     input: present,
+    key: 'present',
     typed: false,
     read: () => present.checked,
     server: () => Boolean(delegate.present),
@@ -331,7 +333,7 @@ function delegateRow(initial) {
   const saveName = () => {
     const changed = [nameField, honorificField].filter((field) => field.read() !== known(field));
     if (!changed.length) return;
-    const changes = Object.fromEntries(changed.map((field) => [field === nameField ? 'name' : 'honorific', field.read()]));
+    const changes = Object.fromEntries(changed.map((field) => [field.key, field.read()]));
     send({ command: 'edit_delegate', delegate_id: delegate.id, changes }, changed);
   };
   for (const field of [nameField, honorificField]) {
