@@ -106,7 +106,8 @@ def two_free_ports() -> int:
     raise AssertionError("no two consecutive free ports")
 
 
-def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
+def start_with_a_worker(tmp_path: Path, redis_url: str):
+    """`runshow serve --workers 2`: the authority, and the display worker's address."""
     server = start_server(
         tmp_path / "data",
         tmp_path / "server.log",
@@ -114,7 +115,11 @@ def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
         extra_args=("--workers", "2", "--message-queue", redis_url),
     )
     port = int(server.url.rsplit(":", 1)[1])
-    worker_url = f"http://127.0.0.1:{port + 1}"
+    return server, f"http://127.0.0.1:{port + 1}"
+
+
+def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
+    server, worker_url = start_with_a_worker(tmp_path, redis_url)
     screens = []
     try:
         wait_until_up(worker_url)
@@ -206,14 +211,7 @@ def test_the_console_counts_and_identifies_the_screens_of_a_display_worker(
     the console counts it (no false "no stage"), lists it by name and can make it show
     its name; a worker killed stops being counted once it has been silent a while."""
     monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "3")
-    server = start_server(
-        tmp_path / "data",
-        tmp_path / "server.log",
-        port=two_free_ports(),
-        extra_args=("--workers", "2", "--message-queue", redis_url),
-    )
-    port = int(server.url.rsplit(":", 1)[1])
-    worker_url = f"http://127.0.0.1:{port + 1}"
+    server, worker_url = start_with_a_worker(tmp_path, redis_url)
     screens: list[Screen] = []
     console = None
     try:
@@ -236,7 +234,7 @@ def test_the_console_counts_and_identifies_the_screens_of_a_display_worker(
         for screen in console.screens:
             protocol.validate(protocol.ScreenInfo, screen)
         assert listed["LED chính"]["role"] == "stage"
-        assert listed["LED chính"]["worker"] == f"cổng {port + 1}"
+        assert listed["LED chính"]["worker"] == f"cổng {worker_url.rsplit(':', 1)[1]}"
         assert "worker" not in listed["Màn hình diễn giả"]
 
         answer = console.client.call(
