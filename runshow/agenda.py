@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -167,6 +168,14 @@ class Presenter(_Strict):
     organisation: str = ""
 
 
+def presenter_line(presenter: Presenter | None) -> str:
+    """Đồng chí X — Lãnh đạo Ủy ban nhân dân thành phố Hải Phòng: as it is read aloud."""
+    if presenter is None:
+        return ""
+    role = " ".join(part for part in (presenter.role, presenter.organisation) if part)
+    return f"{presenter.name} — {role}" if presenter.name else role
+
+
 class TimerRules(_Strict):
     mode: Literal["countdown", "countup"] = "countdown"
     warning: float | None = Field(default=None, ge=0, le=MAX_ITEM_MINUTES)
@@ -206,6 +215,39 @@ def _check_clock(value: str) -> str:
     if not _CLOCK_RE.match(value):
         raise ValueError(f"giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được {shown(value)})")
     return value
+
+
+# --------------------------------------------------------------------------- #
+# A new item's defaults, the same whether it comes from a spreadsheet or a live edit.
+
+
+def slug(text: str) -> str:
+    """``Tham luận của Hà Nội`` → ``tham-luan-cua-ha-noi``: an item id from a title."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words)[:48].strip("-") or "muc"
+
+
+def unique_id(base: str, taken: Container[str]) -> str:
+    """`base`, or `base-2`, `base-3`… : the first one not `taken`."""
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def suggested_thresholds(duration: float) -> tuple[float | None, float | None]:
+    """The format reference's suggestion: 2/1 up to 10 minutes, 3/1 to 20, then 5/2."""
+    if duration <= 10:
+        warning, danger = 2.0, 1.0
+    elif duration <= 20:
+        warning, danger = 3.0, 1.0
+    else:
+        warning, danger = 5.0, 2.0
+    if warning >= duration:
+        return None, None
+    return warning, danger
 
 
 # --------------------------------------------------------------------------- #

@@ -14,9 +14,15 @@ import json
 from typing import Any
 
 from runshow import commands as c
-from runshow.agenda import Agenda, AgendaError, parse_agenda
+from runshow.agenda import (
+    Agenda,
+    AgendaError,
+    parse_agenda,
+    slug,
+    suggested_thresholds,
+    unique_id,
+)
 from runshow.errors import Problem
-from runshow.sheets import slug
 
 #: Item fields an edit may not change.
 FIXED_ITEM_FIELDS = ("id",)
@@ -95,15 +101,10 @@ def _delegate_index(document: dict[str, Any], delegate_id: str) -> int:
 def _new_item(document: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     """A new item with an id made from its title when it has none, and a countdown
     timer with the suggested thresholds when it gives none."""
-    from runshow.sheets import suggested_thresholds
-
     item = dict(item)
     if not item.get("id") and isinstance(item.get("title"), str):
         taken = {existing["id"] for existing in document["items"]}
-        base, number = slug(item["title"]), 2
-        item["id"] = base
-        while item["id"] in taken:
-            item["id"], number = f"{base}-{number}", number + 1
+        item["id"] = unique_id(slug(item["title"]), taken)
     duration = item.get("duration")
     timer = item.get("timer")
     if timer is None and duration is None:

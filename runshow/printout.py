@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runshow.agenda import Agenda
+from runshow.agenda import Agenda, presenter_line
 from runshow.introduction import Paragraph, introduction
 from runshow.timefmt import clock_text
-from runshow.views import presenter_line
 
 #: The item during which the MC introduces the delegates.
 INTRODUCTION_KIND = "opening"

@@ -2,7 +2,8 @@
 of every payload (docs/protocol.md is checked against this module by a test).
 
 Each payload shape is a TypedDict, so the server's views can be validated
-against it and its JSON schema generated (`python -m runshow.protocol`).
+against it, and its JSON schema and the pages' names generated from it
+(`python -m runshow.generate`).
 
 Audiences are the rooms of the fan-out. Audiences that draw the same thing
 share one *view* (the stage and the phones both get the public state), and a
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,7 +28,7 @@ from runshow.agenda import Agenda, ItemKind
 from runshow.commands import CommandName
 from runshow.engine import Phase, ShowState
 from runshow.jsontext import read_packet_data
-from runshow.views import (
+from runshow.payloads import (
     console_fields,
     for_mc,
     for_public,
@@ -36,6 +36,7 @@ from runshow.views import (
     live_view,
     programme_view,
 )
+from runshow.textfit import BannerLineKind
 
 LIVE = "/live"
 CONTROL = "/control"
@@ -209,8 +210,16 @@ class ProgrammeItem(TypedDict, total=False):
 
 
 @with_config(STRICT)
+class BannerLine(TypedDict):
+    text: str
+    kind: BannerLineKind
+
+
+@with_config(STRICT)
 class Programme(TypedDict):
     event: dict[str, Any]
+    #: The event's banner lines, each with its look (runshow/textfit.py decides it once).
+    banner: list[BannerLine]
     delegates: list[dict[str, Any]]
     #: The MC's introduction of the delegates present: per delegation, the
     #: opening words and one line per delegate (runshow/introduction.py).
@@ -269,6 +278,7 @@ SHAPES: dict[str, type] = {
         FixedStart,
         ScheduleSummary,
         Programme,
+        BannerLine,
         ProgrammeItem,
         PhaseEvent,
         ScreenInfo,
@@ -447,6 +457,28 @@ EVENTS: dict[str, Event] = {
 }
 
 
+@dataclass(frozen=True)
+class Request:
+    """An event a page sends, answered through its acknowledgement."""
+
+    name: str
+    namespaces: tuple[str, ...]
+    payload: str
+    answer: str
+
+
+#: Client → server events, as docs/protocol.md's "Client → server events" describes them.
+REQUESTS: dict[str, Request] = {
+    request.name: request
+    for request in (
+        Request("sync", (LIVE, CONTROL), "SyncRequest", "SyncAnswer"),
+        Request("command", (CONTROL,), "a command", "the command's result"),
+        Request("identify", (CONTROL,), '{"id": a screen\'s id}', '{"ok": …}'),
+        Request("fit", (CONTROL,), "a draft of an item or the banner", '{"warnings": […]}'),
+    )
+}
+
+
 # --------------------------------------------------------------------------- #
 # Encoding once per view.
 
@@ -501,8 +533,3 @@ def json_with(payload: dict[str, Any], **parts: Encoded) -> str:
 
 def _part_text(part: Any) -> str:
     return part.text if isinstance(part, Encoded) else json_text(part)
-
-
-if __name__ == "__main__":
-    json.dump(json_schema(), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")

@@ -11,10 +11,10 @@ import io
 from dataclasses import astuple, dataclass
 from zoneinfo import ZoneInfo
 
-from runshow.agenda import Agenda
+from runshow.agenda import Agenda, presenter_line
 from runshow.engine import ShowState
+from runshow.schedule import schedule_view
 from runshow.timefmt import clock_text, signed_short
-from runshow.views import presenter_line, schedule_view
 
 STATUS_LABELS = {
     "done": "Đã xong",

@@ -18,9 +18,9 @@ from typing import Any
 from runshow.agenda import Agenda, AgendaError, parse_agenda
 from runshow.commands import Command, InvalidCommand, Redo, Undo, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
+from runshow.payloads import state_view
 from runshow.sheets import agenda_json
 from runshow.store import DamagedSnapshot, DataFileError, LoggedEvent, StorageError, Store
-from runshow.views import state_view
 
 log = logging.getLogger(__name__)
 

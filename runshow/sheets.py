@@ -33,6 +33,9 @@ from runshow.agenda import (
     load_agenda,
     parse_agenda,
     read_text,
+    slug,
+    suggested_thresholds,
+    unique_id,
 )
 from runshow.errors import Problem
 from runshow.timefmt import clock_text
@@ -348,35 +351,6 @@ def _kind(value: Any) -> str | None:
     return None
 
 
-def slug(text: str) -> str:
-    """``Tham luận của Hà Nội`` → ``tham-luan-cua-ha-noi``: an item id from a title."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words)[:48].strip("-") or "muc"
-
-
-def _unique_id(base: str, taken: set[str]) -> str:
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
-
-
-def suggested_thresholds(duration: float) -> tuple[float | None, float | None]:
-    """The format reference's suggestion: 2/1 up to 10 minutes, 3/1 to 20, then 5/2."""
-    if duration <= 10:
-        warning, danger = 2.0, 1.0
-    elif duration <= 20:
-        warning, danger = 3.0, 1.0
-    else:
-        warning, danger = 5.0, 2.0
-    if warning >= duration:
-        return None, None
-    return warning, danger
-
-
 def _items(reader: _Reader, table: Table) -> list[dict[str, Any]]:
     positions, body = _header_map(reader, table, ITEM_COLUMNS)
     headers = {column.key: column.header for column in ITEM_COLUMNS}
@@ -420,7 +394,8 @@ def _items(reader: _Reader, table: Table) -> list[dict[str, Any]]:
             taken.add(given)
             item["id"] = given
         else:
-            item["id"] = _unique_id(slug(item["title"]), taken | given_ids)
+            item["id"] = unique_id(slug(item["title"]), taken | given_ids)
+            taken.add(item["id"])
         name, role = _text(values.get("name")), _text(values.get("role"))
         organisation = _text(values.get("organisation"))
         if name or role or organisation:

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from runshow import bundled
-from runshow.agenda import Agenda, Presenter, shows_audience_timer
+from runshow.agenda import Agenda, Presenter, presenter_line, shows_audience_timer
 
 STAGE_WIDTH, STAGE_HEIGHT = 1920, 1080
 FONT_DIR = bundled("static") / "vendor" / "be-vietnam-pro" / "files"
@@ -241,12 +241,24 @@ def stage_layout(css_path: Path = STAGE_CSS) -> StageLayout:
     )
 
 
-def banner_style(layout: StageLayout, line: str, index: int) -> TextStyle:
-    """The look stage.js gives a banner line: the first is the organiser's, a short
-    later line (three words at most, e.g. "HỘI NGHỊ") is the headline."""
+BannerLineKind = Literal["organiser", "headline", "line"]
+
+
+def banner_line_kind(index: int, line: str) -> BannerLineKind:
+    """The look of a banner line: the first is the organiser's, a short later line
+    (three words at most, e.g. "HỘI NGHỊ") is the headline. The stage is sent it with
+    the programme (`Programme.banner`) and draws it as `.banner-<kind>`."""
     if index > 0 and len(line.split()) <= 3:
-        return layout.banner_headline
-    return layout.banner_organiser if index == 0 else layout.banner_line
+        return "headline"
+    return "organiser" if index == 0 else "line"
+
+
+def banner_style(layout: StageLayout, line: str, index: int) -> TextStyle:
+    return {
+        "organiser": layout.banner_organiser,
+        "headline": layout.banner_headline,
+        "line": layout.banner_line,
+    }[banner_line_kind(index, line)]
 
 
 # --------------------------------------------------------------------------- #
@@ -295,12 +307,6 @@ def banner_warning(index: int, line: str, layout: StageLayout) -> FitWarning | N
     )
 
 
-def _presenter_line(presenter) -> str:
-    from runshow.views import presenter_line  # views shows these warnings: import late
-
-    return presenter_line(presenter)
-
-
 def item_warnings(
     place: str, title: str, presenter_line: str, audience_timer: bool
 ) -> list[FitWarning]:
@@ -336,7 +342,7 @@ def fit_warnings(agenda: Agenda) -> list[FitWarning]:
     """Every title, presenter line and banner line that will not fit the stage."""
     warnings = banner_warnings(agenda.event.banner_lines)
     for item in agenda.items:
-        presenter = _presenter_line(item.spec.presenter)
+        presenter = presenter_line(item.spec.presenter)
         warnings.extend(
             item_warnings(f"items[{item.index}]", item.title, presenter, item.audience_timer)
         )
@@ -355,7 +361,7 @@ def draft_warnings(draft: Any) -> list[str]:
     title = draft.get("title") if isinstance(draft.get("title"), str) else ""
     presenter = draft.get("presenter") if isinstance(draft.get("presenter"), dict) else {}
     words = {key: str(presenter.get(key) or "")[:500] for key in ("name", "role", "organisation")}
-    line = _presenter_line(Presenter.model_construct(**words))  # a draft: not validated
+    line = presenter_line(Presenter.model_construct(**words))  # a draft: not validated
     kind = draft.get("kind") if isinstance(draft.get("kind"), str) else "other"
     timer = draft.get("timer") if isinstance(draft.get("timer"), dict) else {}
     chosen = timer.get("audience") if isinstance(timer.get("audience"), bool) else None

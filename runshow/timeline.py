@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 from runshow.agenda import Agenda
 from runshow.engine import ShowState
+from runshow.schedule import schedule_view
 from runshow.timefmt import clock_text
-from runshow.views import schedule_view
 
 WIDTH = 1000
 LABEL_WIDTH = 300

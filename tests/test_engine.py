@@ -11,7 +11,8 @@ import pytest
 
 from runshow.commands import InvalidCommand, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, Visit, reconcile
-from runshow.views import schedule_view, state_view
+from runshow.payloads import state_view
+from runshow.schedule import schedule_view
 from tests.core_helpers import MINUTE, SECOND, Show, small_agenda
 
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from runshow.agenda import Agenda
 from runshow.commands import parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply
+from runshow.schedule import schedule_view
 from runshow.store import state_from_dict, state_to_dict
-from runshow.views import schedule_view
 from tests.core_helpers import MINUTE, SECOND, SMALL_IDS, small_agenda
 
 AGENDA = small_agenda()

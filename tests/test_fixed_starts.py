@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runshow.views import fixed_starts
+from runshow.schedule import fixed_starts
 from tests.core_helpers import MINUTE, Show, small_agenda
 
 

@@ -9,7 +9,7 @@ from typing import get_args
 import pytest
 
 from runshow.agenda import KIND_LABELS, AgendaError, ItemKind, parse_agenda
-from runshow.views import programme_view
+from runshow.payloads import programme_view
 from tests.core_helpers import bundled_document
 
 CEREMONY_KINDS = ("performance", "award", "ceremony", "break", "video", "qa", "diploma", "oath")

@@ -11,7 +11,7 @@ import time
 import pytest
 import socketio.packet
 
-from runshow import protocol, views
+from runshow import payloads, protocol
 from runshow.protocol import AUDIENCES, EVENTS, SHAPES, VIEWS, Encoded, SocketJSON
 from tests.conftest import CONTROL_KEY, mc_auth
 from tests.core_helpers import REPO
@@ -44,10 +44,10 @@ def walk_the_show(app, clock):
 
 def test_every_view_of_the_show_has_its_declared_shape(app, clock):
     kinds = set()
-    for kind, payloads in walk_the_show(app, clock):
+    for kind, views in walk_the_show(app, clock):
         kinds.add(kind)
         for name, view in VIEWS.items():
-            protocol.validate(view.shape, payloads[name])
+            protocol.validate(view.shape, views[name])
     assert {"performance", "discussion_speech", "visit"} <= kinds
 
 
@@ -177,7 +177,7 @@ def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(
     console.get_received("/control")
     steps: list[str] = []
     this_thread = threading.get_ident()
-    real_schedule, real_emit = views.schedule_view, app.extensions["socketio"].emit
+    real_schedule, real_emit = payloads.schedule_view, app.extensions["socketio"].emit
 
     def noting_schedule(*args, **kwargs):
         if threading.get_ident() == this_thread:  # not the consoles' ticker
@@ -189,7 +189,7 @@ def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(
             steps.append(f"{event} to {','.join(to) if isinstance(to, list) else to}")
         return real_emit(event, data, namespace=namespace, to=to, **kwargs)
 
-    monkeypatch.setattr(views, "schedule_view", noting_schedule)
+    monkeypatch.setattr(payloads, "schedule_view", noting_schedule)
     monkeypatch.setattr(app.extensions["socketio"], "emit", noting_emit)
     app.extensions["runshow"].service.dispatch({"command": "next"}, source="test")
 
@@ -205,14 +205,14 @@ def test_a_command_over_http_works_out_the_schedule_once_and_answers_what_the_co
     console = sockets.connect("/control", http_client=technician)
     console.get_received("/control")
     made: list[int] = []
-    real_schedule, this_thread = views.schedule_view, threading.get_ident()
+    real_schedule, this_thread = payloads.schedule_view, threading.get_ident()
 
     def counted_schedule(*args, **kwargs):
         if threading.get_ident() == this_thread:  # not the consoles' ticker
             made.append(1)
         return real_schedule(*args, **kwargs)
 
-    monkeypatch.setattr(views, "schedule_view", counted_schedule)
+    monkeypatch.setattr(payloads, "schedule_view", counted_schedule)
     answer = client.post("/api/command", json={"command": "next"}, headers=AUTH)
     assert answer.status_code == 200
     assert len(made) == 1, "the answer's state is the one just sent, not built again"
@@ -236,10 +236,10 @@ def test_a_storm_of_connects_shares_one_encoded_snapshot(app, sockets, monkeypat
 
 def test_a_phone_gets_at_most_a_kilobyte_for_every_speech(app, clock):
     sizes = {}
-    for kind, payloads in walk_the_show(app, clock):
+    for kind, views in walk_the_show(app, clock):
         if kind in SPEECHES:
-            text = protocol.json_text(payloads["public"])
-            sizes[payloads["public"]["current"]["id"]] = len(text.encode())
+            text = protocol.json_text(views["public"])
+            sizes[views["public"]["current"]["id"]] = len(text.encode())
     assert len(sizes) >= 6
     assert max(sizes.values()) <= 1024, sizes
 

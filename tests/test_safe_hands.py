@@ -15,10 +15,11 @@ from dataclasses import replace
 import pytest
 
 from runshow.engine import Accepted, Refusal, available
+from runshow.payloads import state_view
 from runshow.report import report_csv, report_rows
+from runshow.schedule import schedule_view
 from runshow.service import ShowService
 from runshow.store import Store
-from runshow.views import schedule_view, state_view
 from tests.conftest import CONTROL_KEY
 from tests.core_helpers import MINUTE, SECOND, FakeClock, Show, small_agenda
 

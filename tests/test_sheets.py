@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from runshow.agenda import AgendaError, load_agenda, parse_agenda
+from runshow.agenda import AgendaError, load_agenda, parse_agenda, slug
 from runshow.sheets import (
     DELEGATE_COLUMNS,
     DELEGATES_SHEET,
@@ -21,7 +21,6 @@ from runshow.sheets import (
     PROGRAMME_SHEET,
     load_plan,
     read_sheet,
-    slug,
     write_workbook,
 )
 from tests.core_helpers import BUNDLED_AGENDA, REPO

@@ -4,7 +4,7 @@ screen names and "identify"."""
 from __future__ import annotations
 
 from runshow.agenda import load_agenda
-from runshow.views import for_public, for_speaker, state_view
+from runshow.payloads import for_public, for_speaker, state_view
 from tests.conftest import BUNDLED_AGENDA
 from tests.core_helpers import Show, small_agenda
 from tests.test_live import events_named

@@ -8,8 +8,9 @@ from flask import Blueprint, Response, current_app, jsonify, request, session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from runshow.jsontext import JsonError, Unreadable, read_json
+from runshow.payloads import COMMAND_FIELDS, for_public
 from runshow.protocol import ScheduleFigures, json_with, programme_payload
-from runshow.views import COMMAND_FIELDS, for_public, schedule_view
+from runshow.schedule import schedule_view
 from runshow.web import runtime
 from runshow.web.auth import check_key, is_technician, locked_out_text
 

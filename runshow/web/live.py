@@ -24,6 +24,7 @@ from runshow.engine import ShowState
 from runshow.errors import Problem
 from runshow.jsontext import Unreadable
 from runshow.keys import same_secret
+from runshow.payloads import schedule_summary
 from runshow.protocol import (
     AUDIENCES,
     CONTROL,
@@ -35,7 +36,6 @@ from runshow.protocol import (
 )
 from runshow.service import ShowService
 from runshow.textfit import draft_warnings
-from runshow.views import schedule_summary
 from runshow.web import runtime
 from runshow.web.auth import is_technician
 from runshow.web.ticker import PhaseTicker

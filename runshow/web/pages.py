@@ -21,6 +21,7 @@ def page_context(role: str, *, private: bool = True) -> dict[str, Any]:
     return {
         "role": role,
         "event": programme["event"],
+        "banner": programme["banner"],
         "rehearsal": programme["rehearsal"],
         "programme_json": htmlsafe_json_dumps(programme),
         "state_json": htmlsafe_json_dumps(state),

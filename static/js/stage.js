@@ -18,12 +18,8 @@ const nodes = {
   message: byId('stage-message'),
 };
 
-/** A short line such as "HỘI NGHỊ" is the banner's headline. */
-function bannerLine(line, index) {
-  const words = line.trim().split(/\s+/).length;
-  const kind = index > 0 && words <= 3 ? 'banner-line banner-headline' : index === 0 ? 'banner-line banner-organiser' : 'banner-line';
-  return el('p', { className: kind, text: line });
-}
+/** A banner line in the look the server gave it (Programme.banner: organiser, headline, line). */
+const bannerLine = (line) => el('p', { className: `banner-line banner-${line.kind}`, text: line.text });
 
 /**
  * The banner keeps the organisers' line breaks: a line never wraps, it shrinks to
@@ -51,7 +47,7 @@ let audienceTimers = new Map();
 function renderProgramme(programme) {
   audienceTimers = new Map((programme.items || []).map((item) => [item.id, item.audience_timer]));
   const event = programme.event || {};
-  nodes.bannerLines.replaceChildren(...(event.banner_lines || []).map(bannerLine));
+  nodes.bannerLines.replaceChildren(...(programme.banner || []).map(bannerLine));
   setText(nodes.bannerPlace, event.banner_place_date || '');
   requestAnimationFrame(fitBannerLines);
 }

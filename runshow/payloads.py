@@ -1,0 +1,230 @@
+"""What each audience is sent: the JSON-ready payloads of the programme and the show.
+
+Pure functions of (agenda, state, now). Their shapes are declared in
+``runshow/protocol.py`` (which also says which audience draws which view) and
+documented in ``docs/protocol.md``:
+
+- the *programme*: the event and its items, which changes only with the agenda
+  file, sent once per connection;
+- the *state*: the live show at one revision, small, sent on every change. The
+  console's state (`state_view`) also carries the per-item schedule; the MC's
+  (`live_view`) does not; the public one (`for_public`) has no MC message either.
+
+The schedule's arithmetic is runshow/schedule.py; here is who sees what of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runshow.agenda import Agenda, Item, presenter_line
+from runshow.engine import ShowState, Timer, available, phase_of
+from runshow.introduction import introduction
+from runshow.schedule import following, progress, schedule_view
+from runshow.textfit import banner_line_kind, fit_warnings
+
+#: What the console (and the HTTP API) is told about commands; screens do not need it.
+COMMAND_FIELDS = ("available", "undo", "redo")
+#: What the console's state carries beyond the public one (besides the MC's message).
+PRIVATE_FIELDS = ("schedule", *COMMAND_FIELDS)
+
+
+def live_item(item: Item) -> dict[str, Any]:
+    """An item as the live state names it: what a screen draws without the programme."""
+    spec = item.spec
+    return {
+        "id": item.id,
+        "index": item.index,
+        "kind": spec.kind,
+        "title": spec.title,
+        "presenter_line": presenter_line(spec.presenter),
+        "duration_ms": item.duration_ms,
+    }
+
+
+def item_summary(item: Item) -> dict[str, Any]:
+    spec = item.spec
+    return live_item(item) | {
+        "kind_label": item.kind_label,
+        "presenter": None if spec.presenter is None else spec.presenter.model_dump(),
+    }
+
+
+def introduction_view(agenda: Agenda) -> list[dict[str, Any]]:
+    """The delegates present, as the MC introduces them: per delegation, its lead
+    sentence and one line per delegate."""
+    present = (d for d in agenda.spec.delegates if d.present)
+    return [
+        {"group": p.group, "lead": p.lead, "lines": list(p.lines)} for p in introduction(present)
+    ]
+
+
+def banner_view(agenda: Agenda) -> list[dict[str, str]]:
+    """The stage's banner, line by line, each with the look the stage gives it."""
+    return [
+        {"text": line, "kind": banner_line_kind(index, line)}
+        for index, line in enumerate(agenda.event.banner_lines)
+    ]
+
+
+def programme_view(
+    agenda: Agenda, *, for_control: bool = False, for_public: bool = False
+) -> dict[str, Any]:
+    """The whole programme. Technicians' notes, the agenda's fields (for the edit panel)
+    and what will not fit the stage go to the control console only; the stage and the
+    phones get neither the MC's script nor the delegates to introduce."""
+    event = agenda.event
+    starts = agenda.planned_starts_ms()
+    warnings = fit_warnings(agenda) if for_control else []
+    items = []
+    for item, planned_start in zip(agenda.items, starts, strict=True):
+        view = item_summary(item) | {
+            "duration_estimated": item.spec.duration_estimated,
+            "mode": item.spec.timer.mode,
+            "warning_ms": item.warning_ms,
+            "danger_ms": item.danger_ms,
+            "at_zero": item.spec.timer.at_zero,
+            "audience_timer": item.audience_timer,
+            "planned_start_ms": planned_start,
+            "mc_script": item.spec.mc_script,
+        }
+        if for_control:
+            view["tech_notes"] = item.spec.tech_notes
+            view["fields"] = item.spec.model_dump(mode="json")
+            view["fit_warnings"] = [w.message for w in warnings if w.item_index == item.index]
+        if for_public:
+            del view["mc_script"]
+        items.append(view)
+    programme = {
+        "event": event.model_dump(),
+        "banner": banner_view(agenda),
+        "delegates": [],
+        "introduction": [],
+        "items": items,
+        "start_ms": agenda.start_ms,
+        "rehearsal": agenda.rehearsal,
+        "planned_end_ms": agenda.planned_end_ms,
+        "total_planned_ms": agenda.total_planned_ms,
+    }
+    if not for_public:
+        programme["delegates"] = [
+            delegate.model_dump() | {"id": delegate_id}
+            for delegate, delegate_id in zip(
+                agenda.spec.delegates, agenda.delegate_ids(), strict=True
+            )
+        ]
+        programme["introduction"] = introduction_view(agenda)
+    if for_control:
+        programme["fit_warnings"] = [str(w) for w in warnings if w.item_index is None]
+    return programme
+
+
+def timer_view(item: Item, timer: Timer, now_ms: int) -> dict[str, Any]:
+    remaining = timer.remaining_at(now_ms)
+    if timer.running:
+        status = "running"
+    elif timer.started:
+        status = "paused"
+    else:
+        status = "ready"
+    return {
+        "item_id": item.id,
+        "mode": item.spec.timer.mode,
+        "status": status,
+        "running": timer.running,
+        "deadline_ms": timer.deadline_ms,
+        "remaining_ms": remaining,
+        "elapsed_ms": timer.elapsed_at(now_ms),
+        "duration_ms": timer.duration_ms,
+        "adjust_ms": timer.adjust_ms,
+        "warning_ms": item.warning_ms,
+        "danger_ms": item.danger_ms,
+        "at_zero": item.spec.timer.at_zero,
+        "phase": phase_of(item, remaining),
+    }
+
+
+def live_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """The slim live show: what the MC's tablet draws (and, without the MC's
+    message, the stage and the phones). No per-item schedule."""
+    current = agenda.get(state.current_id)
+    timer = state.timer()
+    after = following(agenda, state)
+    return {
+        "revision": state.revision,
+        "server_time_ms": now_ms,
+        "current": None if current is None else live_item(current),
+        "next": None if after is None else live_item(after),
+        "timer": None if current is None or timer is None else timer_view(current, timer, now_ms),
+        "message": {
+            "speaker": state.speaker_message,
+            "stage": state.stage_message,
+            "mc": state.mc_message,
+        },
+        "blackout": state.blackout,
+        "banner": state.shows_banner,
+        "display": "blackout" if state.blackout else "banner" if state.shows_banner else "item",
+        "progress": progress(agenda, state),
+    }
+
+
+def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """The live show as the control console sees it: the slim state, the schedule,
+    the commands possible now (`available`: the console enables its buttons from
+    it) and what undo/redo would do next, in words.
+
+    `current` and `timer` are the position whatever the stage displays over it:
+    `banner` (the stage shows the conference banner: switched on, or no item on)
+    and `blackout` are overlays, `display` is what the audience sees.
+    """
+    return live_view(agenda, state, now_ms) | console_fields(agenda, state, now_ms)
+
+
+def console_fields(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """What the console's state adds to the live one (`PRIVATE_FIELDS`)."""
+    return {
+        "available": available(state, agenda),
+        "undo": state.undo[-1].label if state.undo else None,
+        "redo": state.redo[-1].label if state.redo else None,
+        "schedule": schedule_view(agenda, state, now_ms),
+    }
+
+
+def schedule_summary(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
+    """The figures the console refreshes between changes (the `schedule` event)."""
+    schedule = schedule_view(agenda, state, now_ms)
+    return {
+        "revision": state.revision,
+        "server_time_ms": now_ms,
+        "planned_end_ms": schedule["planned_end_ms"],
+        "projected_end_ms": schedule["projected_end_ms"],
+        "offset_ms": schedule["offset_ms"],
+        "fixed_starts": schedule["fixed_starts"],
+    }
+
+
+# --------------------------------------------------------------------------- #
+# Who reads what: each audience's state, cut from the console's (runshow/protocol.py
+# says which audience draws which).
+
+
+def for_public(view: dict[str, Any]) -> dict[str, Any]:
+    """The state as the stage, delegates' phones and the public API see it: no
+    per-item schedule, and the message meant for the MC is not theirs to read."""
+    public = {key: value for key, value in view.items() if key not in PRIVATE_FIELDS}
+    public["message"] = {"stage": view["message"]["stage"]}
+    return public
+
+
+def for_mc(view: dict[str, Any]) -> dict[str, Any]:
+    """The MC's state: the public one with every message (the MC's own, and what the
+    speaker reads)."""
+    return for_public(view) | {"message": view["message"]}
+
+
+def for_speaker(view: dict[str, Any]) -> dict[str, Any]:
+    """The speaker's confidence monitor: the public state with the message to the speaker."""
+    message = view["message"]
+    return for_public(view) | {
+        "message": {"speaker": message["speaker"], "stage": message["stage"]}
+    }

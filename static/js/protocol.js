@@ -1,0 +1,36 @@
+// Generated from runshow/protocol.py by `python -m runshow.generate`: do not edit.
+// The live protocol's names (docs/protocol.md).
+
+/** Socket.IO namespaces. */
+export const NAMESPACE = Object.freeze({
+  "control": "/control",
+  "live": "/live"
+});
+
+/** Events the server sends. */
+export const EVENT = Object.freeze({
+  "programme": "programme",
+  "state": "state",
+  "presence": "presence",
+  "schedule": "schedule",
+  "phase": "phase",
+  "screens": "screens",
+  "identify": "identify"
+});
+
+/** Events a page sends, answered by acknowledgement. */
+export const REQUEST = Object.freeze({
+  "sync": "sync",
+  "command": "command",
+  "identify": "identify",
+  "fit": "fit"
+});
+
+/** The audience a screen connects as. */
+export const ROLE = Object.freeze({
+  "control": "control",
+  "mc": "mc",
+  "stage": "stage",
+  "speaker": "speaker",
+  "programme": "programme"
+});
