@@ -611,7 +611,7 @@ def describe(command: c.Command, before: ShowState, after: ShowState, agenda: Ag
         return f"Chuyển sang {on}" if on else "Kết thúc chương trình (băng rôn)"
     if isinstance(command, c.Adjust):
         added = after.timer().adjust_ms - before.timer().adjust_ms  # type: ignore[union-attr]
-        return f"{'Thêm' if added > 0 else 'Bớt'} {duration_text(added).lstrip('-')} ({on})"
+        return f"{'Thêm' if added > 0 else 'Bớt'} {duration_text(added)} ({on})"
     if isinstance(command, c.Message):
         return f"Gửi tin nhắn cho {_MESSAGE_TARGETS[command.target]}"
     if isinstance(command, c.Blackout):

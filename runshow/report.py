@@ -15,15 +15,7 @@ from runshow.agenda import Agenda, presenter_line
 from runshow.engine import ShowState
 from runshow.schedule import schedule_view
 from runshow.timefmt import clock_text, signed_short
-
-STATUS_LABELS = {
-    "done": "Đã xong",
-    "now": "Đang diễn ra",
-    "next": "Tiếp theo",
-    "skipped": "Chưa diễn ra (đã chuyển qua)",
-    "upcoming": "Chưa diễn ra",
-}
-
+from runshow.words import ITEM_STATUS_WORDS
 
 #: How a visit began or ended, in the words of the console's buttons.
 COMMAND_WORDS = {
@@ -95,7 +87,7 @@ def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow
                 number=item.index + 1,
                 title=item.title,
                 presenter=presenter_line(item.spec.presenter),
-                status=STATUS_LABELS[entry["status"]],
+                status=ITEM_STATUS_WORDS[entry["status"]],
                 planned_start=clock(entry["planned_start_ms"]),
                 planned_minutes=minutes(item.duration_ms) if item.duration_ms else "",
                 actual_start=clock(entry["actual_start_ms"]),

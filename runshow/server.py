@@ -394,6 +394,7 @@ class _WriteBufferOnFirstWrite:
 def banner(show, urls: list[str], data_dir: Path) -> str:
     """What the technician reads in the terminal when the server starts."""
     from runshow.timefmt import timer_text
+    from runshow.words import ROLE_NAMES
 
     key = show.control_key
     lines = [
@@ -414,11 +415,14 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
         "Mở các màn hình tại:",
     ]
     screens = (
-        ("Bàn điều khiển (kỹ thuật viên)", "/control"),
-        ("Màn hình sân khấu (khán giả)", "/stage"),
-        ("Màn hình diễn giả", "/speaker"),
-        ("Máy tính bảng MC (đường dẫn có mã MC: giữ riêng cho MC)", f"/mc?token={show.mc_token}"),
-        ("Chương trình (đại biểu)", "/programme"),
+        (f"{ROLE_NAMES['control']} (kỹ thuật viên)", "/control"),
+        (f"{ROLE_NAMES['stage']} (khán giả)", "/stage"),
+        (ROLE_NAMES["speaker"], "/speaker"),
+        (
+            f"{ROLE_NAMES['mc']} (đường dẫn có mã MC: giữ riêng cho MC)",
+            f"/mc?token={show.mc_token}",
+        ),
+        (ROLE_NAMES["programme"], "/programme"),
     )
     for label, path in screens:
         lines.append(f"  {label}:")

@@ -7,8 +7,14 @@ from zoneinfo import ZoneInfo
 
 
 def duration_text(ms: int) -> str:
-    """135 minutes → ``2 giờ 15 phút``; 90 seconds → ``1 phút 30 giây``."""
-    seconds = round(abs(ms) / 1000)
+    """How long, in words; the sign is the caller's to say (``thêm``, ``chậm``).
+    135 minutes → ``2 giờ 15 phút``; 90 seconds → ``1 phút 30 giây``; from a day on,
+    days and hours: ``2 ngày 3 giờ``. Rounded to the second, halves up."""
+    seconds = (abs(ms) + 500) // 1000
+    days, rest = divmod(seconds, 86_400)
+    if days:
+        hours = rest // 3600
+        return f"{days} ngày {hours} giờ" if hours else f"{days} ngày"
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     parts = [f"{hours} giờ"] if hours else []
@@ -16,7 +22,7 @@ def duration_text(ms: int) -> str:
         parts.append(f"{minutes} phút")
     if seconds or not parts:
         parts.append(f"{seconds} giây")
-    return ("-" if ms < 0 else "") + " ".join(parts)
+    return " ".join(parts)
 
 
 def clock_text(epoch_ms: int, tz: ZoneInfo) -> str:
@@ -24,15 +30,27 @@ def clock_text(epoch_ms: int, tz: ZoneInfo) -> str:
     return dt.datetime.fromtimestamp(epoch_ms / 1000, tz).strftime("%H:%M")
 
 
-def offset_text(ms: int, tolerance_ms: int = 30_000) -> str:
-    """How far the programme is from its plan: ``chậm 5 phút``, ``sớm 2 phút``, ``đúng giờ``."""
-    if abs(ms) <= tolerance_ms:
-        return "đúng giờ"
-    rounded = round(ms / 60_000) * 60_000
-    return ("chậm " if ms > 0 else "sớm ") + duration_text(abs(rounded))
+#: A programme within this much of its plan is on time.
+ON_TIME_MS = 30_000
 
 
-# The same rules as static/js/timer.js, pinned together by tests/vectors/timer.json.
+def offset_words(ms: int) -> dict[str, str]:
+    """How far the programme is from its plan: its `kind` (``late``, ``early``,
+    ``on-time`` within ±30 s) and its `text` (``Chậm 5 phút``, ``Sớm 2 phút``,
+    ``Đúng giờ``), to the nearest minute, halves up."""
+    if abs(ms) <= ON_TIME_MS:
+        return {"kind": "on-time", "text": "Đúng giờ"}
+    minutes = (abs(ms) + 30_000) // 60_000
+    late = ms > 0
+    return {
+        "kind": "late" if late else "early",
+        "text": ("Chậm " if late else "Sớm ") + duration_text(minutes * 60_000),
+    }
+
+
+# duration_text and offset_words are static/js/dom.js durationWords and static/js/labels.js
+# offsetWords, pinned together by tests/vectors/words.json; what follows is
+# static/js/timer.js, pinned by tests/vectors/timer.json.
 
 
 def clock_digits(total_seconds: int) -> str:

@@ -7,12 +7,13 @@ import json
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import socketio.packet
 
-from runshow import payloads, protocol
-from runshow.protocol import AUDIENCES, EVENTS, SHAPES, VIEWS, Encoded, SocketJSON
+from runshow import generate, payloads, protocol
+from runshow.protocol import AUDIENCES, EVENTS, REQUESTS, SHAPES, VIEWS, Encoded, SocketJSON
 from tests.conftest import CONTROL_KEY, mc_auth
 from tests.core_helpers import REPO
 from tests.test_live import events_named
@@ -322,6 +323,10 @@ def test_the_documented_events_and_audiences_are_the_servers():
     assert set(events) == set(EVENTS)
     for name, event in EVENTS.items():
         assert events[name][1] == ", ".join(event.namespaces)
+    requests = {row[0]: row for row in doc_table("## Client → server events\n")}
+    assert set(requests) == set(REQUESTS)
+    for name, request in REQUESTS.items():
+        assert requests[name][1] == ", ".join(request.namespaces)
     audiences = {row[0]: row for row in doc_table("## Audiences\n")}
     assert set(audiences) == set(AUDIENCES)
     for name, audience in AUDIENCES.items():
@@ -329,9 +334,56 @@ def test_the_documented_events_and_audiences_are_the_servers():
         assert audiences[name][2] == audience.view
 
 
-def test_the_json_schema_file_is_up_to_date():
-    written = json.loads((REPO / "docs" / "protocol.schema.json").read_text("utf-8"))
-    assert written == protocol.json_schema(), "run: python -m runshow.protocol > docs/..."
+@pytest.mark.parametrize("path", sorted(generate.FILES))
+def test_every_generated_file_is_current(path):
+    """docs/protocol.schema.json and the pages' static/js/protocol.js and words.js are
+    made from the Python source: regenerating one gives the same bytes."""
+    written = (REPO / path).read_bytes()
+    assert written == generate.FILES[path]().encode(), "run: python -m runshow.generate"
+
+
+#: A call that names an event: socket.on('state', …), socket.timeout(5000).emit('command', …).
+EVENT_CALL = re.compile(r"""\.(?:on|once|off|emit)\(\s*(['"`])([^'"`]*)\1""")
+#: Socket.IO's own events, not the protocol's.
+SOCKET_IO_EVENTS = {"connect", "disconnect", "connect_error"}
+GENERATED_JS = {Path(path).name for path in generate.FILES if path.startswith("static/js/")}
+
+
+def quoted_protocol_names(text: str) -> list[str]:
+    """Event names typed out in a call, and namespaces typed out anywhere."""
+    names = [name for _, name in EVENT_CALL.findall(text) if name not in SOCKET_IO_EVENTS]
+    namespaces = {audience.namespace for audience in AUDIENCES.values()}
+    names += [ns for ns in namespaces if re.search(rf"""['"`]{re.escape(ns)}['"`]""", text)]
+    return names
+
+
+def test_the_pages_name_events_and_namespaces_only_through_the_generated_file():
+    typed = {
+        path.name: names
+        for path in sorted((REPO / "static" / "js").glob("*.js"))
+        if path.name not in GENERATED_JS and (names := quoted_protocol_names(path.read_text()))
+    }
+    assert typed == {}, "use EVENT, REQUEST, NAMESPACE and ROLE from static/js/protocol.js"
+
+
+def test_the_check_for_typed_names_sees_them():
+    page = "socket.on('state', f); s.timeout(5000).emit(\"command\", c); io('/live');"
+    assert quoted_protocol_names(page) == ["state", "command", "/live"]
+    assert quoted_protocol_names("socket.on('connect', f); socket.on(EVENT.state, g);") == []
+
+
+def test_every_request_a_page_sends_is_handled_and_nothing_else(app):
+    """protocol.REQUESTS is what the namespaces answer: an `on_<name>` for each, and
+    no handler that the protocol does not declare."""
+    handlers = app.extensions["socketio"].server.namespace_handlers
+    for namespace in {audience.namespace for audience in AUDIENCES.values()}:
+        handled = {
+            name.removeprefix("on_")
+            for name in dir(handlers[namespace])
+            if name.startswith("on_") and callable(getattr(handlers[namespace], name))
+        }
+        declared = {name for name, request in REQUESTS.items() if namespace in request.namespaces}
+        assert handled - {"connect", "disconnect"} == declared, namespace
 
 
 def test_the_public_programme_has_no_mc_script_and_no_delegates(app, sockets):

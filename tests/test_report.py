@@ -71,11 +71,3 @@ def test_the_report_survives_a_restart(app, technician, clock, tmp_path):
     client = again.test_client()
     client.post("/login", data={"key": CONTROL_KEY})
     assert "+1:30" in client.get("/report.csv").get_data(as_text=True)
-
-
-def test_offsets_read_as_people_say_them():
-    from runshow.timefmt import offset_text
-
-    assert offset_text(20_000) == "đúng giờ"
-    assert offset_text(344 * 60_000) == "chậm 5 giờ 44 phút"
-    assert offset_text(-125_000) == "sớm 2 phút"

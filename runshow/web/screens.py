@@ -11,12 +11,13 @@ from runshow.network import base_urls
 from runshow.printout import print_rows
 from runshow.report import report_csv, report_rows, totals_line
 from runshow.report_xlsx import XLSX_MIMETYPE, report_xlsx
-from runshow.timefmt import clock_text, offset_text
+from runshow.timefmt import clock_text, offset_words
 from runshow.timeline import timeline_svg
 from runshow.web import runtime
 from runshow.web.auth import login_required
 from runshow.web.pages import page_context
 from runshow.web.qr import qr_svg
+from runshow.words import ROLE_NAMES
 
 bp = Blueprint("screens", __name__)
 
@@ -24,19 +25,19 @@ SCREENS = (
     {
         "name": "stage",
         "path": "/stage",
-        "label": "Màn hình sân khấu (khán giả)",
+        "label": ROLE_NAMES["stage"],
         "description": "Máy chiếu hoặc màn LED: băng rôn, diễn giả; đồng hồ nếu chương trình cho.",
     },
     {
         "name": "speaker",
         "path": "/speaker",
-        "label": "Màn hình diễn giả",
+        "label": ROLE_NAMES["speaker"],
         "description": "Màn hình dưới chân bục hoặc máy tính trên bục: đồng hồ lớn, tin nhắn.",
     },
     {
         "name": "mc",
         "path": "/mc",
-        "label": "Máy tính bảng MC",
+        "label": ROLE_NAMES["mc"],
         "description": "Lời dẫn chương trình, mục tiếp theo, thời gian còn lại. Tin nhắn gửi "
         "MC chỉ hiện khi mở bằng đường dẫn có mã MC (in khi chạy máy chủ, mã QR trên bàn "
         "điều khiển).",
@@ -44,13 +45,13 @@ SCREENS = (
     {
         "name": "programme",
         "path": "/programme",
-        "label": "Chương trình (đại biểu)",
+        "label": ROLE_NAMES["programme"],
         "description": "Chương trình hội nghị trên điện thoại, chỉ xem.",
     },
     {
         "name": "control",
         "path": "/control",
-        "label": "Bàn điều khiển",
+        "label": ROLE_NAMES["control"],
         "description": "Dành cho kỹ thuật viên: cần mã điều khiển.",
     },
 )
@@ -136,7 +137,7 @@ def report() -> str:
         timeline=timeline_svg(show.agenda, show.service.state, show.service.clock()),
         planned_end=clock_text(view["planned_end_ms"], tz),
         projected_end=clock_text(view["projected_end_ms"], tz),
-        offset=offset_text(view["offset_ms"]),
+        offset=offset_words(view["offset_ms"])["text"],
         **page_context("report"),
     )
 

@@ -5,6 +5,8 @@
 // Date: when the device's clock is corrected (NTP, a user, a time zone change) a
 // countdown does not move. offset = server time - performance.now() at the sample.
 
+import { REQUEST } from './protocol.js';
+
 const SAMPLES = 5;
 const GAP_MS = 50;
 const EVERY_MS = 60_000;
@@ -51,7 +53,7 @@ export class ServerClock {
   sample() {
     return new Promise((resolve) => {
       const t0 = monotonic();
-      this.socket.timeout(TIMEOUT_MS).emit('sync', { t0 }, (err, answer) => {
+      this.socket.timeout(TIMEOUT_MS).emit(REQUEST.sync, { t0 }, (err, answer) => {
         const t3 = monotonic();
         if (err || !answer || !Number.isFinite(answer.server_ms)) return resolve(null);
         resolve({ rtt: t3 - t0, offset: answer.server_ms - (t0 + t3) / 2 });

@@ -1,11 +1,12 @@
 // The technician's console: the programme with planned/actual times, the live
 // item and its timer, every command, messages, and keyboard shortcuts.
 import { byId, clockFormatter, durationWords, el, setData, setText, show } from './dom.js';
-import { ITEM_STATUS_LABELS, itemsById, plannedLength, scheduleById, timerStatusLabel } from './labels.js';
+import { itemsById, offsetWords, plannedLength, scheduleById, statusWord, timerStatusLabel } from './labels.js';
 import { connect, debugCorner, roleName } from './live.js';
 import { chime } from './chime.js';
 import { beforeShow, openingText, otherDayText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
+import { NAMESPACE, REQUEST, ROLE } from './protocol.js';
 
 const body = document.body;
 const n = {
@@ -50,7 +51,6 @@ const n = {
   openingIn: byId('ct-opening-in'),
 };
 const REFUSAL_MS = 6000;
-const ON_TIME_MS = 30_000;
 
 let items = new Map();
 let rows = new Map();
@@ -118,7 +118,7 @@ function send(payload, seen = pressState(payload.command)) {
     return;
   }
   const command = guarded(payload, seen);
-  live.socket.timeout(5000).emit('command', command, (error, ack) => {
+  live.socket.timeout(5000).emit(REQUEST.command, command, (error, ack) => {
     if (error) {
       refuse('Máy chủ không trả lời. Hãy thử lại.');
       return;
@@ -193,7 +193,7 @@ const actions = {
   'clear-message': () => send({ command: 'clear_message', target: 'all' }),
   preset: (button) => sendMessage(button.dataset.text),
   jump: (button) => askGoto(button.dataset.itemId),
-  identify: (button) => live.socket.timeout(5000).emit('identify', { id: button.dataset.screenId }, (error, ack) => {
+  identify: (button) => live.socket.timeout(5000).emit(REQUEST.identify, { id: button.dataset.screenId }, (error, ack) => {
     if (error || !ack?.ok) refuse(ack?.error || 'Máy chủ không trả lời. Hãy thử lại.');
   }),
 };
@@ -349,7 +349,7 @@ function renderRows(state) {
     const entry = schedule.get(id);
     const status = entry?.status || 'upcoming';
     setData(cells.row, 'status', status);
-    setText(cells.status, ITEM_STATUS_LABELS[status] || '—');
+    setText(cells.status, statusWord(status) || '—');
     setText(cells.actual, entry?.actual_start_ms ? formatClock(entry.actual_start_ms) : '—');
     if (status !== 'now') {
       setText(cells.diff, entry?.over_under_ms != null ? signedShort(entry.over_under_ms) : '');
@@ -433,8 +433,8 @@ function renderState(state) {
 
 function renderPresence(counts) {
   const c = (role) => counts?.[role] ?? 0;
-  setText(n.presence, `Sân khấu ${c('stage')} · Diễn giả ${c('speaker')} · MC ${c('mc')} · Khán giả ${c('programme')} · Điều khiển ${c('control')}`);
-  setData(n.presence, 'stageMissing', c('stage') === 0);
+  setText(n.presence, `Sân khấu ${c(ROLE.stage)} · Diễn giả ${c(ROLE.speaker)} · MC ${c(ROLE.mc)} · Khán giả ${c(ROLE.programme)} · Điều khiển ${c(ROLE.control)}`);
+  setData(n.presence, 'stageMissing', c(ROLE.stage) === 0);
 }
 
 /** The screens connected now, by role and name, each with an "identify" button. */
@@ -483,17 +483,11 @@ function drawSchedule() {
   if (!state?.schedule) return;
   const now = live.clock.now();
   takeFigures({ ...state.schedule, server_time_ms: state.server_time_ms });
-  const offset = figures.offset_ms;
-  const minutes = Math.round(offset / 60_000) * 60_000; // a schedule is kept to the minute
   // Another day's programme (not a rehearsal): said in words, not as "Chậm 1215 ngày".
   const otherDay = otherDayText(live.programme, now);
   setText(n.dayNoticeText, otherDay);
   show(n.dayNotice, Boolean(otherDay));
-  let text = 'Đúng giờ';
-  let kind = 'on-time';
-  if (otherDay) [text, kind] = ['Khác ngày', 'other-day'];
-  else if (offset >= ON_TIME_MS) [text, kind] = [`Chậm ${durationWords(minutes)}`, 'late'];
-  else if (offset <= -ON_TIME_MS) [text, kind] = [`Sớm ${durationWords(minutes)}`, 'early'];
+  const { text, kind } = otherDay ? { text: 'Khác ngày', kind: 'other-day' } : offsetWords(figures.offset_ms);
   setText(n.offset, text);
   setData(n.offset, 'offset', kind);
   setText(n.projectedEnd, formatClock(figures.projected_end_ms));
@@ -528,7 +522,7 @@ function isRefusal(error) {
   return error.message === 'unauthorized' || /^Connection (refused|rejected) by server$/.test(error.message);
 }
 
-const live = connect('/control', 'control', {
+const live = connect(NAMESPACE.control, ROLE.control, {
   programme: renderProgramme,
   state: renderState,
   presence: renderPresence,

@@ -57,7 +57,10 @@ export function clockFormatter(timeZone) {
   };
 }
 
-/** "3 phút 20 giây", "1 giờ 5 phút", "45 giây" (as the server's duration_text). */
+/**
+ * "3 phút 20 giây", "1 giờ 5 phút", "2 ngày 3 giờ": runshow/timefmt.py duration_text, both
+ * following tests/vectors/words.json.
+ */
 export function durationWords(ms) {
   const total = Math.round(Math.abs(ms) / 1000);
   const days = Math.floor(total / 86400);

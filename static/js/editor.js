@@ -4,6 +4,7 @@
 // programme live"): validated by the server, undoable, and seen by every screen.
 import { byId, el, setData, setText, show } from './dom.js';
 import { live, refuse } from './control.js';
+import { REQUEST } from './protocol.js';
 
 const n = {
   dialog: byId('edit-dialog'),
@@ -45,7 +46,7 @@ function sendEdit(command, onDone = () => {}) {
     fail('Mất kết nối với máy chủ: thay đổi chưa được gửi.');
     return;
   }
-  live.socket.timeout(5000).emit('command', command, (error, ack) => {
+  live.socket.timeout(5000).emit(REQUEST.command, command, (error, ack) => {
     if (error) {
       fail('Máy chủ không trả lời. Hãy thử lại.');
       return;
@@ -172,7 +173,7 @@ function askFit(draft, list) {
   clearTimeout(fitTimer);
   fitTimer = setTimeout(() => {
     if (!live.socket.connected) return;
-    live.socket.timeout(3000).emit('fit', draft, (error, answer) => {
+    live.socket.timeout(3000).emit(REQUEST.fit, draft, (error, answer) => {
       if (!error) showList(list, answer?.warnings || []);
     });
   }, 250);

@@ -1,12 +1,9 @@
 // Words shared by the screens, and lookups into the programme and the schedule.
+import { durationWords } from './dom.js';
+import { ITEM_STATUS_WORDS } from './words.js';
 
-export const ITEM_STATUS_LABELS = {
-  done: 'Đã xong',
-  now: 'Đang diễn ra',
-  next: 'Tiếp theo',
-  skipped: 'Chưa diễn ra',
-  upcoming: '',
-};
+/** An item's status as the screens' lists say it (runshow/words.py): nothing for one still to come. */
+export const statusWord = (status) => (status === 'upcoming' ? '' : ITEM_STATUS_WORDS[status] || '');
 
 export const TIMER_STATUS_LABELS = {
   ready: 'Sẵn sàng',
@@ -62,4 +59,18 @@ export function messageSize(text) {
   if (text.length <= 40) return 'short';
   if (text.length <= 90) return 'medium';
   return 'long';
+}
+
+const ON_TIME_MS = 30_000;
+
+/**
+ * How far the programme is from its plan: {kind: 'late' | 'early' | 'on-time' (within ±30 s),
+ * text: 'Chậm 5 phút'}, to the nearest minute, halves up (runshow/timefmt.py offset_words;
+ * both follow tests/vectors/words.json).
+ */
+export function offsetWords(offsetMs) {
+  if (Math.abs(offsetMs) <= ON_TIME_MS) return { kind: 'on-time', text: 'Đúng giờ' };
+  const minutes = Math.floor((Math.abs(offsetMs) + 30_000) / 60_000);
+  const late = offsetMs > 0;
+  return { kind: late ? 'late' : 'early', text: `${late ? 'Chậm' : 'Sớm'} ${durationWords(minutes * 60_000)}` };
 }

@@ -3,6 +3,8 @@
 /* global io */
 import { ServerClock } from './clock.js';
 import { el, readJson } from './dom.js';
+import { EVENT } from './protocol.js';
+import { ROLE_NAMES } from './words.js';
 
 const MARK_GRACE_MS = 3_000; // no mark while the first connection is still being made
 
@@ -95,18 +97,18 @@ export function connect(namespace, role, handlers = {}) {
     setConnected(false);
     handlers.connectError?.(error);
   });
-  socket.on('programme', (programme) => {
+  socket.on(EVENT.programme, (programme) => {
     live.programme = programme;
     handlers.programme?.(programme, live);
   });
-  socket.on('state', (state) => {
+  socket.on(EVENT.state, (state) => {
     if (acceptState(state)) handlers.state?.(state, live);
   });
-  socket.on('presence', (counts) => handlers.presence?.(counts, live));
-  socket.on('schedule', (figures) => handlers.schedule?.(figures, live));
-  socket.on('phase', (event) => handlers.phase?.(event, live));
-  socket.on('screens', (screens) => handlers.screens?.(screens, live));
-  socket.on('identify', (identity) => flashIdentity(identity));
+  socket.on(EVENT.presence, (counts) => handlers.presence?.(counts, live));
+  socket.on(EVENT.schedule, (figures) => handlers.schedule?.(figures, live));
+  socket.on(EVENT.phase, (event) => handlers.phase?.(event, live));
+  socket.on(EVENT.screens, (screens) => handlers.screens?.(screens, live));
+  socket.on(EVENT.identify, (identity) => flashIdentity(identity));
 
   // First paint from the embedded JSON, before the socket answers.
   if (live.state) {
@@ -120,9 +122,6 @@ export function connect(namespace, role, handlers = {}) {
   return live;
 }
 
-const ROLE_NAMES = {
-  stage: 'Màn hình sân khấu', speaker: 'Màn hình diễn giả', mc: 'Máy tính bảng MC', programme: 'Điện thoại',
-};
 export const roleName = (role) => ROLE_NAMES[role] || role;
 
 const IDENTIFY_MS = 6_000;

@@ -1,11 +1,12 @@
 // The MC's tablet: what is on, the MC's script (and the delegates at the opening),
 // what comes next, the timer, messages from the control desk, progress.
 import { byId, clockFormatter, el, keepAwake, setData, setText, show } from './dom.js';
-import { ITEM_STATUS_LABELS, itemStatus, itemsById, timerStatusLabel } from './labels.js';
+import { itemStatus, itemsById, statusWord, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay, onFrame } from './timer.js';
 import { chime } from './chime.js';
 import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
+import { NAMESPACE, ROLE } from './protocol.js';
 
 const body = document.body;
 const n = {
@@ -100,7 +101,7 @@ function renderProgress(state) {
     const status = itemStatus(state, items.get(id)?.index);
     if (row.dataset.status !== status) {
       row.dataset.status = status;
-      setText(row.lastChild, ITEM_STATUS_LABELS[status]);
+      setText(row.lastChild, statusWord(status));
     }
     if (status === 'done') finished += 1;
   }
@@ -167,7 +168,7 @@ const bell = chime(() => n.chimeToggle.checked, {
 });
 if (n.chimeToggle.checked) show(n.chimeHint, true); // remembered on: one tap to unlock sound
 
-const live = connect('/live', 'mc', {
+const live = connect(NAMESPACE.live, ROLE.mc, {
   programme: renderProgramme,
   state: renderState,
   phase: (event) => {

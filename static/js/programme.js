@@ -1,7 +1,8 @@
 // The delegates' programme on their phones: read only, live "now" marker.
 import { byId, clockFormatter, el, setData, setText, show } from './dom.js';
-import { ITEM_STATUS_LABELS, itemStatus, plannedLength } from './labels.js';
+import { itemStatus, plannedLength, statusWord } from './labels.js';
 import { connect } from './live.js';
+import { NAMESPACE, ROLE } from './protocol.js';
 
 const list = byId('programme-list');
 const nowLink = byId('programme-now');
@@ -50,7 +51,7 @@ function renderState(state) {
     const row = rows.get(item.id);
     const status = itemStatus(state, item.index);
     setData(row, 'status', status);
-    setText(row.querySelector('.pg-status'), status === 'upcoming' ? '' : ITEM_STATUS_LABELS[status]);
+    setText(row.querySelector('.pg-status'), statusWord(status));
     if (status === 'now') row.setAttribute('aria-current', 'step');
     else row.removeAttribute('aria-current');
   }
@@ -60,4 +61,4 @@ function renderState(state) {
   if (current) nowLink.setAttribute('href', `#muc-${current.id}`);
 }
 
-connect('/live', 'programme', { programme: renderProgramme, state: renderState });
+connect(NAMESPACE.live, ROLE.programme, { programme: renderProgramme, state: renderState });

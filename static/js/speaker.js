@@ -7,6 +7,7 @@ import { connect, debugCorner } from './live.js';
 import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame } from './timer.js';
 import { messageSize } from './labels.js';
+import { NAMESPACE, ROLE } from './protocol.js';
 
 const body = document.body;
 const n = {
@@ -67,7 +68,7 @@ const wantsChime = new URLSearchParams(location.search).has('chime');
 const bell = chime(() => wantsChime, { onLocked: (locked) => show(n.chimeHint, locked && wantsChime) });
 if (wantsChime) show(n.chimeHint, true);
 
-const live = connect('/live', 'speaker', {
+const live = connect(NAMESPACE.live, ROLE.speaker, {
   programme: (programme) => {
     formatWallClock = wallClockFormatter(programme.event?.timezone);
   },

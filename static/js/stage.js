@@ -4,6 +4,7 @@ import { byId, el, keepAwake, setData, setText, show } from './dom.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay } from './timer.js';
 import { messageSize } from './labels.js';
+import { NAMESPACE, ROLE } from './protocol.js';
 
 const body = document.body;
 const nodes = {
@@ -79,7 +80,7 @@ function renderState(state, timer) {
   show(nodes.message, Boolean(message));
 }
 
-const live = connect('/live', 'stage', {
+const live = connect(NAMESPACE.live, ROLE.stage, {
   programme: renderProgramme,
   state: (state) => renderState(state, timer),
 });

@@ -1,0 +1,59 @@
+"""One table of word cases (tests/vectors/words.json) pins runshow/timefmt.py and the
+console's static/js together: a duration and the programme's lateness read the same on
+the console as in the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runshow.timefmt import duration_text, offset_words
+
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "words.json").read_text("utf-8"))
+DURATIONS, OFFSETS = VECTORS["durations"], VECTORS["offsets"]
+
+
+@pytest.mark.parametrize("case", DURATIONS, ids=[case["name"] for case in DURATIONS])
+def test_python_says_durations_as_the_table(case):
+    assert duration_text(case["ms"]) == case["expect"]
+
+
+@pytest.mark.parametrize("case", OFFSETS, ids=[case["name"] for case in OFFSETS])
+def test_python_says_the_offset_as_the_table(case):
+    assert offset_words(case["offset_ms"]) == case["expect"]
+
+
+#: The same words in the browser, from the console's own modules.
+JS_SIDE = """async ({durations, offsets}) => {
+  const dom = await import('/static/js/dom.js');
+  const labels = await import('/static/js/labels.js');
+  return {
+    durations: durations.map(({ms}) => dom.durationWords(ms)),
+    offsets: offsets.map(({offset_ms}) => labels.offsetWords(offset_ms)),
+  };
+}"""
+
+
+@pytest.mark.browser
+def test_the_pages_say_them_as_the_table(live_server):
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_server.url}/programme")
+            said = page.evaluate(JS_SIDE, {"durations": DURATIONS, "offsets": OFFSETS})
+        finally:
+            browser.close()
+    mismatches = [
+        (case["name"], result, case["expect"])
+        for table, results in ((DURATIONS, said["durations"]), (OFFSETS, said["offsets"]))
+        for case, result in zip(table, results, strict=True)
+        if result != case["expect"]
+    ]
+    assert mismatches == []
