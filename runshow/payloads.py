@@ -59,12 +59,9 @@ def introduction_view(agenda: Agenda) -> list[dict[str, Any]]:
     ]
 
 
-def banner_view(agenda: Agenda) -> list[dict[str, str]]:
-    """The stage's banner, line by line, each with the look the stage gives it."""
-    return [
-        {"text": line, "kind": banner_line_kind(index, line)}
-        for index, line in enumerate(agenda.event.banner_lines)
-    ]
+def banner_kinds(agenda: Agenda) -> list[str]:
+    """The look the stage gives each of the event's banner lines, in order."""
+    return [banner_line_kind(index, line) for index, line in enumerate(agenda.event.banner_lines)]
 
 
 def programme_view(
@@ -97,7 +94,7 @@ def programme_view(
         items.append(view)
     programme = {
         "event": event.model_dump(),
-        "banner": banner_view(agenda),
+        "banner_kinds": banner_kinds(agenda),
         "delegates": [],
         "introduction": [],
         "items": items,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from runshow.agenda import Agenda, presenter_line
 from runshow.introduction import Paragraph, introduction
-from runshow.timefmt import clock_text
+from runshow.timefmt import clock_text, length_text, minutes_number
 
 #: The item during which the MC introduces the delegates.
 INTRODUCTION_KIND = "opening"
@@ -29,7 +29,7 @@ class PrintRow:
 
 
 def _minutes(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    return "" if value is None else minutes_number(value)
 
 
 def print_rows(agenda: Agenda) -> list[PrintRow]:
@@ -54,11 +54,7 @@ def print_rows(agenda: Agenda) -> list[PrintRow]:
                 title=spec.title,
                 kind_label=item.kind_label,
                 presenter=presenter_line(spec.presenter),
-                length=(
-                    f"{'≈ ' if spec.duration_estimated else ''}{_minutes(spec.duration)} phút"
-                    if spec.duration
-                    else ""
-                ),
+                length=length_text(item.duration_ms, spec.duration_estimated),
                 thresholds=f"{thresholds} phút" if thresholds else "",
                 mc_script=spec.mc_script,
                 tech_notes=spec.tech_notes,

@@ -210,16 +210,10 @@ class ProgrammeItem(TypedDict, total=False):
 
 
 @with_config(STRICT)
-class BannerLine(TypedDict):
-    text: str
-    kind: BannerLineKind
-
-
-@with_config(STRICT)
 class Programme(TypedDict):
     event: dict[str, Any]
-    #: The event's banner lines, each with its look (runshow/textfit.py decides it once).
-    banner: list[BannerLine]
+    #: The look of each of the event's banner lines (runshow/textfit.py decides it once).
+    banner_kinds: list[BannerLineKind]
     delegates: list[dict[str, Any]]
     #: The MC's introduction of the delegates present: per delegation, the
     #: opening words and one line per delegate (runshow/introduction.py).
@@ -278,7 +272,6 @@ SHAPES: dict[str, type] = {
         FixedStart,
         ScheduleSummary,
         Programme,
-        BannerLine,
         ProgrammeItem,
         PhaseEvent,
         ScreenInfo,

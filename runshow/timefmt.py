@@ -25,6 +25,19 @@ def duration_text(ms: int) -> str:
     return " ".join(parts)
 
 
+def length_text(duration_ms: int, estimated: bool = False) -> str:
+    """An item's planned length as the programme writes it: ``10 phút``, ``7,5 phút``,
+    ``≈ 10 phút`` when it is a guess; "" without one."""
+    if not duration_ms:
+        return ""
+    return f"{'≈ ' if estimated else ''}{minutes_number(duration_ms / 60_000)} phút"
+
+
+def minutes_number(minutes: float) -> str:
+    """``10``, ``7,5``: minutes as a Vietnamese show sheet writes them (a decimal comma)."""
+    return f"{minutes:g}".replace(".", ",")
+
+
 def clock_text(epoch_ms: int, tz: ZoneInfo) -> str:
     """Epoch milliseconds → ``08:00`` in the event's zone."""
     return dt.datetime.fromtimestamp(epoch_ms / 1000, tz).strftime("%H:%M")

@@ -1,6 +1,6 @@
 """One table of word cases (tests/vectors/words.json) pins runshow/timefmt.py and the
-console's static/js together: a duration and the programme's lateness read the same on
-the console as in the report."""
+screens' static/js together: a planned length, a duration and the programme's lateness
+read the same on the console and the phones as in the report and the printed run sheet."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from runshow.timefmt import duration_text, offset_words
+from runshow.timefmt import duration_text, length_text, offset_words
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "words.json").read_text("utf-8"))
-DURATIONS, OFFSETS = VECTORS["durations"], VECTORS["offsets"]
+LENGTHS, DURATIONS, OFFSETS = VECTORS["lengths"], VECTORS["durations"], VECTORS["offsets"]
+
+
+@pytest.mark.parametrize("case", LENGTHS, ids=[case["name"] for case in LENGTHS])
+def test_python_writes_planned_lengths_as_the_table(case):
+    assert length_text(case["duration_ms"], case["estimated"]) == case["expect"]
 
 
 @pytest.mark.parametrize("case", DURATIONS, ids=[case["name"] for case in DURATIONS])
@@ -26,10 +31,12 @@ def test_python_says_the_offset_as_the_table(case):
 
 
 #: The same words in the browser, from the console's own modules.
-JS_SIDE = """async ({durations, offsets}) => {
+JS_SIDE = """async ({lengths, durations, offsets}) => {
   const dom = await import('/static/js/dom.js');
   const labels = await import('/static/js/labels.js');
   return {
+    lengths: lengths.map(({duration_ms, estimated}) =>
+      labels.plannedLength({duration_ms, duration_estimated: estimated})),
     durations: durations.map(({ms}) => dom.durationWords(ms)),
     offsets: offsets.map(({offset_ms}) => labels.offsetWords(offset_ms)),
   };
@@ -47,12 +54,18 @@ def test_the_pages_say_them_as_the_table(live_server):
         try:
             page = browser.new_page()
             page.goto(f"{live_server.url}/programme")
-            said = page.evaluate(JS_SIDE, {"durations": DURATIONS, "offsets": OFFSETS})
+            said = page.evaluate(
+                JS_SIDE, {"lengths": LENGTHS, "durations": DURATIONS, "offsets": OFFSETS}
+            )
         finally:
             browser.close()
     mismatches = [
         (case["name"], result, case["expect"])
-        for table, results in ((DURATIONS, said["durations"]), (OFFSETS, said["offsets"]))
+        for table, results in (
+            (LENGTHS, said["lengths"]),
+            (DURATIONS, said["durations"]),
+            (OFFSETS, said["offsets"]),
+        )
         for case, result in zip(table, results, strict=True)
         if result != case["expect"]
     ]

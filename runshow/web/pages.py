@@ -21,7 +21,7 @@ def page_context(role: str, *, private: bool = True) -> dict[str, Any]:
     return {
         "role": role,
         "event": programme["event"],
-        "banner": programme["banner"],
+        "banner_kinds": programme["banner_kinds"],
         "rehearsal": programme["rehearsal"],
         "programme_json": htmlsafe_json_dumps(programme),
         "state_json": htmlsafe_json_dumps(state),

@@ -42,10 +42,13 @@ export function itemsById(programme) {
   return new Map((programme?.items || []).map((item) => [item.id, item]));
 }
 
-/** "10 phút", "≈ 10 phút" when estimated, "" when the item has no length. */
+/**
+ * "10 phút", "7,5 phút", "≈ 10 phút" when estimated, "" when the item has no length
+ * (runshow/timefmt.py length_text; both follow tests/vectors/words.json).
+ */
 export function plannedLength(item) {
-  if (!item || !item.duration_ms) return '';
-  const minutes = Math.round(item.duration_ms / 60000);
+  if (!item?.duration_ms) return '';
+  const minutes = String(Number((item.duration_ms / 60_000).toPrecision(6))).replace('.', ',');
   return `${item.duration_estimated ? '≈ ' : ''}${minutes} phút`;
 }
 

@@ -19,8 +19,8 @@ const nodes = {
   message: byId('stage-message'),
 };
 
-/** A banner line in the look the server gave it (Programme.banner: organiser, headline, line). */
-const bannerLine = (line) => el('p', { className: `banner-line banner-${line.kind}`, text: line.text });
+/** A banner line in the look the server gave it (Programme.banner_kinds: organiser, headline, line). */
+const bannerLine = (text, kind) => el('p', { className: `banner-line banner-${kind}`, text });
 
 /**
  * The banner keeps the organisers' line breaks: a line never wraps, it shrinks to
@@ -48,7 +48,7 @@ let audienceTimers = new Map();
 function renderProgramme(programme) {
   audienceTimers = new Map((programme.items || []).map((item) => [item.id, item.audience_timer]));
   const event = programme.event || {};
-  nodes.bannerLines.replaceChildren(...(programme.banner || []).map(bannerLine));
+  nodes.bannerLines.replaceChildren(...(event.banner_lines || []).map((text, i) => bannerLine(text, programme.banner_kinds?.[i])));
   setText(nodes.bannerPlace, event.banner_place_date || '');
   requestAnimationFrame(fitBannerLines);
 }
