@@ -76,19 +76,8 @@ JS_SIDE = """async (cases) => {
 
 
 @pytest.mark.browser
-def test_the_screens_timer_module_follows_the_table(live_server):
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import launch_chromium
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
-            page.goto(f"{live_server.url}/programme")
-            results = page.evaluate(JS_SIDE, CASES)
-        finally:
-            browser.close()
+def test_the_screens_timer_module_follows_the_table(live_server, open_page):
+    results = open_page(f"{live_server.url}/programme").evaluate(JS_SIDE, CASES)
     mismatches = [
         (case["name"], result, case["expect"])
         for case, result in zip(CASES, results, strict=True)

@@ -44,21 +44,9 @@ JS_SIDE = """async ({lengths, durations, offsets}) => {
 
 
 @pytest.mark.browser
-def test_the_pages_say_them_as_the_table(live_server):
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import launch_chromium
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
-            page.goto(f"{live_server.url}/programme")
-            said = page.evaluate(
-                JS_SIDE, {"lengths": LENGTHS, "durations": DURATIONS, "offsets": OFFSETS}
-            )
-        finally:
-            browser.close()
+def test_the_pages_say_them_as_the_table(live_server, open_page):
+    tables = {"lengths": LENGTHS, "durations": DURATIONS, "offsets": OFFSETS}
+    said = open_page(f"{live_server.url}/programme").evaluate(JS_SIDE, tables)
     mismatches = [
         (case["name"], result, case["expect"])
         for table, results in (
