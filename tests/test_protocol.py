@@ -344,14 +344,17 @@ def test_every_generated_file_is_current(path):
 
 #: A call that names an event: socket.on('state', …), socket.timeout(5000).emit('command', …).
 EVENT_CALL = re.compile(r"""\.(?:on|once|off|emit)\(\s*(['"`])([^'"`]*)\1""")
+#: A screen connecting as a role typed out: connect(NAMESPACE.live, 'stage', …).
+ROLE_CALL = re.compile(r"""\bconnect\([^,()]*,\s*(['"`])([^'"`]*)\1""")
 #: Socket.IO's own events, not the protocol's.
 SOCKET_IO_EVENTS = {"connect", "disconnect", "connect_error"}
 GENERATED_JS = {Path(path).name for path in generate.FILES if path.startswith("static/js/")}
 
 
 def quoted_protocol_names(text: str) -> list[str]:
-    """Event names typed out in a call, and namespaces typed out anywhere."""
+    """Event names and roles typed out in a call, and namespaces typed out anywhere."""
     names = [name for _, name in EVENT_CALL.findall(text) if name not in SOCKET_IO_EVENTS]
+    names += [role for _, role in ROLE_CALL.findall(text)]
     namespaces = {audience.namespace for audience in AUDIENCES.values()}
     names += [ns for ns in namespaces if re.search(rf"""['"`]{re.escape(ns)}['"`]""", text)]
     return names
@@ -367,8 +370,9 @@ def test_the_pages_name_events_and_namespaces_only_through_the_generated_file():
 
 
 def test_the_check_for_typed_names_sees_them():
-    page = "socket.on('state', f); s.timeout(5000).emit(\"command\", c); io('/live');"
-    assert quoted_protocol_names(page) == ["state", "command", "/live"]
+    page = "socket.on('state', f); s.timeout(5000).emit(\"command\", c); connect(ns, 'mc');"
+    assert quoted_protocol_names(page) == ["state", "command", "mc"]
+    assert quoted_protocol_names("const live = connect('/live', ROLE.mc);") == ["/live"]
     assert quoted_protocol_names("socket.on('connect', f); socket.on(EVENT.state, g);") == []
 
 
