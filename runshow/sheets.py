@@ -123,6 +123,15 @@ _ITEM_FIELD_COLUMNS = {
     "tech_notes": "tech_notes",
 }
 
+THRESHOLD_WITHOUT_LENGTH = (
+    "ngưỡng chỉ dùng cho mục đếm ngược: mục không có thời lượng đếm lên và không đổi màu "
+    "(ghi «Thời lượng (phút)» hoặc để trống ô này)"
+)
+THRESHOLD_WITH_COUNTUP = (
+    "ngưỡng chỉ dùng cho mục đếm ngược: mục có «x» ở cột «Đếm lên» không đổi màu "
+    "(bỏ «x» ở «Đếm lên» hoặc để trống ô này)"
+)
+
 _YES = {"x", "có", "co", "yes", "y", "1", "true", "✓"}
 _NO = {"", "không", "khong", "no", "n", "0", "false"}
 _CLOCK_RE = re.compile(r"^(\d{1,2})\s*[:hHgG.]\s*(\d{2})?\s*$")
@@ -449,13 +458,19 @@ def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) 
     chosen = {} if audience is None else {"audience": audience}
     countup = _yes(reader, values.get("countup"), at("countup"))
     stop = _yes(reader, values.get("stop"), at("stop"))
-    if duration is None or countup:
-        return {"mode": "countup", **chosen}
-    warning, danger = suggested_thresholds(duration) if duration > 0 else (None, None)
     given = {
         key: reader.convert(values.get(key), _minutes, at(key), "phải là số phút")
         for key in ("warning", "danger")
     }
+    if duration is None or countup:
+        # A count-up clock never turns yellow or red: a threshold here would be dropped.
+        # (A length that does not read is already a problem of its own.)
+        why = THRESHOLD_WITH_COUNTUP if countup else THRESHOLD_WITHOUT_LENGTH
+        for key in ("warning", "danger"):
+            if given[key] is not None and (countup or _blank(values.get("duration"))):
+                reader.problem(at(key), why)
+        return {"mode": "countup", **chosen}
+    warning, danger = suggested_thresholds(duration) if duration > 0 else (None, None)
     warning = given["warning"] if given["warning"] is not None else warning
     danger = given["danger"] if given["danger"] is not None else danger
     timer: dict[str, Any] = {"mode": "countdown", "at_zero": "stop" if stop else "overtime"}
@@ -672,6 +687,7 @@ def item_rows(agenda: Agenda) -> Iterator[list[Any]]:
     for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True):
         spec = item.spec
         presenter = spec.presenter
+        counts_down = item.timed
         values = {
             "time": clock_text(start, tz),
             "title": spec.title,
@@ -684,8 +700,9 @@ def item_rows(agenda: Agenda) -> Iterator[list[Any]]:
             "kind": KIND_LABELS[spec.kind],
             "kind_label": spec.kind_label,
             "id": spec.id,
-            "warning": _minutes_cell(spec.timer.warning),
-            "danger": _minutes_cell(spec.timer.danger),
+            # Thresholds of a count-up clock never apply: the sheet would refuse them.
+            "warning": _minutes_cell(spec.timer.warning) if counts_down else None,
+            "danger": _minutes_cell(spec.timer.danger) if counts_down else None,
             "estimated": "x" if spec.duration_estimated else None,
             "audience": {True: "có", False: "không", None: None}[spec.timer.audience],
             "countup": "x" if spec.timer.mode == "countup" and spec.duration else None,

@@ -115,6 +115,18 @@ def test_a_programme_edited_live_goes_out_to_excel_and_back_unchanged(tmp_path):
     assert load_plan(path).spec == edited.spec
 
 
+def test_a_count_up_item_that_kept_its_thresholds_goes_out_without_them(tmp_path):
+    """Switched to count up on the console, an item keeps the thresholds it had; they
+    never apply, and the sheet would refuse them, so the workbook leaves them out."""
+    document = json.loads(BUNDLED_AGENDA.read_text(encoding="utf-8"))
+    document["items"][3]["timer"] |= {"mode": "countup"}
+    assert document["items"][3]["timer"]["warning"] is not None
+    path = tmp_path / "plan.xlsx"
+    write_workbook(parse_agenda(json.dumps(document, ensure_ascii=False)), path)
+    item = load_plan(path).items[3]
+    assert item.spec.timer.mode == "countup" and item.spec.timer.warning is None
+
+
 # --------------------------------------------------------------------------- #
 # A plan typed by an organiser.
 
@@ -317,4 +329,41 @@ def test_runshow_import_writes_nothing_when_the_sheet_has_mistakes(tmp_path):
     result = runshow("import", str(bad), "-o", str(output), cwd=tmp_path)
     assert result.returncode == 1
     assert "dòng 2, cột B" in result.stderr
+    assert not output.exists()
+
+
+def test_thresholds_on_a_row_without_a_length_are_refused_at_their_cells(tmp_path):
+    """A yellow or red threshold needs a countdown: on a row with no length (or marked
+    to count up) it would be dropped, and the clock would never turn yellow or red."""
+    plan = small_plan(
+        tmp_path,
+        [
+            ["Nội dung", "Thời lượng (phút)", "Vàng (phút)", "Đỏ (phút)", "Đếm lên"],
+            ["Khai mạc", 10, None, None, None],
+            ["Tham quan mô hình", None, 2, 1, None],
+            ["Văn nghệ", None, None, 1, None],
+            ["Giao lưu", 30, 5, None, "x"],
+        ],
+    )
+    output = tmp_path / "out.json"
+    result = runshow(
+        "import", str(plan), "-o", str(output), "--base", str(BUNDLED_AGENDA), cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stdout
+    sheet = f"trang «{PROGRAMME_SHEET}»"
+    no_length = (
+        "ngưỡng chỉ dùng cho mục đếm ngược: mục không có thời lượng đếm lên và không đổi "
+        "màu (ghi «Thời lượng (phút)» hoặc để trống ô này)"
+    )
+    counts_up = (
+        "ngưỡng chỉ dùng cho mục đếm ngược: mục có «x» ở cột «Đếm lên» không đổi màu "
+        "(bỏ «x» ở «Đếm lên» hoặc để trống ô này)"
+    )
+    assert result.stderr.splitlines()[1:] == [
+        f"  {plan}: {sheet}, dòng 3, cột C (Vàng (phút)): {no_length}",
+        f"  {plan}: {sheet}, dòng 3, cột D (Đỏ (phút)): {no_length}",
+        f"  {plan}: {sheet}, dòng 4, cột D (Đỏ (phút)): {no_length}",
+        f"  {plan}: {sheet}, dòng 5, cột C (Vàng (phút)): {counts_up}",
+    ]
+    assert "Traceback" not in result.stderr
     assert not output.exists()
