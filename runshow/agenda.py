@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from runshow.errors import Problem, describe_pydantic_error, format_location, shown
 from runshow.jsontext import JsonError, read_json
+from runshow.timefmt import CLOCK_RE
 
 MINUTE_MS = 60_000
 #: The longest an item, or a threshold, can be: a whole day, in minutes.
@@ -106,7 +107,6 @@ def shows_audience_timer(kind: str, chosen: bool | None) -> bool:
     return kind in AUDIENCE_TIMER_KINDS if chosen is None else chosen
 
 
-_CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class _Strict(BaseModel):
@@ -212,7 +212,7 @@ class AgendaSpec(_Strict):
 
 
 def _check_clock(value: str) -> str:
-    if not _CLOCK_RE.match(value):
+    if not CLOCK_RE.match(value):
         raise ValueError(f"giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được {shown(value)})")
     return value
 

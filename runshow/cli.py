@@ -100,9 +100,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _clock(value: str) -> str:
-    from runshow.agenda import _CLOCK_RE
+    from runshow.timefmt import CLOCK_RE  # not runshow.agenda: pydantic before eventlet's patch
 
-    if not _CLOCK_RE.match(value):
+    if not CLOCK_RE.match(value):
         raise argparse.ArgumentTypeError(
             f"giờ phải có dạng HH:MM, ví dụ 14:00 (nhận được {value!r})"
         )

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
+
+#: A clock time as the agenda writes it, ``HH:MM`` (00:00 to 23:59). Kept here, free of
+#: pydantic, so that the command line can check `--start` before the server's eventlet
+#: monkey patch (pydantic imported first breaks the patch; runshow/server.py).
+CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 def duration_text(ms: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -133,3 +134,28 @@ def test_start_without_rehearsal_is_refused_plainly(tmp_path):
     assert finished.returncode == 2
     assert "--rehearsal" in finished.stderr
     assert not (tmp_path / "data").exists()
+
+
+#: Words of a Python or library message in English, never of the technician's Vietnamese.
+ENGLISH = re.compile(
+    r"\b(the|while|should|error|warning|exception|traceback|thrown|deprecated|monkey\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def test_a_rehearsal_with_a_start_time_prints_no_traceback_and_no_english(tmp_path):
+    """The --start argument once imported pydantic before eventlet's monkey patch: an
+    English warning and a PydanticUserError traceback on every start."""
+    rehearsal = start_server(
+        tmp_path / "data",
+        tmp_path / "rehearsal.log",
+        extra_args=("--rehearsal", "--start", "14:00"),
+    )
+    try:
+        assert requests.get(f"{rehearsal.url}/api/programme", timeout=10).json()["rehearsal"]
+    finally:
+        stop_server(rehearsal)
+    printed = rehearsal.log()
+    assert "TỔNG DUYỆT" in printed
+    assert "Traceback" not in printed
+    assert not ENGLISH.findall(printed), printed
