@@ -261,8 +261,7 @@ def _rehearsal(agenda_path: str, show_dir: Path, start: str | None, fresh: bool)
         raise CannotStart(_agenda_problems(error)) from None
     now_ms = time.time_ns() // 1_000_000
     plan = dress.prepare(show_dir, tz, start, now_ms, fresh, time.strftime("%Y%m%d-%H%M%S"))
-    if plan.resumed:
-        print("Tiếp tục buổi tổng duyệt hôm nay (để tổng duyệt lại từ đầu: thêm --fresh).")
+    print(plan.announcement(tz))
     return plan.start_ms
 
 

@@ -159,3 +159,42 @@ def test_a_rehearsal_with_a_start_time_prints_no_traceback_and_no_english(tmp_pa
     assert "TỔNG DUYỆT" in printed
     assert "Traceback" not in printed
     assert not ENGLISH.findall(printed), printed
+
+
+def test_the_same_start_again_resumes_the_rehearsal_and_says_so(tmp_path):
+    """Shell history after a crash: `--rehearsal --start 14:00` again is the same
+    rehearsal, not a new one; another start begins a new one, and says so too."""
+    data = tmp_path / "data"
+    first = start_server(data, tmp_path / "one.log", extra_args=("--rehearsal", "--start", "14:00"))
+    try:
+        first.command("next")
+        first.command("message", text="Còn 2 phút", target="stage")
+    finally:
+        stop_server(first)
+    assert "Bắt đầu buổi tổng duyệt mới, khai mạc lúc 14:00 hôm nay." in first.log()
+
+    again = start_server(data, tmp_path / "two.log", extra_args=("--rehearsal", "--start", "14:00"))
+    try:
+        state = again.state()
+        assert state["revision"] == 2, "the rehearsal went on where it was"
+        assert state["message"]["stage"] == "Còn 2 phút"
+    finally:
+        stop_server(again)
+    assert "Tiếp tục buổi tổng duyệt hôm nay" in again.log()
+    assert not list((data / "rehearsal" / "archive").glob("*.sqlite3")), "nothing archived"
+
+    other = start_server(
+        data, tmp_path / "three.log", extra_args=("--rehearsal", "--start", "15:00")
+    )
+    try:
+        assert other.state()["revision"] == 0
+        programme = requests.get(f"{other.url}/api/programme", timeout=10).json()
+        assert programme["start_ms"] == today_at("15:00")
+    finally:
+        stop_server(other)
+    archived = list((data / "rehearsal" / "archive").glob("*.sqlite3"))
+    assert len(archived) == 1
+    assert (
+        "Bắt đầu buổi tổng duyệt mới, khai mạc lúc 15:00 hôm nay (buổi trước được cất vào "
+        in other.log()
+    )
