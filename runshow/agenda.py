@@ -107,8 +107,6 @@ def shows_audience_timer(kind: str, chosen: bool | None) -> bool:
     return kind in AUDIENCE_TIMER_KINDS if chosen is None else chosen
 
 
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
