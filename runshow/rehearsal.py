@@ -1,26 +1,38 @@
 """A dress rehearsal: the programme played today, from now or from a chosen time, with
 its own data kept apart from the show's (``<data-dir>/rehearsal/``).
 
-The real show's files are only ever read here (its control key, so that the
-technician logs in with the same key), never written.
+The real show's files are only ever read by a rehearsal (its control key, so that
+the technician logs in with the same key), never written. The other way round, the
+show's start reads the rehearsal's programme and carries its corrections to the show
+(`hand_over`); the rehearsal's files are only read there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from runshow.agenda import Agenda
+from runshow.datadir import DataDirBusy, DataDirLock
 from runshow.keys import CONTROL_KEY_FILE
-from runshow.store import Store
+from runshow.service import ShowService
+from runshow.store import DataFileError, Store
 from runshow.timefmt import clock_text
 
 SUBDIR = "rehearsal"
 PLAN_FILE = "rehearsal.json"
+#: In the show's data directory: the rehearsal programme the show has had, so that
+#: it is handed over once.
+HANDOVER_FILE = "rehearsal-handover.json"
+#: The event log's source for a correction carried from a rehearsal.
+CARRIED_SOURCE = "rehearsal"
 
 
 @dataclass(frozen=True)
@@ -103,3 +115,154 @@ def _share_control_key(show_dir: Path, folder: Path) -> None:
     if source.exists() and not target.exists():
         shutil.copyfile(source, target)
         target.chmod(0o600)
+
+
+# --------------------------------------------------------------------------- #
+# Handing the rehearsal's corrections to the show.
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """What the show's start did with the rehearsal: the line `serve` prints (None:
+    nothing to say) and how many of the show's live edits came from a rehearsal."""
+
+    line: str | None
+    carried: int
+
+
+def carried_text(count: int) -> str:
+    """What `serve` prints and the console shows after carrying corrections."""
+    return f"Dùng chương trình đã sửa trong buổi tổng duyệt: {count} thay đổi."
+
+
+def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
+    """Carry the corrections of the last rehearsal (in ``<show_dir>/rehearsal/``) to
+    the show run by `service`, as live edits logged with the source ``rehearsal``.
+
+    The rules (docs/operations.md, "After the rehearsal"): only the programme carries
+    (items, event, delegates but their presence ticks), never the rehearsal's runs; a
+    rehearsal's programme is handed over once (carried, or left out by `--fresh`),
+    and again only if the rehearsal goes on and changes it; a show with commands of
+    its own, or an agenda file changed since the rehearsal's edits, is never
+    overwritten: the line says so.
+    """
+    try:
+        rehearsed = _rehearsed_programme(show_dir / SUBDIR, service.file_agenda)
+    except _Unavailable as unavailable:
+        return HandOver(unavailable.line, _carried_count(service))
+    if rehearsed is None or _handed_over(show_dir) == rehearsed.mark:
+        return HandOver(None, _carried_count(service))
+    from runshow.programme_diff import corrections
+
+    pending = corrections(service.agenda, rehearsed.agenda)
+    line = None
+    if not pending:
+        _record(show_dir, rehearsed.mark, "nothing")
+    elif rehearsed.file_changed:
+        line = (  # no count: the difference also holds the file's own changes
+            "Không dùng các thay đổi của buổi tổng duyệt: tệp chương trình "
+            f"{service.file_agenda.source} đã đổi từ khi tổng duyệt sửa chương trình; buổi "
+            "diễn dùng tệp (sửa tiếp trên bàn điều khiển nếu cần)."
+        )
+    elif fresh:
+        _record(show_dir, rehearsed.mark, "left out")
+        line = (
+            f"--fresh: buổi diễn bắt đầu từ tệp chương trình; {len(pending)} thay đổi của "
+            "buổi tổng duyệt không được dùng."
+        )
+    elif any(event.source != CARRIED_SOURCE for event in service.store.events()):
+        line = (
+            f"Không dùng {len(pending)} thay đổi của buổi tổng duyệt: buổi diễn đã có thao "
+            f"tác riêng (phiên bản {service.state.revision}), chương trình của nó không bị "
+            f"ghi đè. Muốn dùng: runshow export --data-dir {show_dir / SUBDIR} -o "
+            "agenda-tong-duyet.json rồi runshow serve --fresh --agenda agenda-tong-duyet.json"
+        )
+    else:
+        line = _carry(service, pending)
+        _record(show_dir, rehearsed.mark, "carried")
+    return HandOver(line, _carried_count(service))
+
+
+@dataclass(frozen=True)
+class _Rehearsed:
+    agenda: Agenda  # the rehearsal's programme as it was left (its spec: the real times)
+    mark: dict[str, Any]  # which rehearsal, at which programme version
+    file_changed: bool  # its edits no longer replay on the agenda file the show uses
+
+
+class _Unavailable(Exception):
+    """The rehearsal's programme cannot be read now; `line` says why."""
+
+    def __init__(self, line: str):
+        self.line = line
+
+
+def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None:
+    """The rehearsal's programme, if it has edits; read under its data directory's
+    lock (a rehearsal server still running holds it)."""
+    plan = _read_plan(folder / PLAN_FILE)
+    if plan is None or not (folder / Store.FILENAME).is_file():
+        return None
+    start_ms, rehearsal_id = plan
+    lock = DataDirLock(folder)
+    try:
+        lock.acquire()
+    except DataDirBusy:
+        raise _Unavailable(
+            f"Buổi tổng duyệt ({folder}) vẫn đang chạy: chưa lấy được chương trình đã sửa "
+            "của nó. Dừng buổi tổng duyệt rồi chạy lại runshow serve."
+        ) from None
+    try:
+        store = Store(folder)
+        try:
+            rehearsal = ShowService(file_agenda.rehearsal_at(start_ms), store)
+        finally:
+            store.close()
+    except (DataFileError, OSError):
+        raise _Unavailable(
+            f"Không đọc được dữ liệu buổi tổng duyệt trong {folder}: buổi diễn không nhận "
+            "thay đổi nào từ buổi tổng duyệt."
+        ) from None
+    finally:
+        lock.release()
+    version = rehearsal.state.programme_version
+    if version == 0:
+        return None
+    mark = {"rehearsal": rehearsal_id, "programme_version": version}
+    return _Rehearsed(rehearsal.agenda, mark, rehearsal.file_changed)
+
+
+def _carry(service: ShowService, pending: list[dict[str, Any]]) -> str:
+    """Each correction as the live edit it is, through the one dispatcher. Stopped
+    part way (a crash), the next start carries what is left: the difference is
+    worked out again from the show's programme."""
+    for done, payload in enumerate(pending):
+        result = service.dispatch(payload, CARRIED_SOURCE)
+        if not result.accepted:
+            return (
+                f"Chỉ dùng được {done}/{len(pending)} thay đổi của buổi tổng duyệt: {result.reason}"
+            )
+    return carried_text(len(pending))
+
+
+def _carried_count(service: ShowService) -> int:
+    return sum(event.source == CARRIED_SOURCE for event in service.store.events())
+
+
+def _handed_over(show_dir: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads((show_dir / HANDOVER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    return {key: record.get(key) for key in ("rehearsal", "programme_version")}
+
+
+def _record(show_dir: Path, mark: dict[str, Any], how: str) -> None:
+    """Which rehearsal programme the show has had (in the show's own data directory:
+    `--fresh` archives the database, not this)."""
+    path = show_dir / HANDOVER_FILE
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(mark | {"handed_over": how}) + "\n", encoding="utf-8")
+    os.replace(temporary, path)

@@ -198,13 +198,14 @@ def serve(
         elif fresh:
             _archive(data_dir)
         app = _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue)
+        handover = None if rehearsal else _hand_over(app, Path(data_dir), fresh)
         _listen(listeners)
     except CannotStart as refused:
         print(refused, file=sys.stderr)
         return 1
     with app.app_context():
         show = runtime()
-        print(banner(show, base_urls(host, port), Path(data_dir)), flush=True)
+        print(banner(show, base_urls(host, port), Path(data_dir), handover), flush=True)
         helpers = _start_display_workers(workers, host, port, message_queue, show)
     _quiet_collector()
     start_client_sweep(app.extensions["runshow"].socketio)
@@ -263,6 +264,17 @@ def _rehearsal(agenda_path: str, show_dir: Path, start: str | None, fresh: bool)
     plan = dress.prepare(show_dir, tz, start, now_ms, fresh, time.strftime("%Y%m%d-%H%M%S"))
     print(plan.announcement(tz))
     return plan.start_ms
+
+
+def _hand_over(app, show_dir: Path, fresh: bool):
+    """The last rehearsal's corrections, carried to the show (runshow/rehearsal.py)."""
+    from runshow.rehearsal import hand_over
+    from runshow.web import runtime
+
+    with app.app_context():
+        done = hand_over(runtime().service, show_dir, fresh)
+    app.config["RUNSHOW_CARRIED_EDITS"] = done.carried  # the console's note
+    return done
 
 
 def _agenda_problems(error) -> str:
@@ -390,8 +402,9 @@ class _WriteBufferOnFirstWrite:
         return getattr(self._file(), name)
 
 
-def banner(show, urls: list[str], data_dir: Path) -> str:
-    """What the technician reads in the terminal when the server starts."""
+def banner(show, urls: list[str], data_dir: Path, handover=None) -> str:
+    """What the technician reads in the terminal when the server starts (`handover`:
+    what the start did with the last rehearsal's corrections)."""
     from runshow.timefmt import timer_text
     from runshow.words import ROLE_NAMES
 
@@ -410,6 +423,7 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
         f"Chương trình: {show.agenda.source} ({len(show.agenda.items)} mục), "
         f"ngày {show.agenda.event.date}, bắt đầu {show.agenda.event.start}",
         f"Dữ liệu: {data_dir.resolve()}",
+        *([handover.line] if handover is not None and handover.line else []),
         "",
         "Mở các màn hình tại:",
     ]
@@ -438,7 +452,7 @@ def banner(show, urls: list[str], data_dir: Path) -> str:
         f"    {key.value}    ({origin})",
     ]
     state = show.service.state
-    if state.revision:
+    if state.revision > (0 if handover is None else handover.carried):  # more than corrections
         current = show.agenda.get(state.current_id)
         where = f"mục «{current.title}»" if current else "băng rôn hội nghị"
         timer = state.timer()

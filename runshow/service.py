@@ -65,6 +65,9 @@ class ShowService:
         self.store = store
         self.clock = clock
         self.warnings: list[str] = []
+        #: The agenda file no longer gives the live edits' programmes when they are
+        #: replayed on it (it changed since): the edited programme stays in use.
+        self.file_changed = False
         # Version 0 is the agenda file; live edits add versions, kept in the store.
         self._programmes = self._stored_programmes(agenda)
         try:
@@ -125,6 +128,7 @@ class ShowService:
             version in remade and remade[version].spec != programme.spec
             for version, programme in programmes.items()
         ):
+            self.file_changed = True
             self.warnings.append(
                 f"Tệp chương trình {agenda.source} đã đổi sau các lần sửa trực tiếp: chương "
                 "trình đang dùng vẫn là bản đã sửa, lưu trong dữ liệu; các thay đổi trong tệp "
@@ -141,6 +145,11 @@ class ShowService:
     def agenda(self) -> Agenda:
         """The programme the show runs on now (the file, or its latest live edit)."""
         return self._programmes[self._state.programme_version]
+
+    @property
+    def file_agenda(self) -> Agenda:
+        """The programme as the agenda file gives it, before any live edit."""
+        return self._programmes[0]
 
     def subscribe(self, listener: Listener) -> None:
         """Call `listener` with every new state, in revision order, after it is saved

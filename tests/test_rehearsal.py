@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.conftest import CONTROL_KEY, LiveServer, start_server, stop_server
+from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, LiveServer, start_server, stop_server
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HA_NOI = "tham-luan-ha-noi"
@@ -197,4 +198,179 @@ def test_the_same_start_again_resumes_the_rehearsal_and_says_so(tmp_path):
     assert (
         "Bắt đầu buổi tổng duyệt mới, khai mạc lúc 15:00 hôm nay (buổi trước được cất vào "
         in other.log()
+    )
+
+
+# --------------------------------------------------------------------------- #
+# What a rehearsal hands to the show.
+
+CARRIED_LINE = "Dùng chương trình đã sửa trong buổi tổng duyệt: 5 thay đổi."
+HAI_PHONG, CAN_THO, CHI_DAO = "tham-luan-hai-phong", "tham-luan-can-tho", "phat-bieu-chi-dao"
+
+
+def console_programme(server: LiveServer) -> dict:
+    """The programme as the console sees it (with the delegates)."""
+    return requests.get(
+        f"{server.url}/api/programme",
+        headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+        timeout=10,
+    ).json()
+
+
+def the_files_start_ms() -> int:
+    """08:00 on 28 July 2023 in Cần Thơ: the bundled programme's real start."""
+    return int(dt.datetime(2023, 7, 28, 8, 0, tzinfo=TZ).timestamp() * 1000)
+
+
+def rehearse(data: Path, log: Path, *corrections: dict, agenda: Path = BUNDLED_AGENDA) -> None:
+    """A rehearsal that corrects the programme and runs part of it (a clock, a message,
+    a presence tick, the banner): only the corrections are for the show."""
+    rehearsal = start_server(data, log, agenda=agenda, extra_args=("--rehearsal",))
+    try:
+        rehearsal.command("goto", item_id=HA_NOI)
+        rehearsal.command("start")
+        for correction in corrections:
+            rehearsal.command(**correction)
+        rehearsal.command("message", text="Còn 2 phút", target="stage")
+        rehearsal.command("set_present", delegate_id="d3", present=False)
+        rehearsal.command("banner", on=True)
+        rehearsal.command("next")
+    finally:
+        stop_server(rehearsal)
+
+
+MORNING_CORRECTIONS = (
+    {"command": "edit_item", "item_id": HA_NOI, "changes": {"presenter": {"name": "Trần Văn Mới"}}},
+    {"command": "edit_item", "item_id": CHI_DAO, "changes": {"duration": 15}},
+    {"command": "move_item", "item_id": CAN_THO, "after": "tham-luan-da-nang"},
+    {
+        "command": "add_item",
+        "after": CHI_DAO,
+        "item": {"kind": "award", "title": "Trao Cờ thi đua", "duration": 5},
+    },
+    {"command": "edit_delegate", "delegate_id": "d2", "changes": {"name": "Vũ Chiến Thắng"}},
+)
+
+
+def test_the_rehearsals_corrections_reach_the_show_once_and_at_its_real_times(tmp_path):
+    """The morning: rehearse, correct the programme on the console, stop, start the
+    event with plain `serve`: the show runs the corrected programme, at the event's
+    own date and times, with nothing of the rehearsal's runs."""
+    data = tmp_path / "data"
+    rehearse(data, tmp_path / "rehearsal.log", *MORNING_CORRECTIONS)
+
+    show = start_server(data, tmp_path / "show.log")
+    try:
+        programme = console_programme(show)
+        state = show.state()
+        session = logged_in(show)
+        console = session.get(f"{show.url}/control", timeout=10).text
+    finally:
+        stop_server(show)
+    assert CARRIED_LINE in show.log()
+    assert CARRIED_LINE.rstrip(".") in console, "the console says it too"
+    assert programme["rehearsal"] is False
+    assert programme["start_ms"] == the_files_start_ms()
+    assert programme["event"]["date"] == "2023-07-28"
+    assert programme["items"][0]["planned_start_ms"] == the_files_start_ms()
+    items = {item["id"]: item for item in programme["items"]}
+    assert items[HA_NOI]["presenter"]["name"] == "Trần Văn Mới"
+    assert items[CHI_DAO]["duration_ms"] == 15 * 60_000
+    order = [item["id"] for item in programme["items"]]
+    assert order.index(CAN_THO) < order.index(HAI_PHONG), "the two speeches swapped"
+    assert order[order.index(CHI_DAO) + 1] == "trao-co-thi-dua"
+    delegates = {delegate["id"]: delegate for delegate in programme["delegates"]}
+    assert delegates["d2"]["name"] == "Vũ Chiến Thắng"
+    assert delegates["d3"]["present"] is True, "a presence tick is the rehearsal's, not the plan"
+    assert state["current"] is None and state["timer"] is None
+    assert state["message"]["stage"] is None
+    assert state["revision"] == 5, "five live edits in the show's log"
+    assert state["undo"] == "Sửa đại biểu", "each carried edit can be undone by its name"
+
+    again = start_server(data, tmp_path / "again.log")
+    try:
+        assert console_programme(again)["items"] == programme["items"], "kept across a restart"
+        assert again.state()["revision"] == 5, "carried once"
+    finally:
+        stop_server(again)
+    assert "buổi tổng duyệt" not in again.log()
+
+    fresh = start_server(data, tmp_path / "fresh.log", extra_args=("--fresh",))
+    try:
+        assert items[HA_NOI] != {i["id"]: i for i in console_programme(fresh)["items"]}[HA_NOI]
+        assert fresh.state()["revision"] == 0
+    finally:
+        stop_server(fresh)
+    assert "--fresh: buổi diễn bắt đầu từ tệp chương trình" not in fresh.log(), (
+        "already carried: nothing left for --fresh to leave out"
+    )
+
+    after_fresh = start_server(data, tmp_path / "after-fresh.log")
+    try:
+        assert after_fresh.state()["revision"] == 0, "the rehearsal is not carried a second time"
+    finally:
+        stop_server(after_fresh)
+
+
+def test_fresh_starts_from_the_file_and_says_what_it_leaves_out(tmp_path):
+    data = tmp_path / "data"
+    rehearse(data, tmp_path / "rehearsal.log", *MORNING_CORRECTIONS)
+    fresh = start_server(data, tmp_path / "fresh.log", extra_args=("--fresh",))
+    try:
+        assert fresh.state()["revision"] == 0
+        assert console_programme(fresh)["items"][5]["id"] == HA_NOI
+    finally:
+        stop_server(fresh)
+    assert (
+        "--fresh: buổi diễn bắt đầu từ tệp chương trình; 5 thay đổi của buổi tổng duyệt "
+        "không được dùng." in fresh.log()
+    )
+    plain = start_server(data, tmp_path / "plain.log")
+    try:
+        assert plain.state()["revision"] == 0, "left out once, left out for good"
+    finally:
+        stop_server(plain)
+
+
+def test_a_show_that_has_begun_keeps_its_programme_and_says_why(tmp_path):
+    data = tmp_path / "data"
+    show = start_server(data, tmp_path / "show.log")
+    try:
+        show.command("start")
+    finally:
+        stop_server(show)
+    rehearse(data, tmp_path / "rehearsal.log", MORNING_CORRECTIONS[0])
+    again = start_server(data, tmp_path / "again.log")
+    try:
+        items = {item["id"]: item for item in console_programme(again)["items"]}
+        assert items[HA_NOI]["presenter"]["name"] is None
+        assert again.state()["revision"] == 1
+    finally:
+        stop_server(again)
+    assert (
+        "Không dùng 1 thay đổi của buổi tổng duyệt: buổi diễn đã có thao tác riêng "
+        "(phiên bản 1), chương trình của nó không bị ghi đè" in again.log()
+    )
+
+
+def test_an_agenda_file_changed_since_the_rehearsal_is_not_overwritten(tmp_path):
+    agenda = tmp_path / "agenda.json"
+    agenda.write_text(BUNDLED_AGENDA.read_text(encoding="utf-8"), encoding="utf-8")
+    data = tmp_path / "data"
+    rehearse(data, tmp_path / "rehearsal.log", MORNING_CORRECTIONS[0], agenda=agenda)
+    document = json.loads(agenda.read_text(encoding="utf-8"))
+    document["items"][0]["title"] = "Chương trình văn nghệ đặc sắc"
+    agenda.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+    show = start_server(data, tmp_path / "show.log", agenda=agenda)
+    try:
+        items = console_programme(show)["items"]
+        assert items[0]["title"] == "Chương trình văn nghệ đặc sắc"
+        assert items[5]["presenter"]["name"] is None
+        assert show.state()["revision"] == 0
+    finally:
+        stop_server(show)
+    assert (
+        f"Không dùng các thay đổi của buổi tổng duyệt: tệp chương trình {agenda} đã đổi "
+        "từ khi tổng duyệt sửa chương trình; buổi diễn dùng tệp" in show.log()
     )

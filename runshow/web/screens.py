@@ -114,8 +114,17 @@ def control() -> str:
         mc_link=link,
         mc_qr=qr_svg(link),
         kinds=KIND_LABELS,
+        handover_note=_handover_note(),
         **page_context("control"),
     )
+
+
+def _handover_note() -> str | None:
+    """Until the first item runs: how many corrections the show got from the rehearsal."""
+    from runshow.rehearsal import carried_text
+
+    carried = current_app.config.get("RUNSHOW_CARRIED_EDITS", 0)
+    return carried_text(carried) if carried and not runtime().service.state.visits else None
 
 
 def _report():
