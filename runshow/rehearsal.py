@@ -9,6 +9,7 @@ show's start reads the rehearsal's programme and carries its corrections to the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -204,6 +205,10 @@ def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None
     if plan is None or not (folder / Store.FILENAME).is_file():
         return None
     start_ms, rehearsal_id = plan
+    unreadable = _Unavailable(
+        f"Không đọc được dữ liệu buổi tổng duyệt trong {folder}: buổi diễn không nhận "
+        "thay đổi nào từ buổi tổng duyệt."
+    )
     lock = DataDirLock(folder)
     try:
         lock.acquire()
@@ -212,6 +217,8 @@ def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None
             f"Buổi tổng duyệt ({folder}) vẫn đang chạy: chưa lấy được chương trình đã sửa "
             "của nó. Dừng buổi tổng duyệt rồi chạy lại runshow serve."
         ) from None
+    except OSError:
+        raise unreadable from None
     try:
         store = Store(folder)
         try:
@@ -219,10 +226,7 @@ def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None
         finally:
             store.close()
     except (DataFileError, OSError):
-        raise _Unavailable(
-            f"Không đọc được dữ liệu buổi tổng duyệt trong {folder}: buổi diễn không nhận "
-            "thay đổi nào từ buổi tổng duyệt."
-        ) from None
+        raise unreadable from None
     finally:
         lock.release()
     version = rehearsal.state.programme_version
@@ -264,5 +268,8 @@ def _record(show_dir: Path, mark: dict[str, Any], how: str) -> None:
     `--fresh` archives the database, not this)."""
     path = show_dir / HANDOVER_FILE
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(mark | {"handed_over": how}) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    # A disk that refuses this refuses the show's own writes too, and says so there;
+    # unrecorded, the next start finds nothing left to carry (the programmes agree).
+    with contextlib.suppress(OSError):
+        temporary.write_text(json.dumps(mark | {"handed_over": how}) + "\n", encoding="utf-8")
+        os.replace(temporary, path)

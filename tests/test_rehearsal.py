@@ -222,19 +222,23 @@ def the_files_start_ms() -> int:
     return int(dt.datetime(2023, 7, 28, 8, 0, tzinfo=TZ).timestamp() * 1000)
 
 
-def rehearse(data: Path, log: Path, *corrections: dict, agenda: Path = BUNDLED_AGENDA) -> None:
-    """A rehearsal that corrects the programme and runs part of it (a clock, a message,
-    a presence tick, the banner): only the corrections are for the show."""
+def rehearse(
+    data: Path, log: Path, *corrections: dict, agenda: Path = BUNDLED_AGENDA, runs: bool = True
+) -> None:
+    """A rehearsal that corrects the programme and (`runs`) runs part of it (a clock, a
+    message, a presence tick, the banner): only the corrections are for the show."""
     rehearsal = start_server(data, log, agenda=agenda, extra_args=("--rehearsal",))
     try:
-        rehearsal.command("goto", item_id=HA_NOI)
-        rehearsal.command("start")
+        if runs:
+            rehearsal.command("goto", item_id=HA_NOI)
+            rehearsal.command("start")
         for correction in corrections:
             rehearsal.command(**correction)
-        rehearsal.command("message", text="Còn 2 phút", target="stage")
-        rehearsal.command("set_present", delegate_id="d3", present=False)
-        rehearsal.command("banner", on=True)
-        rehearsal.command("next")
+        if runs:
+            rehearsal.command("message", text="Còn 2 phút", target="stage")
+            rehearsal.command("set_present", delegate_id="d3", present=False)
+            rehearsal.command("banner", on=True)
+            rehearsal.command("next")
     finally:
         stop_server(rehearsal)
 
@@ -374,3 +378,39 @@ def test_an_agenda_file_changed_since_the_rehearsal_is_not_overwritten(tmp_path)
         f"Không dùng các thay đổi của buổi tổng duyệt: tệp chương trình {agenda} đã đổi "
         "từ khi tổng duyệt sửa chương trình; buổi diễn dùng tệp" in show.log()
     )
+
+
+def test_a_rehearsal_that_goes_on_hands_over_its_new_corrections(tmp_path):
+    """Rehearsed, carried; rehearsed again the same morning (it resumes), corrected
+    once more: the show gets that correction too, and only it."""
+    data = tmp_path / "data"
+    rehearse(data, tmp_path / "one.log", MORNING_CORRECTIONS[0])
+    first = start_server(data, tmp_path / "show-one.log")
+    stop_server(first)
+    assert "buổi tổng duyệt: 1 thay đổi." in first.log()
+
+    rehearse(data, tmp_path / "two.log", MORNING_CORRECTIONS[1], runs=False)
+    second = start_server(data, tmp_path / "show-two.log")
+    try:
+        items = {item["id"]: item for item in console_programme(second)["items"]}
+        assert items[HA_NOI]["presenter"]["name"] == "Trần Văn Mới"
+        assert items[CHI_DAO]["duration_ms"] == 15 * 60_000
+        assert second.state()["revision"] == 2
+    finally:
+        stop_server(second)
+    assert "Dùng chương trình đã sửa trong buổi tổng duyệt: 1 thay đổi." in second.log()
+
+
+def test_a_rehearsal_still_running_is_not_read_and_the_show_says_so(tmp_path):
+    data = tmp_path / "data"
+    rehearsal = start_server(data, tmp_path / "rehearsal.log", extra_args=("--rehearsal",))
+    try:
+        rehearsal.command(**MORNING_CORRECTIONS[0])
+        show = start_server(data, tmp_path / "show.log")
+        try:
+            assert show.state()["revision"] == 0
+        finally:
+            stop_server(show)
+    finally:
+        stop_server(rehearsal)
+    assert "vẫn đang chạy: chưa lấy được chương trình đã sửa của nó" in show.log()
