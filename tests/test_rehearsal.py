@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -144,18 +146,25 @@ ENGLISH = re.compile(
 )
 
 
+@contextlib.contextmanager
+def serving(data: Path, log: Path, **options) -> Iterator[LiveServer]:
+    """`start_server`'s server, stopped at the end of the block (its log stays readable)."""
+    server = start_server(data, log, **options)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
 def test_a_rehearsal_with_a_start_time_prints_no_traceback_and_no_english(tmp_path):
     """The --start argument once imported pydantic before eventlet's monkey patch: an
     English warning and a PydanticUserError traceback on every start."""
-    rehearsal = start_server(
+    with serving(
         tmp_path / "data",
         tmp_path / "rehearsal.log",
         extra_args=("--rehearsal", "--start", "14:00"),
-    )
-    try:
+    ) as rehearsal:
         assert requests.get(f"{rehearsal.url}/api/programme", timeout=10).json()["rehearsal"]
-    finally:
-        stop_server(rehearsal)
     printed = rehearsal.log()
     assert "TỔNG DUYỆT" in printed
     assert "Traceback" not in printed
@@ -166,33 +175,28 @@ def test_the_same_start_again_resumes_the_rehearsal_and_says_so(tmp_path):
     """Shell history after a crash: `--rehearsal --start 14:00` again is the same
     rehearsal, not a new one; another start begins a new one, and says so too."""
     data = tmp_path / "data"
-    first = start_server(data, tmp_path / "one.log", extra_args=("--rehearsal", "--start", "14:00"))
-    try:
+    with serving(
+        data, tmp_path / "one.log", extra_args=("--rehearsal", "--start", "14:00")
+    ) as first:
         first.command("next")
         first.command("message", text="Còn 2 phút", target="stage")
-    finally:
-        stop_server(first)
     assert "Bắt đầu buổi tổng duyệt mới, khai mạc lúc 14:00 hôm nay." in first.log()
 
-    again = start_server(data, tmp_path / "two.log", extra_args=("--rehearsal", "--start", "14:00"))
-    try:
+    with serving(
+        data, tmp_path / "two.log", extra_args=("--rehearsal", "--start", "14:00")
+    ) as again:
         state = again.state()
         assert state["revision"] == 2, "the rehearsal went on where it was"
         assert state["message"]["stage"] == "Còn 2 phút"
-    finally:
-        stop_server(again)
     assert "Tiếp tục buổi tổng duyệt hôm nay" in again.log()
     assert not list((data / "rehearsal" / "archive").glob("*.sqlite3")), "nothing archived"
 
-    other = start_server(
+    with serving(
         data, tmp_path / "three.log", extra_args=("--rehearsal", "--start", "15:00")
-    )
-    try:
+    ) as other:
         assert other.state()["revision"] == 0
         programme = requests.get(f"{other.url}/api/programme", timeout=10).json()
         assert programme["start_ms"] == today_at("15:00")
-    finally:
-        stop_server(other)
     archived = list((data / "rehearsal" / "archive").glob("*.sqlite3"))
     assert len(archived) == 1
     assert (
@@ -227,8 +231,7 @@ def rehearse(
 ) -> None:
     """A rehearsal that corrects the programme and (`runs`) runs part of it (a clock, a
     message, a presence tick, the banner): only the corrections are for the show."""
-    rehearsal = start_server(data, log, agenda=agenda, extra_args=("--rehearsal",))
-    try:
+    with serving(data, log, agenda=agenda, extra_args=("--rehearsal",)) as rehearsal:
         if runs:
             rehearsal.command("goto", item_id=HA_NOI)
             rehearsal.command("start")
@@ -239,8 +242,6 @@ def rehearse(
             rehearsal.command("set_present", delegate_id="d3", present=False)
             rehearsal.command("banner", on=True)
             rehearsal.command("next")
-    finally:
-        stop_server(rehearsal)
 
 
 MORNING_CORRECTIONS = (
@@ -263,14 +264,11 @@ def test_the_rehearsals_corrections_reach_the_show_once_and_at_its_real_times(tm
     data = tmp_path / "data"
     rehearse(data, tmp_path / "rehearsal.log", *MORNING_CORRECTIONS)
 
-    show = start_server(data, tmp_path / "show.log")
-    try:
+    with serving(data, tmp_path / "show.log") as show:
         programme = console_programme(show)
         state = show.state()
         session = logged_in(show)
         console = session.get(f"{show.url}/control", timeout=10).text
-    finally:
-        stop_server(show)
     assert CARRIED_LINE in show.log()
     assert CARRIED_LINE.rstrip(".") in console, "the console says it too"
     assert programme["rehearsal"] is False
@@ -291,66 +289,45 @@ def test_the_rehearsals_corrections_reach_the_show_once_and_at_its_real_times(tm
     assert state["revision"] == 5, "five live edits in the show's log"
     assert state["undo"] == "Sửa đại biểu", "each carried edit can be undone by its name"
 
-    again = start_server(data, tmp_path / "again.log")
-    try:
+    with serving(data, tmp_path / "again.log") as again:
         assert console_programme(again)["items"] == programme["items"], "kept across a restart"
         assert again.state()["revision"] == 5, "carried once"
-    finally:
-        stop_server(again)
     assert "buổi tổng duyệt" not in again.log()
 
-    fresh = start_server(data, tmp_path / "fresh.log", extra_args=("--fresh",))
-    try:
+    with serving(data, tmp_path / "fresh.log", extra_args=("--fresh",)) as fresh:
         assert items[HA_NOI] != {i["id"]: i for i in console_programme(fresh)["items"]}[HA_NOI]
         assert fresh.state()["revision"] == 0
-    finally:
-        stop_server(fresh)
     assert "--fresh: buổi diễn bắt đầu từ tệp chương trình" not in fresh.log(), (
         "already carried: nothing left for --fresh to leave out"
     )
 
-    after_fresh = start_server(data, tmp_path / "after-fresh.log")
-    try:
+    with serving(data, tmp_path / "after-fresh.log") as after_fresh:
         assert after_fresh.state()["revision"] == 0, "the rehearsal is not carried a second time"
-    finally:
-        stop_server(after_fresh)
 
 
 def test_fresh_starts_from_the_file_and_says_what_it_leaves_out(tmp_path):
     data = tmp_path / "data"
     rehearse(data, tmp_path / "rehearsal.log", *MORNING_CORRECTIONS)
-    fresh = start_server(data, tmp_path / "fresh.log", extra_args=("--fresh",))
-    try:
+    with serving(data, tmp_path / "fresh.log", extra_args=("--fresh",)) as fresh:
         assert fresh.state()["revision"] == 0
         assert console_programme(fresh)["items"][5]["id"] == HA_NOI
-    finally:
-        stop_server(fresh)
     assert (
         "--fresh: buổi diễn bắt đầu từ tệp chương trình; 5 thay đổi của buổi tổng duyệt "
         "không được dùng." in fresh.log()
     )
-    plain = start_server(data, tmp_path / "plain.log")
-    try:
+    with serving(data, tmp_path / "plain.log") as plain:
         assert plain.state()["revision"] == 0, "left out once, left out for good"
-    finally:
-        stop_server(plain)
 
 
 def test_a_show_that_has_begun_keeps_its_programme_and_says_why(tmp_path):
     data = tmp_path / "data"
-    show = start_server(data, tmp_path / "show.log")
-    try:
+    with serving(data, tmp_path / "show.log") as show:
         show.command("start")
-    finally:
-        stop_server(show)
     rehearse(data, tmp_path / "rehearsal.log", MORNING_CORRECTIONS[0])
-    again = start_server(data, tmp_path / "again.log")
-    try:
+    with serving(data, tmp_path / "again.log") as again:
         items = {item["id"]: item for item in console_programme(again)["items"]}
         assert items[HA_NOI]["presenter"]["name"] is None
         assert again.state()["revision"] == 1
-    finally:
-        stop_server(again)
     assert (
         "Không dùng 1 thay đổi của buổi tổng duyệt: buổi diễn đã có thao tác riêng "
         "(phiên bản 1), chương trình của nó không bị ghi đè" in again.log()
@@ -366,14 +343,11 @@ def test_an_agenda_file_changed_since_the_rehearsal_is_not_overwritten(tmp_path)
     document["items"][0]["title"] = "Chương trình văn nghệ đặc sắc"
     agenda.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
-    show = start_server(data, tmp_path / "show.log", agenda=agenda)
-    try:
+    with serving(data, tmp_path / "show.log", agenda=agenda) as show:
         items = console_programme(show)["items"]
         assert items[0]["title"] == "Chương trình văn nghệ đặc sắc"
         assert items[5]["presenter"]["name"] is None
         assert show.state()["revision"] == 0
-    finally:
-        stop_server(show)
     assert (
         f"Không dùng các thay đổi của buổi tổng duyệt: tệp chương trình {agenda} đã đổi "
         "từ khi tổng duyệt sửa chương trình; buổi diễn dùng tệp" in show.log()
@@ -385,32 +359,23 @@ def test_a_rehearsal_that_goes_on_hands_over_its_new_corrections(tmp_path):
     once more: the show gets that correction too, and only it."""
     data = tmp_path / "data"
     rehearse(data, tmp_path / "one.log", MORNING_CORRECTIONS[0])
-    first = start_server(data, tmp_path / "show-one.log")
-    stop_server(first)
+    with serving(data, tmp_path / "show-one.log") as first:
+        assert first.state()["revision"] == 1
     assert "buổi tổng duyệt: 1 thay đổi." in first.log()
 
     rehearse(data, tmp_path / "two.log", MORNING_CORRECTIONS[1], runs=False)
-    second = start_server(data, tmp_path / "show-two.log")
-    try:
+    with serving(data, tmp_path / "show-two.log") as second:
         items = {item["id"]: item for item in console_programme(second)["items"]}
         assert items[HA_NOI]["presenter"]["name"] == "Trần Văn Mới"
         assert items[CHI_DAO]["duration_ms"] == 15 * 60_000
         assert second.state()["revision"] == 2
-    finally:
-        stop_server(second)
     assert "Dùng chương trình đã sửa trong buổi tổng duyệt: 1 thay đổi." in second.log()
 
 
 def test_a_rehearsal_still_running_is_not_read_and_the_show_says_so(tmp_path):
     data = tmp_path / "data"
-    rehearsal = start_server(data, tmp_path / "rehearsal.log", extra_args=("--rehearsal",))
-    try:
+    with serving(data, tmp_path / "rehearsal.log", extra_args=("--rehearsal",)) as rehearsal:
         rehearsal.command(**MORNING_CORRECTIONS[0])
-        show = start_server(data, tmp_path / "show.log")
-        try:
+        with serving(data, tmp_path / "show.log") as show:
             assert show.state()["revision"] == 0
-        finally:
-            stop_server(show)
-    finally:
-        stop_server(rehearsal)
     assert "vẫn đang chạy: chưa lấy được chương trình đã sửa của nó" in show.log()
