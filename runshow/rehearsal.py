@@ -32,8 +32,8 @@ PLAN_FILE = "rehearsal.json"
 #: In the show's data directory: the rehearsal programme the show has had, so that
 #: it is handed over once.
 HANDOVER_FILE = "rehearsal-handover.json"
-#: The event log's source for a correction carried from a rehearsal.
-CARRIED_SOURCE = "rehearsal"
+#: The event log's source for a correction carried from a rehearsal: ``rehearsal:<id>``.
+CARRIED_SOURCE = "rehearsal:"
 
 
 @dataclass(frozen=True)
@@ -138,14 +138,14 @@ def carried_text(count: int) -> str:
 
 def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
     """Carry the corrections of the last rehearsal (in ``<show_dir>/rehearsal/``) to
-    the show run by `service`, as live edits logged with the source ``rehearsal``.
+    the show run by `service`, as live edits logged with the source ``rehearsal:<id>``.
 
     The rules (docs/operations.md, "After the rehearsal"): only the programme carries
     (items, event, delegates but their presence ticks), never the rehearsal's runs; a
     rehearsal's programme is handed over once (carried, or left out by `--fresh`),
     and again only if the rehearsal goes on and changes it; a show with commands of
-    its own, or an agenda file changed since the rehearsal's edits, is never
-    overwritten: the line says so.
+    its own (or corrections from an earlier rehearsal), or an agenda file changed
+    since the rehearsal's edits, is never overwritten: the line says so.
     """
     try:
         rehearsed = _rehearsed_programme(show_dir / SUBDIR, service.file_agenda)
@@ -159,29 +159,43 @@ def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
     line = None
     if not pending:
         _record(show_dir, rehearsed.mark, "nothing")
-    elif rehearsed.file_changed:
-        line = (  # no count: the difference also holds the file's own changes
-            "Không dùng các thay đổi của buổi tổng duyệt: tệp chương trình "
-            f"{service.file_agenda.source} đã đổi từ khi tổng duyệt sửa chương trình; buổi "
-            "diễn dùng tệp (sửa tiếp trên bàn điều khiển nếu cần)."
-        )
     elif fresh:
         _record(show_dir, rehearsed.mark, "left out")
         line = (
             f"--fresh: buổi diễn bắt đầu từ tệp chương trình; {len(pending)} thay đổi của "
             "buổi tổng duyệt không được dùng."
         )
-    elif any(event.source != CARRIED_SOURCE for event in service.store.events()):
-        line = (
-            f"Không dùng {len(pending)} thay đổi của buổi tổng duyệt: buổi diễn đã có thao "
-            f"tác riêng (phiên bản {service.state.revision}), chương trình của nó không bị "
-            f"ghi đè. Muốn dùng: runshow export --data-dir {show_dir / SUBDIR} -o "
-            "agenda-tong-duyet.json rồi runshow serve --fresh --agenda agenda-tong-duyet.json"
-        )
     else:
-        line = _carry(service, pending)
-        _record(show_dir, rehearsed.mark, "carried")
+        line = _not_carried(service, rehearsed, len(pending), show_dir / SUBDIR)
+        if line is None:
+            line = _carry(service, pending, rehearsed.source)
+            _record(show_dir, rehearsed.mark, "carried")
     return HandOver(line, _carried_count(service))
+
+
+def _not_carried(
+    service: ShowService, rehearsed: _Rehearsed, count: int, folder: Path
+) -> str | None:
+    """Why the show keeps its programme, or None: it has nothing but this rehearsal's
+    corrections (a show never has its programme overwritten)."""
+    if rehearsed.file_changed:  # no count: the difference also holds the file's own changes
+        return (
+            "Không dùng các thay đổi của buổi tổng duyệt: tệp chương trình "
+            f"{service.file_agenda.source} đã đổi từ khi tổng duyệt sửa chương trình; buổi "
+            "diễn dùng tệp (sửa tiếp trên bàn điều khiển nếu cần)."
+        )
+    others = {event.source for event in service.store.events()} - {rehearsed.source}
+    if not others:
+        return None
+    if all(source.startswith(CARRIED_SOURCE) for source in others):
+        why = "buổi diễn đã nhận thay đổi của một buổi tổng duyệt trước"
+    else:
+        why = f"buổi diễn đã có thao tác riêng (phiên bản {service.state.revision})"
+    return (
+        f"Không dùng {count} thay đổi của buổi tổng duyệt: {why}, chương trình của nó không "
+        f"bị ghi đè. Muốn dùng: runshow export --data-dir {folder} -o agenda-tong-duyet.json "
+        "rồi runshow serve --fresh --agenda agenda-tong-duyet.json"
+    )
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,11 @@ class _Rehearsed:
     agenda: Agenda  # the rehearsal's programme as it was left (its spec: the real times)
     mark: dict[str, Any]  # which rehearsal, at which programme version
     file_changed: bool  # its edits no longer replay on the agenda file the show uses
+
+    @property
+    def source(self) -> str:
+        """The show's event log names the rehearsal each carried correction came from."""
+        return f"{CARRIED_SOURCE}{self.mark['rehearsal']}"
 
 
 class _Unavailable(Exception):
@@ -236,12 +255,12 @@ def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None
     return _Rehearsed(rehearsal.agenda, mark, rehearsal.file_changed)
 
 
-def _carry(service: ShowService, pending: list[dict[str, Any]]) -> str:
+def _carry(service: ShowService, pending: list[dict[str, Any]], source: str) -> str:
     """Each correction as the live edit it is, through the one dispatcher. Stopped
     part way (a crash), the next start carries what is left: the difference is
     worked out again from the show's programme."""
     for done, payload in enumerate(pending):
-        result = service.dispatch(payload, CARRIED_SOURCE)
+        result = service.dispatch(payload, source)
         if not result.accepted:
             return (
                 f"Chỉ dùng được {done}/{len(pending)} thay đổi của buổi tổng duyệt: {result.reason}"
@@ -250,7 +269,7 @@ def _carry(service: ShowService, pending: list[dict[str, Any]]) -> str:
 
 
 def _carried_count(service: ShowService) -> int:
-    return sum(event.source == CARRIED_SOURCE for event in service.store.events())
+    return sum(event.source.startswith(CARRIED_SOURCE) for event in service.store.events())
 
 
 def _handed_over(show_dir: Path) -> dict[str, Any] | None:

@@ -379,3 +379,22 @@ def test_a_rehearsal_still_running_is_not_read_and_the_show_says_so(tmp_path):
         with serving(data, tmp_path / "show.log") as show:
             assert show.state()["revision"] == 0
     assert "vẫn đang chạy: chưa lấy được chương trình đã sửa của nó" in show.log()
+
+
+def test_a_new_rehearsal_does_not_overwrite_what_an_earlier_one_handed_over(tmp_path):
+    """A new rehearsal starts from the agenda file: carrying its programme would take
+    back the earlier rehearsal's corrections, which it never saw."""
+    data = tmp_path / "data"
+    rehearse(data, tmp_path / "one.log", MORNING_CORRECTIONS[0])
+    with serving(data, tmp_path / "show-one.log") as first:
+        assert first.state()["revision"] == 1
+    with serving(data, tmp_path / "two.log", extra_args=("--rehearsal", "--fresh")) as second:
+        second.command(**MORNING_CORRECTIONS[1])
+    with serving(data, tmp_path / "show-two.log") as show:
+        items = {item["id"]: item for item in console_programme(show)["items"]}
+        assert items[HA_NOI]["presenter"]["name"] == "Trần Văn Mới"
+        assert items[CHI_DAO]["duration_ms"] == 20 * 60_000
+    assert (
+        "Không dùng 2 thay đổi của buổi tổng duyệt: buổi diễn đã nhận thay đổi của một buổi "
+        "tổng duyệt trước, chương trình của nó không bị ghi đè." in show.log()
+    )
