@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from runshow.agenda import load_agenda
+from runshow.rehearsal import CARRIED_SOURCE, hand_over, prepare
+from runshow.service import ShowService
+from runshow.store import Store
 from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, LiveServer, start_server, stop_server
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -398,3 +402,25 @@ def test_a_new_rehearsal_does_not_overwrite_what_an_earlier_one_handed_over(tmp_
         "Không dùng 2 thay đổi của buổi tổng duyệt: buổi diễn đã nhận thay đổi của một buổi "
         "tổng duyệt trước, chương trình của nó không bị ghi đè." in show.log()
     )
+
+
+def test_a_hand_over_cut_short_carries_the_rest_at_the_next_start(tmp_path, clock):
+    """A crash between two carried corrections: the next start works the difference
+    out again from the show's programme, and carries only what is left."""
+    show_dir = tmp_path / "data"
+    file_agenda = load_agenda(BUNDLED_AGENDA)
+    plan = prepare(show_dir, TZ, None, clock(), fresh=False, stamp="1")
+    rehearsal_store = Store(plan.data_dir)
+    rehearsal = ShowService(file_agenda.rehearsal_at(plan.start_ms), rehearsal_store, clock)
+    for correction in MORNING_CORRECTIONS:
+        assert rehearsal.dispatch(correction, "http").accepted
+    rehearsal_store.close()
+
+    show = ShowService(file_agenda, Store(show_dir), clock)
+    first = {"command": "move_item", "item_id": CAN_THO, "after": "tham-luan-da-nang"}
+    assert show.dispatch(first, f"{CARRIED_SOURCE}{plan.rehearsal_id}").accepted  # then a crash
+    done = hand_over(show, show_dir, fresh=False)
+    assert done.line == "Dùng chương trình đã sửa trong buổi tổng duyệt: 4 thay đổi."
+    assert done.carried == 5 and show.state.revision == 5
+    assert hand_over(show, show_dir, fresh=False).line is None, "handed over once"
+    show.store.close()
