@@ -283,7 +283,7 @@ def test_workers_need_a_message_queue(tmp_path):
 
 
 def test_a_workers_report_adds_its_screens_until_it_falls_silent():
-    from runshow.web.live import Presence
+    from runshow.web.presence import Presence
 
     presence = Presence()
     presence.join("own-stage", "stage", "Sân khấu 1")
@@ -319,7 +319,7 @@ def test_a_workers_report_adds_its_screens_until_it_falls_silent():
     ],
 )
 def test_a_report_that_is_not_one_changes_nothing(report, caplog):
-    from runshow.web.live import Presence
+    from runshow.web.presence import Presence
 
     presence, worker = Presence(), Presence()
     worker.join("w-stage", "stage", "LED phụ")
@@ -340,16 +340,11 @@ def test_the_silence_allowed_a_worker(raw, seconds):
     assert worker_silence_s(environ) == seconds
 
 
-class ScriptedSocketIO:
-    """The reporter's socketio: `emit` records each report; `sleep` plays the next
-    step of a script (a screen joining...), and ends the loop when the script does."""
+class RecordingSocketIO:
+    """The reporter's socketio: `emit` records each report."""
 
-    class Done(Exception):
-        pass
-
-    def __init__(self, steps, during_emit=None):
+    def __init__(self, during_emit=None):
         self.reports: list[dict] = []
-        self.steps = list(steps)
         self.during_emit = during_emit
 
     def emit(self, event, report, namespace):
@@ -358,28 +353,24 @@ class ScriptedSocketIO:
             self.during_emit()  # a screen connecting while the report is published
             self.during_emit = None
 
-    def sleep(self, seconds):
-        if not self.steps:
-            raise self.Done
-        self.steps.pop(0)()
-
 
 def test_a_worker_reports_each_change_and_nothing_twice(monkeypatch):
-    from runshow.web.live import Presence
-    from runshow.web.workers import report_screens
+    from runshow.web.presence import Presence
+    from runshow.web.workers import ScreenReporter
 
     monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "60")  # no heartbeat within the test
     presence = Presence()
-
-    def nothing() -> None:
-        pass
-
-    socketio = ScriptedSocketIO(
-        [nothing, lambda: presence.join("phone", "programme"), nothing, nothing],
-        during_emit=lambda: presence.join("stage", "stage", "LED chính"),
-    )
-    with pytest.raises(ScriptedSocketIO.Done):
-        report_screens(socketio, presence, "cổng 5002")
+    socketio = RecordingSocketIO(during_emit=lambda: presence.join("stage", "stage", "LED chính"))
+    reporter = ScreenReporter(socketio, presence, "cổng 5002")
+    for between_rounds in (
+        lambda: None,
+        lambda: None,
+        lambda: presence.join("phone", "programme"),
+        lambda: None,
+        lambda: None,
+    ):
+        reporter.report_if_due()
+        between_rounds()
     counts = [(r["counts"]["stage"], r["counts"]["programme"]) for r in socketio.reports]
     # The first report, the stage that joined while it was sent, the phone: once each.
     assert counts == [(0, 0), (1, 0), (1, 1)]
