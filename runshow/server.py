@@ -308,21 +308,53 @@ def _listen(listeners) -> None:
         raise CannotStart(str(refused)) from None
 
 
-def _run(app, listeners, stop: Callable[[], None]) -> None:
-    """Serve the app on sockets opened by `open_listeners` (Flask-SocketIO's own
-    `run` would open one with SO_REUSEPORT) until SIGTERM or SIGINT (Ctrl+C). Then
-    `stop` tells the screens and ends the background loops, the frames queued for
-    the screens get a moment to leave, and the servers end (closing the
-    connections)."""
-    import signal
+class StopRequests:
+    """SIGTERM, SIGINT (Ctrl+C) or a call of `request`: what ends `wait`.
 
+    A signal handler runs in whichever green thread is running Python code when it
+    comes (a screen's connection, often): it must not raise there, and must not touch
+    eventlet's hub. The signal only writes a byte to a socket (the interpreter's
+    `set_wakeup_fd`), and the main green thread waits to read it like any socket."""
+
+    SIGNALS = ("SIGTERM", "SIGINT")
+
+    def __init__(self) -> None:
+        import signal
+        import socket
+
+        self._receiver, self._sender = socket.socketpair()
+        self._sender.setblocking(False)
+        signal.set_wakeup_fd(self._sender.fileno())
+        for name in self.SIGNALS:
+            signal.signal(getattr(signal, name), self._noted)
+
+    @staticmethod
+    def _noted(_signum: int, _frame: Any) -> None:
+        """Nothing to do here: the byte the interpreter wrote wakes `wait`."""
+
+    def request(self) -> None:
+        with contextlib.suppress(OSError):  # already requested: its byte is still there
+            self._sender.send(b"\0")
+
+    def wait(self) -> None:
+        """Until a stop is requested. A second signal then ends the process at once."""
+        import signal
+
+        self._receiver.recv(1)
+        for name in self.SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _run(app, listeners, stop: Callable[[], None], stops: StopRequests | None = None) -> None:
+    """Serve the app on sockets opened by `open_listeners` (Flask-SocketIO's own
+    `run` would open one with SO_REUSEPORT) until SIGTERM or SIGINT (Ctrl+C), or
+    `stops.request()`. Then `stop` tells the screens and ends the background loops,
+    the frames queued for the screens get a moment to leave, and the servers end
+    (closing the connections)."""
     import eventlet
     import eventlet.wsgi
 
-    # Both signals end the wait below the same way (eventlet's hub hands a
-    # KeyboardInterrupt to this, the main green thread); a second one ends at once.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    stops = stops or StopRequests()
     servers = [
         eventlet.spawn(
             eventlet.wsgi.server,
@@ -334,12 +366,9 @@ def _run(app, listeners, stop: Callable[[], None]) -> None:
         )
         for listener in listeners
     ]
-    try:
-        for server in servers:
-            server.wait()
-    except KeyboardInterrupt:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    for server in servers:  # a server that ends by itself (it should not) ends them all
+        server.link(lambda _ended: stops.request())
+    stops.wait()
     stop()
     _let_the_writers_finish(app.extensions["socketio"].server.eio)
     for server in servers:
@@ -567,15 +596,16 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
     )
     worker = app.extensions["runshow_worker"]
     parent = os.getppid()
+    stops = StopRequests()
 
     def leave_with_the_authority() -> None:
-        """The authority may end without stopping its workers (killed, or SIGTERM's
-        default action): a worker whose parent is gone stops too, as on SIGTERM."""
+        """The authority may end without stopping its workers (killed): a worker whose
+        parent is gone stops too, as on SIGTERM."""
         if os.getppid() != parent:
-            raise KeyboardInterrupt("the authority is gone")  # to the main green thread
+            stops.request()
 
     worker.lifecycle.every("leaving with the authority", 1.0, leave_with_the_authority)
     _quiet_collector()
     start_client_sweep(worker.lifecycle)
-    _run(app, listeners, worker.stop)
+    _run(app, listeners, worker.stop, stops)
     return 0
