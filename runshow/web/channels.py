@@ -116,16 +116,13 @@ class ControlNamespace(_ShowNamespace):
 
     def __init__(
         self,
-        namespace: str,
-        socketio: SocketIO,
-        presence: Presence,
-        snapshots: Snapshots,
-        phases: PhaseTicker,
+        *args: Any,
         ticker: ScheduleTicker,
         service: ShowService,
         access: Access,
+        **kwargs: Any,
     ):
-        super().__init__(namespace, socketio, presence, snapshots, service.clock, phases)
+        super().__init__(*args, **kwargs)
         self.ticker = ticker
         self.service = service
         self.access = access

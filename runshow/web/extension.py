@@ -80,15 +80,11 @@ class Runshow:
 
     def _channels(self, socketio: SocketIO) -> None:
         socketio.on_error_default(answer_anyway)
-        common = (socketio, self.presence, self.snapshots)
-        socketio.on_namespace(
-            LiveNamespace(
-                LIVE, *common, self.service.clock, self.phases, is_mc_token=self.access.is_mc_token
-            )
-        )
+        common = (socketio, self.presence, self.snapshots, self.service.clock, self.phases)
+        socketio.on_namespace(LiveNamespace(LIVE, *common, is_mc_token=self.access.is_mc_token))
         socketio.on_namespace(
             ControlNamespace(
-                CONTROL, *common, self.phases, self.schedule, self.service, self.access
+                CONTROL, *common, ticker=self.schedule, service=self.service, access=self.access
             )
         )
         hear_reports = getattr(socketio.server.manager, "hear_reports", None)
