@@ -13,6 +13,10 @@ const MARK_TEXT = {
   reconnecting: 'Đang kết nối lại',
 };
 
+/** What a screen says while it is not connected: reconnecting, once the server said it stops. */
+export const lostConnectionText = () =>
+  (document.body.dataset.serverStopping ? MARK_TEXT.reconnecting : MARK_TEXT.lost);
+
 function connectionMark() {
   const mark = el('div', { className: 'conn-mark', attrs: { role: 'status', id: 'conn-mark' } },
     el('span', { className: 'conn-dot', attrs: { 'aria-hidden': 'true' } }),
@@ -68,8 +72,7 @@ export function connect(namespace, role, handlers = {}) {
     body.dataset.connected = String(connected);
     mark.hidden = connected || !(everConnected || graceOver);
     if (connected) delete body.dataset.serverStopping;
-    const text = body.dataset.serverStopping ? MARK_TEXT.reconnecting : MARK_TEXT.lost;
-    mark.querySelector('.conn-text').textContent = text;
+    mark.querySelector('.conn-text').textContent = lostConnectionText();
   };
   setTimeout(() => {
     graceOver = true;
