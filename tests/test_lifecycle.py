@@ -90,3 +90,14 @@ def test_the_stage_says_it_is_reconnecting_when_the_server_stops(live_server, op
     expect(mark).to_contain_text("Đang kết nối lại")
     expect(stage.locator("body")).to_have_attribute("data-connected", "false")
     assert live_server.process.wait(timeout=5) == 0
+
+
+def test_the_show_is_a_flask_extension_that_create_app_wires(tmp_path: Path, clock: FakeClock):
+    from runshow.web.extension import Runshow, current_show
+
+    with running_app(tmp_path / "data", clock) as app:
+        show = app.extensions["runshow"]
+        assert isinstance(show, Runshow)
+        assert show.socketio is app.extensions["socketio"]
+        with app.app_context():
+            assert current_show() is show

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_socketio import SocketIO
 
+from runshow.payloads import schedule_summary
 from runshow.protocol import CONTROL
 from runshow.service import ShowService
-from runshow.payloads import schedule_summary
 from runshow.web.lifecycle import Lifecycle
 from runshow.web.presence import Presence
 
