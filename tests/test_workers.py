@@ -56,9 +56,11 @@ class Screen:
         self.states: list[dict] = []
         self.identified: list[dict] = []
         self.arrived = threading.Condition()
+        self.told_stopping = threading.Event()
         self.client = socketio.Client(reconnection=False)
         self.client.on("state", self._on_state, namespace="/live")
         self.client.on("identify", self.identified.append, namespace="/live")
+        self.client.on("stopping", lambda *_: self.told_stopping.set(), namespace="/live")
         self.client.connect(
             f"{url}?{urlencode({'role': role, 'name': name})}",
             namespaces=["/live"],
@@ -156,16 +158,32 @@ def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
             screen.client.disconnect()
         stop_server(server)
     assert "Traceback" not in server.log(), server.log()
-    # The worker stops with the authority, however the authority ends.
-    deadline = time.monotonic() + 15
+    assert _gone(worker_url), "the display worker stops with the authority"
+
+
+def test_a_worker_whose_authority_was_killed_tells_its_screens_and_exits(tmp_path, redis_url):
+    server, worker_url = start_with_a_worker(tmp_path, redis_url)
+    try:
+        wait_until_up(worker_url)
+        screen = Screen(worker_url, "stage")
+        server.process.kill()  # no orderly stop: the worker sees its parent gone
+        assert screen.told_stopping.wait(15), "the worker's screen was not told"
+    finally:
+        stop_server(server)
+    worker_log = server.log()
+    assert "Traceback" not in worker_log, worker_log
+    assert _gone(worker_url), "the display worker outlived the authority"
+
+
+def _gone(url: str, within_s: float = 15) -> bool:
+    deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         try:
-            requests.get(worker_url, timeout=1)
-            time.sleep(0.2)  # still up: its parent check runs every second
+            requests.get(url, timeout=1)
+            time.sleep(0.2)  # still up: it is finishing its last words
         except requests.ConnectionError:
-            break
-    else:
-        raise AssertionError("the display worker outlived the authority")
+            return True
+    return False
 
 
 class Console:
