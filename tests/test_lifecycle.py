@@ -14,6 +14,7 @@ import socketio
 from tests.conftest import (
     CONTROL_KEY,
     FakeClock,
+    open_console,
     running_app,
     runshow_threads,
     start_server,
@@ -62,15 +63,18 @@ def test_the_server_tells_every_screen_it_is_stopping_then_exits_cleanly(
     try:
         revision = server.command("next")["state"]["revision"]
         screen = Screen(server.url)
+        console = open_console(server.url)  # every loop runs: the console's ticker too
         server.process.send_signal(signum)
         assert screen.stopping.wait(10), f"no 'stopping' event, only {screen.events}"
         assert server.process.wait(timeout=5) == 0
     finally:
         if server.process.poll() is None:
             stop_server(server)
-        screen.client.disconnect()
+    screen.client.disconnect()
+    console.disconnect()
     log = server.log()
     assert "Traceback" not in log, log
+    assert "did not stop" not in log, log
     assert "Đã dừng máy chủ" in log
     again = start_server(tmp_path / "data", tmp_path / "again.log")
     try:
