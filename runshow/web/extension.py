@@ -8,6 +8,7 @@ they are made. Its background loops start and stop through `lifecycle`.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -89,7 +90,7 @@ class Runshow:
         )
         hear_reports = getattr(socketio.server.manager, "hear_reports", None)
         if hear_reports is not None:  # display workers report their screens through the queue
-            announce = lambda: announce_presence(socketio, self.presence)  # noqa: E731
+            announce = partial(announce_presence, socketio, self.presence)
             hear_reports(self.presence, announce, self.lifecycle)
 
     @property
