@@ -446,6 +446,7 @@ EVENTS: dict[str, Event] = {
         Event("phase", (LIVE, CONTROL), "PhaseEvent"),
         Event("screens", (CONTROL,), "ScreenInfo list"),
         Event("identify", (LIVE,), "ScreenInfo without id"),
+        Event("stopping", (LIVE, CONTROL), "none"),
     )
 }
 

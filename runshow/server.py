@@ -184,7 +184,7 @@ def serve(
     _eventlet()
     _raise_open_file_limit()
     from runshow.network import base_urls
-    from runshow.web import runtime
+    from runshow.web.extension import current_show
     from runshow.web.upkeep import start_client_sweep
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -204,16 +204,16 @@ def serve(
         print(refused, file=sys.stderr)
         return 1
     with app.app_context():
-        show = runtime()
+        show = current_show()
         print(banner(show, base_urls(host, port), Path(data_dir), handover), flush=True)
         helpers = _start_display_workers(workers, host, port, message_queue, show)
     _quiet_collector()
-    start_client_sweep(app.extensions["runshow"].socketio)
+    start_client_sweep(show.lifecycle)
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            _run(app, listeners)
+        _run(app, listeners, show.stop)
     finally:
         _stop_display_workers(helpers)
+    show.service.store.close()
     print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
     lock.release()
     return 0
@@ -269,10 +269,10 @@ def _rehearsal(agenda_path: str, show_dir: Path, start: str | None, fresh: bool)
 def _hand_over(app, show_dir: Path, fresh: bool):
     """The last rehearsal's corrections, carried to the show (runshow/rehearsal.py)."""
     from runshow.rehearsal import hand_over
-    from runshow.web import runtime
+    from runshow.web.extension import current_show
 
     with app.app_context():
-        done = hand_over(runtime().service, show_dir, fresh)
+        done = hand_over(current_show().service, show_dir, fresh)
     app.config["RUNSHOW_CARRIED_EDITS"] = done.carried  # the console's note
     return done
 
@@ -319,12 +319,53 @@ def _listen(listeners) -> None:
         raise CannotStart(str(refused)) from None
 
 
-def _run(app, listeners) -> None:
+class StopRequests:
+    """SIGTERM, SIGINT (Ctrl+C) or a call of `request`: what ends `wait`.
+
+    A signal handler runs in whichever green thread is running Python code when it
+    comes (a screen's connection, often): it must not raise there, and must not touch
+    eventlet's hub. The signal only writes a byte to a socket (the interpreter's
+    `set_wakeup_fd`), and the main green thread waits to read it like any socket."""
+
+    SIGNALS = ("SIGTERM", "SIGINT")
+
+    def __init__(self) -> None:
+        import signal
+        import socket
+
+        self._receiver, self._sender = socket.socketpair()
+        self._sender.setblocking(False)
+        signal.set_wakeup_fd(self._sender.fileno())
+        for name in self.SIGNALS:
+            signal.signal(getattr(signal, name), self._noted)
+
+    @staticmethod
+    def _noted(_signum: int, _frame: Any) -> None:
+        """Nothing to do here: the byte the interpreter wrote wakes `wait`."""
+
+    def request(self) -> None:
+        with contextlib.suppress(OSError):  # already requested: its byte is still there
+            self._sender.send(b"\0")
+
+    def wait(self) -> None:
+        """Until a stop is requested. A second signal then ends the process at once."""
+        import signal
+
+        self._receiver.recv(1)
+        for name in self.SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _run(app, listeners, stop: Callable[[], None], stops: StopRequests | None = None) -> None:
     """Serve the app on sockets opened by `open_listeners` (Flask-SocketIO's own
-    `run` would open one with SO_REUSEPORT)."""
+    `run` would open one with SO_REUSEPORT) until SIGTERM or SIGINT (Ctrl+C), or
+    `stops.request()`. Then `stop` tells the screens and ends the background loops,
+    the frames queued for the screens get a moment to leave, and the servers end
+    (closing the connections)."""
     import eventlet
     import eventlet.wsgi
 
+    stops = stops or StopRequests()
     servers = [
         eventlet.spawn(
             eventlet.wsgi.server,
@@ -336,8 +377,31 @@ def _run(app, listeners) -> None:
         )
         for listener in listeners
     ]
+    for server in servers:  # a server that ends by itself (it should not) ends them all
+        server.link(lambda _ended: stops.request())
+    stops.wait()
+    stop()
+    _let_the_writers_finish(app.extensions["socketio"].server.eio)
     for server in servers:
-        server.wait()
+        server.kill()
+
+
+#: How long the frames queued for the screens (the `stopping` event) may take to leave.
+LAST_WORDS_S = 1.0
+
+
+def _let_the_writers_finish(eio, within_s: float = LAST_WORDS_S) -> None:
+    """Until nothing is queued for any screen, or `within_s`: a frame written
+    directly is already the kernel's, a queued one needs its green thread to run."""
+    import time
+
+    import eventlet
+
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if all(client.queue.empty() for client in list(eio.sockets.values())):
+            return
+        eventlet.sleep(0.01)
 
 
 #: The request's read buffer (Python's default is 8 KB). It holds a request line and
@@ -408,7 +472,7 @@ def banner(show, urls: list[str], data_dir: Path, handover=None) -> str:
     from runshow.timefmt import timer_text
     from runshow.words import ROLE_NAMES
 
-    key = show.control_key
+    key = show.access.control_key
     lines = [
         "",
         f"Runshow — {show.agenda.event.title}",
@@ -433,7 +497,7 @@ def banner(show, urls: list[str], data_dir: Path, handover=None) -> str:
         (ROLE_NAMES["speaker"], "/speaker"),
         (
             f"{ROLE_NAMES['mc']} (đường dẫn có mã MC: giữ riêng cho MC)",
-            f"/mc?token={show.mc_token}",
+            f"/mc?token={show.access.mc_token}",
         ),
         (ROLE_NAMES["programme"], "/programme"),
     )
@@ -499,8 +563,8 @@ def _start_display_workers(workers: int, host: str, port: int, queue: str | None
                 [sys.executable, "-m", "runshow", *command],
                 env={
                     **os.environ,
-                    "RUNSHOW_CONTROL_KEY": show.control_key.value,
-                    "RUNSHOW_MC_TOKEN": show.mc_token,
+                    "RUNSHOW_CONTROL_KEY": show.access.control_key.value,
+                    "RUNSHOW_MC_TOKEN": show.access.mc_token,
                 },
             )
         )
@@ -543,19 +607,18 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
     app = create_worker_app(
         message_queue, authority_url, key, mc_token, async_mode="eventlet", name=f"cổng {port}"
     )
-    socketio = app.extensions["runshow_worker"]
+    worker = app.extensions["runshow_worker"]
     parent = os.getppid()
+    stops = StopRequests()
 
     def leave_with_the_authority() -> None:
-        """The authority may end without stopping its workers (killed, or SIGTERM's
-        default action): a worker whose parent is gone stops too."""
-        while os.getppid() == parent:
-            socketio.sleep(1)
-        os._exit(0)
+        """The authority may end without stopping its workers (killed): a worker whose
+        parent is gone stops too, as on SIGTERM."""
+        if os.getppid() != parent:
+            stops.request()
 
-    socketio.start_background_task(leave_with_the_authority)
+    worker.lifecycle.every("leaving with the authority", 1.0, leave_with_the_authority)
     _quiet_collector()
-    start_client_sweep(socketio)
-    with contextlib.suppress(KeyboardInterrupt):
-        _run(app, listeners)
+    start_client_sweep(worker.lifecycle)
+    _run(app, listeners, worker.stop, stops)
     return 0

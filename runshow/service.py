@@ -188,7 +188,7 @@ class ShowService:
                 return Result(False, self._state.revision, "storage_error", refused.reason)
             if outcome.programme is not None:
                 self._programmes[outcome.state.programme_version] = outcome.programme
-            self._state = outcome.state  # before anyone is told (web/live.py send_per_view)
+            self._state = outcome.state  # before anyone is told (web/broadcast.py send_per_view)
             # Handed over before the dispatch lock is released: the next command may be
             # applied and saved while this one is sent, but is sent after it.
             self._sending.acquire()

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import socketio
 import socketio.packet
 
 from runshow import bundled
-from runshow.web import create_app, runtime
+from runshow.web import create_app
 
 BUNDLED_AGENDA = bundled("agenda.json")
 CONTROL_KEY = "test-control-key"
@@ -59,12 +60,41 @@ def app_config(data_dir: Path, clock: FakeClock, **settings) -> dict:
     }
 
 
+def runshow_threads() -> list[threading.Thread]:
+    """The threads of this process running Runshow's own code (a background loop)."""
+    return [thread for thread in threading.enumerate() if _runs_runshow(thread)]
+
+
+def _runs_runshow(thread: threading.Thread) -> bool:
+    target = getattr(thread, "_target", None)  # the function a thread runs, while it runs
+    module = getattr(target, "__module__", None) or ""
+    return thread.name.startswith("runshow") or module.startswith("runshow")
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path, clock: FakeClock, **settings) -> Iterator:
+    """The app on `data_dir`, torn down as `runshow serve` ends: every loop stopped."""
+    app = create_app(app_config(data_dir, clock, **settings))
+    try:
+        yield app
+    finally:
+        show = app.extensions["runshow"]
+        show.stop()
+        show.service.store.close()
+
+
 @pytest.fixture
 def app(tmp_path: Path, clock: FakeClock):
-    app = create_app(app_config(tmp_path / "data", clock))
-    yield app
-    with app.app_context():
-        runtime().service.store.close()
+    with running_app(tmp_path / "data", clock) as app:
+        yield app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_background_thread_outlives_the_tests() -> Iterator[None]:
+    """The whole suite's check: every app a test made stopped its loops."""
+    yield
+    left = runshow_threads()
+    assert left == [], f"Runshow's background threads still alive after the tests: {left}"
 
 
 @pytest.fixture
@@ -103,7 +133,7 @@ class Sockets:
 
 def mc_auth(app) -> dict[str, str]:
     """What the MC tablet's page sends in its Socket.IO handshake."""
-    return {"token": app.extensions["runshow"].mc_token}
+    return {"token": app.extensions["runshow"].access.mc_token}
 
 
 @pytest.fixture

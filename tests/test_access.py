@@ -28,7 +28,7 @@ def send_mc_message(app) -> None:
 
 def test_the_mc_page_without_the_token_never_carries_the_mcs_message(app, client):
     send_mc_message(app)
-    token = app.extensions["runshow"].mc_token
+    token = app.extensions["runshow"].access.mc_token
 
     for address in ("/mc", "/mc?token=", "/mc?token=guess", "/mc?role=mc"):
         page = client.get(address).get_data(as_text=True)
@@ -62,7 +62,7 @@ def test_the_live_channel_gives_the_mc_role_only_with_the_token(sockets, technic
 def test_the_home_page_does_not_give_the_token_away_and_the_console_shows_it(
     app, client, technician
 ):
-    token = app.extensions["runshow"].mc_token
+    token = app.extensions["runshow"].access.mc_token
     assert token not in client.get("/").get_data(as_text=True)
     console = technician.get("/control").get_data(as_text=True)
     assert re.search(rf'id="mc-link-url" href="http://[^"]+/mc\?token={re.escape(token)}"', console)

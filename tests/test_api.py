@@ -160,10 +160,10 @@ def test_programme_is_public(client):
 
 def test_the_public_programme_tells_neither_the_mcs_words_nor_who_came(client, app):
     """Who of the officials came is not for every phone on the venue's Wi-Fi."""
-    from runshow.web import runtime
+    from runshow.web.extension import current_show
 
     with app.app_context():
-        token = runtime().mc_token
+        token = current_show().access.mc_token
     public = client.get("/api/programme").get_json()
     assert public["delegates"] == [] and public["introduction"] == []
     assert all("mc_script" not in item for item in public["items"])

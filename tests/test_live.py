@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runshow.web.live import Presence
+from runshow.web.presence import Presence
 from tests.conftest import mc_auth
 
 

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 from runshow.agenda import parse_agenda
-from runshow.web import create_app, runtime
+from runshow.web import create_app
+from runshow.web.extension import current_show
 from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, app_config
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}"}
@@ -147,7 +148,7 @@ def test_a_live_edit_in_a_dress_rehearsal_keeps_the_rehearsals_plan(tmp_path, cl
     ]
     assert rehearsal.get("/api/schedule").get_json()["offset_ms"] == offset
     with rehearsal.application.app_context():
-        runtime().service.store.close()
+        current_show().service.store.close()
     again = create_app(config).test_client()
     assert programme(again)["start_ms"] == before["start_ms"]
     assert programme(again)["rehearsal"] is True
@@ -213,7 +214,7 @@ def test_edits_survive_a_restart_and_undo_still_works_after_it(app, client, cloc
     ok(client, command="edit_item", item_id=HA_NOI, changes={"presenter": {"name": "A B"}})
     ok(client, command="add_item", after=HCM, item={"kind": "award", "title": "Trao thưởng"})
     with app.app_context():
-        runtime().service.store.close()
+        current_show().service.store.close()
     again = create_app(app_config(tmp_path / "data", clock)).test_client()
     assert item(again, HA_NOI)["presenter"]["name"] == "A B"
     assert "trao-thuong" in ids(again)
@@ -231,14 +232,14 @@ def test_an_agenda_file_changed_after_live_edits_is_said_at_restart(tmp_path, cl
     def restarted() -> list[str]:
         app = create_app(config)
         with app.app_context():
-            warnings = list(runtime().service.warnings)
-            runtime().service.store.close()
+            warnings = list(current_show().service.warnings)
+            current_show().service.store.close()
         return warnings
 
     first = create_app(config)
     ok(first.test_client(), command="set_present", delegate_id="d3", present=False)
     with first.app_context():
-        runtime().service.store.close()
+        current_show().service.store.close()
     assert restarted() == []  # the same file: nothing to say
     document = json.loads(agenda.read_text(encoding="utf-8"))
     document["items"][6]["title"] = "Tham luận của Thành phố Hồ Chí Minh"
@@ -253,7 +254,7 @@ def test_programme_versions_are_append_only_in_the_store(app, client):
     ok(client, command="undo")
     ok(client, command="edit_event", changes={"title": "Hội nghị"})
     with app.app_context():
-        versions = runtime().service.store.programmes()
+        versions = current_show().service.store.programmes()
     assert sorted(versions) == [1, 3]
     assert parse_agenda(versions[1]).event.banner_lines == ("HỘI NGHỊ", "CỤM THI ĐUA")
     assert programme(client)["event"]["title"] == "Hội nghị"
@@ -294,7 +295,7 @@ def test_delegates_are_named_added_and_ticked_and_the_introduction_follows(clien
 def test_runshow_export_writes_the_edited_programme_as_a_valid_agenda(app, client, tmp_path):
     ok(client, command="edit_item", item_id=HCM, changes={"duration": 7})
     with app.app_context():
-        runtime().service.store.close()
+        current_show().service.store.close()
     out = tmp_path / "edited.json"
     result = subprocess.run(
         [
@@ -320,6 +321,6 @@ def test_runshow_export_writes_the_edited_programme_as_a_valid_agenda(app, clien
 def test_the_edit_log_names_each_edit(app, client):
     ok(client, command="edit_item", item_id=HCM, changes={"duration": 7})
     with app.app_context():
-        events = runtime().service.store.events()
+        events = current_show().service.store.events()
     assert events[-1].command == "edit_item"
     assert events[-1].arguments == {"item_id": HCM, "changes": {"duration": 7}}

@@ -88,7 +88,7 @@ def test_each_crossing_is_announced_once_at_its_moment_on_a_fake_clock(
 ):
     """The ticker driven by hand on the app's fake clock: every crossing of a ten-minute
     speech reaches a screen and the console once, stamped with its planned moment."""
-    ticker = app.extensions["runshow_phases"]
+    ticker = app.extensions["runshow"].phases
     stage = sockets.connect("/live", role="stage")
     console = sockets.connect("/control", http_client=technician)
     for command in ({"command": "goto", "item_id": "tham-luan-ha-noi"}, {"command": "start"}):

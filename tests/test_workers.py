@@ -56,9 +56,11 @@ class Screen:
         self.states: list[dict] = []
         self.identified: list[dict] = []
         self.arrived = threading.Condition()
+        self.told_stopping = threading.Event()
         self.client = socketio.Client(reconnection=False)
         self.client.on("state", self._on_state, namespace="/live")
         self.client.on("identify", self.identified.append, namespace="/live")
+        self.client.on("stopping", lambda *_: self.told_stopping.set(), namespace="/live")
         self.client.connect(
             f"{url}?{urlencode({'role': role, 'name': name})}",
             namespaces=["/live"],
@@ -156,16 +158,32 @@ def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
             screen.client.disconnect()
         stop_server(server)
     assert "Traceback" not in server.log(), server.log()
-    # The worker stops with the authority, however the authority ends.
-    deadline = time.monotonic() + 15
+    assert _gone(worker_url), "the display worker stops with the authority"
+
+
+def test_a_worker_whose_authority_was_killed_tells_its_screens_and_exits(tmp_path, redis_url):
+    server, worker_url = start_with_a_worker(tmp_path, redis_url)
+    try:
+        wait_until_up(worker_url)
+        screen = Screen(worker_url, "stage")
+        server.process.kill()  # no orderly stop: the worker sees its parent gone
+        assert screen.told_stopping.wait(15), "the worker's screen was not told"
+    finally:
+        stop_server(server)
+    worker_log = server.log()
+    assert "Traceback" not in worker_log, worker_log
+    assert _gone(worker_url), "the display worker outlived the authority"
+
+
+def _gone(url: str, within_s: float = 15) -> bool:
+    deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         try:
-            requests.get(worker_url, timeout=1)
-            time.sleep(0.2)  # still up: its parent check runs every second
+            requests.get(url, timeout=1)
+            time.sleep(0.2)  # still up: it is finishing its last words
         except requests.ConnectionError:
-            break
-    else:
-        raise AssertionError("the display worker outlived the authority")
+            return True
+    return False
 
 
 class Console:
@@ -283,7 +301,7 @@ def test_workers_need_a_message_queue(tmp_path):
 
 
 def test_a_workers_report_adds_its_screens_until_it_falls_silent():
-    from runshow.web.live import Presence
+    from runshow.web.presence import Presence
 
     presence = Presence()
     presence.join("own-stage", "stage", "Sân khấu 1")
@@ -319,7 +337,7 @@ def test_a_workers_report_adds_its_screens_until_it_falls_silent():
     ],
 )
 def test_a_report_that_is_not_one_changes_nothing(report, caplog):
-    from runshow.web.live import Presence
+    from runshow.web.presence import Presence
 
     presence, worker = Presence(), Presence()
     worker.join("w-stage", "stage", "LED phụ")
@@ -340,16 +358,11 @@ def test_the_silence_allowed_a_worker(raw, seconds):
     assert worker_silence_s(environ) == seconds
 
 
-class ScriptedSocketIO:
-    """The reporter's socketio: `emit` records each report; `sleep` plays the next
-    step of a script (a screen joining...), and ends the loop when the script does."""
+class RecordingSocketIO:
+    """The reporter's socketio: `emit` records each report."""
 
-    class Done(Exception):
-        pass
-
-    def __init__(self, steps, during_emit=None):
+    def __init__(self, during_emit=None):
         self.reports: list[dict] = []
-        self.steps = list(steps)
         self.during_emit = during_emit
 
     def emit(self, event, report, namespace):
@@ -358,28 +371,24 @@ class ScriptedSocketIO:
             self.during_emit()  # a screen connecting while the report is published
             self.during_emit = None
 
-    def sleep(self, seconds):
-        if not self.steps:
-            raise self.Done
-        self.steps.pop(0)()
-
 
 def test_a_worker_reports_each_change_and_nothing_twice(monkeypatch):
-    from runshow.web.live import Presence
-    from runshow.web.workers import report_screens
+    from runshow.web.presence import Presence
+    from runshow.web.workers import ScreenReporter
 
     monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "60")  # no heartbeat within the test
     presence = Presence()
-
-    def nothing() -> None:
-        pass
-
-    socketio = ScriptedSocketIO(
-        [nothing, lambda: presence.join("phone", "programme"), nothing, nothing],
-        during_emit=lambda: presence.join("stage", "stage", "LED chính"),
-    )
-    with pytest.raises(ScriptedSocketIO.Done):
-        report_screens(socketio, presence, "cổng 5002")
+    socketio = RecordingSocketIO(during_emit=lambda: presence.join("stage", "stage", "LED chính"))
+    reporter = ScreenReporter(socketio, presence, "cổng 5002")
+    for between_rounds in (
+        lambda: None,
+        lambda: None,
+        lambda: presence.join("phone", "programme"),
+        lambda: None,
+        lambda: None,
+    ):
+        reporter.report_if_due()
+        between_rounds()
     counts = [(r["counts"]["stage"], r["counts"]["programme"]) for r in socketio.reports]
     # The first report, the stage that joined while it was sent, the phone: once each.
     assert counts == [(0, 0), (1, 0), (1, 1)]

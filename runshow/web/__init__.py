@@ -1,5 +1,10 @@
 """The web adapter: an application factory wiring the show to Flask and Socket.IO.
 
+Flask's own shape (flaskr): `create_app` configures the app, makes the Socket.IO
+server, wires Runshow's extension (web/extension.py: the show, its channels and
+its background loops) and registers one blueprint per concern: the login
+(web/auth.py), the screens (web/screens.py), the HTTP API (web/api.py).
+
 Nothing here knows about eventlet: the async mode is a setting, chosen by the
 server entry point (`runshow.server`), and tests run the same app threaded.
 """
@@ -7,30 +12,21 @@ server entry point (`runshow.server`), and tests run the same app threaded.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_socketio import SocketIO
 from socketio import WSGIApp
 
 from runshow import bundled
-from runshow.agenda import Agenda, load_agenda
-from runshow.keys import (
-    ControlKey,
-    LoginEpoch,
-    mc_token,
-    resolve_control_key,
-    same_secret,
-    session_secret,
-)
+from runshow.keys import session_secret
 from runshow.protocol import SocketJSON
-from runshow.service import ShowService, wall_clock_ms
-from runshow.store import Store
+from runshow.service import wall_clock_ms
+from runshow.web import api, auth, screens
+from runshow.web.extension import Runshow
 from runshow.web.fanout import DirectManager
-from runshow.web.throttle import FailureThrottle
 from runshow.web.upkeep import ping_options
 
 DEFAULTS: dict[str, Any] = {
@@ -78,31 +74,6 @@ class SignedCookieSessions(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
-@dataclass
-class Runtime:
-    """What the adapters share for one running show."""
-
-    service: ShowService
-    control_key: ControlKey
-    login_epoch: LoginEpoch
-    login_throttle: FailureThrottle
-    api_throttle: FailureThrottle
-    mc_token: str
-    socketio: SocketIO
-
-    @property
-    def agenda(self) -> Agenda:
-        """The programme as it is now, with any live edits."""
-        return self.service.agenda
-
-    def session_token(self) -> str:
-        return self.control_key.session_token(self.login_epoch.value)
-
-    def is_mc_token(self, candidate: object) -> bool:
-        """True for the MC link's token (``/mc?token=...``)."""
-        return same_secret(candidate, self.mc_token)
-
-
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Raises `AgendaError` if the agenda file is unusable."""
     app = Flask(
@@ -115,13 +86,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     data_dir = Path(app.config["RUNSHOW_DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
 
-    agenda = load_agenda(app.config["RUNSHOW_AGENDA"])
-    if app.config["RUNSHOW_REHEARSAL_START_MS"] is not None:
-        agenda = agenda.rehearsal_at(app.config["RUNSHOW_REHEARSAL_START_MS"])
-    service = ShowService(agenda, Store(data_dir), clock=app.config["RUNSHOW_CLOCK"])
-    app.secret_key = session_secret(data_dir)
-    app.session_interface = SignedCookieSessions()
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
     # Same origin only: leaving cors_allowed_origins unset makes Socket.IO
     # refuse handshakes whose Origin is another site.
     queue = app.config["RUNSHOW_MESSAGE_QUEUE"]
@@ -140,17 +104,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         **ping_options(),
     )
     _one_environ_per_connection(app, socketio)
-    app.extensions["runshow"] = Runtime(
-        service=service,
-        control_key=resolve_control_key(data_dir, app.config["RUNSHOW_CONTROL_KEY"]),
-        login_epoch=LoginEpoch(data_dir),
-        login_throttle=FailureThrottle(),
-        api_throttle=FailureThrottle(),
-        mc_token=mc_token(data_dir),
-        socketio=socketio,
-    )
-
-    from runshow.web import api, auth, live, screens
+    Runshow(app, socketio)
+    app.secret_key = session_secret(data_dir)
+    app.session_interface = SignedCookieSessions()
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(screens.bp)
@@ -159,7 +116,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from runshow.web.workers import snapshots_blueprint
 
         app.register_blueprint(snapshots_blueprint())
-    live.init_app(app, socketio, service)
     return app
 
 
@@ -176,7 +132,3 @@ def _one_environ_per_connection(app: Flask, socketio: SocketIO) -> None:
         return WSGIApp.__call__(middleware, environ, start_response)
 
     app.wsgi_app = with_the_app  # type: ignore[method-assign]
-
-
-def runtime() -> Runtime:
-    return current_app.extensions["runshow"]

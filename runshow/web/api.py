@@ -11,8 +11,8 @@ from runshow.jsontext import JsonError, Unreadable, read_json
 from runshow.payloads import COMMAND_FIELDS, for_public
 from runshow.protocol import ScheduleFigures, json_with, programme_payload
 from runshow.schedule import schedule_view
-from runshow.web import runtime
-from runshow.web.auth import check_key, is_technician, locked_out_text
+from runshow.web.access import client_address
+from runshow.web.extension import current_show
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -38,7 +38,7 @@ def _error(status: int, code: str, message: str, **headers: str) -> Response:
 def state() -> Response:
     """The public state, the schedule's figures (offset, projected end) and, for
     Companion's buttons, what is possible now and what undo/redo would do."""
-    view = runtime().service.view()
+    view = current_show().service.view()
     figures = {key: view["schedule"][key] for key in SCHEDULE_FIGURES}
     commands = {key: view[key] for key in COMMAND_FIELDS}
     return jsonify(for_public(view) | commands | {"schedule": figures})
@@ -47,7 +47,7 @@ def state() -> Response:
 @bp.get("/schedule")
 def schedule() -> Response:
     """Planned against actual, item by item."""
-    service = runtime().service
+    service = current_show().service
     return jsonify(schedule_view(service.agenda, service.state, service.clock()))
 
 
@@ -61,33 +61,22 @@ def programme() -> Response:
         if refused is not None:
             return refused
         view = "console"
-    elif is_technician(session):
+    elif current_show().access.is_technician(session):
         view = "console"
-    elif runtime().is_mc_token(request.args.get("token")):
+    elif current_show().access.is_mc_token(request.args.get("token")):
         view = "mc"
     else:
         view = "public"
-    return jsonify(programme_payload(runtime().agenda, view))
+    return jsonify(programme_payload(current_show().agenda, view))
 
 
 def _key_refusal() -> Response | None:
     """None when the request carries the control key; else the refusal to answer."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return _error(
-            401,
-            "unauthorized",
-            "Thiếu mã điều khiển: gửi kèm 'Authorization: Bearer <mã>'.",
-            **{"WWW-Authenticate": "Bearer"},
-        )
-    accepted, wait = check_key(token.strip(), runtime().api_throttle)
-    if wait:
-        return _error(429, "unauthorized", locked_out_text(wait), **{"Retry-After": str(wait)})
-    if not accepted:
-        return _error(
-            401, "unauthorized", "Mã điều khiển không đúng.", **{"WWW-Authenticate": "Bearer"}
-        )
-    return None
+    access = current_show().access
+    refused = access.bearer_refusal(request.headers.get("Authorization"), client_address())
+    if refused is None:
+        return None
+    return _error(refused.status, "unauthorized", refused.message, **refused.headers)
 
 
 @bp.post("/command")
@@ -95,7 +84,7 @@ def command() -> Response:
     refused = _key_refusal()
     if refused is not None:
         return refused
-    service = runtime().service
+    service = current_show().service
     result = service.dispatch(_json_body(), source="http")
     if not result.accepted:
         response = jsonify(result.to_json())
@@ -103,7 +92,7 @@ def command() -> Response:
         return response
     # The console's state now, already encoded: the one just sent to the consoles,
     # unless another command was applied meanwhile (as `service.view()` would say).
-    state = current_app.extensions["runshow_snapshots"].state("console")
+    state = current_show().snapshots.state("console")
     body = json_with(result.to_json(), state=state) + "\n"  # as jsonify ends its answers
     return Response(body, mimetype="application/json")
 

@@ -1,9 +1,8 @@
-"""Who may control the show: the technician's login, checked on the server."""
+"""The technician's login page and logout; the checks themselves are web/access.py's."""
 
 from __future__ import annotations
 
 from functools import wraps
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,41 +16,17 @@ from flask import (
     url_for,
 )
 
-from runshow.web import runtime
+from runshow.web.access import WRONG_KEY, client_address, locked_out_text
+from runshow.web.channels import disconnect_consoles
+from runshow.web.extension import current_show
 from runshow.web.pages import page_context
-from runshow.web.throttle import FailureThrottle
 
 bp = Blueprint("auth", __name__)
 
-SESSION_KEY = "technician"
 
-
-def is_technician(session_data: Any = None) -> bool:
-    """True when the session belongs to a technician logged in with the current key."""
-    data = session if session_data is None else session_data
-    return data.get(SESSION_KEY) == runtime().session_token()
-
-
-def client_address() -> str:
-    return request.remote_addr or "unknown"
-
-
-def check_key(candidate: str, throttle: FailureThrottle) -> tuple[bool, int]:
-    """Check a key from this request's address against `throttle` (the login page's
-    or the API's): (accepted, seconds to wait if locked out)."""
-    who = client_address()
-    wait = throttle.retry_after(who)
-    if wait:
-        return False, wait
-    if runtime().control_key.matches(candidate):
-        throttle.succeeded(who)
-        return True, 0
-    throttle.failed(who)
-    return False, throttle.retry_after(who)
-
-
-def locked_out_text(wait: int) -> str:
-    return f"Nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây."
+def is_technician() -> bool:
+    """True when this request's session is a logged-in technician's."""
+    return current_show().access.is_technician(session)
 
 
 def login_required(view):
@@ -83,13 +58,13 @@ def login() -> Response | str:
         if is_technician():
             return redirect(next_path)
         return render_template("login.html", error=None, next=next_path, **page_context("login"))
-    accepted, wait = check_key(request.form.get("key", "").strip(), runtime().login_throttle)
+    access = current_show().access
+    key = request.form.get("key", "").strip()
+    accepted, wait = access.check_key(key, client_address(), access.login_throttle)
     if accepted:
-        session.clear()
-        session[SESSION_KEY] = runtime().session_token()
-        session.permanent = True
+        access.log_in(session)
         return redirect(next_path)
-    error = locked_out_text(wait) if wait else "Mã điều khiển không đúng."
+    error = locked_out_text(wait) if wait else WRONG_KEY
     status = 429 if wait else 401
     html = render_template("login.html", error=error, next=next_path, **page_context("login"))
     return Response(html, status=status, headers={"Retry-After": str(wait)} if wait else None)
@@ -110,10 +85,9 @@ def same_origin_posts_only() -> None:
 def logout() -> Response:
     """Ends every technician's session: the login epoch moves on, and open
     consoles are disconnected at once."""
-    from runshow.web.live import disconnect_consoles
-
     if is_technician():
-        runtime().login_epoch.bump()
-        disconnect_consoles(runtime().socketio)
+        show = current_show()
+        show.access.log_everyone_out()
+        disconnect_consoles(show.socketio)
     session.clear()
     return redirect(url_for("auth.login"))

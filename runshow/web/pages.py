@@ -7,13 +7,13 @@ from typing import Any
 from jinja2.utils import htmlsafe_json_dumps
 
 from runshow.protocol import AUDIENCES, programme_payload, state_payloads
-from runshow.web import runtime
+from runshow.web.extension import current_show
 
 
 def page_context(role: str, *, private: bool = True) -> dict[str, Any]:
     """`private=False` gives a privileged screen (the MC's without its token) the
     public state."""
-    show = runtime()
+    show = current_show()
     audience = AUDIENCES.get(role if private else "programme", AUDIENCES["programme"])
     programme = programme_payload(show.agenda, audience.view)
     service = show.service

@@ -13,8 +13,8 @@ from runshow.report import report_csv, report_rows, totals_line
 from runshow.report_xlsx import XLSX_MIMETYPE, report_xlsx
 from runshow.timefmt import clock_text, offset_words
 from runshow.timeline import timeline_svg
-from runshow.web import runtime
 from runshow.web.auth import login_required
+from runshow.web.extension import current_show
 from runshow.web.pages import page_context
 from runshow.web.qr import qr_svg
 from runshow.words import ROLE_NAMES
@@ -91,13 +91,13 @@ def speaker() -> str:
 def mc() -> str:
     """The MC's private view with the MC link's token (``?token=``); without it the
     public one: the MC's messages are for the MC's tablet only."""
-    private = runtime().is_mc_token(request.args.get("token"))
+    private = current_show().access.is_mc_token(request.args.get("token"))
     return render_template("mc.html", mc_private=private, **page_context("mc", private=private))
 
 
 def mc_link(base_url: str) -> str:
     """The MC tablet's address, with its token."""
-    return f"{base_url}/mc?{urlencode({'token': runtime().mc_token})}"
+    return f"{base_url}/mc?{urlencode({'token': current_show().access.mc_token})}"
 
 
 @bp.route("/programme")
@@ -124,11 +124,11 @@ def _handover_note() -> str | None:
     from runshow.rehearsal import carried_text
 
     carried = current_app.config.get("RUNSHOW_CARRIED_EDITS", 0)
-    return carried_text(carried) if carried and not runtime().service.state.visits else None
+    return carried_text(carried) if carried and not current_show().service.state.visits else None
 
 
 def _report():
-    show = runtime()
+    show = current_show()
     return show, report_rows(show.agenda, show.service.state, show.service.clock())
 
 
@@ -155,7 +155,7 @@ def report() -> str:
 @login_required
 def print_sheets() -> str:
     """The MC's script and the technician's run sheet, for A4."""
-    show = runtime()
+    show = current_show()
     return render_template(
         "print.html",
         items=print_rows(show.agenda),
@@ -171,7 +171,7 @@ def _report_csv_text(show) -> str:
 
 
 def _download(content: str | bytes, mimetype: str, suffix: str) -> Response:
-    agenda = runtime().agenda
+    agenda = current_show().agenda
     kind = "tong-duyet" if agenda.rehearsal else "bao-cao"
     filename = f"runshow-{kind}-{agenda.event.date}.{suffix}"
     return Response(
@@ -184,14 +184,14 @@ def _download(content: str | bytes, mimetype: str, suffix: str) -> Response:
 @bp.route("/report.csv")
 @login_required
 def report_download() -> Response:
-    return _download(_report_csv_text(runtime()), "text/csv; charset=utf-8", "csv")
+    return _download(_report_csv_text(current_show()), "text/csv; charset=utf-8", "csv")
 
 
 @bp.route("/report.xlsx")
 @login_required
 def report_workbook() -> Response:
     """The same table as the CSV, in an Excel workbook with a heading."""
-    show = runtime()
+    show = current_show()
     event = show.agenda.event
     heading = [
         "Báo cáo chương trình: kế hoạch và thực tế",

@@ -35,6 +35,7 @@ from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 
 from runshow.web.fanout import direct_sockets, websocket_frame, write_frame
+from runshow.web.lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -296,17 +297,9 @@ def sweep_clients(eio: Any, now: float | None = None) -> None:
         del direct[sid]
 
 
-def start_client_sweep(socketio: Any) -> None:
-    """In place of Engine.IO's monitor (the server is made with monitor_clients=False)."""
-    eio = socketio.server.eio
+def start_client_sweep(lifecycle: Lifecycle) -> None:
+    """In place of Engine.IO's monitor (the server is made with monitor_clients=False),
+    one loop of the server's `lifecycle`."""
+    eio = lifecycle.socketio.server.eio
     every_s = min(SWEEP_EVERY_S, eio.ping_interval / 2)
-
-    def run() -> None:
-        while True:
-            socketio.sleep(every_s)
-            try:
-                sweep_clients(eio)
-            except Exception:  # one bad pass must not end the upkeep of the day
-                log.exception("client sweep failed; the next one follows")
-
-    socketio.start_background_task(run)
+    lifecycle.every("client sweep", every_s, lambda: sweep_clients(eio))

@@ -19,7 +19,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import requests
 import socketio
@@ -27,13 +28,17 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO
 
 from runshow import protocol
+from runshow.keys import same_secret
 from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
 from runshow.service import wall_clock_ms
+from runshow.web.access import client_address
+from runshow.web.broadcast import tell_stopping
+from runshow.web.channels import LiveNamespace
+from runshow.web.extension import current_show
 from runshow.web.fanout import DirectManager
+from runshow.web.lifecycle import Lifecycle
+from runshow.web.presence import Presence
 from runshow.web.upkeep import ping_options
-
-if TYPE_CHECKING:
-    from runshow.web.live import Presence
 
 log = logging.getLogger(__name__)
 
@@ -103,25 +108,23 @@ class LiveManager(socketio.RedisManager, DirectManager):
         self._lock = threading.Lock()
         self._reports: tuple[Presence, Callable[[], None]] | None = None
 
-    def hear_reports(self, presence: Presence, announce: Callable[[], None]) -> None:
+    def hear_reports(
+        self, presence: Presence, announce: Callable[[], None], lifecycle: Lifecycle
+    ) -> None:
         """On the authority: the display workers' reports go into `presence` and the
-        consoles are told (`announce`); a worker gone silent is dropped."""
+        consoles are told (`announce`); a worker gone silent is dropped, by a loop
+        of `lifecycle`."""
         self._reports = (presence, announce)
         if not self.server.manager_initialized:  # listen from now, not from a first screen
             self.server.manager_initialized = True
             self.initialize()
-        self.server.start_background_task(self._drop_silent_workers)
-
-    def _drop_silent_workers(self) -> None:
         silence_s = worker_silence_s()
-        while True:
-            self.server.sleep(REPORT_EVERY_S)
-            presence, announce = self._reports
-            try:
-                if presence.expire(time.monotonic(), silence_s):
-                    announce()
-            except Exception:  # the consoles' counts must keep being kept
-                log.exception("dropping silent display workers failed; trying again")
+
+        def drop_silent_workers() -> None:
+            if presence.expire(time.monotonic(), silence_s):
+                announce()
+
+        lifecycle.every("dropping silent display workers", REPORT_EVERY_S, drop_silent_workers)
 
     def set_server(self, server: socketio.Server) -> None:
         super().set_server(server)
@@ -162,13 +165,11 @@ def snapshots_blueprint() -> Blueprint:
 
     @bp.get("/api/snapshots")
     def snapshots() -> Response:
-        from runshow.web import runtime
-        from runshow.web.auth import check_key
-
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not check_key(token.strip(), runtime().api_throttle)[0]:
-            return Response("unauthorized", status=401)
-        service = runtime().service
+        show = current_show()
+        refused = show.access.bearer_refusal(request.headers.get("Authorization"), client_address())
+        if refused is not None:
+            return Response(refused.message, status=refused.status, headers=refused.headers)
+        service = show.service
         states = dict(protocol.state_payloads(service.agenda, service.state, service.clock()))
         programmes = {view: protocol.programme_payload(service.agenda, view) for view in states}
         return jsonify({"states": states, "programmes": programmes})
@@ -220,23 +221,30 @@ class WorkerSnapshots:
         return self._latest("programme", view)
 
 
-def report_screens(socketio: SocketIO, presence: Presence, worker: str) -> None:
-    """A display worker's loop: its screens, told to the authority through the queue
-    (the console counts them, and can make one of them show its name)."""
-    heartbeat_s = worker_silence_s() / 3
-    reported, at_s = None, -heartbeat_s
-    while True:
+class ScreenReporter:
+    """A display worker's screens, told to the authority through the queue (the
+    console counts them, and can make one of them show its name): within
+    `REPORT_EVERY_S` of a change, and every third of the silence allowed."""
+
+    def __init__(self, socketio: SocketIO, presence: Presence, worker: str) -> None:
+        self.socketio = socketio
+        self.presence = presence
+        self.worker = worker
+        self.heartbeat_s = worker_silence_s() / 3
+        self._reported: int | None = None
+        self._at_s = -self.heartbeat_s
+
+    def report_if_due(self) -> None:
+        """One round of the worker's loop: a report if something changed or a
+        heartbeat is due."""
         now_s = time.monotonic()
-        changes = presence.changes  # before the report: a screen joining meanwhile is next
-        if changes != reported or now_s - at_s >= heartbeat_s:
+        changes = self.presence.changes  # before the report: a screen joining meanwhile is next
+        if changes != self._reported or now_s - self._at_s >= self.heartbeat_s:
             # (A report the queue loses is logged by the library, and sent again with
             # the next heartbeat, well before the authority takes the silence for gone.)
-            try:
-                socketio.emit(WORKER_REPORT, presence.report(worker), namespace=CONTROL)
-                reported, at_s = changes, now_s
-            except Exception:
-                log.exception("display worker %s could not report its screens", worker)
-        socketio.sleep(REPORT_EVERY_S)
+            report = self.presence.report(self.worker)
+            self.socketio.emit(WORKER_REPORT, report, namespace=CONTROL)
+            self._reported, self._at_s = changes, now_s
 
 
 def refusal_text(authority_url: str) -> str:
@@ -267,7 +275,6 @@ def create_worker_app(
 ) -> Flask:
     """A display worker: `/live` screens fed through the queue, nothing else. The MC
     link's token (`mc_token`, the authority's) gives an MC tablet the MC's view here too."""
-    from runshow.web.live import LiveNamespace, Presence
 
     app = Flask(__name__)
     manager = LiveManager(message_queue)
@@ -286,7 +293,7 @@ def create_worker_app(
             *(LIVE, socketio, presence, snapshots),
             clock=wall_clock_ms,
             announce=False,
-            mc_token=mc_token,
+            is_mc_token=lambda token: same_secret(token, mc_token),
         )
     )
     socketio.on_namespace(RefusedControl(authority_url))
@@ -298,6 +305,22 @@ def create_worker_app(
         response.status_code = 421  # Misdirected Request
         return response
 
-    app.extensions["runshow_worker"] = socketio
-    socketio.start_background_task(report_screens, socketio, presence, name or authority_url)
+    worker = DisplayWorker(socketio, Lifecycle(socketio))
+    reporter = ScreenReporter(socketio, presence, name or authority_url)
+    worker.lifecycle.every("reporting screens", REPORT_EVERY_S, reporter.report_if_due)
+    app.extensions["runshow_worker"] = worker
     return app
+
+
+@dataclass
+class DisplayWorker:
+    """What `runshow serve --worker-of` runs: its Socket.IO server, and the lifecycle
+    its loops (reporting, the sweep, leaving with the authority) run in."""
+
+    socketio: SocketIO
+    lifecycle: Lifecycle
+
+    def stop(self) -> None:
+        """Its screens are told the server is stopping, then every loop ends."""
+        tell_stopping(self.socketio, (LIVE,))
+        self.lifecycle.stop()

@@ -2,7 +2,7 @@
 // item and its timer, every command, messages, and keyboard shortcuts.
 import { byId, clockFormatter, durationWords, el, setData, setText, show } from './dom.js';
 import { itemsById, offsetWords, plannedLength, scheduleById, statusWord, timerStatusLabel } from './labels.js';
-import { connect, debugCorner, roleName } from './live.js';
+import { connect, debugCorner, lostConnectionText, roleName } from './live.js';
 import { chime } from './chime.js';
 import { beforeShow, openingText, otherDayText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
@@ -530,13 +530,13 @@ const live = connect(NAMESPACE.control, ROLE.control, {
   schedule: takeFigures,
   phase: (event) => bell.ring(event),
   connect: () => renderConnection('Đã kết nối', 'connected'),
-  disconnect: () => renderConnection('Mất kết nối', 'disconnected'),
+  disconnect: () => renderConnection(lostConnectionText(), 'disconnected'),
   connectError: (error) => {
     if (isRefusal(error)) {
       location.assign(body.dataset.loginUrl);
       return;
     }
-    renderConnection('Mất kết nối', 'disconnected');
+    renderConnection(lostConnectionText(), 'disconnected');
   },
 });
 const chimeToggle = byId('chime-toggle');

@@ -7,11 +7,20 @@ import { EVENT } from './protocol.js';
 import { ROLE_NAMES } from './words.js';
 
 const MARK_GRACE_MS = 3_000; // no mark while the first connection is still being made
+const MARK_TEXT = {
+  lost: 'Mất kết nối',
+  // The server said it is stopping (a restart, most often): the screen will be back by itself.
+  reconnecting: 'Đang kết nối lại',
+};
+
+/** What a screen says while it is not connected: reconnecting, once the server said it stops. */
+export const lostConnectionText = () =>
+  (document.body.dataset.serverStopping ? MARK_TEXT.reconnecting : MARK_TEXT.lost);
 
 function connectionMark() {
   const mark = el('div', { className: 'conn-mark', attrs: { role: 'status', id: 'conn-mark' } },
     el('span', { className: 'conn-dot', attrs: { 'aria-hidden': 'true' } }),
-    el('span', { text: 'Mất kết nối' }));
+    el('span', { className: 'conn-text', text: MARK_TEXT.lost }));
   mark.hidden = true;
   document.body.append(mark);
   return mark;
@@ -62,6 +71,8 @@ export function connect(namespace, role, handlers = {}) {
   const setConnected = (connected) => {
     body.dataset.connected = String(connected);
     mark.hidden = connected || !(everConnected || graceOver);
+    if (connected) delete body.dataset.serverStopping;
+    mark.querySelector('.conn-text').textContent = lostConnectionText();
   };
   setTimeout(() => {
     graceOver = true;
@@ -109,6 +120,14 @@ export function connect(namespace, role, handlers = {}) {
   socket.on(EVENT.phase, (event) => handlers.phase?.(event, live));
   socket.on(EVENT.screens, (screens) => handlers.screens?.(screens, live));
   socket.on(EVENT.identify, (identity) => flashIdentity(identity));
+  // The server is stopping (SIGTERM, Ctrl+C): say so at once rather than show a clock
+  // that nobody answers for; Socket.IO reconnects by itself when it is back.
+  socket.on(EVENT.stopping, () => {
+    body.dataset.serverStopping = 'true';
+    freshConnection = true;
+    setConnected(false);
+    handlers.disconnect?.('server stopping');
+  });
 
   // First paint from the embedded JSON, before the socket answers.
   if (live.state) {

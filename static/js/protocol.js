@@ -15,7 +15,8 @@ export const EVENT = Object.freeze({
   "schedule": "schedule",
   "phase": "phase",
   "screens": "screens",
-  "identify": "identify"
+  "identify": "identify",
+  "stopping": "stopping"
 });
 
 /** Events a page sends, answered by acknowledgement. */

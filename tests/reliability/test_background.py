@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from runshow.web import live
+from runshow.web import schedule_ticker
 from tests.test_live import wait_for_event
 
 
 def test_the_schedule_ticker_logs_a_failed_tick_and_the_next_one_arrives(
     sockets, technician, monkeypatch, caplog
 ):
-    real_summary = live.schedule_summary
+    real_summary = schedule_ticker.schedule_summary
     failures = []
 
     def fails_once(*args):
@@ -20,13 +20,13 @@ def test_the_schedule_ticker_logs_a_failed_tick_and_the_next_one_arrives(
             raise RuntimeError("injected: the schedule could not be computed")
         return real_summary(*args)
 
-    monkeypatch.setattr(live, "schedule_summary", fails_once)
-    caplog.set_level(logging.ERROR, logger="runshow.web.live")
+    monkeypatch.setattr(schedule_ticker, "schedule_summary", fails_once)
+    caplog.set_level(logging.ERROR, logger="runshow.web.lifecycle")
     console = sockets.connect("/control", http_client=technician)
 
     summary = wait_for_event(console, "/control", "schedule")
 
     assert failures == ["boom"], "the first tick failed"
     assert summary["revision"] == 0, "and a later tick still arrived"
-    assert "schedule tick failed" in caplog.text
+    assert "schedule ticker failed; the next round follows" in caplog.text
     assert "injected: the schedule could not be computed" in caplog.text

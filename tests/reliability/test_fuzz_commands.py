@@ -9,7 +9,8 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runshow.web import create_app, runtime
+from runshow.web import create_app
+from runshow.web.extension import current_show
 from tests.conftest import (
     BUNDLED_AGENDA,
     CONTROL_KEY,
@@ -44,7 +45,7 @@ def app(tmp_path_factory: pytest.TempPathFactory):
     )
     yield app
     with app.app_context():
-        runtime().service.store.close()
+        current_show().service.store.close()
 
 
 @FUZZ

@@ -4,7 +4,8 @@ It sleeps until the next boundary of the running timer (or until a command chang
 the show), then asks the pure `PhaseWatch` what was crossed and emits a `phase`
 event on both channels: every screen, console and external device hears it,
 whether or not a browser tab is in front. Runs in the server's async mode
-(an event from the Socket.IO server, never time.sleep).
+(an event from the Socket.IO server, never time.sleep), from the first screen
+until the lifecycle stops (web/lifecycle.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_socketio import SocketIO
 from runshow.engine import ShowState
 from runshow.phases import Crossing, PhaseWatch, next_boundary
 from runshow.service import ShowService
+from runshow.web.lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +29,16 @@ RETRY_S = 1.0
 
 
 class PhaseTicker:
-    def __init__(self, socketio: SocketIO, service: ShowService, namespaces: tuple[str, ...]):
+    def __init__(
+        self,
+        socketio: SocketIO,
+        service: ShowService,
+        lifecycle: Lifecycle,
+        namespaces: tuple[str, ...],
+    ):
         self.socketio = socketio
         self.service = service
+        self.lifecycle = lifecycle
         self.namespaces = namespaces
         self.watch = PhaseWatch()
         self._lock = threading.Lock()
@@ -44,7 +53,7 @@ class PhaseTicker:
                 return
             self._started = True
             self._look(self.service.state)
-        self.socketio.start_background_task(self._run)
+        self.lifecycle.start("phase ticker", self._run, wake=self._wake.set)
 
     def tick(self) -> float:
         """Announce what is due now; returns the seconds until the next boundary."""
@@ -78,7 +87,7 @@ class PhaseTicker:
         self._wake.set()  # and the next boundary may have moved
 
     def _run(self) -> None:
-        while True:
+        while self.lifecycle.running:
             try:
                 delay = self.tick()
             except Exception:  # a bad moment must not end the announcements for the day

@@ -1,0 +1,74 @@
+"""Every accepted change, pushed to every screen once: one serialised payload per
+view (public, speaker, MC, console), the same text to every client of a room."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask_socketio import SocketIO
+
+from runshow import protocol
+from runshow.engine import ShowState
+from runshow.protocol import CONTROL, LIVE
+from runshow.service import ShowService
+from runshow.web.snapshots import Snapshots
+
+
+class Broadcaster:
+    """Subscribed to the service: after each command, the programme (when a live edit
+    changed what a view draws) then the state, to every room of every view."""
+
+    def __init__(self, socketio: SocketIO, service: ShowService, snapshots: Snapshots):
+        self.socketio = socketio
+        self.service = service
+        self.snapshots = snapshots
+        # (view, namespace, its rooms drawing that view), in the views' sending order.
+        self.routes = [
+            (view, namespace, rooms)
+            for view in protocol.VIEWS
+            for namespace in (LIVE, CONTROL)
+            if (rooms := protocol.rooms_by_view(namespace).get(view))
+        ]
+        self._sent_agenda = service.agenda
+        # The programme version each view's screens have: an edit that does not change
+        # what a view draws (a delegate ticked present, for the phones) is not resent to it.
+        self._versions = {view: snapshots.programme(view).tag for view in protocol.VIEWS}
+
+    def __call__(self, state: ShowState) -> None:
+        if self.service.agenda is not self._sent_agenda:
+            # A live edit (or its undo): the screens get the programme before the state.
+            self._sent_agenda = self.service.agenda
+            changed = {
+                view
+                for view in protocol.VIEWS
+                if self.snapshots.programme(view).tag != self._versions[view]
+            }
+            self._versions.update({view: self.snapshots.programme(view).tag for view in changed})
+            self.send_per_view("programme", self.snapshots.programme, changed)
+        self.send_per_view("state", self.snapshots.states(state).encoded)
+
+    def send_per_view(
+        self,
+        event: str,
+        payload_of_view: Callable[[str], Any],
+        views: Iterable[str] = protocol.VIEWS,
+    ) -> None:
+        """`event` to every room, each view's payload encoded once for all its screens
+        (and not at all for a view no screen draws: a screen connecting meanwhile
+        joins its room, then reads the state, which the service set before telling
+        anyone; tests/test_protocol.py). A manager that cannot tell sends them all."""
+        reaches_anyone = getattr(self.socketio.server.manager, "reaches_anyone", None)
+        for view, namespace, rooms in self.routes:
+            if view not in views:
+                continue
+            if reaches_anyone is None or reaches_anyone(namespace, rooms):
+                self.socketio.emit(event, payload_of_view(view), namespace=namespace, to=rooms)
+
+
+def tell_stopping(socketio: SocketIO, namespaces: Iterable[str]) -> None:
+    """Tell every screen of this process that the server is stopping: they show that
+    they are reconnecting, and come back by themselves when it is up again. (Each
+    process tells its own: a display worker stops with its authority.)"""
+    for namespace in namespaces:
+        socketio.emit("stopping", namespace=namespace, ignore_queue=True)

@@ -1,0 +1,107 @@
+"""Background work has a beginning and an end (runshow/web/lifecycle.py): every loop
+stops with the app in the tests, and `runshow serve` stops in order on SIGTERM or
+Ctrl+C, telling every screen first."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+import socketio
+
+from tests.conftest import (
+    CONTROL_KEY,
+    FakeClock,
+    open_console,
+    running_app,
+    runshow_threads,
+    start_server,
+    stop_server,
+)
+
+
+def test_an_app_torn_down_leaves_no_thread_behind(tmp_path: Path, clock: FakeClock):
+    before = set(threading.enumerate())
+    with running_app(tmp_path / "data", clock) as app:
+        technician = app.test_client()
+        technician.post("/login", data={"key": CONTROL_KEY})
+        socketio_ = app.extensions["socketio"]
+        stage = socketio_.test_client(app, namespace="/live", query_string="role=stage")
+        console = socketio_.test_client(app, namespace="/control", flask_test_client=technician)
+        assert console.emit("command", {"command": "next"}, namespace="/control", callback=True)
+        assert runshow_threads(), "the screens started the tickers"
+        stage.disconnect(namespace="/live")
+        console.disconnect(namespace="/control")
+    assert set(threading.enumerate()) - before == set()
+
+
+class Screen:
+    """A real Socket.IO client on a real server's /live, noting every event it gets."""
+
+    def __init__(self, url: str):
+        self.events: list[str] = []
+        self.stopping = threading.Event()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", lambda event, *_: self.events.append(event), namespace="/live")
+        self.client.on("stopping", self._stopping, namespace="/live")
+        self.client.connect(
+            f"{url}?role=stage", namespaces=["/live"], transports=["websocket"], wait_timeout=10
+        )
+
+    def _stopping(self, *_payload) -> None:
+        self.events.append("stopping")
+        self.stopping.set()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_server_tells_every_screen_it_is_stopping_then_exits_cleanly(
+    tmp_path: Path, signum: int
+):
+    server = start_server(tmp_path / "data", tmp_path / "server.log")
+    try:
+        revision = server.command("next")["state"]["revision"]
+        screen = Screen(server.url)
+        console = open_console(server.url)  # every loop runs: the console's ticker too
+        server.process.send_signal(signum)
+        assert screen.stopping.wait(10), f"no 'stopping' event, only {screen.events}"
+        assert server.process.wait(timeout=5) == 0
+    finally:
+        if server.process.poll() is None:
+            stop_server(server)
+    screen.client.disconnect()
+    console.disconnect()
+    log = server.log()
+    assert "Traceback" not in log, log
+    assert "did not stop" not in log, log
+    assert "Đã dừng máy chủ" in log
+    again = start_server(tmp_path / "data", tmp_path / "again.log")
+    try:
+        assert again.state()["revision"] == revision
+    finally:
+        stop_server(again)
+
+
+def test_the_stage_says_it_is_reconnecting_when_the_server_stops(live_server, open_page):
+    from playwright.sync_api import expect
+
+    stage = open_page(f"{live_server.url}/stage")
+    stage.wait_for_selector("body[data-connected='true']")
+    live_server.process.send_signal(signal.SIGTERM)
+    mark = stage.locator("#conn-mark")
+    expect(mark).to_be_visible()
+    expect(mark).to_contain_text("Đang kết nối lại")
+    expect(stage.locator("body")).to_have_attribute("data-connected", "false")
+    assert live_server.process.wait(timeout=5) == 0
+
+
+def test_the_show_is_a_flask_extension_that_create_app_wires(tmp_path: Path, clock: FakeClock):
+    from runshow.web.extension import Runshow, current_show
+
+    with running_app(tmp_path / "data", clock) as app:
+        show = app.extensions["runshow"]
+        assert isinstance(show, Runshow)
+        assert show.socketio is app.extensions["socketio"]
+        with app.app_context():
+            assert current_show() is show
