@@ -209,3 +209,39 @@ def test_the_console_says_in_words_that_the_programme_is_for_another_day(control
     expect(notice).to_contain_text("Chương trình ngày 28/07/2023 — hôm nay")
     expect(notice).to_contain_text("runshow serve --rehearsal")
     expect(control.locator("#schedule-offset")).to_have_text("Khác ngày")
+
+
+def test_the_speaker_keeps_the_item_and_its_countdown_under_the_banner(live_server, open_page):
+    speaker = open_page(f"{live_server.url}/speaker", size=(1280, 720))
+    # Before the first item: the banner is all there is, on the speaker's screen too.
+    expect(speaker.locator("#speaker-name")).to_have_text("Băng rôn hội nghị")
+    expect(speaker.locator("#speaker-banner-note")).to_be_hidden()
+
+    live_server.command("goto", item_id=HA_NOI)
+    live_server.command("start")
+    live_server.command("message", text="Còn 2 phút", target="speaker")
+    live_server.command("banner")  # the audience sees the banner; the speech goes on
+    wait_for_revision(speaker, 4)
+    expect(speaker.locator("#speaker-name")).to_contain_text("Hà Nội")
+    timer = speaker.locator("#speaker-timer")
+    expect(timer).to_be_visible()
+    expect(timer).to_have_text(re.compile(r"^(10:00|09:\d\d)$"))
+    assert timer.bounding_box()["height"] >= 0.3 * 720
+    expect(speaker.locator("#speaker-message")).to_have_text("Còn 2 phút")
+    expect(speaker.locator("#speaker-next")).to_contain_text("Hồ Chí Minh")
+    note = speaker.locator("#speaker-banner-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("băng rôn")
+
+    live_server.command("banner", on=False)
+    wait_for_revision(speaker, 5)
+    expect(note).to_be_hidden()
+    expect(timer).to_be_visible()
+
+    # After the last item: nothing is on, the banner again.
+    live_server.command("goto", item_id="tham-quan-mo-hinh")
+    live_server.command("next")
+    wait_for_revision(speaker, 7)
+    expect(speaker.locator("#speaker-name")).to_have_text("Băng rôn hội nghị")
+    expect(timer).to_be_hidden()
+    expect(note).to_be_hidden()

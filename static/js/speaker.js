@@ -1,6 +1,8 @@
 // The speaker's confidence monitor: who is on, a countdown that fills the screen,
 // phases and overtime, the message to the speaker, what comes next. Always shows the
-// timer (the audience screen shows it only where the agenda says so).
+// timer (the audience screen shows it only where the agenda says so), under the banner
+// too: the banner is for the audience, the item goes on. Only when no item is on
+// (before the first, after the last) does this screen show the banner.
 import { byId, keepAwake, setData, setText, show } from './dom.js';
 import { chime } from './chime.js';
 import { connect, debugCorner } from './live.js';
@@ -20,6 +22,7 @@ const n = {
   openingIn: byId('speaker-opening-in'),
   message: byId('speaker-message'),
   next: byId('speaker-next'),
+  bannerNote: byId('speaker-banner-note'),
   chimeHint: byId('speaker-chime-hint'),
 };
 
@@ -32,15 +35,17 @@ function itemLine(item) {
 }
 
 function renderState(state) {
-  const onItem = Boolean(state.current) && !state.banner;
+  const onItem = Boolean(state.current);
   setData(body, 'view', onItem ? 'item' : 'banner');
   setData(body, 'blackout', Boolean(state.blackout));
+  // The audience sees the banner over this item (a blacked-out stage is said instead).
+  show(n.bannerNote, onItem && Boolean(state.banner) && !state.blackout);
   setText(n.name, onItem ? state.current.presenter_line || state.current.title : 'Băng rôn hội nghị');
   setText(n.title, onItem && state.current.presenter_line ? state.current.title : '');
   timer.set(onItem ? state.timer : null);
   const paused = onItem && state.timer?.status === 'paused';
   setData(body, 'paused', paused);
-  setText(n.next, itemLine(onItem ? state.next : state.next));
+  setText(n.next, itemLine(state.next));
   // The message to the speaker; else what the audience screen says, which the speaker sees too.
   const message = state.message?.speaker || state.message?.stage || '';
   setText(n.message, message);
