@@ -69,6 +69,13 @@ def visit_view(visit: Visit, now_ms: int) -> dict[str, Any]:
     }
 
 
+def to_minute(epoch_ms: int) -> int:
+    """A schedule is kept to the minute: its clock times are rounded to the nearest
+    one (half a minute up), so the offset between two of them is whole minutes and
+    «Chậm 1 phút» never sits beside two equal clock times."""
+    return (epoch_ms + 30_000) // 60_000 * 60_000
+
+
 def schedule_view(
     agenda: Agenda, state: ShowState, now_ms: int, *, with_visits: bool = False
 ) -> dict[str, Any]:
@@ -84,8 +91,8 @@ def schedule_view(
     planned_starts = agenda.planned_starts_ms()
     at = position(agenda, state)
     timer = state.timer()
-    projected_end = _projected_end(agenda, state, now_ms, at)
-    planned_end = agenda.planned_end_ms
+    projected_end = to_minute(_projected_end(agenda, state, now_ms, at))
+    planned_end = to_minute(agenda.planned_end_ms)
     visits = _visits_by_item(state)
 
     items = []

@@ -303,7 +303,6 @@ function renderProgramme(programme) {
   items = itemsById(programme);
   formatClock = clockFormatter(programme.event?.timezone);
   formatWallClock = wallClockFormatter(programme.event?.timezone);
-  setText(n.plannedEnd, programme.planned_end_ms ? `(kế hoạch ${formatClock(programme.planned_end_ms)})` : '');
   rows = new Map();
   n.rows.replaceChildren(...programme.items.map((item) => {
     const cells = {
@@ -490,7 +489,9 @@ function drawSchedule() {
   const { text, kind } = otherDay ? { text: 'Khác ngày', kind: 'other-day' } : offsetWords(figures.offset_ms);
   setText(n.offset, text);
   setData(n.offset, 'offset', kind);
+  // Both clock times as the server rounded them (to the minute, as the offset is).
   setText(n.projectedEnd, formatClock(figures.projected_end_ms));
+  setText(n.plannedEnd, figures.planned_end_ms ? `(kế hoạch ${formatClock(figures.planned_end_ms)})` : '');
   const fixedText = (figures.fixed_starts || []).map(fixedStartText).join(' ');
   setText(n.fixedNotice, fixedText);
   n.fixedNotice.title = fixedText;
