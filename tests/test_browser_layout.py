@@ -1,0 +1,87 @@
+"""What the dress rehearsal found on the screens' layout: every screen at its real size
+shows what it must, whole, and nothing covers anything (issue 20)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser import HA_NOI, login, wait_for_revision
+from tests.conftest import LiveServer, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path("/tmp/shots-screens/tests")
+
+
+@pytest.fixture
+def rehearsal(tmp_path: Path) -> Iterator[LiveServer]:
+    """`runshow serve --rehearsal`: the programme from now, every screen marked."""
+    server = start_server(tmp_path / "data", tmp_path / "server.log", extra_args=("--rehearsal",))
+    yield server
+    stop_server(server)
+
+
+def shoot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+#: The text of the page (each line box of each visible text node) that a box overlaps.
+TEXT_UNDER = """(selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  const hits = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || parent.closest(selector + ', script')) continue;
+    if (!parent.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width && r.height && r.left < box.right && r.right > box.left
+          && r.top < box.bottom && r.bottom > box.top) {
+        hits.push(node.textContent.trim().slice(0, 50));
+      }
+    }
+  }
+  return hits;
+}"""
+
+
+def test_the_rehearsal_mark_covers_nothing_on_any_screen(rehearsal, open_page):
+    rehearsal.command("goto", item_id=HA_NOI)
+    rehearsal.command("start")
+    rehearsal.command("message", text="Còn 2 phút", target="speaker")
+    screens = {
+        "speaker": (f"{rehearsal.url}/speaker", (1280, 720)),
+        "stage": (f"{rehearsal.url}/stage", (1920, 1080)),
+        "mc-landscape": (rehearsal.mc_url, (1024, 768)),
+        "mc-portrait": (rehearsal.mc_url, (768, 1024)),
+        "programme": (f"{rehearsal.url}/programme", (390, 844)),
+        "report": (f"{rehearsal.url}/report", (1366, 768)),
+    }
+    covered = {}
+    for name, (url, size) in screens.items():
+        page = open_page(url, size=size)
+        if name == "report":  # the technician's page
+            login(page, rehearsal.url)
+            page.goto(url)
+        else:
+            wait_for_revision(page, 3)
+        page.wait_for_timeout(300)  # the frame after the update
+        shoot(page, f"mark-{name}")
+        if name == "report":  # the report says it in its head, on paper too
+            expect(page.locator("#report-rehearsal")).to_be_visible()
+            mark = page.locator("#report-rehearsal")
+            colours = mark.evaluate(
+                "n => [getComputedStyle(n).color, getComputedStyle(n).backgroundColor]"
+            )
+            assert colours[0] != colours[1], colours  # not red on red
+            continue
+        expect(page.locator("#rehearsal-mark")).to_be_visible()
+        covered[name] = page.evaluate(TEXT_UNDER, "#rehearsal-mark")
+    assert covered == {name: [] for name in covered}
