@@ -85,3 +85,71 @@ def test_the_rehearsal_mark_covers_nothing_on_any_screen(rehearsal, open_page):
         expect(page.locator("#rehearsal-mark")).to_be_visible()
         covered[name] = page.evaluate(TEXT_UNDER, "#rehearsal-mark")
     assert covered == {name: [] for name in covered}
+
+
+CONSOLE_SIZES = [(1280, 720), (1366, 768)]
+
+#: Boxes of what must be on screen: [selector, left, top, right, bottom] (each match).
+BOXES = """(selectors) => selectors.flatMap((selector) =>
+  [...document.querySelectorAll(selector)].map((node) => {
+    const r = node.getBoundingClientRect();
+    return [selector, r.left, r.top, r.right, r.bottom];
+  }))"""
+
+
+def outside(page: Page, *selectors: str) -> list:
+    """The boxes of `selectors` not wholly inside the window (nor in view in the column
+    that scrolls them)."""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    boxes = page.evaluate(BOXES, list(selectors))
+    assert boxes, selectors
+    return [box for box in boxes if box[1] < 0 or box[2] < 0 or box[3] > width or box[4] > height]
+
+
+def open_console(open_page, server: LiveServer, size) -> Page:
+    page = open_page(f"{server.url}/login", size=size)
+    login(page, server.url)
+    return page
+
+
+@pytest.mark.parametrize("size", CONSOLE_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("mode", ["rehearsal", "show"])
+def test_the_console_fits_the_laptops_screen(rehearsal, live_server, open_page, size, mode):
+    server = rehearsal if mode == "rehearsal" else live_server
+    console = open_console(open_page, server, size)
+    server.command("goto", item_id=HA_NOI)
+    server.command("start")
+    wait_for_revision(console, 2)
+    console.wait_for_timeout(300)
+    shoot(console, f"console-{mode}-{size[0]}x{size[1]}")
+    assert console.evaluate("document.documentElement.scrollWidth") <= size[0]
+    assert outside(console, ".ct-head", "#more-menu > summary", "#btn-people") == []
+    console.click("#more-menu > summary")
+    shoot(console, f"console-{mode}-{size[0]}x{size[1]}-menu")
+    assert outside(console, "#link-print", "#link-report", "#mc-link > summary", "#btn-logout") == []
+    console.click("#more-menu > summary")
+    # Everything of the live column without scrolling it: the presets, the shortcuts.
+    assert outside(console, ".btn-preset", ".ct-keys", "#btn-send-message", "#btn-next") == []
+    column = console.evaluate("(n => [n.scrollHeight, n.clientHeight])(document.querySelector('.ct-live'))")
+    assert column[0] <= column[1], column
+
+
+def test_the_console_shows_the_time_to_the_opening_and_the_rehearsal_badge_whole(
+    rehearsal, open_page
+):
+    for size in CONSOLE_SIZES:
+        console = open_console(open_page, rehearsal, size)
+        opening = console.locator("#ct-opening-in")
+        expect(opening).to_contain_text("khai mạc")
+        console.wait_for_timeout(300)
+        shoot(console, f"console-preshow-{size[0]}x{size[1]}")
+        card = console.locator(".ct-now").bounding_box()
+        text = opening.bounding_box()
+        assert text["x"] + text["width"] <= card["x"] + card["width"], (size, text, card)
+        for selector in ("#ct-opening-in", ".ct-rehearsal"):
+            assert console.evaluate(
+                "s => (n => n.scrollWidth <= n.clientWidth)(document.querySelector(s))", selector
+            ), (size, selector)
+        brand = console.locator(".ct-brand").bounding_box()
+        badge = console.locator(".ct-rehearsal").bounding_box()
+        assert badge["x"] + badge["width"] <= brand["x"] + brand["width"] + 0.5, (size, badge)
