@@ -126,11 +126,14 @@ def test_the_console_fits_the_laptops_screen(rehearsal, live_server, open_page, 
     assert outside(console, ".ct-head", "#more-menu > summary", "#btn-people") == []
     console.click("#more-menu > summary")
     shoot(console, f"console-{mode}-{size[0]}x{size[1]}-menu")
-    assert outside(console, "#link-print", "#link-report", "#mc-link > summary", "#btn-logout") == []
+    menu = ("#link-print", "#link-report", "#mc-link > summary", "#btn-logout")
+    assert outside(console, *menu) == []
     console.click("#more-menu > summary")
     # Everything of the live column without scrolling it: the presets, the shortcuts.
     assert outside(console, ".btn-preset", ".ct-keys", "#btn-send-message", "#btn-next") == []
-    column = console.evaluate("(n => [n.scrollHeight, n.clientHeight])(document.querySelector('.ct-live'))")
+    column = console.evaluate(
+        "(n => [n.scrollHeight, n.clientHeight])(document.querySelector('.ct-live'))"
+    )
     assert column[0] <= column[1], column
 
 
