@@ -156,3 +156,45 @@ def test_the_console_shows_the_time_to_the_opening_and_the_rehearsal_badge_whole
         brand = console.locator(".ct-brand").bounding_box()
         badge = console.locator(".ct-rehearsal").bounding_box()
         assert badge["x"] + badge["width"] <= brand["x"] + brand["width"] + 0.5, (size, badge)
+
+
+#: The longest message the console accepts (280 characters), in Vietnamese.
+LONGEST_MESSAGE = (
+    "Xin mời đồng chí trình bày ngắn gọn phần kết luận vì chương trình đã chậm hơn kế "
+    "hoạch; sau phần này Ban tổ chức sẽ mời các đại biểu dùng trà giữa giờ tại sảnh tầng "
+    "một, rồi trở lại hội trường đúng giờ để tiếp tục phần tham luận của các thành phố "
+    "trực thuộc Trung ương. Xin cảm ơn"
+)
+
+#: [scrollHeight, clientHeight, font px, line boxes outside the box or the window].
+MESSAGE_FIT = """(selector) => {
+  const node = document.querySelector(selector);
+  const box = node.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(node);
+  const cut = [...range.getClientRects()].filter((r) => r.top < box.top - 0.5
+    || r.bottom > box.bottom + 0.5 || r.bottom > innerHeight || r.right > innerWidth);
+  return [node.scrollHeight, node.clientHeight, parseFloat(getComputedStyle(node).fontSize),
+          cut.length];
+}"""
+
+
+def test_the_longest_message_is_whole_on_the_speaker_and_the_stage(live_server, open_page):
+    assert len(LONGEST_MESSAGE) == 280
+    live_server.command("goto", item_id=HA_NOI)
+    live_server.command("start")
+    live_server.command("message", text=LONGEST_MESSAGE, target="both")
+    live_server.command("message", text=LONGEST_MESSAGE, target="speaker")
+    fits = {}
+    for screen, selector in (("speaker", "#speaker-message"), ("stage", "#stage-message")):
+        for width, height in ((1280, 720), (1920, 1080)):
+            page = open_page(f"{live_server.url}/{screen}", size=(width, height))
+            wait_for_revision(page, 4)
+            expect(page.locator(selector)).to_have_text(LONGEST_MESSAGE)
+            page.evaluate("document.fonts.ready")
+            page.wait_for_timeout(300)  # the frame after the fit
+            shoot(page, f"message-{screen}-{width}x{height}")
+            scroll, client, font_px, cut = page.evaluate(MESSAGE_FIT, selector)
+            # Whole, and still readable: at least 3% of the screen's height.
+            fits[f"{screen} {width}x{height}"] = (scroll <= client, cut, font_px >= 0.03 * height)
+    assert fits == {name: (True, 0, True) for name in fits}, fits

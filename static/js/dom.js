@@ -112,3 +112,26 @@ export function keepAwake(hint = null) {
   document.addEventListener('pointerdown', enable);
   document.addEventListener('keydown', enable);
 }
+
+/**
+ * Shrink a box's text until the whole of it shows (the box's own CSS sets the size to
+ * start from and its height), never below `minPx`: a message is read in full, on any
+ * screen, rather than cut. Called on each change, on resize and once the webfont is in.
+ */
+export function fitText(node, minPx) {
+  if (!node) return;
+  node.style.fontSize = '';
+  if (node.hidden || !node.clientHeight) return;
+  let size = parseFloat(getComputedStyle(node).fontSize);
+  while (node.scrollHeight > node.clientHeight && size > minPx) {
+    size = Math.max(minPx, size * 0.94);
+    node.style.fontSize = `${size}px`;
+  }
+}
+
+/** `fit()` now, after each resize and when the webfont has loaded (widths change). */
+export function keepFitted(fit) {
+  window.addEventListener('resize', fit);
+  document.fonts?.ready.then(fit);
+  fit();
+}

@@ -3,7 +3,7 @@
 // timer (the audience screen shows it only where the agenda says so), under the banner
 // too: the banner is for the audience, the item goes on. Only when no item is on
 // (before the first, after the last) does this screen show the banner.
-import { byId, keepAwake, setData, setText, show } from './dom.js';
+import { byId, fitText, keepAwake, keepFitted, setData, setText, show } from './dom.js';
 import { chime } from './chime.js';
 import { connect, debugCorner } from './live.js';
 import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
@@ -52,7 +52,11 @@ function renderState(state) {
   setData(n.message, 'size', messageSize(message));
   setData(body, 'hasMessage', Boolean(message));
   show(n.message, Boolean(message));
+  fitMessage();
 }
+
+/** The longest message (280 characters) whole, however small the screen: 2.8% of its height at least. */
+const fitMessage = () => fitText(n.message, 0.028 * window.innerHeight);
 
 function drawLabels() {
   const state = live.state;
@@ -87,5 +91,6 @@ const timer = new TimerDisplay(n.timer, live.clock, {
   onPhase: (phase) => setData(body, 'phase', phase),
 });
 onFrame(drawLabels);
+keepFitted(fitMessage);
 debugCorner(live.clock);
 keepAwake();

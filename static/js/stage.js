@@ -1,6 +1,6 @@
 // The stage screen: conference banner between items, otherwise the speaker's
 // countdown, a message band for the speaker, and a blackout.
-import { byId, el, keepAwake, setData, setText, show } from './dom.js';
+import { byId, el, fitText, keepAwake, keepFitted, setData, setText, show } from './dom.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay } from './timer.js';
 import { messageSize } from './labels.js';
@@ -78,7 +78,11 @@ function renderState(state, timer) {
   setData(nodes.message, 'size', messageSize(message));
   setData(body, 'hasMessage', Boolean(message));
   show(nodes.message, Boolean(message));
+  fitMessage();
 }
+
+/** The longest message (280 characters) whole on the wall, still readable from the back. */
+const fitMessage = () => fitText(nodes.message, 0.032 * window.innerHeight);
 
 const live = connect(NAMESPACE.live, ROLE.stage, {
   programme: renderProgramme,
@@ -87,5 +91,6 @@ const live = connect(NAMESPACE.live, ROLE.stage, {
 const timer = new TimerDisplay(nodes.timer, live.clock, {
   onPhase: (phase) => setData(body, 'phase', phase),
 });
+keepFitted(fitMessage);
 debugCorner(live.clock);
 keepAwake();
