@@ -198,3 +198,45 @@ def test_the_longest_message_is_whole_on_the_speaker_and_the_stage(live_server, 
             # Whole, and still readable: at least 3% of the screen's height.
             fits[f"{screen} {width}x{height}"] = (scroll <= client, cut, font_px >= 0.03 * height)
     assert fits == {name: (True, 0, True) for name in fits}, fits
+
+
+#: The weights the page's own style sheets ask for, and those of its faces not loaded.
+FONTS = """() => {
+  const weights = new Set(['400']);
+  for (const sheet of document.styleSheets) {
+    for (const rule of sheet.cssRules) {
+      const weight = rule.style?.fontWeight;
+      if (weight && !(rule instanceof CSSFontFaceRule)) {
+        weights.add({ normal: '400', bold: '700' }[weight] || weight);
+      }
+    }
+  }
+  const missing = [...document.fonts]
+    .filter((face) => face.family.includes('Be Vietnam Pro') && weights.has(face.weight)
+      && face.status !== 'loaded')
+    .map((face) => face.weight);
+  return [[...weights].sort(), missing];
+}"""
+
+
+def test_every_font_weight_is_in_before_the_connection_drops(live_server, open_page, browser):
+    """The «Mất kết nối» mark (weight 500) is first drawn while the server is down: the
+    page has every weight it can show from the start, never a fallback font."""
+    pages = {
+        "stage": open_page(f"{live_server.url}/stage"),
+        "speaker": open_page(f"{live_server.url}/speaker", size=(1280, 720)),
+        "mc": open_page(live_server.mc_url, size=(1024, 768)),
+        "programme": open_page(f"{live_server.url}/programme", size=(390, 844)),
+        "control": open_console(open_page, live_server, (1366, 768)),
+    }
+    for page in pages.values():
+        page.wait_for_selector("body[data-connected='true']")
+        page.wait_for_load_state("networkidle")
+    seen = {name: page.evaluate(FONTS) for name, page in pages.items()}
+    assert {name: missing for name, (_, missing) in seen.items()} == {name: [] for name in pages}
+    assert all({"500", "800"} <= set(weights) for weights, _ in seen.values()), seen
+
+    stop_server(live_server)  # the server is gone: nothing more can be fetched
+    for page in pages.values():
+        expect(page.locator("#conn-mark")).to_be_visible(timeout=10_000)
+        assert page.evaluate("document.fonts.check('500 14px \"Be Vietnam Pro\"', 'Mất kết nối')")

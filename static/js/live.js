@@ -27,12 +27,24 @@ function connectionMark() {
 }
 
 /**
+ * Fetch every face of the page's fonts now, each weight and subset. A browser fetches
+ * a face only when some text first needs it, and that may be while the server is down
+ * (the «Mất kết nối» mark itself): then it would be drawn in a fallback font.
+ */
+function loadEveryFont() {
+  document.fonts?.forEach((face) => {
+    face.load().catch(() => {}); // a missing file leaves the fallback, as before
+  });
+}
+
+/**
  * Connect a screen. handlers: {programme, state, presence, schedule, phase, connect, disconnect,
  * connectError}.
  * Returns {socket, clock, programme, state}; the first paint uses the JSON the page embedded.
  */
 export function connect(namespace, role, handlers = {}) {
   const body = document.body;
+  loadEveryFont();
   // The MC link's token (/mc?token=...) gives the MC role; sent in the handshake.
   const token = new URLSearchParams(location.search).get('token');
   // A screen may be named in its link (/stage?name=LED+chính): the console lists it so.
