@@ -240,3 +240,22 @@ def test_every_font_weight_is_in_before_the_connection_drops(live_server, open_p
     for page in pages.values():
         expect(page.locator("#conn-mark")).to_be_visible(timeout=10_000)
         assert page.evaluate("document.fonts.check('500 14px \"Be Vietnam Pro\"', 'Mất kết nối')")
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
+def test_the_longest_message_to_the_mc_is_whole_on_the_tablet(live_server, open_page, size):
+    mc = open_page(live_server.mc_url, size=size)
+    live_server.command("goto", item_id=HA_NOI)
+    wait_for_revision(mc, 1)
+    script_top = mc.locator("#mc-now-script").bounding_box()["y"]
+    live_server.command("message", text=LONGEST_MESSAGE, target="mc")
+    wait_for_revision(mc, 2)
+    expect(mc.locator("#mc-message")).to_have_text(LONGEST_MESSAGE)
+    mc.wait_for_timeout(300)
+    shoot(mc, f"message-mc-{size[0]}x{size[1]}")
+    scroll, client, font_px, cut = mc.evaluate(MESSAGE_FIT, "#mc-message")
+    assert (scroll <= client, cut, font_px >= 16) == (True, 0, True), (scroll, client, font_px)
+    assert mc.locator("#mc-now-script").bounding_box()["y"] == script_top  # nothing moved
+    live_server.command("message", text="Mời MC", target="mc")  # a short one: in the bar
+    wait_for_revision(mc, 3)
+    expect(mc.locator("#mc-message-box")).to_have_attribute("data-overflow", "false")

@@ -1,6 +1,6 @@
 // The MC's tablet: what is on, the MC's script (and the delegates at the opening),
 // what comes next, the timer, messages from the control desk, progress.
-import { byId, clockFormatter, el, keepAwake, setData, setText, show } from './dom.js';
+import { byId, clockFormatter, el, fitText, keepAwake, keepFitted, setData, setText, show } from './dom.js';
 import { itemStatus, itemsById, statusWord, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay, onFrame } from './timer.js';
@@ -116,6 +116,16 @@ function renderProgress(state) {
   }
 }
 
+/** The message to the MC in the bar, smaller if need be; too long for it, below the bar. */
+function fitMessage() {
+  setData(n.messageBox, 'overflow', false);
+  fitText(n.message, 16);
+  if (n.message.scrollHeight > n.message.clientHeight) {
+    n.message.style.fontSize = '';
+    setData(n.messageBox, 'overflow', true);
+  }
+}
+
 function renderState(state) {
   // The banner is an overlay on the stage: the MC keeps following the item under it.
   const onItem = Boolean(state.current);
@@ -124,6 +134,7 @@ function renderState(state) {
   const mcMessage = state.message?.mc || '';
   setText(n.message, mcMessage);
   show(n.messageBox, Boolean(mcMessage));
+  fitMessage();
   setData(body, 'hasMessage', Boolean(mcMessage));
   show(n.blackout, Boolean(state.blackout));
   const stageMessage = state.message?.speaker || state.message?.stage || ''; // what the speaker reads
@@ -178,5 +189,6 @@ const live = connect(NAMESPACE.live, ROLE.mc, {
 });
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
 onFrame(drawPreShow);
+keepFitted(fitMessage);
 debugCorner(live.clock);
 keepAwake(byId('mc-awake-hint'));
