@@ -78,9 +78,10 @@ def main(only: set[str]) -> None:
             server.command("message", text="Xin mời đồng chí MC chuẩn bị giới thiệu", target="mc")
             shoot("opening", "stage", "mc-landscape", "mc-portrait", "control", "programme")
             shoot("opening", "speaker", "speaker-laptop")
-            # The banner over the speech: the console and the MC keep the item and its clock.
+            # The banner over the speech: the console, the MC and the speaker keep the item
+            # and its clock.
             server.command("banner")
-            shoot("banner-over", "control", "mc-landscape")
+            shoot("banner-over", "control", "mc-landscape", "speaker-laptop")
             server.command("banner", on=False)
             # The opening's clock is reset (the report then shows its two visits), then
             # a wrong jump: the console offers to undo it, by name.
