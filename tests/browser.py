@@ -122,3 +122,24 @@ def jump_to(control: Page, item_id: str) -> None:
     control.click("#confirm-yes")
     wait_for_revision(control, before + 1)
     settle(control)
+
+
+#: The longest message the console accepts (280 characters), in Vietnamese.
+LONGEST_MESSAGE = (
+    "Xin mời đồng chí trình bày ngắn gọn phần kết luận vì chương trình đã chậm hơn kế "
+    "hoạch; sau phần này Ban tổ chức sẽ mời các đại biểu dùng trà giữa giờ tại sảnh tầng "
+    "một, rồi trở lại hội trường đúng giờ để tiếp tục phần tham luận của các thành phố "
+    "trực thuộc Trung ương. Xin cảm ơn"
+)
+
+#: [scrollHeight, clientHeight, font px, line boxes outside the box or the window].
+MESSAGE_FIT = """(selector) => {
+  const node = document.querySelector(selector);
+  const box = node.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(node);
+  const cut = [...range.getClientRects()].filter((r) => r.top < box.top - 0.5
+    || r.bottom > box.bottom + 0.5 || r.bottom > innerHeight || r.right > innerWidth);
+  return [node.scrollHeight, node.clientHeight, parseFloat(getComputedStyle(node).fontSize),
+          cut.length];
+}"""

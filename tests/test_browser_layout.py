@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import HA_NOI, login, wait_for_revision
+from tests.browser import HA_NOI, LONGEST_MESSAGE, MESSAGE_FIT, login, wait_for_revision
 from tests.conftest import LiveServer, start_server, stop_server
 
 pytestmark = pytest.mark.browser
@@ -158,27 +158,6 @@ def test_the_console_shows_the_time_to_the_opening_and_the_rehearsal_badge_whole
         assert badge["x"] + badge["width"] <= brand["x"] + brand["width"] + 0.5, (size, badge)
 
 
-#: The longest message the console accepts (280 characters), in Vietnamese.
-LONGEST_MESSAGE = (
-    "Xin mời đồng chí trình bày ngắn gọn phần kết luận vì chương trình đã chậm hơn kế "
-    "hoạch; sau phần này Ban tổ chức sẽ mời các đại biểu dùng trà giữa giờ tại sảnh tầng "
-    "một, rồi trở lại hội trường đúng giờ để tiếp tục phần tham luận của các thành phố "
-    "trực thuộc Trung ương. Xin cảm ơn"
-)
-
-#: [scrollHeight, clientHeight, font px, line boxes outside the box or the window].
-MESSAGE_FIT = """(selector) => {
-  const node = document.querySelector(selector);
-  const box = node.getBoundingClientRect();
-  const range = document.createRange();
-  range.selectNodeContents(node);
-  const cut = [...range.getClientRects()].filter((r) => r.top < box.top - 0.5
-    || r.bottom > box.bottom + 0.5 || r.bottom > innerHeight || r.right > innerWidth);
-  return [node.scrollHeight, node.clientHeight, parseFloat(getComputedStyle(node).fontSize),
-          cut.length];
-}"""
-
-
 def test_the_longest_message_is_whole_on_the_speaker_and_the_stage(live_server, open_page):
     assert len(LONGEST_MESSAGE) == 280
     live_server.command("goto", item_id=HA_NOI)
@@ -240,22 +219,3 @@ def test_every_font_weight_is_in_before_the_connection_drops(live_server, open_p
     for page in pages.values():
         expect(page.locator("#conn-mark")).to_be_visible(timeout=10_000)
         assert page.evaluate("document.fonts.check('500 14px \"Be Vietnam Pro\"', 'Mất kết nối')")
-
-
-@pytest.mark.parametrize("size", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
-def test_the_longest_message_to_the_mc_is_whole_on_the_tablet(live_server, open_page, size):
-    mc = open_page(live_server.mc_url, size=size)
-    live_server.command("goto", item_id=HA_NOI)
-    wait_for_revision(mc, 1)
-    script_top = mc.locator("#mc-now-script").bounding_box()["y"]
-    live_server.command("message", text=LONGEST_MESSAGE, target="mc")
-    wait_for_revision(mc, 2)
-    expect(mc.locator("#mc-message")).to_have_text(LONGEST_MESSAGE)
-    mc.wait_for_timeout(300)
-    shoot(mc, f"message-mc-{size[0]}x{size[1]}")
-    scroll, client, font_px, cut = mc.evaluate(MESSAGE_FIT, "#mc-message")
-    assert (scroll <= client, cut, font_px >= 16) == (True, 0, True), (scroll, client, font_px)
-    assert mc.locator("#mc-now-script").bounding_box()["y"] == script_top  # nothing moved
-    live_server.command("message", text="Mời MC", target="mc")  # a short one: in the bar
-    wait_for_revision(mc, 3)
-    expect(mc.locator("#mc-message-box")).to_have_attribute("data-overflow", "false")

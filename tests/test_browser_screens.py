@@ -13,6 +13,8 @@ from playwright.sync_api import Page, expect
 from tests.browser import (
     FAKE_AUDIO,
     HA_NOI,
+    LONGEST_MESSAGE,
+    MESSAGE_FIT,
     seconds_shown,
     wait_for_revision,
     wait_for_settled_clock,
@@ -43,10 +45,14 @@ def test_the_mcs_script_does_not_move_when_a_message_comes_or_goes(live_server, 
     expect(mc.locator("#mc-now-script")).to_contain_text("Hà Nội")
     before = script_top(mc)
 
-    long = "Xin mời đồng chí MC mời đại biểu Hà Nội lên phát biểu ngay sau tiết mục này, " * 2
-    live_server.command("message", text=long, target="mc")
+    # The longest message the console takes: whole (below the bar if it must), and the
+    # script stays where it was.
+    live_server.command("message", text=LONGEST_MESSAGE, target="mc")
     wait_for_revision(mc, 2)
-    expect(mc.locator("#mc-message")).to_be_visible()
+    expect(mc.locator("#mc-message")).to_have_text(LONGEST_MESSAGE)
+    mc.wait_for_timeout(300)  # the frame after the fit
+    scroll, client, font_px, cut = mc.evaluate(MESSAGE_FIT, "#mc-message")
+    assert (scroll <= client, cut, font_px >= 16) == (True, 0, True), (scroll, client, font_px)
     during = script_top(mc)
     live_server.command("message", text="Còn 2 phút", target="both")
     live_server.command("blackout", on=True)
