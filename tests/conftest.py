@@ -311,6 +311,32 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     stop_server(server)
 
 
+@pytest.fixture(params=["direct", "stock"])
+def fanout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The broadcast path (runshow/web/fastpath.py) the servers a test starts are to
+    take: each test that asks for it runs on both (they inherit RUNSHOW_FANOUT)."""
+    monkeypatch.setenv("RUNSHOW_FANOUT", request.param)
+    return request.param
+
+
+def assert_fanout(server: LiveServer, expected: str) -> None:
+    """The server takes the `expected` path: on the pinned versions the direct path
+    must be in use, not quietly replaced by the stock one."""
+    health = requests.get(f"{server.url}/api/health", timeout=10).json()
+    assert health["fanout"] == expected, health
+
+
+@pytest.fixture
+def fanout_server(tmp_path: Path, fanout: str) -> Iterator[LiveServer]:
+    """`live_server`, once on each broadcast path."""
+    server = start_server(tmp_path / "live-data", tmp_path / "server.log")
+    try:
+        assert_fanout(server, fanout)
+        yield server
+    finally:
+        stop_server(server)
+
+
 # --------------------------------------------------------------------------- #
 # Browser tests: Debian's headless Chromium driven by Playwright (tests/browser.py).
 

@@ -358,14 +358,14 @@ def test_the_silence_allowed_a_worker(raw, seconds):
     assert worker_silence_s(environ) == seconds
 
 
-class RecordingSocketIO:
-    """The reporter's socketio: `emit` records each report."""
+class RecordingChannel:
+    """The reporter's Redis channel: `publish` records each report."""
 
     def __init__(self, during_emit=None):
         self.reports: list[dict] = []
         self.during_emit = during_emit
 
-    def emit(self, event, report, namespace):
+    def publish(self, report):
         self.reports.append(report)
         if self.during_emit is not None:
             self.during_emit()  # a screen connecting while the report is published
@@ -378,8 +378,8 @@ def test_a_worker_reports_each_change_and_nothing_twice(monkeypatch):
 
     monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "60")  # no heartbeat within the test
     presence = Presence()
-    socketio = RecordingSocketIO(during_emit=lambda: presence.join("stage", "stage", "LED chính"))
-    reporter = ScreenReporter(socketio, presence, "cổng 5002")
+    channel = RecordingChannel(during_emit=lambda: presence.join("stage", "stage", "LED chính"))
+    reporter = ScreenReporter(channel.publish, presence, "cổng 5002")
     for between_rounds in (
         lambda: None,
         lambda: None,
@@ -389,6 +389,6 @@ def test_a_worker_reports_each_change_and_nothing_twice(monkeypatch):
     ):
         reporter.report_if_due()
         between_rounds()
-    counts = [(r["counts"]["stage"], r["counts"]["programme"]) for r in socketio.reports]
+    counts = [(r["counts"]["stage"], r["counts"]["programme"]) for r in channel.reports]
     # The first report, the stage that joined while it was sent, the phone: once each.
     assert counts == [(0, 0), (1, 0), (1, 1)]
