@@ -465,7 +465,7 @@ BROKEN_WRITE = (
     "from runshow.web import fanout\n"
     "write = fanout.write_frame\n"
     "def broken(eio, sids, frame):\n"
-    "    if b'\"state\"' in frame:\n"
+    "    if b'/live,[\"state\"' in frame:  # a state to the screens\n"
     "        raise RuntimeError('direct write broke')\n"
     "    return write(eio, sids, frame)\n"
     "fanout.write_frame = broken"
@@ -488,3 +488,25 @@ def test_a_broadcast_that_raises_hands_every_screen_to_the_stock_path_and_warns(
     finally:
         stop_server(server)
     assert server.log().count("direct write broke") == 1  # logged once, with its traceback
+
+
+@pytest.mark.browser
+def test_the_console_shows_the_path_and_warns_when_the_direct_path_broke(tmp_path, open_page):
+    from tests.browser import login
+
+    server = patched_server(tmp_path, BROKEN_WRITE)
+    try:
+        page = open_page(f"{server.url}/login", size=(1366, 768))
+        login(page, server.url)
+        status = page.locator("#fanout-status")
+        page.wait_for_function("() => document.querySelector('#fanout-status').textContent")
+        assert "đường nhanh" in status.text_content()
+        server.command("next")  # the direct write raises: the stock path takes over
+        page.click("#presence")  # a screen joining, or the half-minute, asks again
+        stage = StageScreen(server.url)
+        page.wait_for_selector("#presence[data-fanout-warning='true']")
+        assert "đường chuẩn" in status.text_content()
+        page.screenshot(path=str(tmp_path / "console-fanout-warning.png"))
+        stage.client.disconnect()
+    finally:
+        stop_server(server)

@@ -239,7 +239,10 @@ def status(manager: Any) -> dict[str, Any]:
     direct = bool(getattr(manager, "direct", False)) and failure is None
     answer: dict[str, Any] = {"fanout": DIRECT if direct else STOCK}
     if failure is not None:
-        answer["fanout_warning"] = failure
+        answer["fanout_warning"] = answer["fanout_text"] = failure
     elif not direct:
         answer["fanout_reason"] = decision().reason
+        answer["fanout_text"] = f"Gửi tới màn hình: đường chuẩn của thư viện ({decision().reason})."
+    else:
+        answer["fanout_text"] = "Gửi tới màn hình: đường nhanh (đã kiểm tra khi khởi động)."
     return answer
