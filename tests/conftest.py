@@ -97,6 +97,19 @@ def no_background_thread_outlives_the_tests() -> Iterator[None]:
     assert left == [], f"Runshow's background threads still alive after the tests: {left}"
 
 
+@pytest.fixture(params=["direct", "stock"])
+def both_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test apps made during a test take this broadcast path (runshow/web/fastpath.py):
+    `pytest.mark.usefixtures("both_paths")` runs a test once on each."""
+    from runshow.web import fastpath
+
+    if request.param == "stock":
+        monkeypatch.setattr(fastpath, "_decided", fastpath.Fanout(False, "RUNSHOW_FANOUT=stock"))
+    else:
+        assert fastpath.decision().direct, fastpath.decision().reason
+    return request.param
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
