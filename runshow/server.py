@@ -94,6 +94,14 @@ class _WatchedSendLock:
         self.release()
 
 
+#: eventlet's code the direct writes lean on, as tested (runshow/web/fastpath.py): every
+#: send goes through `_send` under the send lock, the closing frame too.
+EVENTLET_DIGESTS = {
+    "eventlet.websocket:RFC6455WebSocket._send": "b42c1a98f03d",
+    "eventlet.websocket:RFC6455WebSocket._send_closing_frame": "f3f6d6962677",
+}
+
+
 class EventletWebSockets:
     """What runshow/web/upkeep.py's direct writes need of eventlet's WebSockets."""
 
@@ -106,7 +114,9 @@ class EventletWebSockets:
         import eventlet.websocket
         from engineio.async_drivers import eventlet as driver
 
-        problems = []
+        from runshow.web.fastpath import changed_sources
+
+        problems = changed_sources(EVENTLET_DIGESTS)
         if not hasattr(eventlet.websocket.WebSocketWSGI, "_negotiate_permessage_deflate"):
             problems.append("eventlet WebSocketWSGI không còn _negotiate_permessage_deflate")
         if not isinstance(getattr(driver, "_async", {}).get("websocket"), type):

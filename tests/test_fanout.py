@@ -510,3 +510,30 @@ def test_the_console_shows_the_path_and_warns_when_the_direct_path_broke(tmp_pat
         stage.client.disconnect()
     finally:
         stop_server(server)
+
+
+@QUIET_EVENTLET
+def test_the_probe_sees_eventlet_s_websockets_changed(monkeypatch):
+    import eventlet.websocket
+
+    from runshow.server import EventletWebSockets
+    from runshow.web.fastpath import probe
+
+    assert probe({}, EventletWebSockets).direct
+    send = eventlet.websocket.RFC6455WebSocket._send
+    monkeypatch.setattr(
+        eventlet.websocket.RFC6455WebSocket, "_send", lambda self, frame: send(self, frame)
+    )
+    assert "RFC6455WebSocket._send" in probe({}, EventletWebSockets).reason
+    monkeypatch.undo()
+    monkeypatch.delattr(eventlet.websocket.WebSocketWSGI, "_negotiate_permessage_deflate")
+    assert "_negotiate_permessage_deflate" in probe({}, EventletWebSockets).reason
+
+
+def test_the_probe_sees_a_new_way_of_writing_packets(monkeypatch):
+    from engineio import packet as eio_packet
+
+    from runshow.web.fastpath import probe
+
+    monkeypatch.setattr(eio_packet.Packet, "encode", lambda self, b64=False: "4 " + self.data)
+    assert "engineio Packet.encode" in probe({}).reason

@@ -38,11 +38,18 @@ TESTED_VERSIONS = {
 }
 
 #: The library code the fast path copies (Engine.IO's WebSocket handler, in
-#: upkeep.ScreenSocket), skips (Flask-SocketIO's middleware) or builds on
-#: (python-socketio's queue handler and raw send): a digest of each as tested.
-#: A new release that changes any of them turns the fast path off.
+#: upkeep.ScreenSocket), overrides or leans on (the socket's send, close and pings, and
+#: the upgrade that calls the handler), skips (Flask-SocketIO's middleware) or builds
+#: on (python-socketio's queue handler and raw send): a digest of each as tested.
+#: A new release that changes any of them turns the fast path off. (eventlet's are in
+#: runshow/server.py, the only module that imports it.)
 SOURCE_DIGESTS = {
     "engineio.socket:Socket._websocket_handler": "128ddff6d9b5",
+    "engineio.socket:Socket._upgrade_websocket": "7da93efe8f53",
+    "engineio.socket:Socket.send": "da8c8dd8c7cb",
+    "engineio.socket:Socket.close": "0545fa24f1fc",
+    "engineio.socket:Socket.schedule_ping": "ce99733916e9",
+    "engineio.socket:Socket.receive": "0d340a38a442",
     "flask_socketio:_SocketIOMiddleware.__call__": "d7e4c905fea8",
     "socketio.pubsub_manager:PubSubManager._handle_emit": "0ba07f01c7f9",
     "socketio.server:Server._send_eio_packet": "c12968b6a8d7",
@@ -116,9 +123,10 @@ def _versions() -> list[str]:
     return problems
 
 
-def _sources() -> list[str]:
+def changed_sources(digests: Mapping[str, str]) -> list[str]:
+    """Each function of `digests` whose source is not the one tested, in words."""
     problems = []
-    for qualified, tested in SOURCE_DIGESTS.items():
+    for qualified, tested in digests.items():
         try:
             digest = source_digest(qualified)
         except Exception:  # gone, renamed, or no source to read
@@ -126,6 +134,23 @@ def _sources() -> list[str]:
         if digest != tested:
             problems.append(f"{qualified.replace(':', '.')} đã khác bản đã thử")
     return problems
+
+
+def _sources() -> list[str]:
+    return changed_sources(SOURCE_DIGESTS)
+
+
+def _wire() -> list[str]:
+    """The packets' text as the fast path writes it into its own frames."""
+    from engineio import packet as eio_packet
+    from socketio import packet
+
+    event = packet.Packet(packet.EVENT, namespace="/live", data=["state", {"a": 1}])
+    if event.encode() != '2/live,["state",{"a":1}]':
+        return ["socketio Packet.encode đã đổi cách viết"]
+    if eio_packet.Packet(eio_packet.MESSAGE, "x").encode() != "4x":
+        return ["engineio Packet.encode đã đổi cách viết"]
+    return []
 
 
 def _missing(owner: Any, label: str, names: tuple[str, ...]) -> list[str]:
@@ -185,12 +210,18 @@ def _socketio() -> list[str]:
 
 
 def _flask_socketio() -> list[str]:
+    """The middleware that `_one_environ_per_connection` (runshow/web/__init__.py) skips."""
+    import flask
     import flask_socketio
     import socketio
 
     middleware = getattr(flask_socketio, "_SocketIOMiddleware", None)
     if not (isinstance(middleware, type) and issubclass(middleware, socketio.WSGIApp)):
         return ["Flask-SocketIO không còn _SocketIOMiddleware dựa trên socketio.WSGIApp"]
+    app = flask.Flask(__name__)
+    server = flask_socketio.SocketIO(app, async_mode="threading")
+    if getattr(server, "sockio_mw", None) is not app.wsgi_app:
+        return ["Flask-SocketIO không còn sockio_mw"]
     return []
 
 
@@ -198,6 +229,7 @@ def _flask_socketio() -> list[str]:
 CHECKS: tuple[Callable[[], list[str]], ...] = (
     _versions,
     _sources,
+    _wire,
     _engineio,
     _socketio,
     _flask_socketio,
