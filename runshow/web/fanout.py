@@ -140,14 +140,17 @@ class DirectManager(socketio.Manager):
         to: Any = None,
         **kwargs: Any,
     ) -> None:
-        if self.failure is None:
+        room = to or room
+        if self.failure is None and callback is None and skip_sid is None:
             try:
-                return self._emit_directly(event, data, namespace, room, skip_sid, callback, to)
+                if self._emit_directly(event, data, namespace, room):
+                    return None
             except Exception as error:
                 self._give_up(error)
-        # Once given up, and for the emit that raised: the library's way, to all of the
-        # room (a screen may get that one twice; a state says its revision).
-        return super().emit(event, data, namespace, to or room, skip_sid, callback, **kwargs)
+        # Anything else, and after giving up (the emit that raised too): the library's
+        # way, to all of the room (a screen may get that one twice; a state says its
+        # revision).
+        return super().emit(event, data, namespace, room, skip_sid, callback, **kwargs)
 
     def _give_up(self, error: Exception) -> None:
         """From now on every broadcast goes the library's way: never a frozen screen
@@ -156,29 +159,22 @@ class DirectManager(socketio.Manager):
         self.failure = failure_text(error)
         direct_sockets(self.server.eio).close()
 
-    def _emit_directly(
-        self,
-        event: str,
-        data: Any,
-        namespace: str,
-        room: Any = None,
-        skip_sid: Any = None,
-        callback: Any = None,
-        to: Any = None,
-    ) -> None:
-        room = to or room
-        if callback is not None or skip_sid is not None or namespace not in self.rooms:
-            return super().emit(event, data, namespace, room, skip_sid, callback)
+    def _emit_directly(self, event: str, data: Any, namespace: str, room: Any) -> bool:
+        """One frame for every participant of `room`; False (nothing sent) for what
+        goes the library's way: a namespace nobody joined, binary attachments."""
+        if namespace not in self.rooms:
+            return False
         arguments = list(data) if isinstance(data, tuple) else [] if data is None else [data]
         text = self.server.packet_class(
             packet.EVENT, namespace=namespace, data=[event, *arguments]
         ).encode()
-        if not isinstance(text, str):  # binary attachments: the library's way
-            return super().emit(event, data, namespace, room, skip_sid, callback)
+        if not isinstance(text, str):
+            return False
         eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, text)
         frame = websocket_frame(eio_pkt.encode())
         for eio_sid in write_frame(self.server.eio, self._eio_sids(namespace, room), frame):
             self.server._send_eio_packet(eio_sid, eio_pkt)
+        return True
 
     def reaches_anyone(self, namespace: str, rooms: Iterable[str]) -> bool:
         """Whether an emit to `rooms` would reach a screen. This process has all the
