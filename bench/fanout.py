@@ -690,10 +690,10 @@ def runs_from_logs(paths: list[Path]) -> dict[tuple[int, str], list[Figures]]:
             if not found:
                 continue
             figures = Figures(found.group(1), int(found.group(2)))
-            for part in found.group(3).split(", "):
-                title, _, value = part.rpartition(" ")
-                if title in titles:
-                    setattr(figures, titles[title], float(value))
+            for title, key in titles.items():  # a title may hold a comma itself
+                value = re.search(rf"(?:^|, ){re.escape(title)} (\S+?)(?:,|$)", found.group(3))
+                if value:
+                    setattr(figures, key, float(value.group(1)))
             runs.setdefault((figures.screens, figures.target), []).append(figures)
     return runs
 

@@ -75,10 +75,6 @@ class Fanout:
     direct: bool
     reason: str = ""
 
-    @property
-    def name(self) -> str:
-        return DIRECT if self.direct else STOCK
-
     def line(self) -> str:
         """What the server prints at start when it takes the libraries' path."""
         return (
