@@ -98,16 +98,19 @@ def no_background_thread_outlives_the_tests() -> Iterator[None]:
 
 
 @pytest.fixture(params=["direct", "stock"])
-def both_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def both_paths(request: pytest.FixtureRequest) -> Iterator[str]:
     """The test apps made during a test take this broadcast path (runshow/web/fastpath.py):
-    `pytest.mark.usefixtures("both_paths")` runs a test once on each."""
+    `pytest.mark.usefixtures("both_paths")` runs a test once on each. (Not through
+    `monkeypatch`: a test's own patches must still be undone before its app stops.)"""
     from runshow.web import fastpath
 
+    decided = fastpath._decided
     if request.param == "stock":
-        monkeypatch.setattr(fastpath, "_decided", fastpath.Fanout(False, "RUNSHOW_FANOUT=stock"))
+        fastpath._decided = fastpath.Fanout(False, "RUNSHOW_FANOUT=stock")
     else:
         assert fastpath.decision().direct, fastpath.decision().reason
-    return request.param
+    yield request.param
+    fastpath._decided = decided
 
 
 @pytest.fixture
