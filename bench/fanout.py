@@ -15,12 +15,15 @@ For each server and size it measures:
 
 Usage:
   python bench/fanout.py [--sizes 250,1000,2000] [--repeats 3] [--rounds 20]
-                         [--targets runshow,node] [--baseline-root DIR]
+                         [--targets runshow,runshow-stock,node] [--baseline-root DIR]
                          [--workers 2 --redis-port P] [--write]
 
 `--gc-stats` times every collection in the Runshow servers (bench/gcstats/); with
 RUNSHOW_GC_DEFAULTS=1 in the environment they also keep Python's own collector
 settings, to see what Runshow's tuning buys.
+`runshow-stock` is the same server on the libraries' own broadcast path
+(RUNSHOW_FANOUT=stock, runshow/web/fastpath.py); each Runshow server's
+/api/health must say the path its target names, or the run stops.
 `--baseline-root` adds a target "before": the same bench against another
 checkout (with its own .venv), e.g. `git worktree add /work/wt/baseline a34081a`.
 Screens are bare Engine.IO v4 WebSocket clients on `/live` (what a browser's
@@ -320,7 +323,13 @@ def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
 
 
 def start_runshow(
-    name: str, root: Path, tmp: Path, extra: list[str], gc_stats: bool, workers: int = 1
+    name: str,
+    root: Path,
+    tmp: Path,
+    extra: list[str],
+    gc_stats: bool,
+    workers: int = 1,
+    fanout: str | None = None,
 ) -> Server:
     python = root / ".venv" / "bin" / "python"
     port = free_port()
@@ -331,6 +340,8 @@ def start_runshow(
         extra = [*extra, "--workers", str(workers), "--message-queue", url]
     log = tmp / f"{name}.log"
     env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
+    if fanout is not None:
+        env["RUNSHOW_FANOUT"] = fanout
     stats = tmp / f"{name}-{port}-gc.txt" if gc_stats else None
     if stats:
         env |= {"PYTHONPATH": str(ROOT / "bench" / "gcstats"), "RUNSHOW_GC_STATS": str(stats)}
@@ -351,6 +362,11 @@ def start_runshow(
         stderr=subprocess.STDOUT,
     )
     wait_ready(port, process, log)
+    if fanout is not None:
+        path = requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["fanout"]
+        if path != fanout:
+            process.terminate()
+            sys.exit(f"{name}: the server took the {path} path, not the {fanout} one")
     ports = [port + index for index in range(workers)]
     for worker in ports[1:]:
         wait_ready(worker, process, log, path="/")
@@ -599,15 +615,15 @@ def table(results: list[tuple[Figures, dict]]) -> str:
     return "\n".join(lines)
 
 
-def ratios(results: list[tuple[Figures, dict]]) -> str:
+def ratios(results: list[tuple[Figures, dict]], base: str = "node", title: str = "Node") -> str:
     by = {(f.target, f.screens): f for f, _ in results}
     lines = [
-        "| server | screens | p50 ÷ Node | p99 ÷ Node | CPU ÷ Node | RSS ÷ Node |",
+        f"| server | screens | p50 ÷ {title} | p99 ÷ {title} | CPU ÷ {title} | RSS ÷ {title} |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for (target, screens), figures in by.items():
-        node = by.get(("node", screens))
-        if target == "node" or node is None:
+        node = by.get((base, screens))
+        if target == base or node is None:
             continue
 
         def ratio(key: str, figures=figures, node=node) -> str:
@@ -674,10 +690,10 @@ def runs_from_logs(paths: list[Path]) -> dict[tuple[int, str], list[Figures]]:
             if not found:
                 continue
             figures = Figures(found.group(1), int(found.group(2)))
-            for part in found.group(3).split(", "):
-                title, _, value = part.rpartition(" ")
-                if title in titles:
-                    setattr(figures, titles[title], float(value))
+            for title, key in titles.items():  # a title may hold a comma itself
+                value = re.search(rf"(?:^|, ){re.escape(title)} (\S+?)(?:,|$)", found.group(3))
+                if value:
+                    setattr(figures, key, float(value.group(1)))
             runs.setdefault((figures.screens, figures.target), []).append(figures)
     return runs
 
@@ -687,9 +703,13 @@ def run_once(target: str, size: int, tmp: Path, args: argparse.Namespace) -> Fig
         server = start_node(tmp)
     elif target == "before":
         server = start_runshow("before", args.baseline_root, tmp, [], args.gc_stats)
-    else:
-        workers = int(target.split("-")[1].rstrip("w")) if "-" in target else 1
-        server = start_runshow(target, ROOT, tmp, args.runshow_args.split(), args.gc_stats, workers)
+    else:  # runshow, runshow-2w, runshow-stock, runshow-2w-stock
+        options = target.split("-")[1:]
+        workers = next((int(part[:-1]) for part in options if part.endswith("w")), 1)
+        fanout = "stock" if "stock" in options else "direct"
+        server = start_runshow(
+            target, ROOT, tmp, args.runshow_args.split(), args.gc_stats, workers, fanout
+        )
     began = time.monotonic()
     try:
         figures = measure(server, size, args.rounds, args.idle)
@@ -709,7 +729,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--idle", type=float, default=10.0, help="idle window, seconds")
     parser.add_argument(
-        "--targets", default="runshow,node", help="runshow, node, runshow-2w (2 workers + Redis)"
+        "--targets",
+        default="runshow,node",
+        help="runshow, runshow-stock (the libraries' path), node, runshow-2w (2 workers + Redis)",
     )
     parser.add_argument("--baseline-root", type=Path)
     parser.add_argument("--runshow-args", default="", help="extra `runshow serve` arguments")
@@ -721,7 +743,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.from_log:
-        order = {"runshow": 0, "runshow-2w": 1, "node": 2, "before": 3}
+        order = {"runshow": 0, "runshow-stock": 1, "runshow-2w": 2, "node": 3, "before": 4}
         runs = runs_from_logs(args.from_log)
         keys = sorted(runs, key=lambda key: (key[0], order.get(key[1], 9), key[1]))
         report([median_figures(runs[key]) for key in keys], args, runs)
@@ -757,6 +779,9 @@ def main() -> None:
 
 
 def report(results, args: argparse.Namespace, runs: dict | None = None) -> None:
+    def has(target: str) -> bool:
+        return any(figures.target == target for figures, _ in results)
+
     counts = sorted({len(group) for group in runs.values()}) if runs else [args.repeats]
     repeats = " or ".join(str(count) for count in counts)
     body = "\n\n".join(
@@ -766,8 +791,15 @@ def report(results, args: argparse.Namespace, runs: dict | None = None) -> None:
             f"second, during a speech of the bundled agenda; screens in {CLIENT_PROCESSES} "
             "client processes on the same machine.",
             table(results),
-            "Against Node (same run):",
-            ratios(results),
+            *(["Against Node (same run):", ratios(results)] if has("node") else []),
+            *(
+                [
+                    "The libraries' own path against the direct one (same run):",
+                    ratios(results, base="runshow", title="direct"),
+                ]
+                if has("runshow-stock")
+                else []
+            ),
             "Spread over the repeats (the machine is shared):",
             noise(results),
         ]

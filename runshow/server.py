@@ -41,10 +41,14 @@ def _eventlet():
     import eventlet
 
     eventlet.monkey_patch()
-    _plain_websockets()
-    from runshow.web import upkeep
+    from runshow.web import fastpath, upkeep
 
-    upkeep.install(EventletWebSockets)
+    fanout = fastpath.decision(EventletWebSockets)
+    if fanout.direct:  # every private name it touches is as tested (runshow/web/fastpath.py)
+        _plain_websockets()
+        upkeep.install(EventletWebSockets)
+    else:
+        print(fanout.line(), flush=True)
     return eventlet
 
 
@@ -90,8 +94,47 @@ class _WatchedSendLock:
         self.release()
 
 
+#: eventlet's code the direct writes lean on, as tested (runshow/web/fastpath.py): every
+#: send goes through `_send` under the send lock, the closing frame too.
+EVENTLET_DIGESTS = {
+    "eventlet.websocket:RFC6455WebSocket._send": "b42c1a98f03d",
+    "eventlet.websocket:RFC6455WebSocket._send_closing_frame": "f3f6d6962677",
+}
+
+
 class EventletWebSockets:
     """What runshow/web/upkeep.py's direct writes need of eventlet's WebSockets."""
+
+    @staticmethod
+    def problems() -> list[str]:
+        """What of eventlet's private WebSocket internals the fast path uses and does
+        not find (runshow/web/fastpath.py): the send lock, the socket under the green
+        one, the compression negotiation, engineio's table of eventlet classes."""
+        import eventlet.green.socket
+        import eventlet.websocket
+        from engineio.async_drivers import eventlet as driver
+
+        from runshow.web.fastpath import changed_sources
+
+        problems = changed_sources(EVENTLET_DIGESTS)
+        if not hasattr(eventlet.websocket.WebSocketWSGI, "_negotiate_permessage_deflate"):
+            problems.append("eventlet WebSocketWSGI không còn _negotiate_permessage_deflate")
+        if not isinstance(getattr(driver, "_async", {}).get("websocket"), type):
+            problems.append("engineio không còn bảng _async của eventlet")
+        ours, theirs = eventlet.green.socket.socketpair()
+        try:
+            ws = eventlet.websocket.RFC6455WebSocket(ours, {}, 13)
+            lock = getattr(ws, "_sendlock", None)
+            if not all(hasattr(lock, name) for name in ("acquire", "release", "locked")):
+                problems.append("eventlet WebSocket không còn _sendlock")
+            if not hasattr(ws, "websocket_closed"):
+                problems.append("eventlet WebSocket không còn websocket_closed")
+            if not hasattr(getattr(ws.socket, "fd", None), "send"):
+                problems.append("eventlet socket không còn fd")
+        finally:
+            ours.close()
+            theirs.close()
+        return problems
 
     @staticmethod
     def watch(ws: Any, changed: Callable[[], None]) -> None:

@@ -97,6 +97,22 @@ def no_background_thread_outlives_the_tests() -> Iterator[None]:
     assert left == [], f"Runshow's background threads still alive after the tests: {left}"
 
 
+@pytest.fixture(params=["direct", "stock"])
+def both_paths(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test apps made during a test take this broadcast path (runshow/web/fastpath.py):
+    `pytest.mark.usefixtures("both_paths")` runs a test once on each. (Not through
+    `monkeypatch`: a test's own patches must still be undone before its app stops.)"""
+    from runshow.web import fastpath
+
+    decided = fastpath._decided
+    if request.param == "stock":
+        fastpath._decided = fastpath.Fanout(False, "RUNSHOW_FANOUT=stock")
+    else:
+        assert fastpath.decision().direct, fastpath.decision().reason
+    yield request.param
+    fastpath._decided = decided
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -309,6 +325,32 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = start_server(tmp_path / "live-data", tmp_path / "server.log")
     yield server
     stop_server(server)
+
+
+@pytest.fixture(params=["direct", "stock"])
+def fanout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The broadcast path (runshow/web/fastpath.py) the servers a test starts are to
+    take: each test that asks for it runs on both (they inherit RUNSHOW_FANOUT)."""
+    monkeypatch.setenv("RUNSHOW_FANOUT", request.param)
+    return request.param
+
+
+def assert_fanout(server: LiveServer, expected: str) -> None:
+    """The server takes the `expected` path: on the pinned versions the direct path
+    must be in use, not quietly replaced by the stock one."""
+    health = requests.get(f"{server.url}/api/health", timeout=10).json()
+    assert health["fanout"] == expected, health
+
+
+@pytest.fixture
+def fanout_server(tmp_path: Path, fanout: str) -> Iterator[LiveServer]:
+    """`live_server`, once on each broadcast path."""
+    server = start_server(tmp_path / "live-data", tmp_path / "server.log")
+    try:
+        assert_fanout(server, fanout)
+        yield server
+    finally:
+        stop_server(server)
 
 
 # --------------------------------------------------------------------------- #

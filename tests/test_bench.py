@@ -24,8 +24,9 @@ def run_bench(script: str, *arguments: str) -> subprocess.CompletedProcess:
     return done
 
 
-def test_the_fanout_bench_runs_against_runshow_and_node():
-    targets = "runshow,node" if shutil.which("node") and shutil.which("npm") else "runshow"
+def test_the_fanout_bench_runs_against_runshow_on_both_paths_and_node():
+    targets = "runshow,runshow-stock"
+    targets += ",node" if shutil.which("node") and shutil.which("npm") else ""
     tiny = ("--sizes", "12", "--repeats", "1", "--rounds", "2", "--idle", "0.5", "--gc-stats")
     done = run_bench("fanout.py", *tiny, "--targets", targets)
     for target in targets.split(","):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import requests
 import socketio
 
-from tests.conftest import BUNDLED_AGENDA, start_server, stop_server
+from tests.conftest import BUNDLED_AGENDA, assert_fanout, start_server, stop_server
 from tests.raw_websocket import FrameReader, open_screen
 
 #: Big enough that a few states fill the kernel's buffers of a screen that stops reading.
@@ -40,11 +42,12 @@ def read_states(screen: FrameReader, until_revision: int) -> list[int]:
 
 
 def test_a_screen_that_stops_reading_holds_up_nobody_and_then_gets_every_state_in_order(
-    tmp_path: Path,
+    tmp_path: Path, fanout: str
 ):
     server = start_server(
         tmp_path / "data", tmp_path / "server.log", agenda=agenda_with_long_titles(tmp_path)
     )
+    assert_fanout(server, fanout)
     reader = socketio.Client(reconnection=False)
     seen: list[int] = []
     done = threading.Event()
@@ -84,10 +87,12 @@ def test_a_screen_that_stops_reading_holds_up_nobody_and_then_gets_every_state_i
     assert "Traceback" not in server.log()
 
 
-def test_screens_on_every_transport_get_every_state_in_order(live_server):
+def test_screens_on_every_transport_get_every_state_in_order(fanout_server):
     """A WebSocket from the start, long-polling that upgrades to a WebSocket (the
     Socket.IO client's default), and long-polling only (a proxy refusing WebSockets):
-    the first is written to directly, the others through the library's queue."""
+    on the direct path the first is written to directly, the others through the
+    library's queue."""
+    live_server = fanout_server
     screens = {
         "websocket": ["websocket"],
         "upgraded": ["polling", "websocket"],
@@ -340,3 +345,195 @@ def test_a_frame_cut_short_ends_the_connection_if_its_rest_cannot_follow(monkeyp
     direct_sockets(eio)["left"] = gone  # a client the server has forgotten
     assert write_frame(eio, ["left"], b"frame") == []
     assert gone.closed and direct_sockets(eio) == {}
+
+
+# --------------------------------------------------------------------------- #
+# The seam (runshow/web/fastpath.py): the fast path only where it was tested.
+
+
+class StageScreen:
+    """A stage on /live over a WebSocket, recording the revision of every state."""
+
+    def __init__(self, url: str):
+        self.revisions: list[int] = []
+        self.arrived = threading.Condition()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("state", self._on_state, namespace="/live")
+        self.client.connect(
+            f"{url}?role=stage", namespaces=["/live"], transports=["websocket"], wait_timeout=30
+        )
+
+    def _on_state(self, state: dict) -> None:
+        with self.arrived:
+            self.revisions.append(state["revision"])
+            self.arrived.notify_all()
+
+    def wait_for(self, revision: int) -> None:
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: revision in self.revisions, 15), self.revisions
+
+
+def patched_server(tmp_path: Path, patch: str):
+    """`runshow serve` in a Python that runs `patch` first (after eventlet's monkey
+    patching, as the server does): a library as a future release might have it."""
+    code = (
+        "import eventlet\neventlet.monkey_patch()\n"
+        f"{patch}\n"
+        "from runshow.cli import main\nraise SystemExit(main())\n"
+    )
+    return start_server(
+        tmp_path / "data", tmp_path / "server.log", program=(sys.executable, "-c", code)
+    )
+
+
+#: python-socketio's raw send, as a new release might write it: same behaviour, new source.
+CHANGED_SEND = (
+    "import socketio.server as s\n"
+    "send = s.Server._send_eio_packet\n"
+    "s.Server._send_eio_packet = lambda self, sid, pkt: send(self, sid, pkt)"
+)
+
+
+def test_a_library_that_differs_from_the_tested_one_gets_the_stock_path_and_says_so(tmp_path):
+    server = patched_server(tmp_path, CHANGED_SEND)
+    try:
+        health = requests.get(f"{server.url}/api/health", timeout=10).json()
+        assert health["fanout"] == "stock"
+        assert "Server._send_eio_packet" in health["fanout_reason"]
+        stage = StageScreen(server.url)
+        for command in ("next", "start", "next"):
+            stage.wait_for(server.command(command)["revision"])
+        stage.client.disconnect()
+    finally:
+        stop_server(server)
+    (line,) = [line for line in server.log().splitlines() if "đường chuẩn" in line]
+    assert "Server._send_eio_packet" in line
+    assert "Traceback" not in server.log()
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "named"),
+    [
+        ("socketio.server:Server", "_send_eio_packet", "_send_eio_packet"),
+        ("engineio.socket:Socket", "_websocket_handler", "_websocket_handler"),
+        ("engineio.socket:Socket", "schedule_ping", "schedule_ping"),
+        ("flask_socketio:", "_SocketIOMiddleware", "_SocketIOMiddleware"),
+        ("socketio.pubsub_manager:PubSubManager", "_handle_emit", "_handle_emit"),
+    ],
+)
+def test_the_probe_names_a_private_name_that_is_gone(monkeypatch, owner, name, named):
+    import importlib
+
+    from runshow.web.fastpath import probe
+
+    assert probe({}).direct  # the pinned versions, as they are
+    module_name, _, class_name = owner.partition(":")
+    target = importlib.import_module(module_name)
+    if class_name:
+        target = getattr(target, class_name)
+    monkeypatch.delattr(target, name)
+    fanout = probe({})
+    assert not fanout.direct
+    assert named in fanout.reason
+    assert "đường chuẩn" in fanout.line()
+
+
+def test_the_probe_sees_a_new_layout_of_the_rooms(monkeypatch):
+    import socketio as python_socketio
+
+    from runshow.web.fastpath import probe
+
+    enter_room = python_socketio.Manager.enter_room
+
+    def by_room_name(self, sid, namespace, room, eio_sid=None):  # {room: {sid: True}}
+        enter_room(self, sid, namespace, room, eio_sid)
+        self.rooms[namespace][room][sid] = True
+
+    monkeypatch.setattr(python_socketio.Manager, "enter_room", by_room_name)
+    assert "Manager.rooms" in probe({}).reason
+
+
+def test_runshow_fanout_stock_takes_the_libraries_path_whatever_the_probe_finds():
+    from runshow.web.fastpath import probe
+
+    assert probe({"RUNSHOW_FANOUT": "stock"}).reason == "RUNSHOW_FANOUT=stock"
+    assert probe({"RUNSHOW_FANOUT": "direct"}).direct
+
+
+#: The direct write breaking on the first state (a bug, or a library changed under it).
+BROKEN_WRITE = (
+    "from runshow.web import fanout\n"
+    "write = fanout.write_frame\n"
+    "def broken(eio, sids, frame):\n"
+    "    if b'/live,[\"state\"' in frame:  # a state to the screens\n"
+    "        raise RuntimeError('direct write broke')\n"
+    "    return write(eio, sids, frame)\n"
+    "fanout.write_frame = broken"
+)
+
+
+def test_a_broadcast_that_raises_hands_every_screen_to_the_stock_path_and_warns(tmp_path):
+    server = patched_server(tmp_path, BROKEN_WRITE)
+    try:
+        assert requests.get(f"{server.url}/api/health", timeout=10).json()["fanout"] == "direct"
+        stage = StageScreen(server.url)
+        # The broadcast that raised still reaches the screen, and every one after it.
+        for command in ("next", "start", "adjust", "next"):
+            arguments = {"seconds": 30} if command == "adjust" else {}
+            stage.wait_for(server.command(command, **arguments)["revision"])
+        stage.client.disconnect()
+        health = requests.get(f"{server.url}/api/health", timeout=10).json()
+        assert health["fanout"] == "stock"
+        assert "direct write broke" in health["fanout_warning"]
+    finally:
+        stop_server(server)
+    assert server.log().count("direct write broke") == 1  # logged once, with its traceback
+
+
+@pytest.mark.browser
+def test_the_console_shows_the_path_and_warns_when_the_direct_path_broke(tmp_path, open_page):
+    from tests.browser import login
+
+    server = patched_server(tmp_path, BROKEN_WRITE)
+    try:
+        page = open_page(f"{server.url}/login", size=(1366, 768))
+        login(page, server.url)
+        status = page.locator("#fanout-status")
+        page.wait_for_function("() => document.querySelector('#fanout-status').textContent")
+        assert "đường nhanh" in status.text_content()
+        server.command("next")  # the direct write raises: the stock path takes over
+        page.click("#presence")  # a screen joining, or the half-minute, asks again
+        stage = StageScreen(server.url)
+        page.wait_for_selector("#presence[data-fanout-warning='true']")
+        assert "đường chuẩn" in status.text_content()
+        page.screenshot(path=str(tmp_path / "console-fanout-warning.png"))
+        stage.client.disconnect()
+    finally:
+        stop_server(server)
+
+
+@QUIET_EVENTLET
+def test_the_probe_sees_eventlet_s_websockets_changed(monkeypatch):
+    import eventlet.websocket
+
+    from runshow.server import EventletWebSockets
+    from runshow.web.fastpath import probe
+
+    assert probe({}, EventletWebSockets).direct
+    send = eventlet.websocket.RFC6455WebSocket._send
+    monkeypatch.setattr(
+        eventlet.websocket.RFC6455WebSocket, "_send", lambda self, frame: send(self, frame)
+    )
+    assert "RFC6455WebSocket._send" in probe({}, EventletWebSockets).reason
+    monkeypatch.undo()
+    monkeypatch.delattr(eventlet.websocket.WebSocketWSGI, "_negotiate_permessage_deflate")
+    assert "_negotiate_permessage_deflate" in probe({}, EventletWebSockets).reason
+
+
+def test_the_probe_sees_a_new_way_of_writing_packets(monkeypatch):
+    from engineio import packet as eio_packet
+
+    from runshow.web.fastpath import probe
+
+    monkeypatch.setattr(eio_packet.Packet, "encode", lambda self, b64=False: "4 " + self.data)
+    assert "engineio Packet.encode" in probe({}).reason

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import zipfile
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 import requests
 
+from runshow.web.fastpath import TESTED_VERSIONS
 from tests.conftest import CONTROL_KEY, start_server, stop_server
 from tests.core_helpers import REPO
 from tests.install_helpers import Installed, build_wheel
+from tests.test_workers import redis_url, two_free_ports, wait_until_up  # noqa: F401
 
 pytestmark = pytest.mark.install
 
@@ -189,3 +193,93 @@ def test_no_module_names_a_posix_path():
             if is_text and posix_path.match(node.value):
                 found.append(f"{module.relative_to(REPO)}:{node.lineno}: {node.value!r}")
     assert found == []
+
+
+def declared_dependencies() -> dict[str, str]:
+    """pyproject.toml's run-time dependencies: normalised name → version range."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M).group(1)
+    declared = {}
+    for requirement in re.findall(r'^\s*"([^"]+)"', block, re.M):
+        name, spec = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^]]*\])?(.*)", requirement).groups()
+        declared[normalised(name)] = spec
+    return declared
+
+
+def normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def imported_top_level_names() -> set[str]:
+    names = set()
+    for module in (REPO / "runshow").rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"runshow"}
+
+
+def test_every_distribution_the_code_imports_is_declared():
+    """What `pip install .` resolves must hold every import of runshow/ (a display
+    worker once imported `requests`, which only the test extra installed)."""
+    providers = metadata.packages_distributions()
+    declared = declared_dependencies()
+    undeclared = [
+        f"{name} ({', '.join(providers.get(name, ['?']))})"
+        for name in sorted(imported_top_level_names())
+        if not any(normalised(dist) in declared for dist in providers.get(name, []))
+    ]
+    assert undeclared == []
+
+
+def test_the_fast_path_libraries_are_pinned_to_the_minor_versions_it_was_tested_on():
+    """pyproject.toml admits exactly the minor versions runshow/web/fastpath.py checks
+    for, and constraints.txt installs a release of each."""
+    declared = declared_dependencies()
+    constraints = dict(
+        re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (REPO / "constraints.txt").read_text(), re.M)
+    )
+    pinned = {normalised(name): version for name, version in constraints.items()}
+    for distribution, minor in TESTED_VERSIONS.items():
+        major, number = minor.split(".")
+        assert declared[normalised(distribution)] == f">={minor},<{major}.{int(number) + 1}"
+        assert pinned[normalised(distribution)].startswith(f"{minor}."), distribution
+
+
+def test_the_installed_wheel_imports_every_module_and_serves_with_display_workers(
+    installed: Installed,
+    redis_url: str,  # noqa: F811  (the fixture, imported from tests/test_workers.py)
+):
+    """Without the test extra: every module imports, and `serve --workers 2` with a
+    real redis-server answers on both processes, on the direct path."""
+    imports = installed.run(
+        str(installed.program("python")),
+        "-c",
+        "import importlib, pkgutil, runshow\n"
+        "for module in pkgutil.walk_packages(runshow.__path__, 'runshow.'):\n"
+        "    if module.name != 'runshow.__main__':  # runs the program\n"
+        "        importlib.import_module(module.name)\n"
+        "print('imported')",
+    )
+    assert imports.stdout.strip() == "imported", imports.stderr
+    assert "requests" not in installed.run(str(installed.program("pip")), "freeze").stdout
+
+    port = two_free_ports()
+    server = start_server(
+        installed.elsewhere / "workers-data",
+        installed.elsewhere / "workers.log",
+        agenda=None,
+        port=port,
+        extra_args=("--workers", "2", "--message-queue", redis_url),
+        program=(str(installed.program("runshow")),),
+        cwd=installed.elsewhere,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port + 1}")
+        health = requests.get(f"{server.url}/api/health", timeout=10).json()
+        assert health["ok"] and health["fanout"] == "direct", health
+    finally:
+        stop_server(server)
+    assert "Traceback" not in server.log()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from runshow.web.presence import Presence
 from tests.conftest import mc_auth
+
+#: Every broadcast here on both paths: the direct one and the libraries' own.
+pytestmark = pytest.mark.usefixtures("both_paths")
 
 
 def events_named(sio, namespace: str, name: str) -> list:
@@ -292,3 +297,10 @@ def test_presence_follows_screens_coming_going_and_changing_role():
     assert sorted(presence.sids("stage")) == ["led"] and presence.sids("mc") == []
     presence.screens()[0]["name"] = "changed by a caller"
     assert presence.name_of("led") == "LED chính"
+
+
+def test_health_says_which_path_broadcasts_take(client, both_paths):
+    health = client.get("/api/health").get_json()
+    assert health["ok"] is True
+    assert health["fanout"] == both_paths
+    assert health["version"]

@@ -166,6 +166,7 @@ def test_a_screen_connecting_as_its_view_is_skipped_gets_the_new_state(app, sock
     assert events_named(late[0], "/live", "state")[-1]["revision"] == 1
 
 
+@pytest.mark.usefixtures("both_paths")
 def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(
     app, sockets, technician, monkeypatch
 ):
@@ -261,6 +262,7 @@ def test_an_encoded_payload_is_spliced_as_it_is():
     assert SocketJSON.dumps({"a": "ệ"}) == '{"a":"ệ"}'
 
 
+@pytest.mark.usefixtures("both_paths")
 def test_a_slow_fan_out_does_not_hold_up_the_next_command(app):
     """Broadcast outside the dispatch lock: the next command is saved while the
     previous one is still being sent, and the screens still get them in order."""

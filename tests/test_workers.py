@@ -3,6 +3,7 @@ real redis-server, the authority and a display worker (docs/deploy-workers.md)."
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -20,7 +21,7 @@ import requests
 import socketio
 
 from runshow import protocol
-from tests.conftest import free_port, open_console, start_server, stop_server
+from tests.conftest import assert_fanout, free_port, open_console, start_server, stop_server
 
 REDIS = shutil.which("redis-server")
 
@@ -108,7 +109,7 @@ def two_free_ports() -> int:
     raise AssertionError("no two consecutive free ports")
 
 
-def start_with_a_worker(tmp_path: Path, redis_url: str):
+def start_with_a_worker(tmp_path: Path, redis_url: str, fanout: str = "direct"):
     """`runshow serve --workers 2`: the authority, and the display worker's address."""
     server = start_server(
         tmp_path / "data",
@@ -116,12 +117,13 @@ def start_with_a_worker(tmp_path: Path, redis_url: str):
         port=two_free_ports(),
         extra_args=("--workers", "2", "--message-queue", redis_url),
     )
+    assert_fanout(server, fanout)
     port = int(server.url.rsplit(":", 1)[1])
     return server, f"http://127.0.0.1:{port + 1}"
 
 
-def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url):
-    server, worker_url = start_with_a_worker(tmp_path, redis_url)
+def test_one_command_reaches_the_screens_of_both_workers(tmp_path, redis_url, fanout):
+    server, worker_url = start_with_a_worker(tmp_path, redis_url, fanout)
     screens = []
     try:
         wait_until_up(worker_url)
@@ -223,13 +225,13 @@ def children_of(pid: int) -> list[int]:
 
 
 def test_the_console_counts_and_identifies_the_screens_of_a_display_worker(
-    tmp_path, redis_url, monkeypatch
+    tmp_path, redis_url, monkeypatch, fanout
 ):
     """With the front of docs/deploy-workers.md the stage may be on a display worker:
     the console counts it (no false "no stage"), lists it by name and can make it show
     its name; a worker killed stops being counted once it has been silent a while."""
     monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "3")
-    server, worker_url = start_with_a_worker(tmp_path, redis_url)
+    server, worker_url = start_with_a_worker(tmp_path, redis_url, fanout)
     screens: list[Screen] = []
     console = None
     try:
@@ -358,14 +360,14 @@ def test_the_silence_allowed_a_worker(raw, seconds):
     assert worker_silence_s(environ) == seconds
 
 
-class RecordingSocketIO:
-    """The reporter's socketio: `emit` records each report."""
+class RecordingChannel:
+    """The reporter's Redis channel: `publish` records each report."""
 
     def __init__(self, during_emit=None):
         self.reports: list[dict] = []
         self.during_emit = during_emit
 
-    def emit(self, event, report, namespace):
+    def publish(self, report):
         self.reports.append(report)
         if self.during_emit is not None:
             self.during_emit()  # a screen connecting while the report is published
@@ -378,8 +380,8 @@ def test_a_worker_reports_each_change_and_nothing_twice(monkeypatch):
 
     monkeypatch.setenv("RUNSHOW_WORKER_SILENCE_S", "60")  # no heartbeat within the test
     presence = Presence()
-    socketio = RecordingSocketIO(during_emit=lambda: presence.join("stage", "stage", "LED chính"))
-    reporter = ScreenReporter(socketio, presence, "cổng 5002")
+    channel = RecordingChannel(during_emit=lambda: presence.join("stage", "stage", "LED chính"))
+    reporter = ScreenReporter(channel.publish, presence, "cổng 5002")
     for between_rounds in (
         lambda: None,
         lambda: None,
@@ -389,6 +391,37 @@ def test_a_worker_reports_each_change_and_nothing_twice(monkeypatch):
     ):
         reporter.report_if_due()
         between_rounds()
-    counts = [(r["counts"]["stage"], r["counts"]["programme"]) for r in socketio.reports]
+    counts = [(r["counts"]["stage"], r["counts"]["programme"]) for r in channel.reports]
     # The first report, the stage that joined while it was sent, the phone: once each.
     assert counts == [(0, 0), (1, 0), (1, 1)]
+
+
+def test_a_workers_report_goes_on_its_own_redis_channel_not_through_the_queue(tmp_path, redis_url):
+    """The reports use a public channel of their own (redis-py), not an override of
+    python-socketio's private queue handler."""
+    from runshow.web.workers import CHANNEL, WORKER_REPORT
+
+    listener = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(WORKER_REPORT, CHANNEL)
+    server, worker_url = start_with_a_worker(tmp_path, redis_url)
+    screen = None
+    try:
+        wait_until_up(worker_url)
+        screen = Screen(worker_url, "stage", name="LED chính")
+        reports, queued = [], []
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not any(r["counts"]["stage"] for r in reports):
+            message = listener.get_message(timeout=1)
+            if message is None:
+                continue
+            if message["channel"].decode() == WORKER_REPORT:
+                reports.append(json.loads(message["data"]))
+            else:
+                queued.append(message["data"])
+        assert any(report["counts"]["stage"] == 1 for report in reports), reports
+        assert not any(WORKER_REPORT.encode() in data for data in queued)
+    finally:
+        if screen is not None:
+            screen.client.disconnect()
+        listener.close()
+        stop_server(server)

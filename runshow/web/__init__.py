@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import socketio as python_socketio
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_socketio import SocketIO
@@ -24,7 +25,7 @@ from runshow import bundled
 from runshow.keys import session_secret
 from runshow.protocol import SocketJSON
 from runshow.service import wall_clock_ms
-from runshow.web import api, auth, screens
+from runshow.web import api, auth, fastpath, screens
 from runshow.web.extension import Runshow
 from runshow.web.fanout import DirectManager
 from runshow.web.upkeep import ping_options
@@ -89,12 +90,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Same origin only: leaving cors_allowed_origins unset makes Socket.IO
     # refuse handshakes whose Origin is another site.
     queue = app.config["RUNSHOW_MESSAGE_QUEUE"]
+    direct = fastpath.decision().direct  # else the libraries' own path (web/fastpath.py)
     if queue:  # display workers in other processes get every broadcast (web/workers.py)
-        from runshow.web.workers import LiveManager
+        from runshow.web.workers import live_manager
 
-        manager = LiveManager(queue)
+        manager = live_manager(queue, direct)
     else:
-        manager = DirectManager()
+        manager = DirectManager() if direct else python_socketio.Manager()
     socketio = SocketIO(
         app,
         async_mode=app.config["RUNSHOW_ASYNC_MODE"],
@@ -103,7 +105,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         monitor_clients=False,  # runshow/web/upkeep.py's sweep, started with the server
         **ping_options(),
     )
-    _one_environ_per_connection(app, socketio)
+    if direct:
+        _one_environ_per_connection(app, socketio)
     Runshow(app, socketio)
     app.secret_key = session_secret(data_dir)
     app.session_interface = SignedCookieSessions()

@@ -7,10 +7,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, session
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from runshow import __version__
 from runshow.jsontext import JsonError, Unreadable, read_json
 from runshow.payloads import COMMAND_FIELDS, for_public
 from runshow.protocol import ScheduleFigures, json_with, programme_payload
 from runshow.schedule import schedule_view
+from runshow.web import fastpath
 from runshow.web.access import client_address
 from runshow.web.extension import current_show
 
@@ -32,6 +34,14 @@ def _error(status: int, code: str, message: str, **headers: str) -> Response:
     response.status_code = status
     response.headers.update(headers)
     return response
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Up, which version, and which path broadcasts take ("direct", or "stock" with the
+    reason or the warning): public, for a monitor and for the console."""
+    manager = current_show().socketio.server.manager
+    return jsonify({"ok": True, "version": __version__} | fastpath.status(manager))
 
 
 @bp.get("/state")

@@ -19,12 +19,17 @@ Measured with bench/fanout.py (docs/benchmarks.md): at 1000 screens the server's
 CPU per screen per command went from 134 to 39 µs and the latency halved; the
 table of direct sockets (round 5) took 5 µs more off it (docs/benchmarks.md).
 
-The clients' upkeep (pings, silent clients) is runshow/web/upkeep.py's.
+The clients' upkeep (pings, silent clients) is runshow/web/upkeep.py's. All of this
+leans on python-socketio's private `_send_eio_packet` and `Manager.rooms` layout:
+runshow/web/fastpath.py checks them at start, and without them the server uses
+socketio.Manager as it is. A broadcast that raises here sends that emit and every
+later one the library's way, and the console is told (`DirectManager.failure`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +37,10 @@ from typing import Any
 import socketio
 from engineio import packet as eio_packet
 from socketio import packet
+
+from runshow.web.fastpath import failure_text
+
+log = logging.getLogger(__name__)
 
 
 def websocket_frame(text: str) -> bytes:
@@ -47,14 +56,29 @@ def websocket_frame(text: str) -> bytes:
     return head + data
 
 
-def direct_sockets(eio: Any) -> dict[str, Any]:
+class DirectSockets(dict):
+    """Engine.IO sid → kernel socket. Once `closed` (a broadcast raised), it stays
+    empty: every screen is written to the library's way from then on."""
+
+    closed = False
+
+    def __setitem__(self, eio_sid: str, sock: Any) -> None:
+        if not self.closed:
+            super().__setitem__(eio_sid, sock)
+
+    def close(self) -> None:
+        self.closed = True
+        self.clear()
+
+
+def direct_sockets(eio: Any) -> DirectSockets:
     """Engine.IO sid → kernel socket, for each client of `eio` that a frame can be
     written to directly right now (see `ScreenSocket`). Empty for a server whose
     clients are the library's own."""
     try:
         return eio.runshow_direct_sockets
     except AttributeError:
-        eio.runshow_direct_sockets = {}
+        eio.runshow_direct_sockets = DirectSockets()
         return eio.runshow_direct_sockets
 
 
@@ -100,6 +124,11 @@ def _finish(eio: Any, eio_sid: str, sock: Any, rest: bytes) -> None:
 class DirectManager(socketio.Manager):
     """Socket.IO's in-memory client manager, writing a broadcast's frame directly."""
 
+    #: The fast path is this manager's (runshow/web/fastpath.py `status`).
+    direct = True
+    #: Why broadcasts went over to the library's way, in words for the console.
+    failure: str | None = None
+
     def emit(
         self,
         event: str,
@@ -112,18 +141,40 @@ class DirectManager(socketio.Manager):
         **kwargs: Any,
     ) -> None:
         room = to or room
-        if callback is not None or skip_sid is not None or namespace not in self.rooms:
-            return super().emit(event, data, namespace, room, skip_sid, callback, **kwargs)
+        if self.failure is None and callback is None and skip_sid is None:
+            try:
+                if self._emit_directly(event, data, namespace, room):
+                    return None
+            except Exception as error:
+                self._give_up(error)
+        # Anything else, and after giving up (the emit that raised too): the library's
+        # way, to all of the room (a screen may get that one twice; a state says its
+        # revision).
+        return super().emit(event, data, namespace, room, skip_sid, callback, **kwargs)
+
+    def _give_up(self, error: Exception) -> None:
+        """From now on every broadcast goes the library's way: never a frozen screen
+        behind a log line."""
+        log.exception("the direct fan-out failed: every screen is served the library's way")
+        self.failure = failure_text(error)
+        direct_sockets(self.server.eio).close()
+
+    def _emit_directly(self, event: str, data: Any, namespace: str, room: Any) -> bool:
+        """One frame for every participant of `room`; False (nothing sent) for what
+        goes the library's way: a namespace nobody joined, binary attachments."""
+        if namespace not in self.rooms:
+            return False
         arguments = list(data) if isinstance(data, tuple) else [] if data is None else [data]
         text = self.server.packet_class(
             packet.EVENT, namespace=namespace, data=[event, *arguments]
         ).encode()
-        if not isinstance(text, str):  # binary attachments: the library's way
-            return super().emit(event, data, namespace, room, skip_sid, callback, **kwargs)
+        if not isinstance(text, str):
+            return False
         eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, text)
         frame = websocket_frame(eio_pkt.encode())
         for eio_sid in write_frame(self.server.eio, self._eio_sids(namespace, room), frame):
             self.server._send_eio_packet(eio_sid, eio_pkt)
+        return True
 
     def reaches_anyone(self, namespace: str, rooms: Iterable[str]) -> bool:
         """Whether an emit to `rooms` would reach a screen. This process has all the

@@ -271,7 +271,8 @@ def ping_options(environ: Any = os.environ) -> dict[str, float]:
 
 def install(websockets: WebSockets) -> None:
     """Make Engine.IO servers of this process create `ScreenSocket`s, writing frames
-    directly on `websockets`."""
+    directly on `websockets`. Only on the fast path: runshow/web/fastpath.py has
+    checked that `_websocket_handler`, copied above, is still the library's as tested."""
     ScreenSocket.websockets = websockets
     engineio.socket.Socket = ScreenSocket
 

@@ -9,6 +9,11 @@ screen connecting to a worker gets the latest snapshot of its view without
 asking anyone; a worker that has seen nothing yet asks the authority once
 (`GET /api/snapshots`, with the control key). A console, a command or a page
 asked of a worker is refused with the authority's address.
+
+Keeping those snapshots hooks python-socketio's private `_handle_emit`: only on
+the fast path (runshow/web/fastpath.py checks it). On the libraries' own path a
+worker asks the authority for each screen's snapshot. The workers' reports of
+their screens go on a Redis channel of their own (`WORKER_REPORT`), with redis-py.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ import logging
 import os
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import requests
+import redis
 import socketio
 from flask import Blueprint, Flask, Response, jsonify, request
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO
@@ -36,6 +42,7 @@ from runshow.web.broadcast import tell_stopping
 from runshow.web.channels import LiveNamespace
 from runshow.web.extension import current_show
 from runshow.web.fanout import DirectManager
+from runshow.web.fastpath import decision
 from runshow.web.lifecycle import Lifecycle
 from runshow.web.presence import Presence
 from runshow.web.upkeep import ping_options
@@ -43,9 +50,10 @@ from runshow.web.upkeep import ping_options
 log = logging.getLogger(__name__)
 
 CHANNEL = "runshow"
-#: A display worker's screens, through the queue to the authority (never to a client):
-#: `Presence.report`. Sent within `REPORT_EVERY_S` of a change, and again every third
-#: of `worker_silence_s()`, after which the authority takes a silent worker for gone.
+#: The Redis channel of the display workers' screens, to the authority (never to a
+#: client): `Presence.report` as JSON. Sent within `REPORT_EVERY_S` of a change, and
+#: again every third of `worker_silence_s()`, after which the authority takes a silent
+#: worker for gone.
 WORKER_REPORT = "runshow:worker-screens"
 REPORT_EVERY_S = 1.0
 WORKER_SILENCE_S = 15
@@ -97,27 +105,26 @@ def _encoded_from_json(value: dict[str, Any]) -> Any:
     return value
 
 
-class LiveManager(socketio.RedisManager, DirectManager):
-    """The Redis client manager, remembering the last `state` and `programme` sent
-    to each room: what a screen connecting to this process is to be given. What
-    reaches this process is written to its own screens as `DirectManager` does."""
+class LiveManager(socketio.RedisManager):
+    """The Redis client manager as the library has it, on the authority hearing the
+    display workers' reports on their channel."""
+
+    #: Whether `latest` knows the snapshots (the fast path's `DirectLiveManager`).
+    remembers = False
 
     def __init__(self, url: str):
         super().__init__(url, channel=CHANNEL, json=QueueJSON)
-        self._latest: dict[tuple[str, str, str], Encoded] = {}
-        self._lock = threading.Lock()
+        self.url = url
         self._reports: tuple[Presence, Callable[[], None]] | None = None
 
     def hear_reports(
         self, presence: Presence, announce: Callable[[], None], lifecycle: Lifecycle
     ) -> None:
         """On the authority: the display workers' reports go into `presence` and the
-        consoles are told (`announce`); a worker gone silent is dropped, by a loop
-        of `lifecycle`."""
+        consoles are told (`announce`); a worker gone silent is dropped. Both loops
+        are `lifecycle`'s."""
         self._reports = (presence, announce)
-        if not self.server.manager_initialized:  # listen from now, not from a first screen
-            self.server.manager_initialized = True
-            self.initialize()
+        lifecycle.start("hearing display workers", lambda: self._hear(lifecycle))
         silence_s = worker_silence_s()
 
         def drop_silent_workers() -> None:
@@ -126,18 +133,64 @@ class LiveManager(socketio.RedisManager, DirectManager):
 
         lifecycle.every("dropping silent display workers", REPORT_EVERY_S, drop_silent_workers)
 
+    def _hear(self, lifecycle: Lifecycle) -> None:
+        """The reports' channel, until the server stops (it looks every second)."""
+        listener = None
+        while lifecycle.running:
+            try:
+                if listener is None:
+                    listener = redis.Redis.from_url(self.url).pubsub(ignore_subscribe_messages=True)
+                    listener.subscribe(WORKER_REPORT)
+                message = listener.get_message(timeout=REPORT_EVERY_S)
+                if message is not None:
+                    self._take_report(message["data"])
+            except redis.RedisError as error:  # a worker's next heartbeat reports again
+                log.warning("display workers' reports: %s; listening again in 1 s", error)
+                listener = None
+                lifecycle.wait(REPORT_EVERY_S)
+            except Exception:  # the consoles' counts must keep being kept
+                log.exception("a display worker's report could not be taken; the next follows")
+        if listener is not None:
+            listener.close()
+
+    def _take_report(self, data: bytes) -> None:
+        presence, announce = self._reports
+        try:
+            report = json.loads(data)
+        except ValueError:
+            log.warning("a display worker's report is not JSON: %.200r", data)
+            return
+        if presence.take_report(report, time.monotonic()):  # a change
+            announce()
+
     def set_server(self, server: socketio.Server) -> None:
         super().set_server(server)
         self.json = QueueJSON  # set_server would put the packets' JSON module in its place
 
+    def reaches_anyone(self, namespace: str, rooms: Iterable[str]) -> bool:
+        """Always: the screens of the other processes are not known here."""
+        return True
+
+    def latest(self, namespace: str, room: str, event: str) -> Encoded | None:
+        """Nothing kept: the worker asks the authority."""
+        return None
+
+
+class DirectLiveManager(LiveManager, DirectManager):
+    """The fast path's: remembers the last `state` and `programme` sent to each room
+    (what a screen connecting to this process is to be given), and writes what
+    reaches this process to its own screens as `DirectManager` does (python-socketio's
+    `_handle_emit` ends in `emit`, the next in this order being `DirectManager`'s)."""
+
+    remembers = True
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self._latest: dict[tuple[str, str, str], Encoded] = {}
+        self._lock = threading.Lock()
+
     def _handle_emit(self, message: dict[str, Any]) -> None:
         data = message.get("data")
-        if message.get("event") == WORKER_REPORT:  # for the authority, not for a client
-            if self._reports is not None and data:
-                presence, announce = self._reports
-                if presence.take_report(data[0], time.monotonic()):  # a change
-                    announce()
-            return
         if message.get("event") in ("state", "programme") and data and message.get("room"):
             payload = data[0]
             rooms = message["room"] if isinstance(message["room"], list) else [message["room"]]
@@ -148,13 +201,14 @@ class LiveManager(socketio.RedisManager, DirectManager):
                         self._latest[key] = payload
         super()._handle_emit(message)
 
-    def reaches_anyone(self, namespace: str, rooms: Iterable[str]) -> bool:
-        """Always: the screens of the other processes are not known here."""
-        return True
-
     def latest(self, namespace: str, room: str, event: str) -> Encoded | None:
         with self._lock:
             return self._latest.get((namespace, room, event))
+
+
+def live_manager(url: str, direct: bool) -> LiveManager:
+    """The message queue's manager for this process's path (runshow/web/fastpath.py)."""
+    return DirectLiveManager(url) if direct else LiveManager(url)
 
 
 def snapshots_blueprint() -> Blueprint:
@@ -189,20 +243,26 @@ class WorkerSnapshots:
         self._lock = threading.Lock()
 
     def _from_authority(self, kind: str, view: str) -> Encoded:
+        """Asked once where the manager remembers what passes; else every time (the
+        libraries' own path), and then without waiting for another screen's answer."""
+        if not self.manager.remembers:
+            return self._ask_authority()[kind][view]
         with self._lock:
             if self._asked is None:
-                answer = requests.get(
-                    f"{self.authority_url}/api/snapshots",
-                    headers={"Authorization": f"Bearer {self.control_key}"},
-                    timeout=10,
-                )
-                answer.raise_for_status()
-                body = answer.json()
-                self._asked = {
-                    "state": {v: protocol.encode(p) for v, p in body["states"].items()},
-                    "programme": {v: protocol.encode(p) for v, p in body["programmes"].items()},
-                }
+                self._asked = self._ask_authority()
             return self._asked[kind][view]
+
+    def _ask_authority(self) -> dict[str, dict[str, Encoded]]:
+        request = urllib.request.Request(
+            f"{self.authority_url}/api/snapshots",
+            headers={"Authorization": f"Bearer {self.control_key}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:  # raises on 4xx/5xx
+            body = json.load(answer)
+        return {
+            "state": {v: protocol.encode(p) for v, p in body["states"].items()},
+            "programme": {v: protocol.encode(p) for v, p in body["programmes"].items()},
+        }
 
     def _latest(self, event: str, view: str) -> Encoded:
         rooms = protocol.rooms_by_view(LIVE).get(view, [])
@@ -221,13 +281,25 @@ class WorkerSnapshots:
         return self._latest("programme", view)
 
 
+class ReportChannel:
+    """Where a display worker publishes its reports (`WORKER_REPORT`)."""
+
+    def __init__(self, url: str):
+        self.redis = redis.Redis.from_url(url)
+
+    def publish(self, report: dict[str, Any]) -> None:
+        self.redis.publish(WORKER_REPORT, json.dumps(report, ensure_ascii=False))
+
+
 class ScreenReporter:
-    """A display worker's screens, told to the authority through the queue (the
+    """A display worker's screens, told to the authority on their Redis channel (the
     console counts them, and can make one of them show its name): within
     `REPORT_EVERY_S` of a change, and every third of the silence allowed."""
 
-    def __init__(self, socketio: SocketIO, presence: Presence, worker: str) -> None:
-        self.socketio = socketio
+    def __init__(
+        self, publish: Callable[[dict[str, Any]], object], presence: Presence, worker: str
+    ) -> None:
+        self.publish = publish
         self.presence = presence
         self.worker = worker
         self.heartbeat_s = worker_silence_s() / 3
@@ -240,10 +312,10 @@ class ScreenReporter:
         now_s = time.monotonic()
         changes = self.presence.changes  # before the report: a screen joining meanwhile is next
         if changes != self._reported or now_s - self._at_s >= self.heartbeat_s:
-            # (A report the queue loses is logged by the library, and sent again with
-            # the next heartbeat, well before the authority takes the silence for gone.)
-            report = self.presence.report(self.worker)
-            self.socketio.emit(WORKER_REPORT, report, namespace=CONTROL)
+            # (A report that cannot be published is logged by the lifecycle, and sent
+            # again with the next heartbeat, well before the authority takes the
+            # silence for gone.)
+            self.publish(self.presence.report(self.worker))
             self._reported, self._at_s = changes, now_s
 
 
@@ -277,7 +349,7 @@ def create_worker_app(
     link's token (`mc_token`, the authority's) gives an MC tablet the MC's view here too."""
 
     app = Flask(__name__)
-    manager = LiveManager(message_queue)
+    manager = live_manager(message_queue, decision().direct)
     socketio = SocketIO(
         app,
         async_mode=async_mode,
@@ -306,7 +378,7 @@ def create_worker_app(
         return response
 
     worker = DisplayWorker(socketio, Lifecycle(socketio))
-    reporter = ScreenReporter(socketio, presence, name or authority_url)
+    reporter = ScreenReporter(ReportChannel(message_queue).publish, presence, name or authority_url)
     worker.lifecycle.every("reporting screens", REPORT_EVERY_S, reporter.report_if_due)
     app.extensions["runshow_worker"] = worker
     return app

@@ -451,6 +451,21 @@ function renderScreens(screens) {
   n.screensList.replaceChildren(...(items.length ? items : [el('li', { text: 'Chưa có màn hình nào.' })]));
 }
 
+/** How the server sends to the screens (/api/health): a warning also marks the screens' count. */
+async function renderHealth() {
+  try {
+    const health = await (await fetch('/api/health', { cache: 'no-store' })).json();
+    const node = byId('fanout-status');
+    setText(node, `${health.fanout_text} Runshow ${health.version}.`);
+    setData(node, 'warning', Boolean(health.fanout_warning));
+    setData(n.presence, 'fanoutWarning', Boolean(health.fanout_warning));
+    n.presence.title = health.fanout_warning || '';
+  } catch {
+    // the connection's own status says the server is unreachable
+  }
+}
+setInterval(renderHealth, 30_000);
+
 function renderConnection(text, status) {
   setText(n.connection, text);
   setData(n.connection, 'status', status);
@@ -527,10 +542,16 @@ const live = connect(NAMESPACE.control, ROLE.control, {
   programme: renderProgramme,
   state: renderState,
   presence: renderPresence,
-  screens: renderScreens,
+  screens: (screens) => {
+    renderScreens(screens);
+    renderHealth();
+  },
   schedule: takeFigures,
   phase: (event) => bell.ring(event),
-  connect: () => renderConnection('Đã kết nối', 'connected'),
+  connect: () => {
+    renderConnection('Đã kết nối', 'connected');
+    renderHealth();
+  },
   disconnect: () => renderConnection(lostConnectionText(), 'disconnected'),
   connectError: (error) => {
     if (isRefusal(error)) {

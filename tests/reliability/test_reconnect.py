@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def stage_through_proxy(live_server):
+def stage_through_proxy(fanout_server):
+    live_server = fanout_server
     proxy = CuttableProxy(int(live_server.url.rsplit(":", 1)[1]))
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -46,8 +47,9 @@ def seconds_until_revision(page, revision: int) -> float:
 
 
 def test_a_stage_cut_off_from_the_network_is_back_within_2_s_of_its_return(
-    live_server, stage_through_proxy
+    fanout_server, stage_through_proxy
 ):
+    live_server = fanout_server
     proxy, page = stage_through_proxy
     proxy.cut()
     cut_at = time.monotonic()
@@ -66,8 +68,9 @@ def test_a_stage_cut_off_from_the_network_is_back_within_2_s_of_its_return(
 
 
 def test_a_stage_is_back_within_2_s_of_the_server_restarting(
-    live_server, stage_through_proxy, tmp_path
+    fanout_server, stage_through_proxy, tmp_path
 ):
+    live_server = fanout_server
     proxy, page = stage_through_proxy
     port = int(live_server.url.rsplit(":", 1)[1])
     stop_server(live_server)
