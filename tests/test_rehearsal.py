@@ -424,3 +424,61 @@ def test_a_hand_over_cut_short_carries_the_rest_at_the_next_start(tmp_path, cloc
     assert done.carried == 5 and show.state.revision == 5
     assert hand_over(show, show_dir, fresh=False).line is None, "handed over once"
     show.store.close()
+
+
+def rehearsed_in_process(show_dir: Path, clock, *commands: dict) -> None:
+    """The rehearsal's server, without the server: its data directory after `commands`
+    (it resumes the same rehearsal when there is one)."""
+    plan = prepare(show_dir, TZ, None, clock(), fresh=False, stamp="1")
+    store = Store(plan.data_dir)
+    try:
+        rehearsal = ShowService(load_agenda(BUNDLED_AGENDA).rehearsal_at(plan.start_ms), store)
+        for command in commands:
+            assert rehearsal.dispatch(command, "http").accepted, command
+    finally:
+        store.close()
+
+
+def show_in_process(show_dir: Path, clock) -> ShowService:
+    return ShowService(load_agenda(BUNDLED_AGENDA), Store(show_dir), clock)
+
+
+def test_fresh_after_a_carried_rehearsal_says_what_it_leaves_out(tmp_path, clock):
+    """Carried, then the show tried out and reset with `--fresh` before the doors open:
+    the reset show runs the agenda file, without the rehearsal's corrections. It says
+    so (docs/operations.md's rules), it does not drop them in silence."""
+    show_dir = tmp_path / "data"
+    rehearsed_in_process(show_dir, clock, *MORNING_CORRECTIONS)
+    show = show_in_process(show_dir, clock)
+    assert hand_over(show, show_dir, fresh=False).line == CARRIED_LINE
+    assert show.dispatch({"command": "start"}, "http").accepted  # a try-out of the show
+    show.store.close()
+
+    Store.archive(show_dir, "try-out")  # what `serve --fresh` does first
+    fresh = show_in_process(show_dir, clock)
+    done = hand_over(fresh, show_dir, fresh=True)
+    assert fresh.state.revision == 0
+    assert done.line is not None and done.line.startswith(
+        "--fresh: buổi diễn bắt đầu từ tệp chương trình; 5 thay đổi của buổi tổng duyệt "
+        "không được dùng."
+    ), done.line
+    fresh.store.close()
+
+
+def test_a_rehearsal_that_takes_its_corrections_back_takes_them_back_in_the_show(
+    tmp_path, clock
+):
+    """Carried; the rehearsal goes on and undoes its one correction (back to the file's
+    programme): the show is given the file's programme back too, as it is given any
+    later correction of the same rehearsal."""
+    show_dir = tmp_path / "data"
+    rehearsed_in_process(show_dir, clock, MORNING_CORRECTIONS[0])
+    show = show_in_process(show_dir, clock)
+    assert hand_over(show, show_dir, fresh=False).carried == 1
+    assert show.agenda.get(HA_NOI).spec.presenter.name == "Trần Văn Mới"
+
+    rehearsed_in_process(show_dir, clock, {"command": "undo"})
+    done = hand_over(show, show_dir, fresh=False)
+    assert done.line == "Dùng chương trình đã sửa trong buổi tổng duyệt: 1 thay đổi."
+    assert show.agenda.get(HA_NOI).spec == load_agenda(BUNDLED_AGENDA).get(HA_NOI).spec
+    show.store.close()
