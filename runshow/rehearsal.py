@@ -151,7 +151,8 @@ def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
         rehearsed = _rehearsed_programme(show_dir / SUBDIR, service.file_agenda)
     except _Unavailable as unavailable:
         return HandOver(unavailable.line, _carried_count(service))
-    if rehearsed is None or _handed_over(show_dir) == rehearsed.mark:
+    handed = _handed_over(show_dir)
+    if rehearsed is None or _nothing_to_hand(rehearsed.mark, handed, fresh):
         return HandOver(None, _carried_count(service))
     from runshow.programme_diff import corrections
 
@@ -159,11 +160,11 @@ def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
     line = None
     if not pending:
         _record(show_dir, rehearsed.mark, "nothing")
-    elif fresh:
+    elif fresh:  # even if carried before: the show it went to has just been archived
         _record(show_dir, rehearsed.mark, "left out")
         line = (
             f"--fresh: buổi diễn bắt đầu từ tệp chương trình; {len(pending)} thay đổi của "
-            "buổi tổng duyệt không được dùng."
+            f"buổi tổng duyệt không được dùng. {_way_out(show_dir / SUBDIR)}"
         )
     else:
         line = _not_carried(service, rehearsed, len(pending), show_dir / SUBDIR)
@@ -193,9 +194,26 @@ def _not_carried(
         why = f"buổi diễn đã có thao tác riêng (phiên bản {service.state.revision})"
     return (
         f"Không dùng {count} thay đổi của buổi tổng duyệt: {why}, chương trình của nó không "
-        f"bị ghi đè. Muốn dùng: runshow export --data-dir {folder} -o agenda-tong-duyet.json "
-        "rồi runshow serve --fresh --agenda agenda-tong-duyet.json"
+        f"bị ghi đè. {_way_out(folder)}"
     )
+
+
+def _way_out(folder: Path) -> str:
+    """How to run the show on the rehearsal's programme when it was not carried."""
+    return (
+        f"Muốn dùng: runshow export --data-dir {folder} -o agenda-tong-duyet.json rồi "
+        "runshow serve --fresh --agenda agenda-tong-duyet.json"
+    )
+
+
+def _nothing_to_hand(mark: dict[str, Any], handed: dict[str, Any] | None, fresh: bool) -> bool:
+    """The show has had this rehearsal's programme (`--fresh` aside: it archived the show
+    that had it), or the rehearsal has no corrections, none of which the show had
+    (undone back to the file after being carried, it hands the file's programme back)."""
+    if mark == handed:
+        return not fresh
+    had_this_rehearsal = handed is not None and handed["rehearsal"] == mark["rehearsal"]
+    return mark["programme_version"] == 0 and not had_this_rehearsal
 
 
 @dataclass(frozen=True)
@@ -218,8 +236,8 @@ class _Unavailable(Exception):
 
 
 def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None:
-    """The rehearsal's programme, if it has edits; read under its data directory's
-    lock (a rehearsal server still running holds it)."""
+    """The rehearsal's programme (None: no rehearsal has run); read under its data
+    directory's lock (a rehearsal server still running holds it)."""
     plan = _read_plan(folder / PLAN_FILE)
     if plan is None or not (folder / Store.FILENAME).is_file():
         return None
@@ -248,10 +266,7 @@ def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None
         raise unreadable from None
     finally:
         lock.release()
-    version = rehearsal.state.programme_version
-    if version == 0:
-        return None
-    mark = {"rehearsal": rehearsal_id, "programme_version": version}
+    mark = {"rehearsal": rehearsal_id, "programme_version": rehearsal.state.programme_version}
     return _Rehearsed(rehearsal.agenda, mark, rehearsal.file_changed)
 
 
