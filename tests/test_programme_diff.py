@@ -135,3 +135,26 @@ def test_the_corrections_of_any_rehearsal_make_its_programme(edits):
     carried = corrections(FILE, rehearsed)
     note(str(carried))
     assert without_presence(applied(FILE, carried)) == without_presence(rehearsed)
+
+
+def test_an_item_added_without_thresholds_is_carried_without_them():
+    """Added in the rehearsal, then its yellow and red cleared (a speech that must not
+    flash at the speaker): the show's copy must not get the suggested ones back."""
+    rehearsed = applied(
+        FILE,
+        [
+            {
+                "command": "add_item",
+                "after": IDS[2],
+                "item": {"kind": "award", "title": "Trao Cờ", "duration": 15},
+            },
+            {
+                "command": "edit_item",
+                "item_id": "trao-co",
+                "changes": {"timer": {"warning": None, "danger": None}},
+            },
+        ],
+    )
+    assert rehearsed.get("trao-co").spec.timer.warning is None
+    carried = applied(FILE, corrections(FILE, rehearsed))
+    assert carried.get("trao-co").spec == rehearsed.get("trao-co").spec
