@@ -9,6 +9,7 @@ presence: a tick of who came belongs to the day it was made, not to the plan.
 The list is short, one command per correction a person made: an item edited (all its
 changed fields in one command), added, removed or moved (only the items out of order
 move: swapping two speeches is one move), the event edited, a delegate edited or added.
+An added item's edit, if any, corrects what the add gave it by default.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from runshow.agenda import Agenda
+from runshow.commands import InvalidCommand, parse_command
+from runshow.editing import EditRefused, edited
 
 #: What a delegate's correction never carries: its id (fixed) and its presence tick.
 _DELEGATE_FIELDS_NOT_CARRIED = ("id", "present")
@@ -26,8 +29,10 @@ _DELEGATE_FIELDS_NOT_CARRIED = ("id", "present")
 def corrections(before: Agenda, after: Agenda) -> list[dict[str, Any]]:
     """The edit commands that make `before`'s programme `after`'s."""
     old, new = _document(before), _document(after)
+    placing = list(_item_places(old["items"], new["items"]))
     return [
-        *_item_edits(old["items"], new["items"]),
+        *placing,
+        *_item_edits(_placed_items(before, placing), new["items"]),
         *_changed("edit_event", {}, old["event"], new["event"]),
         *_delegate_edits(old["delegates"], new["delegates"]),
     ]
@@ -48,7 +53,21 @@ def _changed(
     return [{"command": command, **names, "changes": changes}] if changes else []
 
 
-def _item_edits(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+def _placed_items(before: Agenda, placing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items once removed, moved and added as `placing` says, as editing makes them:
+    an added item gets editing's defaults (the suggested thresholds of a countdown that
+    gives none), which its edit then corrects."""
+    agenda = before
+    for payload in placing:
+        try:
+            agenda = edited(agenda, parse_command(payload))  # type: ignore[arg-type]
+        except (EditRefused, InvalidCommand):
+            break  # the show refuses it too, and says so; the items after get no edit
+    return _document(agenda)["items"]
+
+
+def _item_places(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """The items removed, moved (only those out of order) and added."""
     old_by_id = {item["id"]: item for item in old}
     new_ids = [item["id"] for item in new]
     for item_id in old_by_id:
@@ -66,10 +85,17 @@ def _item_edits(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterabl
             after = _nearest_before(new_ids, index, existing)
             yield {"command": "add_item", "after": after, "item": item}
             existing.add(item["id"])
+
+
+def _item_edits(
+    placed: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> Iterable[dict[str, Any]]:
+    """One edit per item whose fields differ once it is in its place."""
+    placed_by_id = {item["id"]: item for item in placed}
     for item in new:
-        if item["id"] in old_by_id:
+        if item["id"] in placed_by_id:
             yield from _changed(
-                "edit_item", {"item_id": item["id"]}, old_by_id[item["id"]], item, "id"
+                "edit_item", {"item_id": item["id"]}, placed_by_id[item["id"]], item, "id"
             )
 
 

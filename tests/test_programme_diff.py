@@ -81,15 +81,24 @@ EDITS = st.one_of(
         st.sampled_from([None, *IDS]),
     ),
     st.builds(
-        lambda after, title: {
+        lambda after, title, length: {
             "command": "add_item",
             "after": after,
-            "item": {"kind": "award", "title": title},
+            "item": {"kind": "award", "title": title, **length},
         },
         st.sampled_from([None, *IDS]),
         st.sampled_from(["Trao cờ", "Văn nghệ chào mừng"]),
+        st.sampled_from([{}, {"duration": 10}]),  # counting up, or down
     ),
     st.builds(lambda item: {"command": "remove_item", "item_id": item}, st.sampled_from(IDS)),
+    st.builds(
+        lambda item: {
+            "command": "edit_item",
+            "item_id": item,
+            "changes": {"timer": {"warning": None, "danger": None}},
+        },
+        st.sampled_from([*IDS, "trao-co", "van-nghe-chao-mung"]),  # added ones too
+    ),
     st.builds(
         lambda delegate, name: {
             "command": "edit_delegate",
