@@ -81,9 +81,13 @@ def test_a_screen_is_called_the_same_on_the_home_page_and_the_console(
 def test_the_consoles_longer_status_word_does_not_squeeze_the_titles(live_server, control):
     """«Chưa diễn ra (đã chuyển qua)», the report's word now on the console too, once
     held on one line: the status column grew to fit it and the titles beside it wrapped
-    to five lines at 1366×768 (six at 1280×720). It wraps in its column instead."""
+    to five lines at 1366x768 (six at 1280x720). It wraps in its column instead."""
     status = control.locator(f"tr[data-item-id='{REASONS}'] .ct-status")
     title = control.locator(f"tr[data-item-id='{REASONS}'] .ct-row-title")
+    live_server.command("next")  # the item on says «Đang diễn ra», in bold, before and after
+    expect(control.locator(f"tr[data-item-id='{OPENING}'] .ct-status")).to_have_text(
+        ITEM_STATUS_WORDS["now"]
+    )
     width_before = title.evaluate("(node) => node.getBoundingClientRect().width")
     live_server.command("goto", item_id=REPORT)
     expect(status).to_have_text(ITEM_STATUS_WORDS["skipped"])
