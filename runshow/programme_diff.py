@@ -34,7 +34,11 @@ def corrections(before: Agenda, after: Agenda) -> list[dict[str, Any]]:
         *placing,
         *_item_edits(_placed_items(before, placing), new["items"]),
         *_changed("edit_event", {}, old["event"], new["event"]),
-        *_delegate_edits(old["delegates"], new["delegates"]),
+        *_delegate_edits(
+            dict(zip(before.delegate_ids(), old["delegates"], strict=True)),
+            after.delegate_ids(),
+            new["delegates"],
+        ),
     ]
 
 
@@ -100,12 +104,10 @@ def _item_edits(
 
 
 def _delegate_edits(
-    old: list[dict[str, Any]], new: list[dict[str, Any]]
+    old_by_id: dict[str, dict[str, Any]], new_ids: list[str], new: list[dict[str, Any]]
 ) -> Iterable[dict[str, Any]]:
     """Delegates are edited and added live, never moved or removed: matched by id
-    (``d1``, ``d2``… by position when the file gives none)."""
-    old_by_id = dict(zip(_delegate_ids(old), old, strict=True))
-    new_ids = _delegate_ids(new)
+    (`Agenda.delegate_ids`: ``d1``, ``d2``… by position when the file gives none)."""
     for delegate_id, delegate in zip(new_ids, new, strict=True):
         if delegate_id in old_by_id:
             yield from _changed(
@@ -131,10 +133,6 @@ def _delegate_edits(
         after = _nearest_before(new_ids, index, existing)
         yield {"command": "add_delegate", "after": after, "delegate": fields}
         existing.add(new_ids[index])
-
-
-def _delegate_ids(delegates: list[dict[str, Any]]) -> list[str]:
-    return [d.get("id") or f"d{n}" for n, d in enumerate(delegates, start=1)]
 
 
 def _number(delegate_id: str) -> tuple[int, str]:
