@@ -247,7 +247,7 @@ BannerLineKind = Literal["organiser", "headline", "line"]
 def banner_line_kind(index: int, line: str) -> BannerLineKind:
     """The look of a banner line: the first is the organiser's, a short later line
     (three words at most, e.g. "HỘI NGHỊ") is the headline. The stage is sent it with
-    the programme (`Programme.banner`) and draws it as `.banner-<kind>`."""
+    the programme (`Programme.banner_kinds`) and draws it as `.banner-<kind>`."""
     if index > 0 and len(line.split()) <= 3:
         return "headline"
     return "organiser" if index == 0 else "line"
