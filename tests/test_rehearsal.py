@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from runshow.agenda import load_agenda
-from runshow.rehearsal import CARRIED_SOURCE, hand_over, prepare
+from runshow.rehearsal import CARRIED_SOURCE, HandOver, hand_over, prepare
 from runshow.service import ShowService
 from runshow.store import Store
 from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, LiveServer, start_server, stop_server
@@ -479,4 +479,24 @@ def test_a_rehearsal_that_takes_its_corrections_back_takes_them_back_in_the_show
     done = hand_over(show, show_dir, fresh=False)
     assert done.line == "Dùng chương trình đã sửa trong buổi tổng duyệt: 1 thay đổi."
     assert show.agenda.get(HA_NOI).spec == load_agenda(BUNDLED_AGENDA).get(HA_NOI).spec
+    show.store.close()
+
+
+def test_a_restart_of_the_show_does_not_replay_a_rehearsal_it_has_had(tmp_path, clock, monkeypatch):
+    """Every start of the show looks at the rehearsal; one it has already had is known
+    by its saved state alone. Its whole log is not replayed (a quarter of a second for a
+    rehearsal of 60 edits here) on each restart, a crash in the middle of the show too."""
+    import runshow.rehearsal
+
+    show_dir = tmp_path / "data"
+    rehearsed_in_process(show_dir, clock, *MORNING_CORRECTIONS)
+    show = show_in_process(show_dir, clock)
+    assert hand_over(show, show_dir, fresh=False).line == CARRIED_LINE
+    assert show.dispatch({"command": "start"}, "http").accepted
+
+    def replayed(*args, **kwargs):
+        raise AssertionError("the rehearsal's log replayed again")
+
+    monkeypatch.setattr(runshow.rehearsal, "ShowService", replayed)
+    assert hand_over(show, show_dir, fresh=False) == HandOver(None, 5)
     show.store.close()
