@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from runshow.agenda import Agenda
 from runshow.datadir import DataDirBusy, DataDirLock
 from runshow.keys import CONTROL_KEY_FILE
 from runshow.service import ShowService
-from runshow.store import DataFileError, Store
+from runshow.store import DamagedSnapshot, DataFileError, Store
 from runshow.timefmt import clock_text
 
 SUBDIR = "rehearsal"
@@ -147,12 +148,16 @@ def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
     its own (or corrections from an earlier rehearsal), or an agenda file changed
     since the rehearsal's edits, is never overwritten: the line says so.
     """
+    handed = _handed_over(show_dir)
     try:
-        rehearsed = _rehearsed_programme(show_dir / SUBDIR, service.file_agenda)
+        rehearsed = _rehearsed_programme(
+            show_dir / SUBDIR,
+            service.file_agenda,
+            lambda mark: not _nothing_to_hand(mark, handed, fresh),
+        )
     except _Unavailable as unavailable:
         return HandOver(unavailable.line, _carried_count(service))
-    handed = _handed_over(show_dir)
-    if rehearsed is None or _nothing_to_hand(rehearsed.mark, handed, fresh):
+    if rehearsed is None:
         return HandOver(None, _carried_count(service))
     from runshow.programme_diff import corrections
 
@@ -235,9 +240,13 @@ class _Unavailable(Exception):
         self.line = line
 
 
-def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None:
-    """The rehearsal's programme (None: no rehearsal has run); read under its data
-    directory's lock (a rehearsal server still running holds it)."""
+def _rehearsed_programme(
+    folder: Path, file_agenda: Agenda, wanted: Callable[[dict[str, Any]], bool]
+) -> _Rehearsed | None:
+    """The rehearsal's programme, if there is one and its mark is `wanted`; read under
+    its data directory's lock (a rehearsal server still running holds it). Its saved
+    state gives the mark: the log is replayed only for a programme the show wants (not
+    at every restart of a show that has had it)."""
     plan = _read_plan(folder / PLAN_FILE)
     if plan is None or not (folder / Store.FILENAME).is_file():
         return None
@@ -259,6 +268,9 @@ def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None
     try:
         store = Store(folder)
         try:
+            saved = _saved_version(store)
+            if saved is not None and not wanted(_mark(rehearsal_id, saved)):
+                return None
             rehearsal = ShowService(file_agenda.rehearsal_at(start_ms), store)
         finally:
             store.close()
@@ -266,8 +278,22 @@ def _rehearsed_programme(folder: Path, file_agenda: Agenda) -> _Rehearsed | None
         raise unreadable from None
     finally:
         lock.release()
-    mark = {"rehearsal": rehearsal_id, "programme_version": rehearsal.state.programme_version}
-    return _Rehearsed(rehearsal.agenda, mark, rehearsal.file_changed)
+    mark = _mark(rehearsal_id, rehearsal.state.programme_version)
+    return _Rehearsed(rehearsal.agenda, mark, rehearsal.file_changed) if wanted(mark) else None
+
+
+def _mark(rehearsal_id: str, programme_version: int) -> dict[str, Any]:
+    """Which rehearsal, at which programme version (what `rehearsal-handover.json` keeps)."""
+    return {"rehearsal": rehearsal_id, "programme_version": programme_version}
+
+
+def _saved_version(store: Store) -> int | None:
+    """The programme version of the saved state (None: the snapshot needs the log)."""
+    try:
+        state = store.load()
+    except DamagedSnapshot:
+        return None
+    return 0 if state is None else state.programme_version
 
 
 def _carry(service: ShowService, pending: list[dict[str, Any]], source: str) -> str:
