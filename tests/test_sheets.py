@@ -367,3 +367,22 @@ def test_thresholds_on_a_row_without_a_length_are_refused_at_their_cells(tmp_pat
     ]
     assert "Traceback" not in result.stderr
     assert not output.exists()
+
+
+def test_a_threshold_on_a_row_with_no_length_and_marked_to_count_up_asks_for_a_length(
+    tmp_path,
+):
+    """Taking the «x» out of «Đếm lên» would not make a row with no length count down:
+    the refusal asks for the length, as on a row without the «x»."""
+    from runshow.sheets import THRESHOLD_WITHOUT_LENGTH
+
+    plan = small_plan(
+        tmp_path,
+        [
+            ["Nội dung", "Thời lượng (phút)", "Vàng (phút)", "Đếm lên"],
+            ["Giao lưu", None, 5, "x"],
+        ],
+    )
+    with pytest.raises(AgendaError) as refused:
+        load_plan(plan, load_agenda(BUNDLED_AGENDA))
+    assert [problem.message for problem in refused.value.problems] == [THRESHOLD_WITHOUT_LENGTH]
