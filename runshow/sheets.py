@@ -465,9 +465,10 @@ def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) 
     if duration is None or countup:
         # A count-up clock never turns yellow or red: a threshold here would be dropped.
         # (A length that does not read is already a problem of its own.)
-        why = THRESHOLD_WITH_COUNTUP if countup else THRESHOLD_WITHOUT_LENGTH
+        no_length = _blank(values.get("duration"))
+        why = THRESHOLD_WITHOUT_LENGTH if no_length else THRESHOLD_WITH_COUNTUP
         for key in ("warning", "danger"):
-            if given[key] is not None and (countup or _blank(values.get("duration"))):
+            if given[key] is not None and (countup or no_length):
                 reader.problem(at(key), why)
         return {"mode": "countup", **chosen}
     warning, danger = suggested_thresholds(duration) if duration > 0 else (None, None)
