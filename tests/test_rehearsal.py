@@ -500,3 +500,29 @@ def test_a_restart_of_the_show_does_not_replay_a_rehearsal_it_has_had(tmp_path, 
     monkeypatch.setattr(runshow.rehearsal, "ShowService", replayed)
     assert hand_over(show, show_dir, fresh=False) == HandOver(None, 5)
     show.store.close()
+
+
+def test_a_hand_over_a_write_refused_part_way_carries_the_rest_at_the_next_start(
+    tmp_path, clock, monkeypatch
+):
+    """The disk refuses the third correction (a USB stick pulled, a full disk freed since):
+    the line says 2/5, and the next start carries the other three, not nothing."""
+    from runshow.store import StorageError
+
+    show_dir = tmp_path / "data"
+    rehearsed_in_process(show_dir, clock, *MORNING_CORRECTIONS)
+    show = show_in_process(show_dir, clock)
+    commit = show.store.commit
+
+    def refused_third(state, *args, **kwargs):
+        if state.revision == 3:
+            raise StorageError("không ghi được")
+        return commit(state, *args, **kwargs)
+
+    monkeypatch.setattr(show.store, "commit", refused_third)
+    assert hand_over(show, show_dir, fresh=False).line.startswith("Chỉ dùng được 2/5 thay đổi")
+    monkeypatch.setattr(show.store, "commit", commit)
+    done = hand_over(show, show_dir, fresh=False)
+    assert done.line == "Dùng chương trình đã sửa trong buổi tổng duyệt: 3 thay đổi."
+    assert done.carried == 5
+    show.store.close()
