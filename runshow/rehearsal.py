@@ -174,8 +174,9 @@ def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
     else:
         line = _not_carried(service, rehearsed, len(pending), show_dir / SUBDIR)
         if line is None:
-            line = _carry(service, pending, rehearsed.source)
-            _record(show_dir, rehearsed.mark, "carried")
+            line, complete = _carry(service, pending, rehearsed.source)
+            if complete:  # else the next start works out and carries what is left
+                _record(show_dir, rehearsed.mark, "carried")
     return HandOver(line, _carried_count(service))
 
 
@@ -296,17 +297,20 @@ def _saved_version(store: Store) -> int | None:
     return 0 if state is None else state.programme_version
 
 
-def _carry(service: ShowService, pending: list[dict[str, Any]], source: str) -> str:
-    """Each correction as the live edit it is, through the one dispatcher. Stopped
-    part way (a crash), the next start carries what is left: the difference is
-    worked out again from the show's programme."""
+def _carry(service: ShowService, pending: list[dict[str, Any]], source: str) -> tuple[str, bool]:
+    """Each correction as the live edit it is, through the one dispatcher: the line to
+    print, and whether all were carried. Stopped part way (a crash, a refused write),
+    the next start carries what is left: the difference is worked out again from the
+    show's programme."""
     for done, payload in enumerate(pending):
         result = service.dispatch(payload, source)
         if not result.accepted:
             return (
-                f"Chỉ dùng được {done}/{len(pending)} thay đổi của buổi tổng duyệt: {result.reason}"
+                f"Chỉ dùng được {done}/{len(pending)} thay đổi của buổi tổng duyệt: "
+                f"{result.reason}",
+                False,
             )
-    return carried_text(len(pending))
+    return carried_text(len(pending)), True
 
 
 def _carried_count(service: ShowService) -> int:
