@@ -173,7 +173,9 @@ def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
         )
     else:
         line = _not_carried(service, rehearsed, len(pending), show_dir / SUBDIR)
-        if line is None:
+        if line is not None:  # said once: a restart mid-show does not offer --fresh again
+            _record(show_dir, rehearsed.mark, "not carried")
+        else:
             line, complete = _carry(service, pending, rehearsed.source)
             if complete:  # else the next start works out and carries what is left
                 _record(show_dir, rehearsed.mark, "carried")

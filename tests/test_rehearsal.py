@@ -336,6 +336,11 @@ def test_a_show_that_has_begun_keeps_its_programme_and_says_why(tmp_path):
         "Không dùng 1 thay đổi của buổi tổng duyệt: buổi diễn đã có thao tác riêng "
         "(phiên bản 1), chương trình của nó không bị ghi đè" in again.log()
     )
+    with serving(data, tmp_path / "crash-restart.log") as restarted:
+        assert restarted.state()["revision"] == 1
+    assert "buổi tổng duyệt" not in restarted.log(), (
+        "said once: a restart mid-show does not offer --fresh again at every start"
+    )
 
 
 def test_an_agenda_file_changed_since_the_rehearsal_is_not_overwritten(tmp_path):
