@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,6 +22,15 @@ class Problem:
 
     place: str
     message: str
+
+    def __post_init__(self) -> None:
+        # What a person wrote is quoted in places and messages; a lone surrogate in it
+        # ("\ud800") could not be written to the screen or the log: shown as its escape.
+        for name in ("place", "message"):
+            text = getattr(self, name)
+            if _SURROGATE.search(text):
+                escaped = text.encode("utf-8", "backslashreplace").decode("utf-8")
+                object.__setattr__(self, name, escaped)
 
     def __str__(self) -> str:
         return f"{self.place}: {self.message}" if self.place else self.message
@@ -187,6 +198,8 @@ def _is_union_tag(part: str | int) -> bool:
     )
 
 
+#: Python's JSON reader's messages (their beginnings: some name a character after),
+#: each in words. Any other is said in general words, never in English.
 _JSON_REASONS = {
     "Expecting value": "thiếu giá trị",
     "Expecting ',' delimiter": "thiếu dấu phẩy",
@@ -194,11 +207,20 @@ _JSON_REASONS = {
     "Expecting property name enclosed in double quotes": "tên trường phải nằm trong ngoặc kép",
     "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
     "Extra data": "có dữ liệu thừa sau phần JSON",
-    "Invalid control character at": "ký tự điều khiển không hợp lệ trong chuỗi",
+    "Invalid control character": "ký tự điều khiển (xuống dòng, tab...) trong chuỗi phải "
+    "viết dạng \\n, \\t",
+    "Invalid \\uXXXX escape": "mã \\u phải có đúng 4 chữ số thập lục phân, ví dụ \\u00e9",
+    "Invalid \\escape": 'dấu \\ trong chuỗi chỉ được đứng trước " \\ / b f n r t u '
+    "(muốn viết dấu \\ thì ghi \\\\)",
+    "Illegal trailing comma": "dấu phẩy thừa trước dấu đóng ngoặc",
 }
+_JSON_SYNTAX = "sai cú pháp"
 
 
 def describe_json_error(error: json.JSONDecodeError) -> Problem:
     """Where a JSON text breaks (line and column, as an editor shows them) and why."""
-    reason = _JSON_REASONS.get(error.msg, error.msg)
+    reason = next(
+        (words for start, words in _JSON_REASONS.items() if error.msg.startswith(start)),
+        _JSON_SYNTAX,
+    )
     return Problem(f"dòng {error.lineno}, cột {error.colno}", f"JSON không hợp lệ: {reason}")

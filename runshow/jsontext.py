@@ -4,7 +4,9 @@ Python's `json` accepts what the JSON standard does not (``NaN``, ``Infinity``),
 keeps silently the last of two equal keys, turns ``1e999`` into infinity, raises
 `ValueError` past 4300 digits and `RecursionError` on deep nesting. `read_json`
 refuses all of these with a `Problem` naming the place (path, line, column) and
-the reason in plain Vietnamese. A text too short to nest too deep is parsed at
+the reason in plain Vietnamese. It also refuses half of a UTF-16 pair (a lone
+surrogate, ``"\\ud800"``: an emoji a client cut in two), which Python reads into
+a string that no file, database or screen can take as UTF-8. A text too short to nest too deep is parsed at
 once, with hooks that stop at the first of these (a number's length is checked
 before it is turned into an integer); any other text, or one the hooks stop, is
 first scanned, so the parser never meets a document it could crash on.
@@ -38,6 +40,13 @@ _TOKENS = re.compile(
     r"|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
     r"|(?P<constant>-?Infinity|NaN)",
     re.DOTALL,
+)
+#: A lone surrogate as a character, or as the escape that may write one.
+_MAYBE_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_REASON = (
+    "có ký tự hỏng (nửa ký tự, thường do một biểu tượng cảm xúc bị cắt đôi): "
+    "hãy xoá hoặc gõ lại ký tự đó"
 )
 
 
@@ -113,6 +122,10 @@ def _scan(text: str, max_depth: int, lines: _Places) -> Iterator[Problem]:
                 top.index += 1
         elif kind == "key" and top is not None and top.is_object:
             yield from _check_key(top, token.group("key"), offset, lines, path)
+        elif kind == "string" and _MAYBE_SURROGATE.search(token.group()):
+            with contextlib.suppress(ValueError):  # a broken escape: the parser says where
+                if _SURROGATE.search(json.loads(token.group())):
+                    yield Problem(lines.place(path(), offset), SURROGATE_REASON)
         elif kind == "number":
             reason = _number_problem(token.group())
             if reason:
@@ -134,6 +147,8 @@ def _check_key(
     except ValueError:
         return  # a broken escape: the parser says where
     frame.key = key
+    if _SURROGATE.search(key):  # placed at the key itself, shown as its escape
+        yield Problem(lines.place(path(), offset), f"tên trường {SURROGATE_REASON}")
     if key in frame.keys:
         first = f" (lần đầu ở {lines.line_column(frame.keys[key])})" if lines.with_lines else ""
         yield Problem(
@@ -169,8 +184,10 @@ def read_json(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) ->
     A text with too few brackets to nest deeper than `max_depth` (every command, every
     screen's event) is parsed at once, with checks on its numbers, constants and keys;
     only one those checks stop, or that does not parse, is scanned to say where and
-    why: the same answer as `read_strict`, in about a third of the time."""
-    if text.count("{") + text.count("[") <= max_depth:
+    why: the same answer as `read_strict`, in about a third of the time. A text that
+    may hold a lone surrogate is scanned too (it is rare: an emoji sent as escapes)."""
+    quick = text.count("{") + text.count("[") <= max_depth
+    if quick and _MAYBE_SURROGATE.search(text) is None:
         with contextlib.suppress(_Suspect, ValueError, RecursionError):  # ValueError: syntax
             return json.loads(
                 text,

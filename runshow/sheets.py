@@ -234,7 +234,7 @@ def _read_xlsx(path: Path) -> dict[str, Table]:
     reader = _Reader(str(path))
     try:
         for sheet, written in zip(workbook.worksheets, formulas.worksheets, strict=True):
-            rows = []
+            rows: list[list[Cell]] = []
             numbered = enumerate(
                 zip(
                     sheet.iter_rows(values_only=True),
@@ -243,17 +243,15 @@ def _read_xlsx(path: Path) -> dict[str, Table]:
                 ),
                 start=1,
             )
-            for row_number, (values, texts) in numbered:
-                cells = [Cell(value, row_number, index) for index, value in enumerate(values)]
-                for cell, text in zip(cells, texts, strict=False):
-                    if cell.value is None and isinstance(text, str) and text.startswith("="):
-                        reader.problem(
-                            reader.place(sheet.title, row_number, cell.column),
-                            f"công thức «{text}» chưa có kết quả đã tính trong tệp: mở tệp "
-                            "bằng Excel hoặc LibreOffice rồi lưu lại",
-                        )
-                if any(not _blank(cell.value) for cell in cells):
-                    rows.append(cells)
+            try:
+                _read_rows(reader, sheet.title, numbered, rows)
+            except (SyntaxError, ValueError):  # the sheet's XML: a character no text can hold
+                after = rows[-1][0].row if rows else 0
+                reader.problem(
+                    reader.place(sheet.title, after + 1),
+                    "có ký tự hỏng trong một ô từ dòng này trở xuống (không đọc được thành "
+                    "chữ): mở tệp bằng Excel hoặc LibreOffice, gõ lại ô đó rồi lưu",
+                )
             tables[normalise_header(sheet.title)] = Table(sheet.title, rows)
     finally:
         workbook.close()
@@ -261,6 +259,21 @@ def _read_xlsx(path: Path) -> dict[str, Table]:
     if reader.problems:
         raise AgendaError(str(path), reader.problems)
     return tables
+
+
+def _read_rows(reader: _Reader, title: str, numbered, rows: list[list[Cell]]) -> None:
+    """The rows of a sheet with a value (`numbered`: its values and formulas by row)."""
+    for row_number, (values, texts) in numbered:
+        cells = [Cell(value, row_number, index) for index, value in enumerate(values)]
+        for cell, text in zip(cells, texts, strict=False):
+            if cell.value is None and isinstance(text, str) and text.startswith("="):
+                reader.problem(
+                    reader.place(title, row_number, cell.column),
+                    f"công thức «{text}» chưa có kết quả đã tính trong tệp: mở tệp "
+                    "bằng Excel hoặc LibreOffice rồi lưu lại",
+                )
+        if any(not _blank(cell.value) for cell in cells):
+            rows.append(cells)
 
 
 def _read_csv(path: Path) -> Table:

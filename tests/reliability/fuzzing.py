@@ -30,19 +30,22 @@ FUZZ = settings(
 # --------------------------------------------------------------------------- #
 # Inputs.
 
+#: Text with, now and then, half of a UTF-16 pair (a lone surrogate: an emoji a client
+#: cut in two), which no UTF-8 file or screen can take.
+any_text = st.text(max_size=12) | st.text(
+    st.characters(codec="utf-8") | st.characters(categories=["Cs"]), min_size=1, max_size=6
+)
 scalars = (
     st.none()
     | st.booleans()
     | st.integers(-(10**30), 10**30)
     | st.integers(-100, 100)
     | st.floats()  # NaN and ±Infinity included: json.dumps writes them, JSON forbids them
-    | st.text(max_size=12)
+    | any_text
 )
 json_values = st.recursive(
     scalars,
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_text, inner, max_size=4),
     max_leaves=8,
 )
 ARGUMENTS = ("seconds", "item_id", "from", "text", "target", "on", "revision", "command")
@@ -68,11 +71,18 @@ dangerous_texts = st.one_of(
         lambda number: '{"command": "adjust", "seconds": ' + number + "}"
     ),
     st.sampled_from(COMMAND_NAMES).map(lambda name: f'{{"command": "{name}", "command": "next"}}'),
+    st.sampled_from(["\\ud800", "\\udfff", "a\\ude00\\ud83d", "\\udbff\\u0041"]).map(
+        lambda half: '{"command": "message", "text": "' + half + '"}'
+    ),
 )
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def dumped(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False)
+    """JSON as a browser writes it: UTF-8 text, a lone surrogate as its escape."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return _SURROGATE.sub(lambda half: f"\\u{ord(half.group()):04x}", text)
 
 
 #: Bodies as a sender might get them wrong: JSON texts, cut or spliced, or bytes.
@@ -87,14 +97,24 @@ texts = (
 # What a refusal looks like.
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|«[^»]*»')
+#: What Python's JSON reader says in English (``Invalid \\escape``, ``Expecting value``).
+_JSON_ENGLISH = re.compile(
+    r"Invalid|Expecting|Unterminated|Extra data|Illegal|delimiter|control character|escape"
+)
+#: A letter only Vietnamese writes (a vowel with its mark, đ): a sentence has one.
+_VIETNAMESE_LETTER = re.compile("[\u00c0-\u01b0\u1ea0-\u1ef9]")
 REFUSAL_CODES = {"invalid", "not_possible", "stale_revision", "moved_on"}
 
 
 def plain_words(message: str) -> bool:
-    """Vietnamese for people: no pydantic English, no Python spelling of null."""
+    """Vietnamese for people: no pydantic or JSON-reader English, no Python spelling
+    of null, and at least one Vietnamese word outside what it quotes."""
     outside_quotes = _JSON_STRING.sub("", message)
-    return not PYDANTIC_ENGLISH.search(message) and not re.search(
-        r"\b(None|True|False)\b|Traceback", outside_quotes
+    return (
+        not PYDANTIC_ENGLISH.search(message)
+        and not _JSON_ENGLISH.search(outside_quotes)
+        and not re.search(r"\b(None|True|False)\b|Traceback", outside_quotes)
+        and bool(_VIETNAMESE_LETTER.search(outside_quotes))
     )
 
 

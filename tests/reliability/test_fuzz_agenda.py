@@ -65,7 +65,9 @@ text_mutations = st.builds(
     _edited,
     st.integers(0, len(BUNDLED_TEXT)),
     st.integers(0, 8),
-    st.text(max_size=6) | st.sampled_from(["NaN", "1e999", "[" * 50, '"id": "x", ', "9" * 5000]),
+    st.text(max_size=6)
+    | st.sampled_from(["NaN", "1e999", "[" * 50, '"id": "x", ', "9" * 5000])
+    | st.sampled_from(["\\ud800", "\\udc00", "\ud83d"]),  # half an emoji: escaped or not
 )
 
 
