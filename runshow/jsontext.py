@@ -6,10 +6,12 @@ keeps silently the last of two equal keys, turns ``1e999`` into infinity, raises
 refuses all of these with a `Problem` naming the place (path, line, column) and
 the reason in plain Vietnamese. It also refuses half of a UTF-16 pair (a lone
 surrogate, ``"\\ud800"``: an emoji a client cut in two), which Python reads into
-a string that no file, database or screen can take as UTF-8. A text too short to nest too deep is parsed at
-once, with hooks that stop at the first of these (a number's length is checked
-before it is turned into an integer); any other text, or one the hooks stop, is
-first scanned, so the parser never meets a document it could crash on.
+a string that no file, database or screen can take as UTF-8.
+
+A text too short to nest too deep is parsed at once, with hooks that stop at the
+first of these (a number's length is checked before it is turned into an
+integer); any other text, or one the hooks stop, is first scanned, so the parser
+never meets a document it could crash on.
 """
 
 from __future__ import annotations
