@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, session
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.wsgi import get_input_stream
 
 from runshow import __version__
 from runshow.jsontext import JsonError, Unreadable, read_json
@@ -110,16 +112,45 @@ def command() -> Response:
 def _json_body() -> Any:
     """The body as JSON, or `Unreadable` saying why it cannot be (the dispatcher
     refuses it like any other invalid command)."""
+    text = request.get_data(as_text=True)
+    # A body of unknown length (chunked) stops at the limit: one more byte says it
+    # went past it (RequestEntityTooLarge: a 413, like a body declared too long).
+    request.stream.read(1)
     try:
-        return read_json(request.get_data(as_text=True))
+        return read_json(text)
     except JsonError as error:
         return Unreadable(error.problems)
 
 
+#: How much of a body past the limit the server reads (and drops) before it answers
+#: 413. Most clients (Python's urllib and requests among them) send the whole body
+#: before they read any answer: an answer sent before the body is read, on a
+#: connection then closed, reaches them as a broken pipe. Past this, the server
+#: answers at once and closes the connection (runshow/server.py) rather than read on.
+DISCARD_LIMIT = 16 * 1024 * 1024
+_DISCARD_CHUNK = 64 * 1024
+
+
 @bp.app_errorhandler(RequestEntityTooLarge)
 def too_large(exceeded: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    _drop_body()
     limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
     message = f"Nội dung gửi lên quá lớn (tối đa {limit} KiB)."
     if request.path.startswith(bp.url_prefix or "/api"):
         return _error(413, "too_large", message)
     return message, 413
+
+
+def _drop_body() -> None:
+    """Read what is left of the body, up to `DISCARD_LIMIT`, so that the client reads
+    its 413. Not when it waits for a "100 Continue" before sending it: it never will."""
+    length = request.content_length
+    if request.headers.get("Expect", "").lower() == "100-continue":
+        return
+    if length is not None and length > DISCARD_LIMIT:
+        return
+    stream = get_input_stream(request.environ, max_content_length=None)
+    left = DISCARD_LIMIT
+    with contextlib.suppress(OSError, ValueError, ClientDisconnected):
+        while left > 0 and (chunk := stream.read(min(_DISCARD_CHUNK, left))):
+            left -= len(chunk)
