@@ -49,13 +49,26 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--base", default=None, help=_BASE_HELP)
 
     export = sub.add_parser(
-        "export", help="ghi chương trình đã sửa trực tiếp ra tệp agenda.json (hoặc .xlsx)"
+        "export",
+        help="ghi chương trình đã sửa trực tiếp ra tệp agenda.json (hoặc .xlsx), kể cả khi "
+        "máy chủ đang chạy",
     )
     export.add_argument("-o", "--output", required=True, help="tệp sẽ ghi ra (.json hoặc .xlsx)")
     export.add_argument(
         "--agenda", default=None, help="tệp chương trình gốc (mặc định: agenda.json)"
     )
     export.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
+    export.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help="chương trình đã sửa trong buổi tổng duyệt (<data-dir>/rehearsal/)",
+    )
+    export.add_argument(
+        "--control-key",
+        default=None,
+        help="mã điều khiển, để hỏi máy chủ đang chạy (mặc định: RUNSHOW_CONTROL_KEY hoặc "
+        "mã lưu trong thư mục dữ liệu)",
+    )
 
     serve = sub.add_parser("serve", help="chạy máy chủ chương trình trên mạng LAN")
     serve.add_argument("--agenda", default=None, help="tệp chương trình (mặc định: agenda.json)")
@@ -123,7 +136,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.action == "import":
         return import_sheet(args.file, args.output, args.base)
     if args.action == "export":
-        return export(args.agenda or default_agenda(), args.data_dir, args.output)
+        from runshow.rehearsal import SUBDIR
+
+        folder = Path(args.data_dir)
+        return export(
+            args.agenda or default_agenda(),
+            str(folder / SUBDIR if args.rehearsal else folder),
+            args.output,
+            args.control_key,
+        )
     if args.workers > 1 and not args.message_queue:
         print("--workers cần --message-queue (ví dụ redis://127.0.0.1:6379/0).", file=sys.stderr)
         return 2
@@ -185,34 +206,166 @@ def import_sheet(path: str, output: str, base_path: str | None = None) -> int:
     agenda = _load(path, base_path)
     if agenda is None:
         return 1
-    Path(output).write_text(agenda_json(agenda), encoding="utf-8")
+    if not _write(output, agenda_json(agenda).encode("utf-8")):
+        return 1
     print(f"Đã ghi {output}: {len(agenda.items)} mục, {len(agenda.spec.delegates)} đại biểu.")
     return 0
 
 
-def export(agenda_path: str, data_dir: str, output: str) -> int:
-    """The programme as the show runs it (the file with every live edit) to a file."""
-    from runshow.service import ShowService
-    from runshow.sheets import agenda_json, write_workbook
+def _write(output: str, content: bytes) -> bool:
+    """Write `content` to `output`, or say in words why it cannot be."""
+    from runshow.store import plain_cause
+
+    try:
+        Path(output).write_bytes(content)
+    except OSError as error:
+        where = "thư mục chứa nó không tồn tại" if isinstance(error, FileNotFoundError) else ""
+        print(f"Không ghi được {output}: {where or plain_cause(error)}.", file=sys.stderr)
+        return False
+    return True
+
+
+def export(agenda_path: str, data_dir: str, output: str, control_key: str | None = None) -> int:
+    """The programme as the show runs it (the file with every live edit) to a file:
+    read from the data directory or, while a server holds it, asked of that server."""
+    from runshow.datadir import holder
+    from runshow.sheets import PROGRAMME_SUFFIXES
     from runshow.store import Store
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in PROGRAMME_SUFFIXES:
+        print(f"Tệp ghi ra phải có đuôi .json hoặc .xlsx (nhận được «{output}»).", file=sys.stderr)
+        return 2
+    folder = Path(data_dir)
+    if not (folder / Store.FILENAME).exists():
+        print(_no_programme_data(folder, output), file=sys.stderr)
+        return 1
+    running = holder(folder)
+    if running is not None:
+        content = _programme_from_server(running, folder, suffix, control_key)
+        done = f"chương trình đang chạy, lấy từ {running.named()}"
+    else:
+        content, done = _programme_from_data(agenda_path, folder, suffix)
+    if content is None:
+        return 1
+    if not _write(output, content):
+        return 1
+    print(f"Đã ghi {output}: {done}.")
+    return 0
+
+
+def _no_programme_data(folder: Path, output: str) -> str:
+    """Why there is nothing to export in `folder`, and where the edits may be."""
+    from runshow.rehearsal import SUBDIR
+    from runshow.store import Store
+
+    message = f"Không có dữ liệu chương trình trong {folder} (chưa có buổi diễn nào chạy ở đây)."
+    if (folder / SUBDIR / Store.FILENAME).exists():
+        data_dir = "" if str(folder) == DEFAULT_DATA_DIR else f" --data-dir {folder}"
+        message = (
+            f"Không có dữ liệu chương trình trong {folder}. Chương trình sửa trong buổi tổng "
+            f"duyệt được lưu riêng, trong {folder / SUBDIR}: để lấy nó, chạy "
+            f"runshow export --rehearsal{data_dir} -o {output}"
+        )
+    return message
+
+
+def _programme_from_data(agenda_path: str, folder: Path, suffix: str) -> tuple[bytes | None, str]:
+    """The edited programme read from the data directory, which no server holds (it
+    is held meanwhile, so that none starts in the middle)."""
+    from runshow.datadir import DataDirBusy, DataDirLock, holder
+    from runshow.service import ShowService
+    from runshow.sheets import programme_file
+    from runshow.store import DataFileError, Store
 
     agenda = _load(agenda_path, None)
     if agenda is None:
-        return 1
-    if not (Path(data_dir) / Store.FILENAME).exists():
-        print(f"Không có dữ liệu chương trình trong {data_dir}.", file=sys.stderr)
-        return 1
-    store = Store(data_dir)
+        return None, ""
     try:
-        edited = ShowService(agenda, store).agenda
+        lock = DataDirLock(folder).acquire()
+    except DataDirBusy:  # a server started just now: ask it
+        running = holder(folder)
+        if running is None:
+            print(
+                f"Thư mục dữ liệu {folder} vừa bị chiếm rồi lại thả: hãy chạy lại lệnh.",
+                file=sys.stderr,
+            )
+            return None, ""
+        return _programme_from_server(running, folder, suffix, None), running.named()
+    except OSError as error:
+        from runshow.store import plain_cause
+
+        print(f"Không đọc được thư mục dữ liệu {folder}: {plain_cause(error)}.", file=sys.stderr)
+        return None, ""
+    try:
+        store = Store(folder)
+        try:
+            edited = ShowService(agenda, store).agenda
+        finally:
+            store.close()
+    except DataFileError as error:
+        print(f"Không đọc được dữ liệu chương trình: {error}", file=sys.stderr)
+        return None, ""
     finally:
-        store.close()
-    if output.lower().endswith(".xlsx"):
-        write_workbook(edited, output)
-    else:
-        Path(output).write_text(agenda_json(edited), encoding="utf-8")
-    print(f"Đã ghi {output}: {len(edited.items)} mục, {len(edited.spec.delegates)} đại biểu.")
-    return 0
+        lock.release()
+    counts = f"{len(edited.items)} mục, {len(edited.spec.delegates)} đại biểu"
+    return programme_file(edited, suffix), counts
+
+
+def _programme_from_server(
+    running, folder: Path, suffix: str, control_key: str | None
+) -> bytes | None:
+    """The edited programme asked of the server that holds `folder` (GET /api/agenda.json
+    or .xlsx with the control key); None after saying in one sentence why not."""
+    import urllib.error
+    import urllib.request
+
+    from runshow.keys import CONTROL_KEY_ENV, known_control_key
+
+    who = running.named()
+    advice = (
+        "tải chương trình từ bàn điều khiển (☰ Khác → Tải chương trình), "
+        "hoặc dừng máy chủ rồi chạy lại lệnh này"
+    )
+    if running.url is None:
+        print(
+            f"Thư mục dữ liệu {folder} đang được {who} dùng, không rõ địa chỉ: {advice}.",
+            file=sys.stderr,
+        )
+        return None
+    key = known_control_key(folder, control_key)
+    if key is None:
+        print(
+            f"Thư mục dữ liệu {folder} đang được {who} dùng; để hỏi nó cần mã điều khiển: "
+            f"thêm --control-key <mã> (hoặc đặt {CONTROL_KEY_ENV}) như khi chạy serve.",
+            file=sys.stderr,
+        )
+        return None
+    request = urllib.request.Request(
+        f"{running.url}/api/agenda{suffix}", headers={"Authorization": f"Bearer {key.value}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        if error.code in (401, 429):
+            reason = "không nhận mã điều khiển này (hãy dùng --control-key với mã mà serve in ra)"
+        else:
+            reason = f"trả lời lỗi {error.code}"
+    except (urllib.error.URLError, OSError) as error:
+        cause = getattr(error, "reason", error)
+        reason = f"không trả lời tại {running.url} ({_connection_cause(cause)})"
+    print(f"Không lấy được chương trình: {who} {reason}; {advice}.", file=sys.stderr)
+    return None
+
+
+def _connection_cause(cause: object) -> str:
+    """Why a connection failed, in words."""
+    if isinstance(cause, ConnectionRefusedError):
+        return "không kết nối được"
+    if isinstance(cause, TimeoutError) or "timed out" in str(cause):
+        return "quá thời gian chờ"
+    return "lỗi mạng"
 
 
 def summary(agenda: Agenda) -> str:

@@ -3,20 +3,30 @@
 The lock belongs to the process, so the system releases it however the
 process ends (Ctrl+C, a crash, SIGKILL, a power cut): no stale lock to clean
 up by hand. The file also says which process holds it, for the message the
-second server prints.
+second server prints; a file beside it says where that server answers, for
+`runshow export` during the show (read only while the lock is held, so an old
+one left by a crash is never believed).
 """
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 LOCK_FILENAME = "runshow.lock"
+ADDRESS_FILENAME = "runshow.address"
 
 
 class DataDirBusy(Exception):
-    """Another Runshow server already uses this data directory."""
+    """Another Runshow server already uses this data directory (`pid`: its process
+    number, "" when it cannot be read)."""
+
+    def __init__(self, message: str, pid: str = ""):
+        super().__init__(message)
+        self.pid = pid
 
 
 class DataDirLock:
@@ -40,7 +50,8 @@ class DataDirLock:
             raise DataDirBusy(
                 f"Không thể chạy: thư mục dữ liệu {self.data_dir.resolve()} đang được một máy "
                 f"chủ Runshow khác dùng{who}. Mỗi thư mục dữ liệu chỉ một máy chủ: hãy dùng "
-                "máy chủ đang chạy, hoặc dừng nó trước, hoặc chọn thư mục khác bằng --data-dir."
+                "máy chủ đang chạy, hoặc dừng nó trước, hoặc chọn thư mục khác bằng --data-dir.",
+                holder if holder.isdigit() else "",
             ) from None
         handle.seek(0)
         handle.truncate()
@@ -49,10 +60,64 @@ class DataDirLock:
         self._handle = handle
         return self
 
+    def announce(self, url: str, port: int) -> None:
+        """Say where the server holding the lock answers (`url`, from this machine)."""
+        from runshow.keys import write_secret
+
+        record = {"pid": os.getpid(), "url": url, "port": port}
+        write_secret(self.data_dir / ADDRESS_FILENAME, json.dumps(record) + "\n")
+
     def release(self) -> None:
         if self._handle is not None:
             self._handle.close()  # closing the file releases the lock
             self._handle = None
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The running server that holds a data directory, as far as it said."""
+
+    pid: str  # "" when unknown
+    url: str | None  # where it answers, when it said
+    port: int | None
+
+    def named(self) -> str:
+        """``Runshow đang chạy (tiến trình số 4242, cổng 5000)``, with what is known."""
+        known = [
+            f"tiến trình số {self.pid}" if self.pid else "",
+            f"cổng {self.port}" * bool(self.port),
+        ]
+        details = ", ".join(part for part in known if part)
+        return f"máy chủ Runshow đang chạy{f' ({details})' if details else ''}"
+
+
+def holder(data_dir: str | Path) -> Holder | None:
+    """The server that holds `data_dir` now, or None when none does (the directory
+    is then free: nothing is left locked by asking)."""
+    folder = Path(data_dir)
+    if not (folder / LOCK_FILENAME).exists():
+        return None
+    try:
+        probe = DataDirLock(folder).acquire()
+    except DataDirBusy as busy:
+        return _announced(folder, busy.pid)
+    probe.release()
+    return None
+
+
+def _announced(folder: Path, pid: str) -> Holder:
+    try:
+        record = json.loads((folder / ADDRESS_FILENAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Holder(pid, None, None)
+    if not isinstance(record, dict) or str(record.get("pid")) != (pid or str(record.get("pid"))):
+        return Holder(pid, None, None)  # written by an earlier server, not this one
+    url, port = record.get("url"), record.get("port")
+    return Holder(
+        str(record.get("pid", pid)),
+        url if isinstance(url, str) else None,
+        port if isinstance(port, int) else None,
+    )
 
 
 def _holder(handle: IO[str]) -> str:

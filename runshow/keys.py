@@ -46,19 +46,26 @@ def generate_key() -> str:
 def resolve_control_key(data_dir: Path, explicit: str | None = None) -> ControlKey:
     """The option wins, then the environment, then the key kept in the data
     directory; with none of them a new key is generated and kept there."""
+    known = known_control_key(data_dir, explicit)
+    if known is not None:
+        return known
+    path = data_dir / CONTROL_KEY_FILE
+    key = generate_key()
+    write_secret(path, key + "\n")
+    return ControlKey(key, "generated", path)
+
+
+def known_control_key(data_dir: Path, explicit: str | None = None) -> ControlKey | None:
+    """The key as `resolve_control_key` finds it (option, environment, data
+    directory), or None: nothing is generated or written."""
     if explicit:
         return ControlKey(explicit, "option")
     from_env = os.environ.get(CONTROL_KEY_ENV, "").strip()
     if from_env:
         return ControlKey(from_env, "environment")
     path = data_dir / CONTROL_KEY_FILE
-    if path.exists():
-        kept = path.read_text(encoding="utf-8").strip()
-        if kept:
-            return ControlKey(kept, "file", path)
-    key = generate_key()
-    write_secret(path, key + "\n")
-    return ControlKey(key, "generated", path)
+    kept = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+    return ControlKey(kept, "file", path) if kept else None
 
 
 class LoginEpoch:

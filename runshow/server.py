@@ -272,7 +272,9 @@ def _claim(data_dir: str, host: str, port: int):
 
     try:
         lock = DataDirLock(data_dir).acquire()
-        return lock, open_listeners(host, port)
+        listeners = open_listeners(host, port)
+        lock.announce(_authority_url(host, port), port)  # for `runshow export` meanwhile
+        return lock, listeners
     except (DataDirBusy, PortBusy) as refused:
         raise CannotStart(str(refused)) from None
     except OSError as error:  # the data directory itself: read-only, full, no permission

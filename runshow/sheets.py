@@ -22,9 +22,9 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from runshow.agenda import (
     KIND_LABELS,
@@ -686,6 +686,21 @@ def agenda_json(agenda: Agenda) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+#: The files the programme can be written to (`programme_file`), by suffix.
+PROGRAMME_SUFFIXES = (".json", ".xlsx")
+
+
+def programme_file(agenda: Agenda, suffix: str) -> bytes:
+    """The programme as written (a dress rehearsal's shift undone): an `agenda.json`
+    text for ``.json``, a workbook `read_sheet` reads back for ``.xlsx``."""
+    written = replace(agenda, shift_ms=0, rehearsal=False)
+    if suffix.lower() == ".xlsx":
+        content = io.BytesIO()
+        write_workbook(written, content)
+        return content.getvalue()
+    return agenda_json(written).encode("utf-8")
+
+
 # --------------------------------------------------------------------------- #
 # Writing.
 
@@ -738,7 +753,7 @@ def _event_rows(agenda: Agenda) -> Iterable[tuple[str, Any]]:
             yield (label, getattr(event, key))
 
 
-def write_workbook(agenda: Agenda, path: str | Path) -> None:
+def write_workbook(agenda: Agenda, path: str | Path | IO[bytes]) -> None:
     """The programme as a workbook in the layout `read_sheet` reads."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -13,7 +13,9 @@ from runshow import __version__
 from runshow.jsontext import JsonError, Unreadable, read_json
 from runshow.payloads import COMMAND_FIELDS, for_public
 from runshow.protocol import ScheduleFigures, json_with, programme_payload
+from runshow.report_xlsx import XLSX_MIMETYPE
 from runshow.schedule import schedule_view
+from runshow.sheets import programme_file
 from runshow.web import fastpath
 from runshow.web.access import client_address
 from runshow.web.extension import current_show
@@ -89,6 +91,24 @@ def _key_refusal() -> Response | None:
     if refused is None:
         return None
     return _error(refused.status, "unauthorized", refused.message, **refused.headers)
+
+
+@bp.get("/agenda<any('.json', '.xlsx'):suffix>")
+def agenda_file(suffix: str) -> Response:
+    """The programme as the show runs it now (every live edit), as `agenda.json` or
+    a workbook: the console's downloads, and `runshow export` while the server holds
+    the data directory. The technician's: a logged-in console or the control key."""
+    show = current_show()
+    if request.headers.get("Authorization") or not show.access.is_technician(session):
+        refused = _key_refusal()
+        if refused is not None:
+            return refused
+    mimetype = XLSX_MIMETYPE if suffix == ".xlsx" else "application/json"
+    return Response(
+        programme_file(show.agenda, suffix),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="agenda{suffix}"'},
+    )
 
 
 @bp.post("/command")
