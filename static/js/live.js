@@ -17,6 +17,18 @@ const MARK_TEXT = {
 export const lostConnectionText = () =>
   (document.body.dataset.serverStopping ? MARK_TEXT.reconnecting : MARK_TEXT.lost);
 
+// Back within 2 s of the server or the network returning, however long it was gone: a try
+// every RETRY_MIN_MS to RETRY_MAX_MS (at random, so that 250 screens do not all knock at the
+// same instant), and a try that gets no answer (sent into a network that is gone) is given up
+// after TRY_TIMEOUT_MS instead of Socket.IO's 20 s.
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 500;
+const TRY_TIMEOUT_MS = 2_000; // a LAN answers in milliseconds
+// What a try asks over plain HTTP first (a HEAD of a small file the server always has),
+// and how long it waits for the answer.
+const PROBE_URL = '/static/js/dom.js';
+const PROBE_TIMEOUT_MS = 700;
+
 function connectionMark() {
   const mark = el('div', { className: 'conn-mark', attrs: { role: 'status', id: 'conn-mark' } },
     el('span', { className: 'conn-dot', attrs: { 'aria-hidden': 'true' } }),
@@ -56,14 +68,9 @@ export function connect(namespace, role, handlers = {}) {
     // then does not send again (docs/protocol.md, Programme.version).
     auth: (send) => send({ ...(token ? { token } : {}), programme: live?.programme?.version ?? null }),
     transports: ['websocket', 'polling'],
-    // Back within 2 s of the server or the network returning, however long it was gone:
-    // the wait between tries starts at 250 ms and never exceeds 1 s; ±50 % random spread
-    // so that 250 screens do not all knock at the same instant.
-    reconnection: true,
-    reconnectionAttempts: Infinity,
-    reconnectionDelay: 250,
-    reconnectionDelayMax: 1000,
-    randomizationFactor: 0.5,
+    // Reconnecting is done below (reconnectWhenReachable), not by Socket.IO.
+    reconnection: false,
+    timeout: TRY_TIMEOUT_MS,
   });
   const clock = new ServerClock(socket);
   clock.onChange(() => {
@@ -109,16 +116,17 @@ export function connect(namespace, role, handlers = {}) {
     setConnected(true);
     handlers.connect?.(live);
   });
+  const reconnect = reconnectWhenReachable(socket);
   socket.on('disconnect', (reason) => {
     freshConnection = true;
     setConnected(false);
     handlers.disconnect?.(reason);
-    // Refused by the server: Socket.IO does not retry by itself in that case.
-    if (reason === 'io server disconnect') socket.connect();
+    if (reason !== 'io client disconnect') reconnect(); // the page's own: it connects again
   });
   socket.on('connect_error', (error) => {
     setConnected(false);
     handlers.connectError?.(error);
+    reconnect();
   });
   socket.on(EVENT.programme, (programme) => {
     live.programme = programme;
@@ -133,7 +141,7 @@ export function connect(namespace, role, handlers = {}) {
   socket.on(EVENT.screens, (screens) => handlers.screens?.(screens, live));
   socket.on(EVENT.identify, (identity) => flashIdentity(identity));
   // The server is stopping (SIGTERM, Ctrl+C): say so at once rather than show a clock
-  // that nobody answers for; Socket.IO reconnects by itself when it is back.
+  // that nobody answers for; the screen reconnects by itself when it is back.
   socket.on(EVENT.stopping, () => {
     body.dataset.serverStopping = 'true';
     freshConnection = true;
@@ -151,6 +159,45 @@ export function connect(namespace, role, handlers = {}) {
     if (live.state) handlers.state?.(live.state, live);
   });
   return live;
+}
+
+/**
+ * Reconnect `socket` once the server answers plain HTTP. Socket.IO's own reconnection
+ * opens a WebSocket at every try, and Chromium delays a page's WebSocket connections
+ * by up to 5 s once many of them have failed (its network service's WebSocket
+ * throttler counts the failures): a 30 s outage with a try every half second gets
+ * there. A failed HTTP request is not counted, so each try first asks with a HEAD
+ * request: refused (server down, network gone, device offline), it tries again later;
+ * answered, it opens the WebSocket. A HEAD with no answer at all may be stuck on a
+ * kept-alive connection that died with the network: the WebSocket (always a new
+ * connection) is tried then too.
+ */
+function reconnectWhenReachable(socket) {
+  let pending = null;
+  const refused = async () => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), PROBE_TIMEOUT_MS);
+    try {
+      await fetch(PROBE_URL, { method: 'HEAD', cache: 'no-store', signal: abort.signal });
+      return false;
+    } catch {
+      return !abort.signal.aborted;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const tryAgain = () => {
+    if (pending !== null || socket.connected) return;
+    const wait = RETRY_MIN_MS + Math.random() * (RETRY_MAX_MS - RETRY_MIN_MS);
+    pending = setTimeout(async () => {
+      const down = await refused();
+      pending = null;
+      if (socket.connected) return;
+      if (down) tryAgain();
+      else socket.connect(); // a failure comes back here through connect_error
+    }, wait);
+  };
+  return tryAgain;
 }
 
 export const roleName = (role) => ROLE_NAMES[role] || role;

@@ -1,8 +1,11 @@
 """A TCP proxy on 127.0.0.1 whose "network" can be cut and restored, for screens
 that lose the server: while cut, every connection through it is dropped and
-every new one is closed at once (as a connection to a server that is down or
-behind a dropped Wi-Fi fails); the proxy notes when each attempt came, so a
-test can see how often a screen tries again."""
+every new one is closed at once (as a connection to a server that is down
+fails). A silent cut (`cut(silent=True)`, Wi-Fi gone) closes nothing: every
+connection goes quiet, new ones are taken and never answered, and the quiet
+ones stay dead after `restore` (as TCP, backing off, resends so late that a
+screen waiting on them would be seconds behind). The proxy notes when each
+attempt came, so a test can see how often a screen tries again."""
 
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ class CuttableProxy:
         self.target_port = target_port
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
+        self._quiet: set[socket.socket] = set()  # silently cut: read and dropped, forever
         self.cut_off = False
+        self.silent = False
         self.attempts: list[float] = []  # time.monotonic() of each connection attempt
         self.port = self._listen(0)
 
@@ -42,6 +47,10 @@ class CuttableProxy:
             except OSError:
                 return  # closed with the proxy
             self.attempts.append(time.monotonic())
+            if self.cut_off and self.silent:
+                with self._lock:
+                    self._quiet.add(client)  # taken, never answered
+                continue
             if self.cut_off:
                 self._drop(client)
                 continue
@@ -59,11 +68,13 @@ class CuttableProxy:
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if source not in self._quiet:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:
-            self._drop(source, sink)
+            # A silently cut connection's end is never heard on the other side either.
+            self._drop(*((source,) if source in self._quiet else (source, sink)))
 
     def _drop(self, *sockets: socket.socket) -> None:
         for sock in sockets:
@@ -73,12 +84,16 @@ class CuttableProxy:
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
-    def cut(self) -> None:
-        """Drop every connection and every new one until `restore`."""
-        self.cut_off = True
+    def cut(self, silent: bool = False) -> None:
+        """Drop every connection and every new one until `restore`; with `silent`,
+        let every connection go quiet instead, for good."""
+        self.silent, self.cut_off = silent, True
         with self._lock:
             live = list(self._open)
-        self._drop(*live)
+            if silent:
+                self._quiet.update(live)
+        if not silent:
+            self._drop(*live)
 
     def restore(self) -> None:
         self.cut_off = False
@@ -93,4 +108,7 @@ class CuttableProxy:
 
     def close(self) -> None:
         self.cut()
+        with self._lock:
+            quiet = list(self._quiet)
+        self._drop(*quiet)
         self._listener.close()
