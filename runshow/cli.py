@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from runshow.agenda import Agenda
@@ -29,11 +29,41 @@ _BASE_HELP = (
 )
 
 
+#: argparse's refusals (Python's English), each in words: (pattern, Vietnamese).
+_ARGPARSE_REFUSALS = (
+    (r"the following arguments are required: (.+)", r"thiếu tham số bắt buộc: \1"),
+    (r"argument (\S+): invalid int value: (.+)", r"\1 phải là một số nguyên (nhận được \2)"),
+    (r"argument (\S+): invalid (\S+) value: (.+)", r"\1: giá trị \3 không hợp lệ"),
+    (r"argument (\S+): expected one argument", r"\1 cần một giá trị đi kèm"),
+    (
+        r"argument (\S+): invalid choice: (\S+) \(choose from (.+)\)",
+        r"\1: không có lựa chọn \2 (chọn một trong: \3)",
+    ),
+    (r"unrecognized arguments: (.+)", r"không hiểu tham số: \1"),
+    (r"argument (\S+): ignored explicit argument (.+)", r"\1 không nhận giá trị \2"),
+    (r"argument (\S+): (.+)", r"\1: \2"),  # our own words (e.g. --start's), after the name
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that refuses in Vietnamese, and points to --help instead of a usage
+    line in English."""
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        for pattern, words in _ARGPARSE_REFUSALS:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, words, message)
+                break
+        self.exit(2, f"{self.prog}: {message}. Xem thêm: {self.prog} --help\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="runshow", description="Runshow — màn hình điều hành chương trình sự kiện trực tiếp."
     )
-    sub = parser.add_subparsers(dest="action", required=True)
+    sub = parser.add_subparsers(dest="action", required=True, metavar="LỆNH")
 
     check = sub.add_parser(
         "check", help="kiểm tra tệp chương trình (agenda.json, .xlsx hoặc .csv) và in tóm tắt"

@@ -23,6 +23,7 @@ from tests.conftest import (
     start_server,
     stop_server,
 )
+from tests.reliability.fuzzing import plain_words
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}"}
 FIRST = load_agenda(BUNDLED_AGENDA).items[0].id
@@ -216,7 +217,11 @@ FORESEEABLE = {
     "serve-missing-agenda": ("serve", "--agenda", "nothing.json", "--port", "0"),
     "serve-bad-port": ("serve", "--port", "http"),
     "serve-start-without-rehearsal": ("serve", "--start", "14:00"),
+    "serve-bad-start": ("serve", "--rehearsal", "--start", "25:99"),
     "no-subcommand": (),
+    "unknown-subcommand": ("exprot",),
+    "export-without-output": ("export",),
+    "unknown-option": ("check", "--verbose"),
 }
 
 
@@ -230,3 +235,6 @@ def test_no_subcommand_prints_a_traceback_for_a_foreseeable_failure(tmp_path, ar
     assert result.returncode != 0
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert result.stderr.strip(), "a failure says why"
+    assert plain_words(result.stderr), result.stderr
+    for english in ("usage:", "error:", "invalid", "required", "unrecognized", "expected"):
+        assert english not in result.stderr, result.stderr
