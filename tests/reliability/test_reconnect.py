@@ -92,11 +92,12 @@ def test_a_stage_is_back_within_2_s_of_the_server_restarting(
 
 
 def test_a_stage_whose_wifi_drops_silently_is_back_within_2_s_of_its_return(
-    live_server, stage_through_proxy
+    fanout_server, stage_through_proxy
 ):
     """Wi-Fi gone: the device goes offline, and nothing reaches the proxy, which closes
     nothing (the connection goes quiet, and stays dead after, as TCP resends late).
     Back online, the screen is right within 2 s on a new connection."""
+    live_server = fanout_server
     proxy, page = stage_through_proxy
     proxy.cut(silent=True)
     page.context.set_offline(True)
