@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -100,8 +101,9 @@ class Lifecycle:
         for wake in wakers:
             wake()
         stuck = []
+        deadline = time.monotonic() + within_s  # one bound for them all, however many are stuck
         for task in tasks:  # each wait is short: they were all woken at once
-            if task.done.wait(timeout=within_s):
+            if task.done.wait(timeout=max(0.0, deadline - time.monotonic())):
                 if isinstance(task.handle, threading.Thread):
                     task.handle.join()  # the loop has returned: its thread ends now
             else:
