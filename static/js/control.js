@@ -466,6 +466,21 @@ async function renderHealth() {
 }
 setInterval(renderHealth, 30_000);
 
+// A screen coming or going asks again, but at most once every few seconds: a hall of
+// phones reconnecting at once must not bring a request per phone from every console.
+const HEALTH_AFTER_SCREENS_MS = 5_000;
+let healthAskedAt = -Infinity;
+let healthPending = null;
+function renderHealthSoon() {
+  if (healthPending !== null) return;
+  const wait = Math.max(0, healthAskedAt + HEALTH_AFTER_SCREENS_MS - performance.now());
+  healthPending = setTimeout(() => {
+    healthPending = null;
+    healthAskedAt = performance.now();
+    renderHealth();
+  }, wait);
+}
+
 function renderConnection(text, status) {
   setText(n.connection, text);
   setData(n.connection, 'status', status);
@@ -544,13 +559,13 @@ const live = connect(NAMESPACE.control, ROLE.control, {
   presence: renderPresence,
   screens: (screens) => {
     renderScreens(screens);
-    renderHealth();
+    renderHealthSoon();
   },
   schedule: takeFigures,
   phase: (event) => bell.ring(event),
   connect: () => {
     renderConnection('Đã kết nối', 'connected');
-    renderHealth();
+    renderHealthSoon();
   },
   disconnect: () => renderConnection(lostConnectionText(), 'disconnected'),
   connectError: (error) => {
