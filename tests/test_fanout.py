@@ -438,6 +438,36 @@ def test_the_probe_names_a_private_name_that_is_gone(monkeypatch, owner, name, n
     assert "đường chuẩn" in fanout.line()
 
 
+@pytest.mark.parametrize(
+    ("owner", "name"),
+    [
+        # where the server makes each client's socket: through `engineio.socket.Socket`,
+        # which runshow/web/upkeep.py replaces, and with the pings ScreenSocket schedules
+        ("engineio.server:Server", "_handle_connect"),
+        # where a connection asks for its WebSocket (ScreenSocket's handler)
+        ("engineio.socket:Socket", "handle_get_request"),
+    ],
+)
+def test_the_probe_sees_a_change_where_the_screen_sockets_are_made(monkeypatch, owner, name):
+    """A release that made its sockets otherwise (`from .socket import Socket`) would leave
+    the fast path installed but unused, or its pings unsent: the probe must see it."""
+    import importlib
+
+    from runshow.web.fastpath import probe
+
+    module_name, _, class_name = owner.partition(":")
+    target = getattr(importlib.import_module(module_name), class_name)
+    tested = getattr(target, name)
+
+    def as_a_new_release_might_write_it(self, *args, **kwargs):
+        return tested(self, *args, **kwargs)
+
+    monkeypatch.setattr(target, name, as_a_new_release_might_write_it)
+    fanout = probe({})
+    assert not fanout.direct
+    assert name in fanout.reason
+
+
 def test_the_probe_sees_a_new_layout_of_the_rooms(monkeypatch):
     import socketio as python_socketio
 

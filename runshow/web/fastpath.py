@@ -38,14 +38,18 @@ TESTED_VERSIONS = {
 }
 
 #: The library code the fast path copies (Engine.IO's WebSocket handler, in
-#: upkeep.ScreenSocket), overrides or leans on (the socket's send, close and pings, and
-#: the upgrade that calls the handler), skips (Flask-SocketIO's middleware) or builds
-#: on (python-socketio's queue handler and raw send): a digest of each as tested.
+#: upkeep.ScreenSocket), overrides or leans on (the socket's send, close and pings, the
+#: upgrade that calls the handler, and the connect that makes each client's socket
+#: through `engineio.socket.Socket`, which upkeep.install replaces, and schedules its
+#: pings), skips (Flask-SocketIO's middleware) or builds on (python-socketio's queue
+#: handler and raw send): a digest of each as tested.
 #: A new release that changes any of them turns the fast path off. (eventlet's are in
 #: runshow/server.py, the only module that imports it.)
 SOURCE_DIGESTS = {
     "engineio.socket:Socket._websocket_handler": "128ddff6d9b5",
     "engineio.socket:Socket._upgrade_websocket": "7da93efe8f53",
+    "engineio.socket:Socket.handle_get_request": "d4d5fca2c4e7",
+    "engineio.server:Server._handle_connect": "e1542abec3a1",
     "engineio.socket:Socket.send": "da8c8dd8c7cb",
     "engineio.socket:Socket.close": "0545fa24f1fc",
     "engineio.socket:Socket.schedule_ping": "ce99733916e9",
