@@ -134,8 +134,8 @@ function renderState(state) {
   const mcMessage = state.message?.mc || '';
   setText(n.message, mcMessage);
   show(n.messageBox, Boolean(mcMessage));
+  setData(body, 'hasMessage', Boolean(mcMessage)); // the progress leaves the bar: fit after
   fitMessage();
-  setData(body, 'hasMessage', Boolean(mcMessage));
   show(n.blackout, Boolean(state.blackout));
   const stageMessage = state.message?.speaker || state.message?.stage || ''; // what the speaker reads
   setText(n.stageMessage, stageMessage);
