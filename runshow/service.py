@@ -92,6 +92,7 @@ class ShowService:
         self._lock = threading.Lock()
         self._sending = threading.Lock()  # listeners run outside `_lock`, in revision order
         self._listeners: list[Listener] = []
+        self._stopping = False
 
     def _stored_programmes(self, agenda: Agenda) -> dict[int, Agenda]:
         """The file (version 0) and every version live edits made. A stored version
@@ -159,6 +160,13 @@ class ShowService:
     def view(self) -> dict[str, Any]:
         return state_view(self.agenda, self._state, self.clock())
 
+    def stop_taking_commands(self) -> None:
+        """The server is stopping: every command from now on is refused (`stopping`).
+        One applied now could have its answer lost with the process, and its sender
+        press again. A command being applied is saved before this returns."""
+        with self._lock:
+            self._stopping = True
+
     def dispatch(self, payload: Any, source: str) -> Result:
         """Run one command from `source` (e.g. ``"socket:control"``, ``"http"``)."""
         try:
@@ -172,6 +180,8 @@ class ShowService:
                 problems=[{"place": p.place, "message": p.message} for p in invalid.problems],
             )
         with self._lock:
+            if self._stopping:
+                return Result(False, self._state.revision, "stopping", STOPPING_TEXT)
             now = self.clock()
             outcome = apply(self._state, self.agenda, command, now)
             if isinstance(outcome, Refusal):
@@ -208,6 +218,9 @@ class ShowService:
 
 #: What the event log adds to an undo or a redo's arguments (not part of the command).
 HISTORY_WORDS = ("reverted", "redone")
+
+#: Why a command is refused while the server stops (code `stopping`).
+STOPPING_TEXT = "Máy chủ đang dừng: lệnh không được thực hiện. Gửi lại khi máy chủ đã chạy lại."
 
 
 def _history_words(command: Command, before: ShowState) -> dict[str, str]:

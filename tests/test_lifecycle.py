@@ -105,3 +105,31 @@ def test_the_show_is_a_flask_extension_that_create_app_wires(tmp_path: Path, clo
         assert show.socketio is app.extensions["socketio"]
         with app.app_context():
             assert current_show() is show
+
+
+def test_once_the_server_is_stopping_a_command_is_refused_and_changes_nothing(
+    tmp_path: Path, clock: FakeClock
+):
+    """The screens were told the server is stopping, and the answer to a command applied
+    now may be lost with the process (its sender, a Companion button, would then press
+    again and apply it twice): it is refused in words, over HTTP and on the console."""
+    with running_app(tmp_path / "data", clock) as app:
+        technician = app.test_client()
+        technician.post("/login", data={"key": CONTROL_KEY})
+        console = app.extensions["socketio"].test_client(
+            app, namespace="/control", flask_test_client=technician
+        )
+        bearer = {"Authorization": f"Bearer {CONTROL_KEY}"}
+        assert technician.post("/api/command", json={"command": "next"}, headers=bearer).json["ok"]
+        show = app.extensions["runshow"]
+        revision = show.service.state.revision
+        show.stop()
+        answer = technician.post("/api/command", json={"command": "next"}, headers=bearer)
+        assert answer.status_code == 503, answer.json
+        assert answer.json["code"] == "stopping"
+        assert "đang dừng" in answer.json["error"]
+        ack = console.emit("command", {"command": "next"}, namespace="/control", callback=True)
+        assert (ack["ok"], ack["code"]) == (False, "stopping")
+        assert show.service.state.revision == revision
+        assert len(show.service.store.events()) == revision
+        console.disconnect(namespace="/control")

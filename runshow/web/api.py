@@ -29,6 +29,7 @@ REFUSAL_STATUS = {
     "moved_on": 409,
     "not_possible": 409,
     "storage_error": 503,
+    "stopping": 503,
 }
 SCHEDULE_FIGURES = tuple(ScheduleFigures.__annotations__)
 

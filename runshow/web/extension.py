@@ -99,8 +99,10 @@ class Runshow:
         return self.service.agenda
 
     def stop(self) -> None:
-        """The server is stopping: every screen is told (they show that they are
+        """The server is stopping: no command is taken any more (its answer could be
+        lost with the process), every screen is told (they show that they are
         reconnecting), then every background loop ends."""
+        self.service.stop_taking_commands()
         tell_stopping(self.socketio, (LIVE, CONTROL))
         self.lifecycle.stop()
 
