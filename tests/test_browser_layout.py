@@ -219,3 +219,33 @@ def test_every_font_weight_is_in_before_the_connection_drops(live_server, open_p
     for page in pages.values():
         expect(page.locator("#conn-mark")).to_be_visible(timeout=10_000)
         assert page.evaluate("document.fonts.check('500 14px \"Be Vietnam Pro\"', 'Mất kết nối')")
+
+
+#: The same laptops with the browser in a window: its tabs, address bar and the task bar
+#: take some 110 px off the screen's height; and a window made very short.
+WINDOWED_CONSOLE_SIZES = [(1366, 657), (1280, 610), (1366, 500)]
+
+#: [top of the shortcuts line, bottom of the main area, its content's height, its height]
+KEYS_AND_MAIN = """() => {
+  const keys = document.querySelector('.ct-keys').getBoundingClientRect();
+  const main = document.querySelector('.ct-main');
+  return [keys.top, main.getBoundingClientRect().bottom, main.scrollHeight, main.clientHeight];
+}"""
+
+
+@pytest.mark.parametrize("size", WINDOWED_CONSOLE_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_the_shortcuts_cover_nothing_in_a_browser_window(live_server, open_page, size):
+    """In a browser window the shortcuts line comes after the programme and the live
+    column, never drawn over them; down to 560 px high the page does not scroll as a
+    whole (the two columns scroll, the header and the live buttons stay in view)."""
+    console = open_console(open_page, live_server, size)
+    live_server.command("goto", item_id=HA_NOI)
+    wait_for_revision(console, 1)
+    console.wait_for_timeout(300)
+    shoot(console, f"console-window-{size[0]}x{size[1]}")
+    keys_top, main_bottom, content, height = console.evaluate(KEYS_AND_MAIN)
+    assert keys_top >= main_bottom - 0.5, (keys_top, main_bottom)
+    assert content <= height, "the programme or the live column runs out of its area"
+    if size[1] >= 560:
+        assert console.evaluate("document.documentElement.scrollHeight") <= size[1]
+        assert outside(console, ".ct-head", "#btn-next", ".ct-keys") == []
