@@ -225,6 +225,7 @@ def serve(
     message_queue: str | None = None,
 ) -> int:
     _eventlet()
+    stops = StopRequests()  # from now on: a SIGTERM while starting stops in order too
     _raise_open_file_limit()
     from runshow.network import base_urls
     from runshow.web.extension import current_show
@@ -253,7 +254,7 @@ def serve(
     _quiet_collector()
     start_client_sweep(show.lifecycle)
     try:
-        _run(app, listeners, show.stop)
+        _run(app, listeners, show.stop, stops)
     finally:
         _stop_display_workers(helpers)
     show.service.store.close()
@@ -401,7 +402,7 @@ class StopRequests:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def _run(app, listeners, stop: Callable[[], None], stops: StopRequests | None = None) -> None:
+def _run(app, listeners, stop: Callable[[], None], stops: StopRequests) -> None:
     """Serve the app on sockets opened by `open_listeners` (Flask-SocketIO's own
     `run` would open one with SO_REUSEPORT) until SIGTERM or SIGINT (Ctrl+C), or
     `stops.request()`. Then `stop` tells the screens and ends the background loops,
@@ -410,7 +411,6 @@ def _run(app, listeners, stop: Callable[[], None], stops: StopRequests | None = 
     import eventlet
     import eventlet.wsgi
 
-    stops = stops or StopRequests()
     servers = [
         eventlet.spawn(
             eventlet.wsgi.server,
@@ -655,6 +655,7 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
     import os
 
     _eventlet()
+    stops = StopRequests()  # from now on: a SIGTERM while starting stops in order too
     _raise_open_file_limit()
     from runshow.web.upkeep import start_client_sweep
     from runshow.web.workers import create_worker_app
@@ -675,7 +676,6 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
     )
     worker = app.extensions["runshow_worker"]
     parent = os.getppid()
-    stops = StopRequests()
 
     def leave_with_the_authority() -> None:
         """The authority may end without stopping its workers (killed): a worker whose

@@ -133,3 +133,41 @@ def test_once_the_server_is_stopping_a_command_is_refused_and_changes_nothing(
         assert show.service.state.revision == revision
         assert len(show.service.store.events()) == revision
         console.disconnect(namespace="/control")
+
+
+#: `runshow serve` that gets SIGTERM while it starts (a service manager restarting it
+#: twice in a row): after it listens, before it serves.
+SIGTERM_WHILE_STARTING = (
+    "import os, signal\n"
+    "from runshow import server\n"
+    "collect = server._quiet_collector\n"
+    "def collect_and_get_sigterm():\n"
+    "    os.kill(os.getpid(), signal.SIGTERM)\n"
+    "    collect()\n"
+    "server._quiet_collector = collect_and_get_sigterm\n"
+    "from runshow.cli import main\nraise SystemExit(main())\n"
+)
+
+
+def test_a_sigterm_while_the_server_starts_stops_it_in_order(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from tests.conftest import BUNDLED_AGENDA, free_port
+
+    log = tmp_path / "server.log"
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.run(
+            [
+                *(sys.executable, "-c", SIGTERM_WHILE_STARTING, "serve", "--host", "127.0.0.1"),
+                *("--port", str(free_port()), "--data-dir", str(tmp_path / "data")),
+                *("--agenda", str(BUNDLED_AGENDA), "--control-key", CONTROL_KEY),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=60,
+        )
+    text = log.read_text(encoding="utf-8")
+    assert process.returncode == 0, text
+    assert "Đã dừng máy chủ" in text
+    assert "Traceback" not in text
