@@ -90,6 +90,43 @@ def test_the_mc_tablet_chimes_on_the_servers_phase_event_with_its_tab_hidden(liv
         context.close()
 
 
+def test_a_phase_event_delivered_twice_chimes_once(live_server, browser):
+    """A broadcast can reach a screen twice (the fast path failing part way hands the
+    whole room to the library's path, docs/operations.md): the crossing is the same
+    one, and the MC hears it once."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    context.add_init_script(FAKE_AUDIO)
+    doubled: list[str] = []
+
+    def deliver_phases_twice(page_side) -> None:
+        server_side = page_side.connect_to_server()
+
+        def to_page(message) -> None:
+            page_side.send(message)
+            if isinstance(message, str) and '"phase",' in message:
+                doubled.append(message)
+                page_side.send(message)
+
+        server_side.on_message(to_page)
+
+    try:
+        mc = context.new_page()
+        mc.route_web_socket(re.compile(r".*/socket\.io/.*"), deliver_phases_twice)
+        mc.goto(live_server.mc_url)
+        mc.click("#mc-chime-toggle")
+        expect(mc.locator("#mc-chime-toggle")).to_be_checked()
+        live_server.command("goto", item_id=HA_NOI)
+        live_server.command("start")
+        live_server.command("adjust", seconds=-537)  # 63 s left: red in 3 s
+        mc.wait_for_function("document.body.dataset.lastPhase === 'danger'", timeout=15_000)
+        live_server.command("pause")  # a later frame: the copy before it is handled by then
+        wait_for_revision(mc, 4)
+        assert doubled, "the phase frame went through the route"
+        assert mc.evaluate("window.__tones") == [660]
+    finally:
+        context.close()
+
+
 def test_the_mc_chime_stays_silent_unless_the_mc_turns_it_on(live_server, browser):
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     context.add_init_script(FAKE_AUDIO)

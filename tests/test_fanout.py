@@ -490,6 +490,14 @@ def test_runshow_fanout_stock_takes_the_libraries_path_whatever_the_probe_finds(
     assert probe({"RUNSHOW_FANOUT": "direct"}).direct
 
 
+def test_a_mistyped_runshow_fanout_takes_the_safe_path_and_names_the_mistake():
+    from runshow.web.fastpath import probe
+
+    chosen = probe({"RUNSHOW_FANOUT": "stok"})
+    assert not chosen.direct, "a setting nobody can read is not taken for 'use the fast path'"
+    assert chosen.reason == "RUNSHOW_FANOUT=stok không rõ nghĩa (chỉ nhận stock hoặc direct)"
+
+
 #: The direct write breaking on the first state (a bug, or a library changed under it).
 BROKEN_WRITE = (
     "from runshow.web import fanout\n"

@@ -239,8 +239,11 @@ CHECKS: tuple[Callable[[], list[str]], ...] = (
 def probe(environ: Mapping[str, str] = os.environ, websockets: WebSockets | None = None) -> Fanout:
     """Which path this process should take: the fast one only if every private name,
     method and layout it uses is as tested (and `websockets`, the server's, agrees)."""
-    if environ.get("RUNSHOW_FANOUT", "").strip().lower() == STOCK:
+    asked = environ.get("RUNSHOW_FANOUT", "").strip()
+    if asked.lower() == STOCK:
         return Fanout(False, "RUNSHOW_FANOUT=stock")
+    if asked.lower() not in ("", DIRECT):  # a typo: the path that is always right
+        return Fanout(False, f"RUNSHOW_FANOUT={asked} không rõ nghĩa (chỉ nhận stock hoặc direct)")
     problems: list[str] = []
     checks = (*CHECKS, websockets.problems) if websockets is not None else CHECKS
     for check in checks:

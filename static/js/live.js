@@ -137,7 +137,16 @@ export function connect(namespace, role, handlers = {}) {
   });
   socket.on(EVENT.presence, (counts) => handlers.presence?.(counts, live));
   socket.on(EVENT.schedule, (figures) => handlers.schedule?.(figures, live));
-  socket.on(EVENT.phase, (event) => handlers.phase?.(event, live));
+  // A crossing is announced once, but a broadcast may reach a screen twice (the fast
+  // path failing part way hands the whole room to the library's path): same crossing,
+  // one chime.
+  let lastCrossing = '';
+  socket.on(EVENT.phase, (event) => {
+    const crossing = `${event.item_id} ${event.phase} ${event.at_ms}`;
+    if (crossing === lastCrossing) return;
+    lastCrossing = crossing;
+    handlers.phase?.(event, live);
+  });
   socket.on(EVENT.screens, (screens) => handlers.screens?.(screens, live));
   socket.on(EVENT.identify, (identity) => flashIdentity(identity));
   // The server is stopping (SIGTERM, Ctrl+C): say so at once rather than show a clock
