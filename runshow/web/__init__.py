@@ -25,7 +25,7 @@ from runshow import bundled
 from runshow.keys import session_secret
 from runshow.protocol import SocketJSON
 from runshow.service import wall_clock_ms
-from runshow.web import api, auth, fastpath, screens
+from runshow.web import api, auth, events_api, fastpath, screens
 from runshow.web.extension import Runshow
 from runshow.web.fanout import DirectManager
 from runshow.web.upkeep import ping_options
@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "RUNSHOW_ASYNC_MODE": "threading",
     "RUNSHOW_MESSAGE_QUEUE": None,  # e.g. "redis://127.0.0.1:6379/0" with display workers
     "RUNSHOW_SCHEDULE_EVERY_S": 2.0,  # how often consoles get the schedule figures
+    "RUNSHOW_EVENTS_HEARTBEAT_S": 15.0,  # /api/events: a comment this often notices gone clients
     "RUNSHOW_PORT": 5000,
     "RUNSHOW_HOST": "0.0.0.0",
     "SESSION_COOKIE_HTTPONLY": True,
@@ -115,6 +116,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(screens.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(events_api.bp)
     if queue:
         from runshow.web.workers import snapshots_blueprint
 

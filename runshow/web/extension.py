@@ -22,6 +22,7 @@ from runshow.store import Store
 from runshow.web.access import Access
 from runshow.web.broadcast import Broadcaster, tell_stopping
 from runshow.web.channels import ControlNamespace, LiveNamespace, answer_anyway
+from runshow.web.event_stream import EventStream
 from runshow.web.lifecycle import Lifecycle
 from runshow.web.phase_ticker import PhaseTicker
 from runshow.web.presence import Presence, announce_presence
@@ -29,6 +30,8 @@ from runshow.web.schedule_ticker import ScheduleTicker
 from runshow.web.snapshots import Snapshots
 
 EXTENSION = "runshow"
+#: The id of the one show a process runs (`/runshow/main/next` means `/runshow/next`).
+SINGLE_ROOM = "main"
 
 
 class Runshow:
@@ -46,6 +49,9 @@ class Runshow:
     broadcaster: Broadcaster
     phases: PhaseTicker
     schedule: ScheduleTicker
+    events: EventStream
+    #: The room this show answers to (issue 21 gives each show of a process its own).
+    room = SINGLE_ROOM
 
     def __init__(self, app: Flask | None = None, socketio: SocketIO | None = None) -> None:
         if app is not None and socketio is not None:
@@ -74,9 +80,14 @@ class Runshow:
         self.schedule = ScheduleTicker(
             socketio, service, self.presence, self.lifecycle, config["RUNSHOW_SCHEDULE_EVERY_S"]
         )
+        self.events = EventStream(
+            self.snapshots, self.lifecycle, config["RUNSHOW_EVENTS_HEARTBEAT_S"]
+        )
         self._channels(socketio)
         service.subscribe(self.broadcaster)
         service.subscribe(self.phases.after_command)  # after the state: screens get it first
+        service.subscribe(self.events.after_command)
+        self.phases.listeners.append(self.events.phase)
         app.extensions[EXTENSION] = self
 
     def _channels(self, socketio: SocketIO) -> None:
@@ -110,3 +121,22 @@ class Runshow:
 def current_show() -> Runshow:
     """The show of the app handling this request."""
     return current_app.extensions[EXTENSION]
+
+
+class UnknownRoom(LookupError):
+    """No show of this process answers to the room id given."""
+
+    def __init__(self, room: str) -> None:
+        super().__init__(f"Không có phòng {room!r} trên máy chủ này.")
+        self.room = room
+
+
+def show_for_room(room: str | None, app: Flask | None = None) -> Runshow:
+    """The show `room` names (None: the process's show), of `app` or of the app
+    handling this request: the one lookup every entry point that takes a room id
+    (`/api/events?room=`, `/runshow/<room>/...` over OSC) goes through. Raises
+    `UnknownRoom` for a room no show answers to."""
+    show: Runshow = (app or current_app).extensions[EXTENSION]
+    if room is None or room == show.room:
+        return show
+    raise UnknownRoom(room)

@@ -78,6 +78,12 @@ class Lifecycle:
             self._tasks[name] = _Task(name, handle, done)
         return True
 
+    def on_stop(self, wake: Callable[[], None]) -> None:
+        """Call `wake` when `stop` is called: something waiting elsewhere than in
+        `wait` (a request streaming events) notices at once."""
+        with self._lock:
+            self._wakers.append(wake)
+
     def every(self, name: str, seconds: float, work: Callable[[], object]) -> bool:
         """Call `work` every `seconds` until `stop`. A round that fails is logged and
         the next one follows: one bad moment must not end the loop for the rest of

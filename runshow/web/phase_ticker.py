@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from flask_socketio import SocketIO
 
@@ -44,6 +45,8 @@ class PhaseTicker:
         self._lock = threading.Lock()
         self._wake = socketio.server.eio.create_event()
         self._started = False
+        #: Told of every crossing too, after the screens (the event stream, OSC feedback).
+        self.listeners: list[Callable[[Crossing], None]] = []
 
     def ensure_started(self) -> None:
         """Start the one background task (with the first screen that connects).
@@ -79,6 +82,8 @@ class PhaseTicker:
             log.info("phase %s: %s", crossing.item_id, crossing.phase)
             for namespace in self.namespaces:
                 self.socketio.emit("phase", crossing.to_json(), namespace=namespace)
+            for listener in self.listeners:
+                listener(crossing)
 
     def after_command(self, state: ShowState) -> None:
         """Subscribed to the service after the state broadcast: screens get the
