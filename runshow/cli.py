@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from runshow.agenda import Agenda
@@ -135,6 +135,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--worker-of", default=None, help=argparse.SUPPRESS)
     serve.add_argument(
+        "--osc-port", type=int, default=None, help="nhận lệnh OSC qua UDP ở cổng này (docs/osc.md)"
+    )
+    serve.add_argument(
+        "--osc-allow",
+        action="append",
+        default=None,
+        help="chỉ nhận OSC từ các địa chỉ/mạng này, ví dụ 192.168.1.0/24 "
+        "(mặc định: máy này và các mạng LAN của nó)",
+    )
+    serve.add_argument(
+        "--osc-feedback",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="gửi trạng thái chương trình qua OSC tới đây (lặp lại được)",
+    )
+    serve.add_argument(
         "--control-key",
         default=None,
         help="mã điều khiển của kỹ thuật viên (mặc định: RUNSHOW_CONTROL_KEY hoặc tự tạo)",
@@ -182,6 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from runshow.server import serve_display_worker
 
         return serve_display_worker(args.host, args.port, args.message_queue, args.worker_of)
+    try:
+        osc = _osc_settings(args)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
     from runshow.server import serve  # only the server entry point touches eventlet
 
     return serve(
@@ -195,7 +217,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         fresh=args.fresh,
         workers=args.workers,
         message_queue=args.message_queue,
+        settings=osc,
     )
+
+
+def _osc_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The app's OSC settings from `serve`'s options. Raises ValueError."""
+    from runshow.osc import parse_allow, parse_target
+
+    return {
+        "RUNSHOW_OSC_PORT": args.osc_port,
+        "RUNSHOW_OSC_ALLOW": None if args.osc_allow is None else parse_allow(args.osc_allow),
+        "RUNSHOW_OSC_FEEDBACK": [parse_target(text) for text in args.osc_feedback],
+    }
 
 
 def _load(path: str, base_path: str | None) -> Agenda | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 
 import psutil
@@ -19,6 +20,30 @@ def lan_addresses() -> list[str]:
             if address.family == socket.AF_INET and address.address not in found:
                 found.append(address.address)
     return sorted(found, key=lambda ip: (ip.startswith("127."), ip))
+
+
+def local_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """This machine (loopback) and the networks of its interfaces that are up: who
+    may send OSC unless `--osc-allow` says otherwise."""
+    stats = psutil.net_if_stats()
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = [
+        ipaddress.ip_network("127.0.0.0/8"),
+        ipaddress.ip_network("::1/128"),
+    ]
+    for name, addresses in psutil.net_if_addrs().items():
+        if name in stats and not stats[name].isup:
+            continue
+        for address in addresses:
+            if address.family not in (socket.AF_INET, socket.AF_INET6) or not address.netmask:
+                continue
+            try:
+                host = address.address.split("%")[0]  # an IPv6 link-local's zone
+                network = ipaddress.ip_network(f"{host}/{address.netmask}", strict=False)
+            except ValueError:
+                continue
+            if network not in networks:
+                networks.append(network)
+    return networks
 
 
 def base_urls(host: str, port: int) -> list[str]:

@@ -223,7 +223,9 @@ def serve(
     fresh: bool = False,
     workers: int = 1,
     message_queue: str | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> int:
+    """Run the show; `settings`: more of the app's config (OSC: runshow/web/osc_link.py)."""
     _eventlet()
     stops = StopRequests()  # from now on: a SIGTERM while starting stops in order too
     _raise_open_file_limit()
@@ -241,7 +243,9 @@ def serve(
             rehearsal_start_ms = _rehearsal(agenda_path, show_dir, rehearsal_start, fresh)
         elif fresh:
             _archive(data_dir)
-        app = _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue)
+        app = _app(
+            agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue, settings
+        )
         handover = None if rehearsal else _hand_over(app, Path(data_dir), fresh)
         _listen(listeners)
     except CannotStart as refused:
@@ -329,7 +333,9 @@ def _agenda_problems(error) -> str:
     return "\n".join(lines)
 
 
-def _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue=None):
+def _app(
+    agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue=None, settings=None
+):
     from runshow.agenda import AgendaError
     from runshow.store import DataFileError, plain_cause
     from runshow.web import create_app
@@ -344,6 +350,7 @@ def _app(agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_q
                 "RUNSHOW_HOST": host,
                 "RUNSHOW_ASYNC_MODE": "eventlet",
                 "RUNSHOW_MESSAGE_QUEUE": message_queue,
+                **(settings or {}),
             }
         )
     except AgendaError as error:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,25 +9,10 @@ from pathlib import Path
 import requests
 
 from tests.conftest import CONTROL_KEY, running_app, start_server, stop_server
+from tests.event_streams import lines_of as _lines
+from tests.event_streams import next_event, parse_events
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}"}
-
-
-def parse_events(lines: Iterator[str]) -> Iterator[dict]:
-    """Server-Sent Events as {id, event, data}, from the stream's lines."""
-    event: dict = {}
-    for line in lines:
-        if line == "":
-            if "event" in event:
-                yield event
-            event = {}
-        elif not line.startswith(":"):
-            field, _, value = line.partition(": ")
-            event[field] = json.loads(value) if field == "data" else value
-
-
-def next_event(events: Iterator[dict], name: str) -> dict:
-    return next(event for event in events if event["event"] == name)
 
 
 def test_a_stream_starts_with_the_picture_then_tells_each_change(client, app):
@@ -115,12 +99,3 @@ def test_a_real_client_reads_a_command_on_the_eventlet_server(tmp_path: Path):
 
 def _take(events: Iterator[dict], count: int) -> list[dict]:
     return [next(events) for _ in range(count)]
-
-
-def _lines(chunks) -> Iterator[str]:
-    """The lines of a streamed response, as the chunks come."""
-    pending = ""
-    for chunk in chunks:
-        pending += chunk.decode() if isinstance(chunk, bytes) else chunk
-        *lines, pending = pending.split("\n")
-        yield from lines

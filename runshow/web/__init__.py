@@ -25,7 +25,7 @@ from runshow import bundled
 from runshow.keys import session_secret
 from runshow.protocol import SocketJSON
 from runshow.service import wall_clock_ms
-from runshow.web import api, auth, events_api, fastpath, screens
+from runshow.web import api, auth, events_api, fastpath, osc_link, screens
 from runshow.web.extension import Runshow
 from runshow.web.fanout import DirectManager
 from runshow.web.upkeep import ping_options
@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "RUNSHOW_EVENTS_HEARTBEAT_S": 15.0,  # /api/events: a comment this often notices gone clients
     "RUNSHOW_PORT": 5000,
     "RUNSHOW_HOST": "0.0.0.0",
+    "RUNSHOW_OSC_PORT": None,  # OSC in (docs/osc.md), on RUNSHOW_HOST
+    "RUNSHOW_OSC_ALLOW": None,  # networks OSC is taken from; None: this machine's and its LANs'
+    "RUNSHOW_OSC_FEEDBACK": (),  # (host, port) pairs the state is sent to as OSC
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Strict",
     "SESSION_COOKIE_NAME": "runshow_session",
@@ -109,6 +112,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if direct:
         _one_environ_per_connection(app, socketio)
     Runshow(app, socketio)
+    osc_link.init_app(app)
     app.secret_key = session_secret(data_dir)
     app.session_interface = SignedCookieSessions()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
