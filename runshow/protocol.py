@@ -447,6 +447,7 @@ EVENTS: dict[str, Event] = {
         Event("screens", (CONTROL,), "ScreenInfo list"),
         Event("identify", (LIVE,), "ScreenInfo without id"),
         Event("stopping", (LIVE, CONTROL), "none"),
+        Event("osc", (CONTROL,), "OSC counts"),
     )
 }
 

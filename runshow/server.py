@@ -339,6 +339,7 @@ def _app(
     from runshow.agenda import AgendaError
     from runshow.store import DataFileError, plain_cause
     from runshow.web import create_app
+    from runshow.web.osc_link import OscPortBusy
 
     try:
         return create_app(
@@ -357,6 +358,8 @@ def _app(
         raise CannotStart(_agenda_problems(error)) from None
     except DataFileError as error:
         raise CannotStart(f"Không thể chạy: {error}") from None
+    except OscPortBusy as error:
+        raise CannotStart(str(error)) from None
     except OSError as error:  # e.g. a key file in the data directory that cannot be read
         raise CannotStart(
             f"Không thể chạy: không đọc/ghi được {error.filename}: {plain_cause(error)}."

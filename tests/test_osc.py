@@ -18,6 +18,8 @@ from tests.conftest import (
     BUNDLED_AGENDA,
     LiveServer,
     open_console,
+    running_app,
+    runshow_threads,
     start_server,
     stop_server,
 )
@@ -185,3 +187,24 @@ def _bundle(receiver: socket.socket) -> dict:
     data, _ = receiver.recvfrom(65_535)
     bundle = OscBundle(data)
     return {message.address: message.params[0] for message in bundle}
+
+
+def test_the_listener_stops_with_the_threaded_app(tmp_path: Path, clock):
+    port = free_udp_port()
+    settings = {"RUNSHOW_HOST": "127.0.0.1", "RUNSHOW_OSC_PORT": port}
+    with running_app(tmp_path / "data", clock, **settings) as app:
+        service = app.extensions["runshow"].service
+        moved = threading.Event()
+        service.subscribe(lambda _state: moved.set())
+        SimpleUDPClient("127.0.0.1", port).send_message("/runshow/start", [])
+        assert moved.wait(timeout=10)
+        assert service.state.timer().running
+    assert runshow_threads() == []
+
+
+def test_a_taken_osc_port_is_said_in_words(tmp_path: Path):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = str(taken.getsockname()[1])
+        with pytest.raises(RuntimeError, match="không mở được cổng OSC " + port):
+            start_server(tmp_path / "data", tmp_path / "log", extra_args=("--osc-port", port))

@@ -12,7 +12,7 @@ import logging
 import socket
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 DATAGRAM = 65_535
 
 
+class OscPortBusy(Exception):
+    """The OSC port cannot be opened: said in words for the technician."""
+
+
 @dataclass
 class OscCounts:
     """What the console shows of OSC in: received, refused, dropped (not allowed)."""
@@ -41,7 +45,6 @@ class OscCounts:
     dropped: int = 0
     last_dropped_from: str | None = None
     last_refusal: str | None = None
-    _told: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,7 +65,14 @@ class OscListener:
         self.allow = list(allow)
         self.counts = OscCounts()
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._socket.bind((host, port))
+        try:
+            self._socket.bind((host, port))
+        except OSError as error:
+            self._socket.close()
+            raise OscPortBusy(
+                f"Không thể chạy: không mở được cổng OSC {port} (UDP) trên {host}: "
+                f"{error.strerror or error}. Chọn cổng khác bằng --osc-port."
+            ) from None
         self.address = self._socket.getsockname()
         self._warned: set[str] = set()
 
@@ -129,10 +139,9 @@ class OscListener:
         log.warning("OSC %s từ %s bị từ chối: %s", address, sender, reason)
 
     def _tell_consoles(self) -> None:
+        """Once anything came, the counts each second (a console opened later sees them)."""
         counts = self.counts
-        now = (counts.received, counts.refused, counts.dropped)
-        if now != counts._told:
-            counts._told = now
+        if counts.received or counts.dropped:
             self._show.socketio.emit("osc", counts.to_json(), namespace=CONTROL)
 
 

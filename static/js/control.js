@@ -436,6 +436,20 @@ function renderPresence(counts) {
   setData(n.presence, 'stageMissing', c(ROLE.stage) === 0);
 }
 
+/** OSC in's counts: what was taken, refused, dropped (from outside --osc-allow). */
+function renderOsc(counts) {
+  const row = byId('osc-row');
+  const status = byId('osc-status');
+  row.hidden = false;
+  const parts = [`Nhận ${counts.received}`];
+  if (counts.refused) parts.push(`Từ chối ${counts.refused}`);
+  if (counts.dropped) parts.push(`Bỏ qua ${counts.dropped}`);
+  setText(status, parts.join(' · '));
+  setData(status, 'dropped', counts.dropped > 0);
+  const from = counts.last_dropped_from ? `Gói bị bỏ qua gần nhất từ ${counts.last_dropped_from} (không có trong --osc-allow). ` : '';
+  status.title = from + (counts.last_refusal ? `Lệnh bị từ chối gần nhất: ${counts.last_refusal}` : '');
+}
+
 /** The screens connected now, by role and name, each with an "identify" button. */
 function renderScreens(screens) {
   const items = (screens || []).map((screen) => el('li', { data: { screenId: screen.id, role: screen.role } },
@@ -557,6 +571,7 @@ const live = connect(NAMESPACE.control, ROLE.control, {
   programme: renderProgramme,
   state: renderState,
   presence: renderPresence,
+  osc: renderOsc,
   screens: (screens) => {
     renderScreens(screens);
     renderHealthSoon();

@@ -16,7 +16,8 @@ export const EVENT = Object.freeze({
   "phase": "phase",
   "screens": "screens",
   "identify": "identify",
-  "stopping": "stopping"
+  "stopping": "stopping",
+  "osc": "osc"
 });
 
 /** Events a page sends, answered by acknowledgement. */
