@@ -163,14 +163,14 @@ function presets(label = 'runshow') {
     ]),
     previous: button(page, 'Trước', '◀\\nTrước', [act('previous')]),
     next: button(page, 'Tiếp theo', 'Tiếp theo\\n▶', [act('next')]),
-    current: button(page, 'Mục đang diễn ra', v('item_title'), [], [], '7'),
+    current: button(page, 'Mục đang diễn ra', v('item_title'), [], [], 'auto'),
     minus_minute: button(page, '−1 phút', '−1 phút', [act('adjust', { seconds: -60 })]),
     plus_minute: button(page, '+1 phút', '+1 phút', [act('adjust', { seconds: 60 })]),
     blackout: button(page, 'Màn hình đen', 'Màn hình\\nđen', [act('blackout', { on: 'toggle' })], [
       lit('blackout', { bgcolor: COLOURS.purple }),
     ]),
     banner: button(page, 'Băng rôn', 'Băng rôn', [act('banner', { on: 'toggle' })], [lit('banner', { bgcolor: COLOURS.blue })]),
-    next_title: button(page, 'Mục tiếp theo', `Tiếp:\\n${v('next_title')}`, [], [], '7'),
+    next_title: button(page, 'Mục tiếp theo', `Tiếp:\\n${v('next_title')}`, [], [], 'auto'),
     offset: button(page, 'Tiến độ', v('offset'), [], [], '14'),
     projected_end: button(page, 'Dự kiến kết thúc', `Kết thúc\\n${v('projected_end')}`, [], [], '14'),
     message: button(page, 'Nhắn "Còn 1 phút"', 'Nhắn\\nCòn 1 phút', [act('message', { text: 'Còn 1 phút', target: 'speaker' })], [
