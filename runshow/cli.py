@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", nargs="?", default=None)
     check.add_argument("--base", default=None, help=_BASE_HELP)
+    check.add_argument(
+        "--automations", default=None, metavar="FILE", help="kiểm tra tệp tự động hóa (JSON)"
+    )
 
     imports = sub.add_parser(
         "import", help="chuyển bảng chương trình Excel (.xlsx) hoặc CSV thành agenda.json"
@@ -145,6 +148,12 @@ def _parser() -> argparse.ArgumentParser:
         "(mặc định: máy này và các mạng LAN của nó)",
     )
     serve.add_argument(
+        "--automations",
+        default=None,
+        metavar="FILE",
+        help="quy tắc tự động hóa: báo cho thiết bị khác qua HTTP/OSC (docs/automations.md)",
+    )
+    serve.add_argument(
         "--osc-feedback",
         action="append",
         default=[],
@@ -178,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(
             "--start chỉ dùng cho buổi tổng duyệt: runshow serve --rehearsal --start HH:MM"
         )
+    if args.action == "check" and args.automations and not args.file:
+        return check_automations(args.automations)
     if args.action == "check":
         return check(args.file or default_agenda(), args.base)
     if args.action == "import":
@@ -229,6 +240,7 @@ def _osc_settings(args: argparse.Namespace) -> dict[str, Any]:
         "RUNSHOW_OSC_PORT": args.osc_port,
         "RUNSHOW_OSC_ALLOW": None if args.osc_allow is None else parse_allow(args.osc_allow),
         "RUNSHOW_OSC_FEEDBACK": [parse_target(text) for text in args.osc_feedback],
+        "RUNSHOW_AUTOMATIONS": args.automations,
     }
 
 
@@ -261,6 +273,20 @@ def check(path: str, base_path: str | None = None) -> int:
         print(f"\nCảnh báo: {len(warnings)} chữ không vừa sân khấu 1920x1080:")
         for warning in warnings:
             print(f"  {warning}")
+    return 0
+
+
+def check_automations(path: str) -> int:
+    from runshow.automations import AutomationsError, load_rules, problems_text
+
+    try:
+        rules = load_rules(path)
+    except AutomationsError as error:
+        print(problems_text(error), file=sys.stderr)
+        return 1
+    print(f"{path}: {len(rules)} quy tắc tự động hóa, dùng được.")
+    for number, rule in enumerate(rules, 1):
+        print(f"  {number}. {rule.label}")
     return 0
 
 

@@ -327,6 +327,12 @@ def _hand_over(app, show_dir: Path, fresh: bool):
     return done
 
 
+def _automation_problems(error) -> str:
+    from runshow.automations import problems_text
+
+    return "Không thể chạy: " + problems_text(error)
+
+
 def _agenda_problems(error) -> str:
     lines = [f"Không thể chạy: tệp chương trình có {len(error.problems)} lỗi:"]
     lines += [f"  {error.source}: {problem}" for problem in error.problems]
@@ -337,6 +343,7 @@ def _app(
     agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue=None, settings=None
 ):
     from runshow.agenda import AgendaError
+    from runshow.automations import AutomationsError
     from runshow.store import DataFileError, plain_cause
     from runshow.web import create_app
     from runshow.web.osc_link import OscPortBusy
@@ -360,6 +367,8 @@ def _app(
         raise CannotStart(f"Không thể chạy: {error}") from None
     except OscPortBusy as error:
         raise CannotStart(str(error)) from None
+    except AutomationsError as error:
+        raise CannotStart(_automation_problems(error)) from None
     except OSError as error:  # e.g. a key file in the data directory that cannot be read
         raise CannotStart(
             f"Không thể chạy: không đọc/ghi được {error.filename}: {plain_cause(error)}."

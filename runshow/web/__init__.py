@@ -25,7 +25,15 @@ from runshow import bundled
 from runshow.keys import session_secret
 from runshow.protocol import SocketJSON
 from runshow.service import wall_clock_ms
-from runshow.web import api, auth, events_api, fastpath, osc_link, screens
+from runshow.web import (
+    api,
+    auth,
+    automation_runner,
+    fastpath,
+    integrations_api,
+    osc_link,
+    screens,
+)
 from runshow.web.extension import Runshow
 from runshow.web.fanout import DirectManager
 from runshow.web.upkeep import ping_options
@@ -45,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "RUNSHOW_OSC_PORT": None,  # OSC in (docs/osc.md), on RUNSHOW_HOST
     "RUNSHOW_OSC_ALLOW": None,  # networks OSC is taken from; None: this machine's and its LANs'
     "RUNSHOW_OSC_FEEDBACK": (),  # (host, port) pairs the state is sent to as OSC
+    "RUNSHOW_AUTOMATIONS": None,  # a rules file (docs/automations.md)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Strict",
     "SESSION_COOKIE_NAME": "runshow_session",
@@ -113,6 +122,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         _one_environ_per_connection(app, socketio)
     Runshow(app, socketio)
     osc_link.init_app(app)
+    automation_runner.init_app(app)
     app.secret_key = session_secret(data_dir)
     app.session_interface = SignedCookieSessions()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
@@ -120,7 +130,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(screens.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(events_api.bp)
+    app.register_blueprint(integrations_api.bp)
     if queue:
         from runshow.web.workers import snapshots_blueprint
 

@@ -159,6 +159,7 @@ class OscFeedback:
     def start(self) -> None:
         self.show.service.subscribe(self.after_command)
         self.show.phases.listeners.append(lambda _crossing: self.send())
+        self.show.phases.ensure_started()  # a crossing is news, screens or not
         self.show.lifecycle.every("OSC feedback", 1.0, self._each_second)
         self.show.lifecycle.on_stop(self._socket.close)
         self.send()
