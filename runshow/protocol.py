@@ -448,6 +448,7 @@ EVENTS: dict[str, Event] = {
         Event("identify", (LIVE,), "ScreenInfo without id"),
         Event("stopping", (LIVE, CONTROL), "none"),
         Event("osc", (CONTROL,), "OSC counts"),
+        Event("automations", (CONTROL,), "AutomationStatus list"),
     )
 }
 

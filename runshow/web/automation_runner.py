@@ -184,13 +184,17 @@ class AutomationRunner:
 
 
 def _reason(error: Exception) -> str:
+    """Why an output failed, in words for the console."""
     if isinstance(error, urllib.error.HTTPError):
-        return f"HTTP {error.code}"
-    if isinstance(error, urllib.error.URLError):
-        return f"không kết nối được ({error.reason})"
-    if isinstance(error, TimeoutError | socket.timeout):
-        return "quá thời gian chờ"
-    return str(error) or type(error).__name__
+        return f"thiết bị trả lời HTTP {error.code}"
+    cause = error.reason if isinstance(error, urllib.error.URLError) else error
+    if isinstance(cause, ConnectionRefusedError):
+        return "không kết nối được: thiết bị từ chối kết nối (chưa bật, sai cổng?)"
+    if isinstance(cause, TimeoutError | socket.timeout):
+        return f"không kết nối được: quá {TIMEOUT_S:g} giây không trả lời"
+    if isinstance(cause, OSError):
+        return f"không kết nối được: {cause.strerror or cause}"
+    return f"không kết nối được: {cause}"
 
 
 def init_app(app: Any) -> None:

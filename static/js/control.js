@@ -193,6 +193,10 @@ const actions = {
   'clear-message': () => send({ command: 'clear_message', target: 'all' }),
   preset: (button) => sendMessage(button.dataset.text),
   jump: (button) => askGoto(button.dataset.itemId),
+  'test-automation': async (button) => {
+    const answer = await fetch(`/api/automations/${button.dataset.index}/test`, { method: 'POST' }).then((r) => r.json()).catch(() => null);
+    if (!answer?.ok) refuse(answer?.error || 'Máy chủ không trả lời. Hãy thử lại.');
+  },
   identify: (button) => live.socket.timeout(5000).emit(REQUEST.identify, { id: button.dataset.screenId }, (error, ack) => {
     if (error || !ack?.ok) refuse(ack?.error || 'Máy chủ không trả lời. Hãy thử lại.');
   }),
@@ -450,6 +454,26 @@ function renderOsc(counts) {
   status.title = from + (counts.last_refusal ? `Lệnh bị từ chối gần nhất: ${counts.last_refusal}` : '');
 }
 
+/** Each automation's last run (time, result, latency) and a button to test it. */
+function renderAutomations(rules) {
+  byId('automations-row').hidden = false;
+  const failing = rules.filter((rule) => rule.last_ok === false).length;
+  const summary = byId('automations-summary');
+  setText(summary, `${rules.length} quy tắc${failing ? ` · ${failing} lỗi` : ''}`);
+  setData(summary, 'failing', failing > 0);
+  const lastRun = (rule) => {
+    if (rule.last_at_ms == null) return 'Chưa chạy';
+    const result = `${formatClock(rule.last_at_ms)} · ${rule.last_ok ? 'được' : 'lỗi'}: ${rule.last_result} · ${rule.last_latency_ms} ms`;
+    const rest = rule.resting_until_ms ? ` · tạm nghỉ đến ${formatClock(rule.resting_until_ms)}` : '';
+    return result + rest + (rule.skipped ? ` · bỏ qua ${rule.skipped} lần` : '');
+  };
+  byId('automations-list').replaceChildren(...rules.map((rule) => el('li', { data: { failing: String(rule.last_ok === false) } },
+    el('div', {},
+      el('span', { className: 'ct-screen-name', text: rule.label, attrs: { title: rule.label } }),
+      el('small', { className: 'ct-automation-run', text: lastRun(rule) })),
+    el('button', { className: 'btn btn-identify', text: 'Thử', attrs: { type: 'button', title: 'Gửi ngay quy tắc này với trạng thái hiện tại' }, data: { action: 'test-automation', index: String(rule.index) } }))));
+}
+
 /** The screens connected now, by role and name, each with an "identify" button. */
 function renderScreens(screens) {
   const items = (screens || []).map((screen) => el('li', { data: { screenId: screen.id, role: screen.role } },
@@ -572,6 +596,7 @@ const live = connect(NAMESPACE.control, ROLE.control, {
   state: renderState,
   presence: renderPresence,
   osc: renderOsc,
+  automations: renderAutomations,
   screens: (screens) => {
     renderScreens(screens);
     renderHealthSoon();

@@ -149,6 +149,7 @@ export function connect(namespace, role, handlers = {}) {
   });
   socket.on(EVENT.screens, (screens) => handlers.screens?.(screens, live));
   socket.on(EVENT.osc, (counts) => handlers.osc?.(counts, live));
+  socket.on(EVENT.automations, (rules) => handlers.automations?.(rules, live));
   socket.on(EVENT.identify, (identity) => flashIdentity(identity));
   // The server is stopping (SIGTERM, Ctrl+C): say so at once rather than show a clock
   // that nobody answers for; the screen reconnects by itself when it is back.

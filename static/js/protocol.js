@@ -17,7 +17,8 @@ export const EVENT = Object.freeze({
   "screens": "screens",
   "identify": "identify",
   "stopping": "stopping",
-  "osc": "osc"
+  "osc": "osc",
+  "automations": "automations"
 });
 
 /** Events a page sends, answered by acknowledgement. */
