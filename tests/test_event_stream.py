@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import requests
+from werkzeug.serving import make_server
 
 from tests.conftest import CONTROL_KEY, running_app, start_server, stop_server
 from tests.event_streams import lines_of as _lines
@@ -99,3 +101,25 @@ def test_a_real_client_reads_a_command_on_the_eventlet_server(tmp_path: Path):
 
 def _take(events: Iterator[dict], count: int) -> list[dict]:
     return [next(events) for _ in range(count)]
+
+
+def test_a_client_that_goes_away_leaves_no_stream_behind(tmp_path: Path, clock):
+    """On a real threaded server: the heartbeat's write fails, the request ends."""
+    with running_app(tmp_path / "data", clock, RUNSHOW_EVENTS_HEARTBEAT_S=0.05) as app:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        serving = threading.Thread(target=server.serve_forever, name="test: werkzeug")
+        serving.start()
+        streams = app.extensions["runshow"].events
+        try:
+            url = f"http://127.0.0.1:{server.port}/api/events"
+            with requests.get(url, stream=True, timeout=(5, 10)) as response:
+                events = parse_events(response.iter_lines(chunk_size=None, decode_unicode=True))
+                next_event(events, "state")
+                assert streams.open_streams == 1
+            deadline = time.monotonic() + 10
+            while streams.open_streams and time.monotonic() < deadline:
+                time.sleep(0.05)  # waiting for the server to notice, not for a time
+            assert streams.open_streams == 0
+        finally:
+            server.shutdown()
+            serving.join()

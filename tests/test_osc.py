@@ -97,11 +97,13 @@ def test_the_double_press_guard_and_validation_apply(osc_server):
         osc.send_message("/runshow/next", "")  # pressed twice: the second is refused
         osc.send_message("/runshow/adjust", "nhiều")  # not a number: refused
         osc.send_message("/runshow/message", "x" * 400)  # too long for the validator
+        osc.send_message("/runshow/hall-b/next", on)  # a room this server does not run
         osc.send_message("/runshow/next", on)  # the one that means it
         moved = next_event(events, "state")["data"]
     assert moved["revision"] == first + 2
     assert moved["current"]["index"] == 1
     assert "bị từ chối" in server.log()
+    assert "Không có phòng 'hall-b'" in server.log()
 
 
 def test_hostile_packets_never_stop_the_listener(osc_server):

@@ -53,6 +53,7 @@ class EventStream:
         self._changed = threading.Condition()
         self._programme_tag = snapshots.programme(PUBLIC_VIEW).tag
         self._lifecycle = lifecycle
+        self.open_streams = 0  # streams being read now (one request of the server each)
         lifecycle.on_stop(self._wake_all)
 
     def after_command(self, state: ShowState) -> None:
@@ -93,7 +94,17 @@ class EventStream:
             return [event for event in self._recent if event.seq > seq]
 
     def stream(self, last_event_id: str | None = None) -> Iterator[str]:
-        """The text of one client's stream, until the server stops or the client goes."""
+        """The text of one client's stream, until the server stops or the client goes
+        (the web server then closes the generator at the write that failed)."""
+        with self._changed:
+            self.open_streams += 1
+        try:
+            yield from self._events_for(last_event_id)
+        finally:
+            with self._changed:
+                self.open_streams -= 1
+
+    def _events_for(self, last_event_id: str | None) -> Iterator[str]:
         yield f"retry: {RETRY_MS}\n\n"
         with self._changed:
             seq = self._seq
