@@ -17,8 +17,16 @@ from pathlib import Path
 import pytest
 from pythonosc.osc_message import OscMessage
 
-from runshow.automations import AutomationsError, load_rules
+from runshow.automations import (
+    AutomationsError,
+    RulesFile,
+    events_between,
+    fill,
+    fires,
+    load_rules,
+)
 from tests.conftest import CONTROL_KEY, running_app, start_server, stop_server
+from tests.core_helpers import Show
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}"}
 
@@ -204,3 +212,60 @@ def _until(condition, within_s: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the automations did not run"
         time.sleep(0.02)
+
+
+def test_each_state_trigger_fires_once_and_says_its_item():
+    show = Show()
+    first, last = show.agenda.items[0].id, show.agenda.items[-1].id
+
+    def fired(name: str, **arguments) -> list[tuple[str, str | None]]:
+        before = show.state
+        show.do(name, **arguments)
+        return [
+            (happened["trigger"], happened["item"] and happened["item"]["id"])
+            for happened in events_between(show.agenda, before, show.state, show.now)
+        ]
+
+    assert fired("start") == [("item_start", first)]
+    assert fired("pause") == [("pause", first)]
+    assert fired("resume") == [("resume", first)]
+    assert fired("adjust", seconds=30) == []
+    assert fired("message", text="Còn 1 phút") == [("message", first)]
+    assert fired("blackout", on=True) == [("blackout", first)]
+    assert fired("banner", on=True) == [("banner", first)]
+    assert fired("banner", on=False) == [("banner", first)]  # off is news too
+    assert fired("next") == [("item_end", first), ("item_start", show.agenda.items[1].id)]
+    assert fired("goto", item_id=last) == [
+        ("item_end", show.agenda.items[1].id),
+        ("item_start", last),
+    ]
+    assert fired("next") == [("item_end", last), ("show_end", last)]
+
+
+def test_filters_and_templates():
+    rule = load_rules_from(
+        {
+            "on": "item_start",
+            "when": {"kind": ["speech", "report"]},
+            "send": {"http": "http://a/{{item.title}}"},
+        }
+    )
+    speech = {
+        "trigger": "item_start",
+        "item": {"id": "a", "kind": "speech", "title": "Khai mạc & chào"},
+    }
+    assert fires(rule, speech)
+    assert not fires(rule, speech | {"item": {"id": "a", "kind": "performance"}})
+    assert not fires(rule, speech | {"trigger": "item_end"})
+    assert (
+        fill(rule.send.http, speech, for_url=True)
+        == "http://a/Khai%20m%E1%BA%A1c%20%26%20ch%C3%A0o"
+    )
+    assert (
+        fill("{{item.title}} · {{timer.phase}} · {{nothing.here}}", speech)
+        == "Khai mạc & chào ·  · "
+    )
+
+
+def load_rules_from(rule: dict):
+    return RulesFile.model_validate({"automations": [rule]}).automations[0]

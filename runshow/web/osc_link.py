@@ -24,7 +24,7 @@ from runshow.engine import ShowState
 from runshow.osc import FEEDBACK, Network, OscRefused, allowed, feedback, parse_address, to_command
 from runshow.payloads import live_view, schedule_summary
 from runshow.protocol import CONTROL
-from runshow.web.extension import Runshow, UnknownRoom, show_for_room
+from runshow.web.extension import SINGLE_ROOM, Runshow, UnknownRoom, show_for_room
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class OscFeedback:
     def __init__(self, show: Runshow, targets: Sequence[tuple[str, int]]) -> None:
         self.show = show
         self.targets = list(targets)
-        self.prefix = "/runshow" if show.room == "main" else f"/runshow/{show.room}"
+        self.prefix = "/runshow" if show.room == SINGLE_ROOM else f"/runshow/{show.room}"
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._lock = threading.Lock()
 
