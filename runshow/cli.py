@@ -187,8 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(
             "--start chỉ dùng cho buổi tổng duyệt: runshow serve --rehearsal --start HH:MM"
         )
-    if args.action == "check" and args.automations and not args.file:
-        return check_automations(args.automations)
+    if args.action == "check" and args.automations:  # and the agenda too when one is named
+        checked = check_automations(args.automations)
+        return max(checked, check(args.file, args.base)) if args.file else checked
     if args.action == "check":
         return check(args.file or default_agenda(), args.base)
     if args.action == "import":
