@@ -115,15 +115,13 @@ def problems_text(error: AutomationsError) -> str:
 
 def load_rules(path: str | Path) -> list[Rule]:
     """The rules in `path`. Raises `AutomationsError` with every problem and its place."""
+    from runshow.agenda import AgendaError, read_text
+
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise AutomationsError(
-            source, [Problem("", f"không đọc được tệp ({error.strerror})")]
-        ) from None
-    except UnicodeDecodeError:
-        raise AutomationsError(source, [Problem("", "tệp không phải văn bản UTF-8")]) from None
+        text = read_text(Path(path))  # the agenda's words for a missing or unreadable file
+    except AgendaError as error:
+        raise AutomationsError(source, error.problems) from None
     try:
         raw = read_json(text)
     except JsonError as error:
