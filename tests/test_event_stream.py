@@ -10,6 +10,7 @@ from pathlib import Path
 import requests
 from werkzeug.serving import make_server
 
+from runshow.web import event_stream
 from tests.conftest import CONTROL_KEY, running_app, start_server, stop_server
 from tests.event_streams import lines_of as _lines
 from tests.event_streams import next_event, parse_events
@@ -123,3 +124,18 @@ def test_a_client_that_goes_away_leaves_no_stream_behind(tmp_path: Path, clock):
         finally:
             server.shutdown()
             serving.join()
+
+
+def test_a_reader_left_behind_gets_the_whole_picture_again(tmp_path: Path, clock, monkeypatch):
+    monkeypatch.setattr(event_stream, "HISTORY", 4)
+    with running_app(tmp_path / "data", clock) as app:
+        client = app.test_client()
+        response = client.get("/api/events", buffered=False)
+        events = parse_events(_lines(response.response))
+        next_event(events, "state")
+        for on in (True, False) * 5:  # ten changes while the reader does not read
+            client.post("/api/command", json={"command": "blackout", "on": on}, headers=AUTH)
+        assert next(events)["event"] == "programme"
+        latest = next(events)
+        assert (latest["event"], latest["data"]["revision"]) == ("state", 10)
+        response.close()

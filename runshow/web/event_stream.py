@@ -82,8 +82,9 @@ class EventStream:
     def event_id(self, seq: int) -> str:
         return f"{self.boot}.{seq}"
 
-    def _missed(self, last_event_id: str | None) -> list[StreamEvent] | None:
-        """The events after `last_event_id`, or None when they cannot all be told."""
+    def _missed(self, last_event_id: str | None) -> tuple[int, list[StreamEvent]] | None:
+        """The number of `last_event_id` and the events after it, or None when they
+        cannot all be told."""
         boot, _, seq_text = (last_event_id or "").partition(".")
         if boot != self.boot or not seq_text.isdigit():
             return None
@@ -91,7 +92,7 @@ class EventStream:
         with self._changed:
             if seq > self._seq or (self._recent and self._recent[0].seq > seq + 1):
                 return None
-            return [event for event in self._recent if event.seq > seq]
+            return seq, [event for event in self._recent if event.seq > seq]
 
     def stream(self, last_event_id: str | None = None) -> Iterator[str]:
         """The text of one client's stream, until the server stops or the client goes
@@ -106,18 +107,14 @@ class EventStream:
 
     def _events_for(self, last_event_id: str | None) -> Iterator[str]:
         yield f"retry: {RETRY_MS}\n\n"
-        with self._changed:
-            seq = self._seq
         missed = self._missed(last_event_id)
         if missed is None:  # a first connection, or too much missed: the whole picture
-            yield self._format(
-                StreamEvent(seq, "programme", self.snapshots.programme("public").text)
-            )
-            yield self._format(StreamEvent(seq, "state", self.snapshots.state(PUBLIC_VIEW).text))
+            seq = yield from self._picture()
         else:
-            for event in missed:
-                seq = event.seq
-                yield self._format(event)
+            seq, events = missed
+            if events:
+                seq = events[-1].seq
+                yield from map(self._format, events)
         while self._lifecycle.running:
             with self._changed:
                 if self._seq == seq:
@@ -127,10 +124,21 @@ class EventStream:
                 return
             if not fresh:
                 yield ": \n\n"  # a client that went away is noticed at this write
-                continue
-            for event in fresh:
-                seq = event.seq
-                yield self._format(event)
+            elif fresh[0].seq > seq + 1:  # a reader slower than `HISTORY` events
+                seq = yield from self._picture()
+            else:
+                seq = fresh[-1].seq
+                yield from map(self._format, fresh)
+
+    def _picture(self) -> Iterator[str]:
+        """The programme and the state as they are; returns the last event's number."""
+        with self._changed:
+            seq = self._seq
+        yield self._format(
+            StreamEvent(seq, "programme", self.snapshots.programme(PUBLIC_VIEW).text)
+        )
+        yield self._format(StreamEvent(seq, "state", self.snapshots.state(PUBLIC_VIEW).text))
+        return seq
 
     def _format(self, event: StreamEvent) -> str:
         return f"id: {self.event_id(event.seq)}\nevent: {event.name}\ndata: {event.data}\n\n"
