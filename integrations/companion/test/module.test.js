@@ -197,3 +197,25 @@ test('timer and offset texts read as the stage and the console', () => {
   assert.equal(offsetText(5 * 60000), 'Chậm 5 phút')
   assert.equal(offsetText(-2 * 60000), 'Sớm 2 phút')
 })
+
+test('the entry point gives Companion the instance, asking for address, key and room', () => {
+  const Module = require('node:module')
+  const realRequire = Module.prototype.require
+  let instanceClass = null
+  Module.prototype.require = function (id) {
+    const loaded = realRequire.apply(this, arguments)
+    if (id !== '@companion-module/base') return loaded
+    return { ...loaded, runEntrypoint: (given) => (instanceClass = given) }
+  }
+  try {
+    delete require.cache[require.resolve('../src/main.js')]
+    require('../src/main.js')
+  } finally {
+    Module.prototype.require = realRequire
+  }
+  for (const method of ['init', 'configUpdated', 'destroy', 'getConfigFields']) {
+    assert.equal(typeof instanceClass.prototype[method], 'function', method)
+  }
+  const fields = instanceClass.prototype.getConfigFields.call({})
+  assert.deepEqual(fields.filter((f) => f.type === 'textinput').map((f) => f.id), ['url', 'key', 'room'])
+})
