@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: The largest datagram read (OSC over UDP stays well under it).
 DATAGRAM = 65_535
+#: How many senders outside --osc-allow get a line of their own in the log.
+WARN_SENDERS = 100
 
 
 class OscPortBusy(Exception):
@@ -94,6 +96,7 @@ class OscListener:
                     data, (sender, _port) = self._socket.recvfrom(DATAGRAM)
                 except OSError:
                     log.exception("OSC: reading failed; listening on")
+                    self._show.lifecycle.wait(1.0)  # not a tight loop on a broken socket
                     continue
                 if not self._show.lifecycle.running:
                     return
@@ -108,7 +111,8 @@ class OscListener:
         if not allowed(sender, self.allow):
             self.counts.dropped += 1
             self.counts.last_dropped_from = sender
-            if sender not in self._warned:  # once per sender: a flood does not fill the log
+            # once per sender (and for so many): a flood does not fill the log
+            if sender not in self._warned and len(self._warned) < WARN_SENDERS:
                 self._warned.add(sender)
                 log.warning("OSC từ %s bị bỏ qua: địa chỉ này không có trong --osc-allow", sender)
             return
