@@ -212,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve_display_worker(args.host, args.port, args.message_queue, args.worker_of)
     try:
-        osc = _osc_settings(args)
+        settings = _integration_settings(args)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
@@ -229,12 +229,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         fresh=args.fresh,
         workers=args.workers,
         message_queue=args.message_queue,
-        settings=osc,
+        settings=settings,
     )
 
 
-def _osc_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The app's OSC settings from `serve`'s options. Raises ValueError."""
+def _integration_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The app's OSC and automations settings from `serve`'s options. Raises ValueError."""
     from runshow.osc import parse_allow, parse_target
 
     return {

@@ -225,7 +225,7 @@ def serve(
     message_queue: str | None = None,
     settings: dict[str, Any] | None = None,
 ) -> int:
-    """Run the show; `settings`: more of the app's config (OSC: runshow/web/osc_link.py)."""
+    """Run the show; `settings`: more of the app's config (OSC, automations: cli.py)."""
     _eventlet()
     stops = StopRequests()  # from now on: a SIGTERM while starting stops in order too
     _raise_open_file_limit()
