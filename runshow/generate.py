@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from runshow import words
+from runshow import screen_options, words
 from runshow.protocol import AUDIENCES, EVENTS, REQUESTS, json_schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ def _header(source: str) -> str:
     return f"// Generated from {source} by `python -m runshow.generate`: do not edit.\n"
 
 
-def _frozen(name: str, about: str, table: Mapping[str, str]) -> str:
+def _frozen(name: str, about: str, table: Mapping[str, object]) -> str:
     body = json.dumps(dict(table), ensure_ascii=False, indent=2)
     return f"\n/** {about} */\nexport const {name} = Object.freeze({body});\n"
 
@@ -48,7 +48,18 @@ def protocol_js() -> str:
         + _frozen("EVENT", "Events the server sends.", _names(EVENTS))
         + _frozen("REQUEST", "Events a page sends, answered by acknowledgement.", _names(REQUESTS))
         + _frozen("ROLE", "The audience a screen connects as.", _names(AUDIENCES))
+        + _frozen("SCREEN_OPTIONS", "A display page's options (docs/screens.md).", _option_values())
     )
+
+
+def _option_values() -> dict[str, object]:
+    return {
+        "themes": screen_options.THEMES,
+        "parts": screen_options.SCREEN_PARTS,
+        "chroma": screen_options.DEFAULT_CHROMA,
+        "minScale": screen_options.MIN_SCALE,
+        "maxScale": screen_options.MAX_SCALE,
+    }
 
 
 def words_js() -> str:

@@ -446,6 +446,7 @@ EVENTS: dict[str, Event] = {
         Event("phase", (LIVE, CONTROL), "PhaseEvent"),
         Event("screens", (CONTROL,), "ScreenInfo list"),
         Event("identify", (LIVE,), "ScreenInfo without id"),
+        Event("screen_options", (LIVE,), "ScreenOptions (docs/screens.md)"),
         Event("stopping", (LIVE, CONTROL), "none"),
         Event("osc", (CONTROL,), "OSC counts"),
         Event("automations", (CONTROL,), "AutomationStatus list"),
@@ -470,6 +471,7 @@ REQUESTS: dict[str, Request] = {
         Request("sync", (LIVE, CONTROL), "SyncRequest", "SyncAnswer"),
         Request("command", (CONTROL,), "a command", "the command's result"),
         Request("identify", (CONTROL,), '{"id": a screen\'s id}', '{"ok": …}'),
+        Request("screen_options", (CONTROL,), '{"id", "options": ScreenOptions}', '{"ok": …}'),
         Request("fit", (CONTROL,), "a draft of an item or the banner", '{"warnings": […]}'),
     )
 }

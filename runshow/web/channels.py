@@ -24,6 +24,7 @@ from runshow.protocol import (
     SCREEN_ROLES,
     Encoded,
 )
+from runshow.screen_options import parse_screen_options
 from runshow.service import ShowService
 from runshow.textfit import draft_warnings
 from runshow.web.access import Access
@@ -148,16 +149,39 @@ class ControlNamespace(_ShowNamespace):
             payload = Unreadable([Problem("", reason)])
         return self.service.dispatch(payload, source="console").to_json()
 
-    def on_identify(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
-        """Make one screen flash its name for a few seconds, to tell which is which."""
+    def _listed_screen(self, payload: Any) -> tuple[str | None, dict[str, Any] | None]:
+        """The screen a console request names (`{"id": ...}`), or the refusal to answer."""
         if not self.is_technician():
-            return {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
+            return None, {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
         sid = payload.get("id") if isinstance(payload, dict) else None
         if not isinstance(sid, str) or self.presence.role_of(sid) in (None, "control"):
-            return {"ok": False, "code": "not_possible", "error": "Màn hình này không còn kết nối."}
+            return None, {
+                "ok": False,
+                "code": "not_possible",
+                "error": "Màn hình này không còn kết nối.",
+            }
+        return sid, None
+
+    def on_identify(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
+        """Make one screen flash its name for a few seconds, to tell which is which."""
+        sid, refusal = self._listed_screen(payload)
+        if sid is None:
+            return refusal or {}
         identity = {"role": self.presence.role_of(sid), "name": self.presence.name_of(sid)}
         self.socketio_app.emit("identify", identity, to=sid, namespace=LIVE)
         return {"ok": True}
+
+    def on_screen_options(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
+        """Set one screen's options (docs/screens.md); the screen applies and keeps them."""
+        sid, refusal = self._listed_screen(payload)
+        if sid is None:
+            return refusal or {}
+        options, problems = parse_screen_options(payload.get("options"))
+        if options is None:
+            error = "Tùy chọn màn hình không hợp lệ: " + "; ".join(map(str, problems))
+            return {"ok": False, "code": "invalid", "error": error}
+        self.socketio_app.emit("screen_options", options, to=sid, namespace=LIVE)
+        return {"ok": True, "options": options}
 
     def on_fit(self, draft: Any = None, *_extra: Any) -> dict[str, Any]:
         """Will a text being typed in the edit panel fit the stage? (Changes nothing.)"""

@@ -4,6 +4,7 @@ import { byId, clockFormatter, durationWords, el, setData, setText, show } from 
 import { itemsById, offsetWords, plannedLength, scheduleById, statusWord, timerStatusLabel } from './labels.js';
 import { connect, debugCorner, lostConnectionText, roleName } from './live.js';
 import { chime } from './chime.js';
+import { screenOptionsPanel } from './screen-options-panel.js';
 import { beforeShow, openingText, otherDayText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
 import { NAMESPACE, REQUEST, ROLE } from './protocol.js';
@@ -197,6 +198,7 @@ const actions = {
     const answer = await fetch(`/api/automations/${button.dataset.index}/test`, { method: 'POST' }).then((r) => r.json()).catch(() => null);
     if (!answer?.ok) refuse(answer?.error || 'Máy chủ không trả lời. Hãy thử lại.');
   },
+  'screen-options': (button) => screenOptions.open(button.dataset.screenId, button.dataset.screenName),
   identify: (button) => live.socket.timeout(5000).emit(REQUEST.identify, { id: button.dataset.screenId }, (error, ack) => {
     if (error || !ack?.ok) refuse(ack?.error || 'Máy chủ không trả lời. Hãy thử lại.');
   }),
@@ -485,6 +487,12 @@ function renderScreens(screens) {
       text: 'Nhận diện',
       attrs: { type: 'button', 'aria-label': `Nhận diện: ${screen.name || roleName(screen.role)}` },
       data: { action: 'identify', screenId: screen.id },
+    }),
+    el('button', {
+      className: 'btn btn-identify',
+      text: 'Hiển thị',
+      attrs: { type: 'button', 'aria-label': `Tùy chọn hiển thị: ${screen.name || roleName(screen.role)}` },
+      data: { action: 'screen-options', screenId: screen.id, screenName: screen.name || roleName(screen.role) },
     })));
   n.screensList.replaceChildren(...(items.length ? items : [el('li', { text: 'Chưa có màn hình nào.' })]));
 }
@@ -616,6 +624,7 @@ const live = connect(NAMESPACE.control, ROLE.control, {
     renderConnection(lostConnectionText(), 'disconnected');
   },
 });
+const screenOptions = screenOptionsPanel(live.socket, refuse);
 const chimeToggle = byId('chime-toggle');
 const bell = chime(() => chimeToggle.checked);
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });

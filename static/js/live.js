@@ -3,8 +3,9 @@
 /* global io */
 import { ServerClock } from './clock.js';
 import { el, readJson } from './dom.js';
-import { EVENT } from './protocol.js';
+import { EVENT, ROLE } from './protocol.js';
 import { ROLE_NAMES } from './words.js';
+import { useScreenOptions } from './screen-options.js';
 
 const MARK_GRACE_MS = 3_000; // no mark while the first connection is still being made
 const MARK_TEXT = {
@@ -73,6 +74,7 @@ export function connect(namespace, role, handlers = {}) {
     timeout: TRY_TIMEOUT_MS,
   });
   const clock = new ServerClock(socket);
+  if (role !== ROLE.control) useScreenOptions(socket);
   clock.onChange(() => {
     body.dataset.clockOffset = String(Math.round(clock.deviceOffset())); // server - device clock
     body.dataset.clockRtt = String(clock.rtt);

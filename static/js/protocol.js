@@ -16,6 +16,7 @@ export const EVENT = Object.freeze({
   "phase": "phase",
   "screens": "screens",
   "identify": "identify",
+  "screen_options": "screen_options",
   "stopping": "stopping",
   "osc": "osc",
   "automations": "automations"
@@ -26,6 +27,7 @@ export const REQUEST = Object.freeze({
   "sync": "sync",
   "command": "command",
   "identify": "identify",
+  "screen_options": "screen_options",
   "fit": "fit"
 });
 
@@ -36,4 +38,23 @@ export const ROLE = Object.freeze({
   "stage": "stage",
   "speaker": "speaker",
   "programme": "programme"
+});
+
+/** A display page's options (docs/screens.md). */
+export const SCREEN_OPTIONS = Object.freeze({
+  "themes": [
+    "dark",
+    "light",
+    "chroma"
+  ],
+  "parts": [
+    "clock",
+    "next",
+    "progress",
+    "message",
+    "title"
+  ],
+  "chroma": "#00ff00",
+  "minScale": 0.25,
+  "maxScale": 2.0
 });
