@@ -25,6 +25,7 @@ from runshow.jsontext import Unreadable
 MessageTarget = Literal["speaker", "stage", "mc", "both", "all"]
 MAX_ADJUST_SECONDS = 3 * 3600
 MAX_MESSAGE_CHARS = 280
+MAX_FLASH_SECONDS = 30
 
 
 class _Command(BaseModel):
@@ -112,6 +113,15 @@ class Message(_Command):
     target: MessageTarget = "stage"
 
 
+class Flash(_Command):
+    """Catch a speaker's eye: the target screens flash for `seconds` (a deadline the
+    server sets, so every screen stops together)."""
+
+    command: Literal["flash"]
+    seconds: int = Field(default=3, ge=1, le=MAX_FLASH_SECONDS)
+    target: MessageTarget = "speaker"
+
+
 class ClearMessage(_Command):
     command: Literal["clear_message"]
     target: MessageTarget = "both"
@@ -196,6 +206,7 @@ Command = Annotated[
     | Goto
     | Message
     | ClearMessage
+    | Flash
     | Blackout
     | Banner
     | Undo
@@ -222,6 +233,7 @@ CommandName = Literal[
     "goto",
     "message",
     "clear_message",
+    "flash",
     "blackout",
     "banner",
     "undo",

@@ -174,6 +174,8 @@ class ShowState:
     stage_message: str | None = None
     mc_message: str | None = None
     speaker_message: str | None = None
+    flash_target: str | None = None  # the last `flash`: its target and deadline
+    flash_until_ms: int | None = None
     blackout: bool = False
     banner: bool = False
     programme_version: int = 0
@@ -376,6 +378,7 @@ _RULES: dict[str, Callable[[ShowState, Agenda], str | None]] = {
     "goto": _why_not_goto,
     "message": _always,
     "clear_message": _why_not_clear_message,
+    "flash": _always,
     "blackout": _always,
     "banner": _why_not_banner,
     "undo": _why_not_undo,
@@ -430,7 +433,7 @@ def _position_words(agenda: Agenda, item_id: str | None) -> str:
 
 #: Commands whose effect does not depend on what happened just before: two
 #: quick "+10 s" add 20 s, so they never need the revision the sender saw.
-_COMMUTATIVE = (c.Adjust, c.Message, c.ClearMessage, c.Blackout, c.Banner)
+_COMMUTATIVE = (c.Adjust, c.Message, c.ClearMessage, c.Flash, c.Blackout, c.Banner)
 
 
 def _stale(state: ShowState, command: c.Command) -> Refusal | None:
@@ -614,6 +617,8 @@ def describe(command: c.Command, before: ShowState, after: ShowState, agenda: Ag
         return f"{'Thêm' if added > 0 else 'Bớt'} {duration_text(added)} ({on})"
     if isinstance(command, c.Message):
         return f"Gửi tin nhắn cho {_MESSAGE_TARGETS[command.target]}"
+    if isinstance(command, c.Flash):
+        return f"Nháy {_MESSAGE_TARGETS[command.target]} {command.seconds} giây"
     if isinstance(command, c.Blackout):
         return "Bật màn hình đen" if command.on else "Tắt màn hình đen"
     if isinstance(command, c.Banner):
@@ -772,6 +777,10 @@ def _message(state: ShowState, agenda: Agenda, command: c.Message, now: int) -> 
     return replace(state, stage_message=stage, mc_message=mc, speaker_message=speaker)
 
 
+def _flash(state: ShowState, agenda: Agenda, command: c.Flash, now: int) -> ShowState:
+    return replace(state, flash_target=command.target, flash_until_ms=now + command.seconds * 1000)
+
+
 def _clear_message(
     state: ShowState, agenda: Agenda, command: c.ClearMessage, now: int
 ) -> ShowState:
@@ -872,6 +881,7 @@ _HANDLERS: dict[type, Callable[..., Handled | _Edited]] = {
     c.Goto: _goto,
     c.Message: _message,
     c.ClearMessage: _clear_message,
+    c.Flash: _flash,
     c.Blackout: _blackout,
     c.Banner: _banner,
     **{command: _edit for command in c.EDIT_COMMANDS},

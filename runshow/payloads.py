@@ -158,11 +158,19 @@ def live_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
             "stage": state.stage_message,
             "mc": state.mc_message,
         },
+        "flash": flash_view(state, now_ms),
         "blackout": state.blackout,
         "banner": state.shows_banner,
         "display": "blackout" if state.blackout else "banner" if state.shows_banner else "item",
         "progress": progress(agenda, state),
     }
+
+
+def flash_view(state: ShowState, now_ms: int) -> dict[str, Any] | None:
+    """The flash under way (`flash` command): its target (as a message's) and deadline."""
+    if state.flash_until_ms is None or state.flash_until_ms <= now_ms:
+        return None
+    return {"target": state.flash_target, "until_ms": state.flash_until_ms}
 
 
 def state_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:

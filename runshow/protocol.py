@@ -25,7 +25,7 @@ from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import NotRequired, TypedDict
 
 from runshow.agenda import Agenda, ItemKind
-from runshow.commands import CommandName
+from runshow.commands import CommandName, MessageTarget
 from runshow.engine import Phase, ShowState
 from runshow.jsontext import read_packet_data
 from runshow.payloads import (
@@ -99,12 +99,19 @@ class Progress(TypedDict):
 
 
 @with_config(STRICT)
+class FlashShape(TypedDict):
+    target: MessageTarget
+    until_ms: int
+
+
+@with_config(STRICT)
 class _LiveFields(TypedDict):
     revision: int
     server_time_ms: int
     current: LiveItem | None
     next: LiveItem | None
     timer: TimerShape | None
+    flash: FlashShape | None
     blackout: bool
     banner: bool
     display: Literal["item", "banner", "blackout"]
@@ -262,6 +269,7 @@ SHAPES: dict[str, type] = {
         SpeakerMessages,
         Messages,
         Progress,
+        FlashShape,
         PublicState,
         SpeakerState,
         MCState,

@@ -192,6 +192,7 @@ const actions = {
   redo: () => send({ command: 'redo' }),
   'send-message': () => sendMessage(n.messageText.value),
   'clear-message': () => send({ command: 'clear_message', target: 'all' }),
+  flash: () => send({ command: 'flash', target: messageTarget() }),
   preset: (button) => sendMessage(button.dataset.text),
   jump: (button) => askGoto(button.dataset.itemId),
   'test-automation': async (button) => {

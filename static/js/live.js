@@ -6,6 +6,7 @@ import { el, readJson } from './dom.js';
 import { EVENT, ROLE } from './protocol.js';
 import { ROLE_NAMES } from './words.js';
 import { useScreenOptions } from './screen-options.js';
+import { followFlash } from './flash.js';
 
 const MARK_GRACE_MS = 3_000; // no mark while the first connection is still being made
 const MARK_TEXT = {
@@ -75,6 +76,7 @@ export function connect(namespace, role, handlers = {}) {
   });
   const clock = new ServerClock(socket);
   if (role !== ROLE.control) useScreenOptions(socket);
+  const flash = role === ROLE.control ? () => {} : followFlash(clock, role);
   clock.onChange(() => {
     body.dataset.clockOffset = String(Math.round(clock.deviceOffset())); // server - device clock
     body.dataset.clockRtt = String(clock.rtt);
@@ -135,7 +137,9 @@ export function connect(namespace, role, handlers = {}) {
     handlers.programme?.(programme, live);
   });
   socket.on(EVENT.state, (state) => {
-    if (acceptState(state)) handlers.state?.(state, live);
+    if (!acceptState(state)) return;
+    flash(state);
+    handlers.state?.(state, live);
   });
   socket.on(EVENT.presence, (counts) => handlers.presence?.(counts, live));
   socket.on(EVENT.schedule, (figures) => handlers.schedule?.(figures, live));
@@ -169,7 +173,10 @@ export function connect(namespace, role, handlers = {}) {
   }
   queueMicrotask(() => {
     if (live.programme) handlers.programme?.(live.programme, live);
-    if (live.state) handlers.state?.(live.state, live);
+    if (live.state) {
+      flash(live.state);
+      handlers.state?.(live.state, live);
+    }
   });
   return live;
 }
