@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from runshow.commands import MAX_MESSAGE_CHARS, MessageTarget
 from runshow.errors import Problem, describe_pydantic_error, format_location, shown
 from runshow.jsontext import JsonError, read_json
 from runshow.timefmt import CLOCK_RE
@@ -116,6 +117,27 @@ class Venue(_Strict):
     address: str = Field(min_length=1)
 
 
+PresetColour = Literal["blue", "yellow", "red", "green", "grey"]
+#: The messages the console sends in one click when the agenda names none.
+DEFAULT_PRESETS: tuple[dict[str, str], ...] = (
+    {"text": "Còn 5 phút", "target": "speaker", "colour": "blue"},
+    {"text": "Còn 2 phút", "target": "speaker", "colour": "yellow"},
+    {"text": "Còn 1 phút", "target": "speaker", "colour": "red"},
+    {"text": "Xin mời kết thúc phần trình bày", "target": "speaker", "colour": "red"},
+    {"text": "Hết giờ", "target": "speaker", "colour": "red"},
+    {"text": "Xin nói to hơn", "target": "speaker", "colour": "grey"},
+    {"text": "Xin mời chậm lại", "target": "speaker", "colour": "grey"},
+)
+
+
+class PresetMessage(_Strict):
+    """A message the console sends in one click (the `message` command), with its look there."""
+
+    text: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    target: MessageTarget = "speaker"
+    colour: PresetColour = "blue"
+
+
 class EventInfo(_Strict):
     title: str = Field(min_length=1)
     banner_lines: tuple[str, ...] = Field(min_length=1)
@@ -126,6 +148,9 @@ class EventInfo(_Strict):
     start: str
     timezone: str
     expected_delegates: int | None = Field(default=None, gt=0, le=MAX_DELEGATES)
+    presets: tuple[PresetMessage, ...] = Field(
+        default=tuple(PresetMessage(**preset) for preset in DEFAULT_PRESETS), max_length=30
+    )
 
     @field_validator("date")
     @classmethod

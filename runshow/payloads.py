@@ -93,7 +93,8 @@ def programme_view(
             del view["mc_script"]
         items.append(view)
     programme = {
-        "event": event.model_dump(),
+        # The console's one-click messages are the console's.
+        "event": event.model_dump(exclude=None if for_control else {"presets"}),
         "banner_kinds": banner_kinds(agenda),
         "delegates": [],
         "introduction": [],

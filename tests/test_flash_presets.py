@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
+from runshow.agenda import AgendaError, parse_agenda
 from tests.browser import HA_NOI, wait_for_revision
-from tests.conftest import CONTROL_KEY, stop_server
+from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -63,3 +65,48 @@ def test_flash_is_validated_logged_and_targets_like_a_message(live_server, open_
     assert wrong.status_code == 400
     assert wrong.json()["problems"][0]["place"] == "seconds"
     assert [event[0] for event in logged(live_server)] == ["flash"]
+
+
+def test_presets_come_from_the_agenda_send_a_message_and_are_edited_on_the_console(
+    live_server, control, open_page
+):
+    speaker = open_page(f"{live_server.url}/speaker", size=(1280, 720))
+    stage = open_page(f"{live_server.url}/stage")
+    presets = control.locator("#presets .btn-preset")
+    expect(presets).to_have_count(7)  # the agenda names none: the usual seven
+    expect(presets.first).to_have_text("Còn 5 phút")
+    control.click("#presets .btn-preset:text-is('Còn 2 phút')")
+    expect(speaker.locator("#speaker-message")).to_have_text("Còn 2 phút")
+
+    control.click("#presets-edit summary")
+    control.fill(
+        "#presets-text", "Xin mời đại biểu về chỗ | sân khấu | đỏ\nNói to hơn | diễn giả | vàng"
+    )
+    control.click("#presets-save")
+    expect(presets).to_have_count(2)
+    first = presets.first
+    expect(first).to_have_attribute("data-colour", "red")
+    control.screenshot(path=f"{SHOTS}/console-presets.png")
+    first.click()
+    expect(stage.locator("#stage-message")).to_have_text("Xin mời đại biểu về chỗ")
+    assert live_server.state()["message"]["stage"] == "Xin mời đại biểu về chỗ"
+
+    # A wrong one changes nothing and says where it is.
+    control.fill("#presets-text", "Hết giờ | khán giả | đỏ")
+    control.click("#presets-save")
+    expect(control.locator("#refusal")).to_contain_text("presets[0].target")
+    expect(presets).to_have_count(2)
+
+
+def test_an_agendas_presets_are_checked_with_their_places():
+    document = json.loads(BUNDLED_AGENDA.read_text(encoding="utf-8"))
+    document["event"]["presets"] = [
+        {"text": "Còn 2 phút", "target": "speaker", "colour": "yellow"},
+        {"text": "", "target": "podium", "colour": "pink"},
+    ]
+    with pytest.raises(AgendaError) as refused:
+        parse_agenda(json.dumps(document))
+    places = {problem.place for problem in refused.value.problems}
+    assert {"event.presets[1].text", "event.presets[1].target", "event.presets[1].colour"} <= places
+    document["event"]["presets"] = document["event"]["presets"][:1]
+    assert parse_agenda(json.dumps(document)).event.presets[0].colour == "yellow"

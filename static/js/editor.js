@@ -37,7 +37,7 @@ let editing = null; // {mode: 'edit', id} or {mode: 'add', after}
  *  must not be refused because the first one's state has not arrived yet. `onDone`
  *  hears every outcome: the server's answer, or a refusal made here (no connection, no
  *  answer in time). */
-function sendEdit(command, onDone = () => {}) {
+export function sendEdit(command, onDone = () => {}) {
   const fail = (error) => {
     refuse(error);
     onDone({ ok: false, error });
