@@ -363,6 +363,7 @@ AUDIENCES: dict[str, Audience] = {
         Audience("stage", LIVE, "public"),
         Audience("speaker", LIVE, "speaker"),
         Audience("programme", LIVE, "public"),
+        Audience("clock", LIVE, "public"),
     )
 }
 

@@ -25,4 +25,5 @@ ROLE_NAMES = {
     "speaker": "Màn hình diễn giả",
     "mc": "Máy tính bảng MC",
     "programme": "Chương trình (đại biểu)",
+    "clock": "Đồng hồ phòng điều khiển",
 }

@@ -129,7 +129,7 @@ def test_the_console_sees_how_many_screens_are_connected(sockets, technician):
     sockets.connect("/live", role="programme")
     console = sockets.connect("/control", http_client=technician)
     presence = events_named(console, "/control", "presence")[-1]
-    assert presence == {"stage": 1, "mc": 1, "programme": 1, "control": 1, "speaker": 0}
+    assert presence == {"stage": 1, "mc": 1, "programme": 1, "control": 1, "speaker": 0, "clock": 0}
 
 
 def test_control_page_needs_login(client, technician):
@@ -287,7 +287,14 @@ def test_presence_follows_screens_coming_going_and_changing_role():
     presence.leave("phone7")  # twice: nothing more to forget
     presence.leave("never-joined")
 
-    assert presence.counts() == {"control": 0, "mc": 0, "stage": 1, "speaker": 1, "programme": 999}
+    assert presence.counts() == {
+        "control": 0,
+        "mc": 0,
+        "stage": 1,
+        "speaker": 1,
+        "programme": 999,
+        "clock": 0,
+    }
     assert presence.screens() == [
         {"id": "tablet", "role": "speaker", "name": "Màn hình diễn giả"},
         {"id": "led", "role": "stage", "name": "LED chính"},

@@ -195,7 +195,7 @@ def test_the_screens_get_a_change_before_the_consoles_schedule_is_worked_out(
     monkeypatch.setattr(app.extensions["socketio"], "emit", noting_emit)
     app.extensions["runshow"].service.dispatch({"command": "next"}, source="test")
 
-    assert steps[0] == "state to stage,programme", steps
+    assert steps[0] == "state to stage,programme,clock", steps
     assert steps.index("schedule") > steps.index("state to speaker"), steps
     assert steps.index("schedule") < steps.index("state to control"), steps
     assert events_named(stage, "/live", "state")[-1]["revision"] == 1

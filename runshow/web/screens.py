@@ -43,6 +43,13 @@ SCREENS = (
         "điều khiển).",
     },
     {
+        "name": "clock",
+        "path": "/clock",
+        "label": ROLE_NAMES["clock"],
+        "description": "Giờ hiện tại thật lớn, đồng hồ của mục đang diễn ra và đèn ĐANG DIỄN RA: "
+        "cho phòng điều khiển và hậu trường.",
+    },
+    {
         "name": "programme",
         "path": "/programme",
         "label": ROLE_NAMES["programme"],
@@ -98,6 +105,12 @@ def mc() -> str:
 def mc_link(base_url: str) -> str:
     """The MC tablet's address, with its token."""
     return f"{base_url}/mc?{urlencode({'token': current_show().access.mc_token})}"
+
+
+@bp.route("/clock")
+def studio_clock() -> str:
+    """The studio clock: time of day, the item's countdown, the on-air light."""
+    return render_template("clock.html", **page_context("clock"))
 
 
 @bp.route("/programme")

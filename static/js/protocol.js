@@ -37,7 +37,8 @@ export const ROLE = Object.freeze({
   "mc": "mc",
   "stage": "stage",
   "speaker": "speaker",
-  "programme": "programme"
+  "programme": "programme",
+  "clock": "clock"
 });
 
 /** A display page's options (docs/screens.md). */

@@ -16,5 +16,6 @@ export const ROLE_NAMES = Object.freeze({
   "stage": "Màn hình sân khấu",
   "speaker": "Màn hình diễn giả",
   "mc": "Máy tính bảng MC",
-  "programme": "Chương trình (đại biểu)"
+  "programme": "Chương trình (đại biểu)",
+  "clock": "Đồng hồ phòng điều khiển"
 });

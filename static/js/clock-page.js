@@ -1,0 +1,47 @@
+// The studio clock (/clock) for the control room and backstage: the time of day from the
+// server's clock, huge; the item on and its countdown; an ON AIR light («ĐANG DIỄN RA»)
+// lit while its clock runs.
+import { byId, keepAwake, setData, setText } from './dom.js';
+import { connect, debugCorner } from './live.js';
+import { wallClockFormatter } from './preshow.js';
+import { TimerDisplay, onFrame, renderDigits } from './timer.js';
+import { NAMESPACE, ROLE } from './protocol.js';
+
+const body = document.body;
+const n = {
+  light: byId('clock-light'),
+  time: byId('clock-time'),
+  title: byId('clock-title'),
+  timer: byId('clock-timer'),
+  next: byId('clock-next'),
+};
+const LIGHT_WORDS = { running: 'ĐANG DIỄN RA', paused: 'TẠM DỪNG', ready: 'SẴN SÀNG', none: 'CHỜ' };
+let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
+
+function renderState(state) {
+  const status = state.current && state.timer ? state.timer.status : 'none';
+  setData(body, 'onAir', status === 'running');
+  setData(body, 'status', status);
+  setText(n.light, LIGHT_WORDS[status]);
+  setText(n.title, state.current ? state.current.title : 'Băng rôn hội nghị');
+  setText(n.next, state.next ? state.next.title : '— Hết chương trình —');
+  timer.set(state.current ? state.timer : null);
+}
+
+const live = connect(NAMESPACE.live, ROLE.clock, {
+  programme: (programme) => {
+    formatWallClock = wallClockFormatter(programme.event?.timezone);
+  },
+  state: (state) => renderState(state),
+});
+const timer = new TimerDisplay(n.timer, live.clock, {
+  onPhase: (phase) => setData(body, 'phase', phase),
+});
+// Each digit in its fixed box (timer.js): the time of day never jitters as it ticks.
+let shownTime = '';
+onFrame(() => {
+  const text = formatWallClock(live.clock.now());
+  if (text !== shownTime) renderDigits(n.time, (shownTime = text));
+});
+debugCorner(live.clock);
+keepAwake();
