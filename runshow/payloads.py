@@ -83,6 +83,9 @@ def programme_view(
             "at_zero": item.spec.timer.at_zero,
             "audience_timer": item.audience_timer,
             "planned_start_ms": planned_start,
+            "fixed_start_ms": None
+            if item.spec.starts_at is None
+            else agenda.clock_ms(item.spec.starts_at),
             "mc_script": item.spec.mc_script,
         }
         if for_control:

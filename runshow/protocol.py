@@ -208,6 +208,7 @@ class ProgrammeItem(TypedDict, total=False):
     at_zero: Literal["overtime", "stop"]
     audience_timer: bool
     planned_start_ms: int
+    fixed_start_ms: int | None  # the agenda's `starts_at`, when it names one
     mc_script: str | None  # not in the public programme
     tech_notes: str | None  # the console's programme only
     #: The console's programme only: the item as in agenda.json (for the edit panel)

@@ -3,6 +3,7 @@
 // lit while its clock runs.
 import { byId, keepAwake, setData, setText } from './dom.js';
 import { connect, debugCorner } from './live.js';
+import { followFixedStart } from './fixed-start.js';
 import { wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame, renderDigits } from './timer.js';
 import { NAMESPACE, ROLE } from './protocol.js';
@@ -43,5 +44,6 @@ onFrame(() => {
   const text = formatWallClock(live.clock.now());
   if (text !== shownTime) renderDigits(n.time, (shownTime = text));
 });
+followFixedStart(byId('clock-next-fixed'), live);
 debugCorner(live.clock);
 keepAwake();

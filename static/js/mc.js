@@ -3,6 +3,7 @@
 import { byId, clockFormatter, el, fitText, keepAwake, keepFitted, setData, setText, show } from './dom.js';
 import { itemStatus, itemsById, statusWord, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
+import { followFixedStart } from './fixed-start.js';
 import { TimerDisplay, onFrame } from './timer.js';
 import { chime } from './chime.js';
 import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
@@ -190,5 +191,6 @@ const live = connect(NAMESPACE.live, ROLE.mc, {
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
 onFrame(drawPreShow);
 keepFitted(fitMessage);
+followFixedStart(byId('mc-next-fixed'), live);
 debugCorner(live.clock);
 keepAwake(byId('mc-awake-hint'));

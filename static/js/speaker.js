@@ -6,6 +6,7 @@
 import { byId, fitText, keepAwake, keepFitted, setData, setText, show } from './dom.js';
 import { chime } from './chime.js';
 import { connect, debugCorner } from './live.js';
+import { followFixedStart } from './fixed-start.js';
 import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame } from './timer.js';
 import { messageSize } from './labels.js';
@@ -92,5 +93,6 @@ const timer = new TimerDisplay(n.timer, live.clock, {
 });
 onFrame(drawLabels);
 keepFitted(fitMessage);
+followFixedStart(byId('speaker-next-fixed'), live);
 debugCorner(live.clock);
 keepAwake();
