@@ -99,6 +99,14 @@ class Progress(TypedDict):
 
 
 @with_config(STRICT)
+class PrompterScroll(TypedDict):
+    """Where the MC's script is read (the MC tablet's scroll, or the console's)."""
+
+    item_id: str
+    ratio: float  # 0: its top, 1: its end
+
+
+@with_config(STRICT)
 class FlashShape(TypedDict):
     target: MessageTarget
     until_ms: int
@@ -271,6 +279,7 @@ SHAPES: dict[str, type] = {
         Messages,
         Progress,
         FlashShape,
+        PrompterScroll,
         PublicState,
         SpeakerState,
         MCState,
@@ -365,6 +374,7 @@ AUDIENCES: dict[str, Audience] = {
         Audience("speaker", LIVE, "speaker"),
         Audience("programme", LIVE, "public"),
         Audience("clock", LIVE, "public"),
+        Audience("prompter", LIVE, "mc"),
     )
 }
 
@@ -457,6 +467,7 @@ EVENTS: dict[str, Event] = {
         Event("screens", (CONTROL,), "ScreenInfo list"),
         Event("identify", (LIVE,), "ScreenInfo without id"),
         Event("screen_options", (LIVE,), "ScreenOptions (docs/screens.md)"),
+        Event("prompter_scroll", (LIVE,), "PrompterScroll"),
         Event("stopping", (LIVE, CONTROL), "none"),
         Event("osc", (CONTROL,), "OSC counts"),
         Event("automations", (CONTROL,), "AutomationStatus list"),
@@ -482,6 +493,7 @@ REQUESTS: dict[str, Request] = {
         Request("command", (CONTROL,), "a command", "the command's result"),
         Request("identify", (CONTROL,), '{"id": a screen\'s id}', '{"ok": …}'),
         Request("screen_options", (CONTROL,), '{"id", "options": ScreenOptions}', '{"ok": …}'),
+        Request("prompter_scroll", (LIVE, CONTROL), "PrompterScroll", '{"ok": …}'),
         Request("fit", (CONTROL,), "a draft of an item or the banner", '{"warnings": […]}'),
     )
 }

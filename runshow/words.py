@@ -26,4 +26,5 @@ ROLE_NAMES = {
     "mc": "Máy tính bảng MC",
     "programme": "Chương trình (đại biểu)",
     "clock": "Đồng hồ phòng điều khiển",
+    "prompter": "Máy nhắc chữ (prompter)",
 }

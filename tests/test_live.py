@@ -129,7 +129,15 @@ def test_the_console_sees_how_many_screens_are_connected(sockets, technician):
     sockets.connect("/live", role="programme")
     console = sockets.connect("/control", http_client=technician)
     presence = events_named(console, "/control", "presence")[-1]
-    assert presence == {"stage": 1, "mc": 1, "programme": 1, "control": 1, "speaker": 0, "clock": 0}
+    assert presence == {
+        "stage": 1,
+        "mc": 1,
+        "programme": 1,
+        "control": 1,
+        "speaker": 0,
+        "clock": 0,
+        "prompter": 0,
+    }
 
 
 def test_control_page_needs_login(client, technician):
@@ -294,6 +302,7 @@ def test_presence_follows_screens_coming_going_and_changing_role():
         "speaker": 1,
         "programme": 999,
         "clock": 0,
+        "prompter": 0,
     }
     assert presence.screens() == [
         {"id": "tablet", "role": "speaker", "name": "Màn hình diễn giả"},

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
+from pydantic import ValidationError
 
 from runshow.errors import Problem
 from runshow.jsontext import Unreadable
@@ -23,6 +24,8 @@ from runshow.protocol import (
     LIVE,
     SCREEN_ROLES,
     Encoded,
+    PrompterScroll,
+    validate,
 )
 from runshow.screen_options import parse_screen_options
 from runshow.service import ShowService
@@ -106,10 +109,16 @@ class LiveNamespace(_ShowNamespace):
 
     def role(self, auth: Any = None) -> str:
         role = request.args.get("role", "")
-        if role == "mc":
+        if role in SCREEN_ROLES and AUDIENCES[role].view == "mc":  # the MC's tablet, the prompter
             token = auth.get("token") if isinstance(auth, dict) else None
-            return "mc" if self.is_mc_token(token) else DEFAULT_SCREEN_ROLE
+            return role if self.is_mc_token(token) else DEFAULT_SCREEN_ROLE
         return role if role in SCREEN_ROLES else DEFAULT_SCREEN_ROLE
+
+    def on_prompter_scroll(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
+        """The MC tablet scrolled its script: the prompters follow."""
+        if self.presence.role_of(request.sid) != "mc":
+            return {"ok": False, "code": "unauthorized", "error": "Chỉ máy MC điều khiển prompter."}
+        return relay_prompter_scroll(self.socketio_app, payload)
 
 
 class ControlNamespace(_ShowNamespace):
@@ -183,11 +192,29 @@ class ControlNamespace(_ShowNamespace):
         self.socketio_app.emit("screen_options", options, to=sid, namespace=LIVE)
         return {"ok": True, "options": options}
 
+    def on_prompter_scroll(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
+        """The technician scrolls the prompters from the console."""
+        if not self.is_technician():
+            return {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
+        return relay_prompter_scroll(self.socketio_app, payload)
+
     def on_fit(self, draft: Any = None, *_extra: Any) -> dict[str, Any]:
         """Will a text being typed in the edit panel fit the stage? (Changes nothing.)"""
         if not self.is_technician():
             return {"warnings": []}
         return {"warnings": draft_warnings(draft)}
+
+
+def relay_prompter_scroll(socketio: SocketIO, payload: Any) -> dict[str, Any]:
+    """Send a checked scroll position to every prompter (docs/protocol.md, PrompterScroll)."""
+    try:
+        position = validate(PrompterScroll, payload)
+    except ValidationError:
+        return {"ok": False, "code": "invalid", "error": "Vị trí cuộn không hợp lệ."}
+    if not 0 <= position["ratio"] <= 1:
+        return {"ok": False, "code": "invalid", "error": "Vị trí cuộn phải từ 0 đến 1."}
+    socketio.emit("prompter_scroll", position, to="prompter", namespace=LIVE)
+    return {"ok": True}
 
 
 def disconnect_consoles(socketio: SocketIO) -> None:

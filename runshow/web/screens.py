@@ -113,6 +113,16 @@ def studio_clock() -> str:
     return render_template("clock.html", **page_context("clock"))
 
 
+@bp.route("/prompter")
+def prompter() -> str:
+    """The MC's script, large, for a prompter's glass: with the MC link's token, as the
+    MC's tablet (without it there is no script to show)."""
+    private = current_show().access.is_mc_token(request.args.get("token"))
+    return render_template(
+        "prompter.html", mc_private=private, **page_context("prompter", private=private)
+    )
+
+
 @bp.route("/programme")
 def programme() -> str:
     return render_template("programme.html", **page_context("programme"))

@@ -5,6 +5,7 @@ import { itemsById, offsetWords, plannedLength, scheduleById, statusWord, timerS
 import { connect, debugCorner, lostConnectionText, roleName } from './live.js';
 import { chime } from './chime.js';
 import { screenOptionsPanel } from './screen-options-panel.js';
+import { scrollStepper } from './script-scroll.js';
 import { beforeShow, openingText, otherDayText, wallClockFormatter } from './preshow.js';
 import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
 import { NAMESPACE, REQUEST, ROLE } from './protocol.js';
@@ -199,6 +200,7 @@ const actions = {
     const answer = await fetch(`/api/automations/${button.dataset.index}/test`, { method: 'POST' }).then((r) => r.json()).catch(() => null);
     if (!answer?.ok) refuse(answer?.error || 'Máy chủ không trả lời. Hãy thử lại.');
   },
+  'prompter-scroll': (button) => prompterScroll(Number(button.dataset.step)),
   'screen-options': (button) => screenOptions.open(button.dataset.screenId, button.dataset.screenName),
   identify: (button) => live.socket.timeout(5000).emit(REQUEST.identify, { id: button.dataset.screenId }, (error, ack) => {
     if (error || !ack?.ok) refuse(ack?.error || 'Máy chủ không trả lời. Hãy thử lại.');
@@ -626,6 +628,7 @@ const live = connect(NAMESPACE.control, ROLE.control, {
   },
 });
 const screenOptions = screenOptionsPanel(live.socket, refuse);
+const prompterScroll = scrollStepper(live);
 const chimeToggle = byId('chime-toggle');
 const bell = chime(() => chimeToggle.checked);
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });

@@ -4,6 +4,7 @@ import { byId, clockFormatter, el, fitText, keepAwake, keepFitted, setData, setT
 import { itemStatus, itemsById, statusWord, timerStatusLabel } from './labels.js';
 import { connect, debugCorner } from './live.js';
 import { followFixedStart } from './fixed-start.js';
+import { shareScroll } from './script-scroll.js';
 import { TimerDisplay, onFrame } from './timer.js';
 import { chime } from './chime.js';
 import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
@@ -192,5 +193,7 @@ const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setDat
 onFrame(drawPreShow);
 keepFitted(fitMessage);
 followFixedStart(byId('mc-next-fixed'), live);
+// With the MC link's token: the prompters follow where the MC reads.
+if (new URLSearchParams(location.search).has('token')) shareScroll(n.scriptBox, live.socket, () => shownMainId);
 debugCorner(live.clock);
 keepAwake(byId('mc-awake-hint'));

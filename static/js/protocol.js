@@ -17,6 +17,7 @@ export const EVENT = Object.freeze({
   "screens": "screens",
   "identify": "identify",
   "screen_options": "screen_options",
+  "prompter_scroll": "prompter_scroll",
   "stopping": "stopping",
   "osc": "osc",
   "automations": "automations"
@@ -28,6 +29,7 @@ export const REQUEST = Object.freeze({
   "command": "command",
   "identify": "identify",
   "screen_options": "screen_options",
+  "prompter_scroll": "prompter_scroll",
   "fit": "fit"
 });
 
@@ -38,7 +40,8 @@ export const ROLE = Object.freeze({
   "stage": "stage",
   "speaker": "speaker",
   "programme": "programme",
-  "clock": "clock"
+  "clock": "clock",
+  "prompter": "prompter"
 });
 
 /** A display page's options (docs/screens.md). */

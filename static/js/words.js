@@ -17,5 +17,6 @@ export const ROLE_NAMES = Object.freeze({
   "speaker": "Màn hình diễn giả",
   "mc": "Máy tính bảng MC",
   "programme": "Chương trình (đại biểu)",
-  "clock": "Đồng hồ phòng điều khiển"
+  "clock": "Đồng hồ phòng điều khiển",
+  "prompter": "Máy nhắc chữ (prompter)"
 });

@@ -1,0 +1,93 @@
+// The prompter (/prompter?token=…): the MC's script of the item on, large, the next
+// item's following on. It follows where the MC reads on the tablet (EVENT.prompter_scroll,
+// also sent by the console), or scrolls by itself at ?speed= pixels a second (Space
+// pauses, ↑ ↓ change the speed). ?size= (text height, % of the screen) and ?margin=
+// (% of the width each side); ?mirror for the glass (docs/screens.md).
+import { byId, keepAwake, setData, setText } from './dom.js';
+import { itemsById } from './labels.js';
+import { connect, debugCorner } from './live.js';
+import { onFrame } from './timer.js';
+import { EVENT, NAMESPACE, ROLE } from './protocol.js';
+
+const n = {
+  box: byId('prompter'),
+  nowTitle: byId('prompter-now-title'),
+  nowScript: byId('prompter-now-script'),
+  now: byId('prompter-now'),
+  nextTitle: byId('prompter-next-title'),
+  nextScript: byId('prompter-next-script'),
+};
+const READING_LINE = 0.3; // where the eyes rest, as a share of the height
+
+/** A number from the address within [low, high], else `fallback`. */
+function option(name, low, high, fallback) {
+  const raw = new URLSearchParams(location.search).get(name);
+  const value = Number(raw);
+  return raw !== null && raw !== '' && value >= low && value <= high ? value : fallback;
+}
+const root = document.documentElement;
+root.style.setProperty('--prompter-size', `${option('size', 3, 25, 8)}vh`);
+root.style.setProperty('--prompter-margin', `${option('margin', 0, 30, 8)}vw`);
+let speed = option('speed', 0, 600, 0); // pixels a second; 0: follow the MC
+let paused = false;
+setData(document.body, 'mode', speed > 0 ? 'auto' : 'follow');
+
+let items = new Map();
+let shownId = null;
+
+function render(state) {
+  if (!state) return;
+  const item = state.current ?? state.next; // between items: the one to come
+  const full = item ? items.get(item.id) : null;
+  const after = item ? live.programme?.items?.[item.index + 1] : null;
+  setText(n.nowTitle, item ? item.title : 'Chương trình đã kết thúc');
+  setText(n.nowScript, full?.mc_script || '');
+  setText(n.nextTitle, after ? after.title : '');
+  setText(n.nextScript, after?.mc_script || '');
+  if (shownId !== (item?.id ?? null)) {
+    shownId = item?.id ?? null;
+    n.box.scrollTop = 0; // a new item: its script from the top
+  }
+}
+
+/** Where the MC reads (0: the script's top, 1: its end) under the reading line. */
+function scrollTo(ratio) {
+  const top = n.now.offsetTop - n.box.offsetTop;
+  const target = top + ratio * n.now.offsetHeight - READING_LINE * n.box.clientHeight;
+  n.box.scrollTop = Math.max(0, target);
+  document.body.dataset.followed = String(Date.now());
+}
+
+const live = connect(NAMESPACE.live, ROLE.prompter, {
+  programme: (programme) => {
+    items = itemsById(programme);
+    shownId = null;
+    render(live.state);
+  },
+  state: (state) => render(state),
+});
+live.socket.on(EVENT.prompter_scroll, (position) => {
+  if (speed === 0 && position?.item_id === shownId) scrollTo(position.ratio);
+});
+
+let lastFrame = performance.now();
+let autoTop = 0; // kept in fractions of a pixel: a slow speed moves less than one a frame
+onFrame(() => {
+  const now = performance.now();
+  if (speed > 0 && !paused) {
+    if (Math.abs(autoTop - n.box.scrollTop) >= 1) autoTop = n.box.scrollTop; // moved by hand
+    autoTop += (speed * (now - lastFrame)) / 1000;
+    n.box.scrollTop = autoTop;
+  }
+  lastFrame = now;
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === ' ') paused = !paused;
+  else if (event.key === 'ArrowUp') speed = Math.max(0, speed - 10);
+  else if (event.key === 'ArrowDown') speed = Math.min(600, speed + 10);
+  else return;
+  event.preventDefault();
+  setData(document.body, 'mode', speed > 0 ? 'auto' : 'follow');
+});
+debugCorner(live.clock);
+keepAwake();

@@ -1,0 +1,102 @@
+"""The prompter (/prompter): the MC's script large, the next item's following on; it
+follows the MC tablet's scroll through the server, or the console's."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import login, wait_for_revision
+from tests.conftest import open_console
+
+pytestmark = pytest.mark.browser
+
+SHOTS = "/tmp/shots-outputs"
+OPENING = "tuyen-bo-ly-do"  # the delegates' introduction: a script that scrolls on the tablet
+
+#: When the prompter's text last moved (the page's wall clock, as the MC's is read).
+WATCH_SCROLL = """() => {
+  window.__moved = [];
+  document.getElementById('prompter').addEventListener('scroll',
+    () => window.__moved.push(Date.now()));
+}"""
+
+
+def prompter_url(server) -> str:
+    return server.mc_url.replace("/mc?", "/prompter?")
+
+
+def test_the_prompter_follows_the_mc_tablets_scroll_within_200_ms(live_server, open_page):
+    live_server.command("goto", item_id=OPENING)
+    mc = open_page(live_server.mc_url, size=(1024, 768))
+    prompter = open_page(f"{prompter_url(live_server)}&mirror", size=(1920, 1080))
+    for page in (mc, prompter):
+        wait_for_revision(page, 1)
+        expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    expect(prompter.locator("#prompter-now-script")).to_contain_text("Kính thưa")
+    expect(prompter.locator("#prompter-next-title")).not_to_be_empty()
+    assert mc.evaluate(
+        "(b => b.scrollHeight > b.clientHeight)(document.getElementById('mc-script-box'))"
+    )
+    prompter.evaluate(WATCH_SCROLL)
+    before = prompter.evaluate("document.getElementById('prompter').scrollTop")
+
+    sent_at = mc.evaluate("""() => {
+      const box = document.getElementById('mc-script-box');
+      box.scrollTop = (box.scrollHeight - box.clientHeight) / 2;
+      return Date.now();
+    }""")
+    prompter.wait_for_function("window.__moved.length > 0", timeout=5_000)
+    moved_at = prompter.evaluate("window.__moved[0]")
+    after = prompter.evaluate("document.getElementById('prompter').scrollTop")
+    prompter.screenshot(path=f"{SHOTS}/prompter-followed.png")
+    assert after > before
+    assert moved_at - sent_at <= 200, moved_at - sent_at
+
+    # Back to the top on the tablet: the prompter goes back too.
+    mc.evaluate("document.getElementById('mc-script-box').scrollTop = 0")
+    prompter.wait_for_function(
+        "top => document.getElementById('prompter').scrollTop < top", arg=after
+    )
+
+
+def test_the_console_scrolls_the_prompters_and_only_the_mc_or_a_technician_may(
+    live_server, open_page
+):
+    live_server.command("goto", item_id=OPENING)
+    prompter = open_page(prompter_url(live_server))
+    expect(prompter.locator("body")).to_have_attribute("data-connected", "true")
+    console = open_console(live_server.url)
+    try:
+        bad = console.call(
+            "prompter_scroll", {"item_id": OPENING, "ratio": 2}, namespace="/control", timeout=10
+        )
+        assert bad["ok"] is False
+        ok = console.call(
+            "prompter_scroll", {"item_id": OPENING, "ratio": 1}, namespace="/control", timeout=10
+        )
+        assert ok["ok"] is True
+        prompter.wait_for_function("document.getElementById('prompter').scrollTop > 0")
+    finally:
+        console.disconnect()
+    # The console's buttons step through the script.
+    before = prompter.evaluate("document.getElementById('prompter').scrollTop")
+    control = open_page(f"{live_server.url}/login", size=(1366, 768))
+    login(control, live_server.url)
+    control.click("#more-menu > summary")
+    control.click("#mc-link > summary")
+    control.click("#prompter-up")
+    prompter.wait_for_function(
+        "top => document.getElementById('prompter').scrollTop < top", arg=before
+    )
+    # A page without the MC's token has no script, and its scroll is refused.
+    public = open_page(f"{live_server.url}/prompter")
+    expect(public.locator("#prompter-public-note")).to_be_visible()
+    expect(public.locator("#prompter-now-script")).to_be_empty()
+    public_mc = open_page(f"{live_server.url}/mc")
+    expect(public_mc.locator("body")).to_have_attribute("data-connected", "true")
+    answer = public_mc.evaluate("""() => new Promise((resolve) => {
+      const socket = io('/live', { query: { role: 'mc' }, transports: ['websocket'] });
+      socket.emit('prompter_scroll', { item_id: 'x', ratio: 0 }, resolve);
+    })""")
+    assert answer["ok"] is False
