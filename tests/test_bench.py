@@ -44,3 +44,12 @@ def test_the_command_path_bench_runs():
         row = next(line for line in done.stdout.splitlines() if line.startswith(f"| {target} |"))
         to_screen, p95, to_answer = (float(cell) for cell in row.strip("| ").split("|")[1:])
         assert 0 < to_screen <= p95 and to_answer > 0, row
+
+
+def test_the_screens_bench_runs():
+    done = run_bench("screens.py", "--seconds", "2")
+    rows = [
+        line for line in done.stdout.splitlines() if line.startswith("| ") and "---" not in line
+    ]
+    pages = [row.strip("| ").split(" |")[0] for row in rows[1:]]
+    assert pages == ["stage", "speaker", "mc", "programme", "clock", "prompter"], rows
