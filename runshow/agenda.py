@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from runshow.commands import MAX_MESSAGE_CHARS, MessageTarget
+from runshow.commands import MAX_MESSAGE_CHARS, MessageColour, MessageTarget
 from runshow.errors import Problem, describe_pydantic_error, format_location, shown
 from runshow.jsontext import JsonError, read_json
 from runshow.timefmt import CLOCK_RE
@@ -117,7 +117,6 @@ class Venue(_Strict):
     address: str = Field(min_length=1)
 
 
-PresetColour = Literal["blue", "yellow", "red", "green", "grey"]
 #: The messages the console sends in one click when the agenda names none.
 DEFAULT_PRESETS: tuple[dict[str, str], ...] = (
     {"text": "Còn 5 phút", "target": "speaker", "colour": "blue"},
@@ -135,7 +134,7 @@ class PresetMessage(_Strict):
 
     text: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
     target: MessageTarget = "speaker"
-    colour: PresetColour = "blue"
+    colour: MessageColour = "blue"
 
 
 class EventInfo(_Strict):

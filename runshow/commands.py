@@ -23,6 +23,8 @@ from runshow.jsontext import Unreadable
 #: the speaker too); mc: the MC's tablet; both: stage and MC (as before /speaker existed).
 #: Clearing with "both" or "all" clears every message.
 MessageTarget = Literal["speaker", "stage", "mc", "both", "all"]
+#: A message's look on the screens (a preset's colour); none: the screen's own.
+MessageColour = Literal["blue", "yellow", "red", "green", "grey"]
 MAX_ADJUST_SECONDS = 3 * 3600
 MAX_MESSAGE_CHARS = 280
 MAX_FLASH_SECONDS = 30
@@ -36,8 +38,8 @@ class _Command(BaseModel):
     )
 
     def arguments(self) -> dict[str, Any]:
-        """What the event log records besides the name (a guard only if it was sent)."""
-        unsent_guards = {"item_id", "from_id"} - self.model_fields_set
+        """What the event log records besides the name (a guard or a colour only if sent)."""
+        unsent_guards = {"item_id", "from_id", "colour"} - self.model_fields_set
         return self.model_dump(by_alias=True, exclude={"command", "revision", *unsent_guards})
 
     def replayable(self) -> dict[str, Any]:
@@ -111,6 +113,7 @@ class Message(_Command):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
     ]
     target: MessageTarget = "stage"
+    colour: MessageColour | None = None
 
 
 class Flash(_Command):

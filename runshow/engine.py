@@ -174,6 +174,8 @@ class ShowState:
     stage_message: str | None = None
     mc_message: str | None = None
     speaker_message: str | None = None
+    #: Each message's colour (a preset's), by where it shows: "stage", "mc", "speaker".
+    message_colours: Mapping[str, str] = field(default_factory=_frozen_map)
     flash_target: str | None = None  # the last `flash`: its target and deadline
     flash_until_ms: int | None = None
     blackout: bool = False
@@ -767,14 +769,38 @@ def _goto(state: ShowState, agenda: Agenda, command: c.Goto, now: int) -> ShowSt
     return _enter(state, agenda, item, now, by=command.command)
 
 
+#: Where each message target shows.
+_REACHES: dict[str, tuple[str, ...]] = {
+    "stage": ("stage",),
+    "mc": ("mc",),
+    "speaker": ("speaker",),
+    "both": ("stage", "mc"),
+    "all": ("stage", "mc", "speaker"),
+}
+
+
 def _message(state: ShowState, agenda: Agenda, command: c.Message, now: int) -> ShowState:
-    target = command.target
-    stage = command.text if target in ("stage", "both", "all") else state.stage_message
-    mc = command.text if target in ("mc", "both", "all") else state.mc_message
-    speaker = command.text if target in ("speaker", "all") else state.speaker_message
-    if (stage, mc, speaker) == (state.stage_message, state.mc_message, state.speaker_message):
+    reached = _REACHES[command.target]
+    stage = command.text if "stage" in reached else state.stage_message
+    mc = command.text if "mc" in reached else state.mc_message
+    speaker = command.text if "speaker" in reached else state.speaker_message
+    colours = _colours_without(state, reached)
+    if command.colour is not None:
+        colours |= dict.fromkeys(reached, command.colour)
+    texts = (state.stage_message, state.mc_message, state.speaker_message)
+    if (stage, mc, speaker) == texts and colours == dict(state.message_colours):
         raise _Refused("Tin nhắn này đang hiển thị rồi.")
-    return replace(state, stage_message=stage, mc_message=mc, speaker_message=speaker)
+    return replace(
+        state,
+        stage_message=stage,
+        mc_message=mc,
+        speaker_message=speaker,
+        message_colours=_frozen_map(colours),
+    )
+
+
+def _colours_without(state: ShowState, places: tuple[str, ...]) -> dict[str, str]:
+    return {place: colour for place, colour in state.message_colours.items() if place not in places}
 
 
 def _flash(state: ShowState, agenda: Agenda, command: c.Flash, now: int) -> ShowState:
@@ -790,11 +816,14 @@ def _clear_message(
     clears_speaker = (every or command.target == "speaker") and state.speaker_message is not None
     if not (clears_stage or clears_mc or clears_speaker):
         raise _Refused("Không có tin nhắn nào đang hiển thị để xóa.")
+    clears = {"stage": clears_stage, "mc": clears_mc, "speaker": clears_speaker}
+    cleared = tuple(place for place, cleared_here in clears.items() if cleared_here)
     return replace(
         state,
         stage_message=None if clears_stage else state.stage_message,
         mc_message=None if clears_mc else state.mc_message,
         speaker_message=None if clears_speaker else state.speaker_message,
+        message_colours=_frozen_map(_colours_without(state, cleared)),
     )
 
 
@@ -896,7 +925,10 @@ def _leave(state: ShowState, now: int, *, by: str) -> ShowState:
     if item_id is None or timer is None:
         return state
     state = replace(
-        state.with_timer(item_id, timer.frozen_at(now)), stage_message=None, speaker_message=None
+        state.with_timer(item_id, timer.frozen_at(now)),
+        stage_message=None,
+        speaker_message=None,
+        message_colours=_frozen_map(_colours_without(state, ("stage", "speaker"))),
     )
     return _stop_visit(state, item_id, now, ended_by=by)
 

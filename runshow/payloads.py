@@ -167,7 +167,12 @@ def live_view(agenda: Agenda, state: ShowState, now_ms: int) -> dict[str, Any]:
         "banner": state.shows_banner,
         "display": "blackout" if state.blackout else "banner" if state.shows_banner else "item",
         "progress": progress(agenda, state),
-    }
+    } | _with_colours(dict(state.message_colours))
+
+
+def _with_colours(colours: dict[str, str]) -> dict[str, Any]:
+    """`message_colours` only when a message has one: a phone's state stays under 1 KB."""
+    return {"message_colours": colours} if colours else {}
 
 
 def flash_view(state: ShowState, now_ms: int) -> dict[str, Any] | None:
@@ -222,18 +227,32 @@ def for_public(view: dict[str, Any]) -> dict[str, Any]:
     per-item schedule, and the message meant for the MC is not theirs to read."""
     public = {key: value for key, value in view.items() if key not in PRIVATE_FIELDS}
     public["message"] = {"stage": view["message"]["stage"]}
+    public.pop("message_colours", None)
+    public |= _colours(view, "stage")
     return public
 
 
 def for_mc(view: dict[str, Any]) -> dict[str, Any]:
     """The MC's state: the public one with every message (the MC's own, and what the
     speaker reads)."""
-    return for_public(view) | {"message": view["message"]}
+    return (
+        for_public(view) | {"message": view["message"]} | _colours(view, "stage", "speaker", "mc")
+    )
 
 
 def for_speaker(view: dict[str, Any]) -> dict[str, Any]:
     """The speaker's confidence monitor: the public state with the message to the speaker."""
     message = view["message"]
-    return for_public(view) | {
-        "message": {"speaker": message["speaker"], "stage": message["stage"]}
-    }
+    return (
+        for_public(view)
+        | {
+            "message": {"speaker": message["speaker"], "stage": message["stage"]},
+        }
+        | _colours(view, "speaker", "stage")
+    )
+
+
+def _colours(view: dict[str, Any], *places: str) -> dict[str, Any]:
+    """The colours (a preset's) of the messages shown at `places` only."""
+    colours = view.get("message_colours", {})
+    return _with_colours({place: colour for place, colour in colours.items() if place in places})

@@ -25,7 +25,7 @@ from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import NotRequired, TypedDict
 
 from runshow.agenda import Agenda, ItemKind
-from runshow.commands import CommandName, MessageTarget
+from runshow.commands import CommandName, MessageColour, MessageTarget
 from runshow.engine import Phase, ShowState
 from runshow.jsontext import read_packet_data
 from runshow.payloads import (
@@ -119,6 +119,7 @@ class _LiveFields(TypedDict):
     current: LiveItem | None
     next: LiveItem | None
     timer: TimerShape | None
+    message_colours: NotRequired[dict[str, MessageColour]]
     flash: FlashShape | None
     blackout: bool
     banner: bool

@@ -110,3 +110,22 @@ def test_an_agendas_presets_are_checked_with_their_places():
     assert {"event.presets[1].text", "event.presets[1].target", "event.presets[1].colour"} <= places
     document["event"]["presets"] = document["event"]["presets"][:1]
     assert parse_agenda(json.dumps(document)).event.presets[0].colour == "yellow"
+
+
+def test_a_presets_colour_goes_with_its_message_to_the_screens(live_server, control, open_page):
+    speaker = open_page(f"{live_server.url}/speaker", size=(1280, 720))
+    message = speaker.locator("#speaker-message")
+    control.click("#presets .btn-preset:text-is('Còn 1 phút')")  # red in the usual list
+    expect(message).to_have_text("Còn 1 phút")
+    expect(message).to_have_attribute("data-colour", "red")
+    speaker.screenshot(path=f"{SHOTS}/speaker-red-preset.png")
+    ground = speaker.evaluate(
+        "getComputedStyle(document.querySelector('#speaker-message')).backgroundColor"
+    )
+    assert ground == "rgb(185, 28, 28)", ground
+    # Typed on the console: no colour, the screen's own look.
+    control.fill("#message-text", "Xin mời phát biểu")
+    control.click("#btn-send-message")
+    expect(message).to_have_text("Xin mời phát biểu")
+    expect(message).to_have_attribute("data-colour", "none")
+    assert live_server.state().get("message_colours") is None  # the phones' state stays slim

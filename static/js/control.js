@@ -194,7 +194,7 @@ const actions = {
   'send-message': () => sendMessage(n.messageText.value),
   'clear-message': () => send({ command: 'clear_message', target: 'all' }),
   flash: () => send({ command: 'flash', target: messageTarget() }),
-  preset: (button) => send({ command: 'message', text: button.dataset.text, target: button.dataset.target }),
+  preset: ({ dataset }) => send({ command: 'message', text: dataset.text, target: dataset.target, colour: dataset.colour }),
   jump: (button) => askGoto(button.dataset.itemId),
   'test-automation': async (button) => {
     const answer = await fetch(`/api/automations/${button.dataset.index}/test`, { method: 'POST' }).then((r) => r.json()).catch(() => null);

@@ -135,6 +135,7 @@ function renderState(state) {
   show(n.bannerOn, onItem && Boolean(state.banner));
   const mcMessage = state.message?.mc || '';
   setText(n.message, mcMessage);
+  setData(n.messageBox, 'colour', state.message_colours?.mc ?? 'none');
   show(n.messageBox, Boolean(mcMessage));
   setData(body, 'hasMessage', Boolean(mcMessage)); // the progress leaves the bar: fit after
   fitMessage();

@@ -51,6 +51,8 @@ function renderState(state) {
   const message = state.message?.speaker || state.message?.stage || '';
   setText(n.message, message);
   setData(n.message, 'size', messageSize(message));
+  const colours = state.message_colours || {};
+  setData(n.message, 'colour', (state.message?.speaker ? colours.speaker : colours.stage) ?? 'none');
   setData(body, 'hasMessage', Boolean(message));
   show(n.message, Boolean(message));
   fitMessage();

@@ -76,6 +76,7 @@ function renderState(state, timer) {
   const message = (state.message && state.message.stage) || '';
   setText(nodes.message, message);
   setData(nodes.message, 'size', messageSize(message));
+  setData(nodes.message, 'colour', state.message_colours?.stage ?? 'none');
   setData(body, 'hasMessage', Boolean(message));
   show(nodes.message, Boolean(message));
   fitMessage();
