@@ -11,10 +11,13 @@ one left by a crash is never believed).
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+log = logging.getLogger(__name__)
 
 LOCK_FILENAME = "runshow.lock"
 ADDRESS_FILENAME = "runshow.address"
@@ -61,11 +64,16 @@ class DataDirLock:
         return self
 
     def announce(self, url: str, port: int) -> None:
-        """Say where the server holding the lock answers (`url`, from this machine)."""
+        """Say where the server holding the lock answers (`url`, from this machine).
+        Only `runshow export` meanwhile reads it: a disk that cannot take it (full,
+        read-only) must not stop a show that can still run and refuse in words."""
         from runshow.keys import write_secret
 
         record = {"pid": os.getpid(), "url": url, "port": port}
-        write_secret(self.data_dir / ADDRESS_FILENAME, json.dumps(record) + "\n")
+        try:
+            write_secret(self.data_dir / ADDRESS_FILENAME, json.dumps(record) + "\n")
+        except OSError as error:
+            log.warning("the server's address for runshow export not written: %s", error)
 
     def release(self) -> None:
         if self._handle is not None:
