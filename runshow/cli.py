@@ -104,7 +104,19 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     serve = sub.add_parser("serve", help="chạy máy chủ chương trình trên mạng LAN")
-    serve.add_argument("--agenda", default=None, help="tệp chương trình (mặc định: agenda.json)")
+    serve.add_argument(
+        "--agenda",
+        action="append",
+        default=None,
+        help="tệp chương trình (mặc định: agenda.json); nhắc lại để chạy nhiều phòng, mỗi tệp "
+        "một phòng (tên phòng là tên tệp)",
+    )
+    serve.add_argument(
+        "--rooms",
+        default=None,
+        metavar="THƯ_MỤC",
+        help="chạy nhiều phòng: mỗi tệp .json trong thư mục là một phòng",
+    )
     serve.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi mạng)")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
@@ -216,10 +228,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    rooms = _room_paths(args.agenda or [], args.rooms)
+    if isinstance(rooms, int):
+        return rooms
     from runshow.server import serve  # only the server entry point touches eventlet
 
     return serve(
-        agenda_path=args.agenda or default_agenda(),
+        agenda_path=rooms[0] if rooms else (args.agenda or [default_agenda()])[0],
+        rooms=rooms,
         host=args.host,
         port=args.port,
         data_dir=args.data_dir,
@@ -243,6 +259,22 @@ def _integration_settings(args: argparse.Namespace) -> dict[str, Any]:
         "RUNSHOW_OSC_FEEDBACK": [parse_target(text) for text in args.osc_feedback],
         "RUNSHOW_AUTOMATIONS": args.automations,
     }
+
+
+def _room_paths(agendas: list[str], folder: str | None) -> list[str] | int | None:
+    """The rooms' files (several `--agenda`, or `--rooms DIR`), None for one show, or
+    the exit status after saying why not."""
+    from runshow.rooms import RoomsError, room_files
+
+    if folder and agendas:
+        print("Dùng --rooms THƯ_MỤC hoặc nhiều --agenda, không dùng cả hai.", file=sys.stderr)
+        return 2
+    try:
+        paths = [str(path) for path in room_files(folder)] if folder else agendas
+    except RoomsError as refused:
+        print(refused, file=sys.stderr)
+        return 1
+    return paths if folder or len(paths) > 1 else None
 
 
 def _load(path: str, base_path: str | None) -> Agenda | None:

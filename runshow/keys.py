@@ -18,6 +18,7 @@ CONTROL_KEY_FILE = "control-key"
 SECRET_KEY_FILE = "secret-key"
 LOGIN_EPOCH_FILE = "login-epoch"
 MC_TOKEN_FILE = "mc-token"
+OPERATOR_KEY_FILE = "operator-key"
 # No look-alike characters (0/o, 1/l/i): the key is read off a screen and typed.
 _KEY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -98,6 +99,14 @@ def same_secret(candidate: object, secret: str) -> bool:
 def mc_token(data_dir: Path) -> str:
     """What the MC's link carries (``/mc?token=...``): without it /mc is the public view."""
     return _kept_or_new(data_dir / MC_TOKEN_FILE, lambda: secrets.token_urlsafe(16))
+
+
+def operator_key(room_dir: Path) -> ControlKey:
+    """A room's operator key (several rooms): it controls that room only. Kept in the
+    room's data folder like the control key in the data directory."""
+    path = room_dir / OPERATOR_KEY_FILE
+    existed = path.exists() and path.read_text(encoding="utf-8").strip()
+    return ControlKey(_kept_or_new(path, generate_key), "file" if existed else "generated", path)
 
 
 def _kept_or_new(path: Path, generate) -> str:

@@ -472,6 +472,7 @@ EVENTS: dict[str, Event] = {
         Event("stopping", (LIVE, CONTROL), "none"),
         Event("osc", (CONTROL,), "OSC counts"),
         Event("automations", (CONTROL,), "AutomationStatus list"),
+        Event("overview", (CONTROL,), "RoomTile list (the producer's overview, several rooms)"),
     )
 }
 
@@ -496,6 +497,12 @@ REQUESTS: dict[str, Request] = {
         Request("screen_options", (CONTROL,), '{"id", "options": ScreenOptions}', '{"ok": …}'),
         Request("prompter_scroll", (LIVE, CONTROL), "PrompterScroll", '{"ok": …}'),
         Request("fit", (CONTROL,), "a draft of an item or the banner", '{"warnings": […]}'),
+        Request(
+            "rooms_command",
+            (CONTROL,),
+            '{"rooms": [ids] or "all", "command": a command} (the producer\'s overview)',
+            '{"ok": …, "rooms": {id: the command\'s result}}',
+        ),
     )
 }
 

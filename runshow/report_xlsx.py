@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from runshow.report import TOTALS_LABEL
 
@@ -16,15 +17,73 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 COLUMN_WIDTHS = (6, 48, 40, 22, 12, 12, 12, 12, 12, 11)
 
 
+@dataclass(frozen=True)
+class RoomReport:
+    """One room's part of the combined workbook: its sheet's name, the room's CSV and
+    heading, and its line in the summary sheet."""
+
+    sheet: str
+    csv_text: str
+    heading: list[str]
+    rehearsal: bool
+    summary: list[str]
+
+
+#: The combined workbook's first sheet, one row per room.
+SUMMARY_TITLE = "Tổng hợp"
+SUMMARY_HEADER = (
+    "Phòng",
+    "Sự kiện",
+    "Ngày",
+    "Kết thúc theo kế hoạch",
+    "Kết thúc (dự kiến hoặc thực tế)",
+    "Lệch so với kế hoạch",
+    "Số mục đã diễn ra",
+)
+
+
 def report_xlsx(csv_text: str, heading: list[str], rehearsal: bool) -> bytes:
     """A workbook whose sheet holds `heading` (a line a row), the rehearsal mark
     when it was one, a blank row, then the CSV's rows (header first)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
+    _fill(sheet, csv_text, heading, rehearsal)
+    return _saved(workbook)
+
+
+def rooms_report_xlsx(rooms: list[RoomReport]) -> bytes:
+    """Several rooms' reports in one workbook: a summary sheet (a row per room), then
+    one sheet per room as `report_xlsx` writes it."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = SUMMARY_TITLE
+    summary.append(list(SUMMARY_HEADER))
+    for cell in summary[1]:
+        cell.font = Font(bold=True)
+    for room in rooms:
+        summary.append(room.summary)
+        _fill(workbook.create_sheet(room.sheet[:31]), room.csv_text, room.heading, room.rehearsal)
+    for index, width in enumerate((18, 60, 12, 14, 16, 16, 12)):
+        summary.column_dimensions[chr(ord("A") + index)].width = width
+    return _saved(workbook)
+
+
+def _saved(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet, csv_text: str, heading: list[str], rehearsal: bool) -> None:
+    """`heading`, the rehearsal mark, a blank row, then the CSV's table, styled."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     lines = [*heading, *([REHEARSAL_MARK] if rehearsal else [])]
     for number, line in enumerate(lines, start=1):
         sheet.append([line])
@@ -53,6 +112,3 @@ def report_xlsx(csv_text: str, heading: list[str], rehearsal: bool) -> bytes:
     for index, width in enumerate(COLUMN_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = sheet.cell(first_row + 1, 1)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -224,13 +224,14 @@ def serve(
     workers: int = 1,
     message_queue: str | None = None,
     settings: dict[str, Any] | None = None,
+    rooms: list[str] | None = None,
 ) -> int:
     """Run the show; `settings`: more of the app's config (OSC, automations: cli.py)."""
     _eventlet()
     stops = StopRequests()  # from now on: a SIGTERM while starting stops in order too
     _raise_open_file_limit()
     from runshow.network import base_urls
-    from runshow.web.extension import current_show
+    from runshow.web.extension import current_server
     from runshow.web.upkeep import start_client_sweep
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -242,18 +243,30 @@ def serve(
         if rehearsal:
             rehearsal_start_ms = _rehearsal(agenda_path, show_dir, rehearsal_start, fresh)
         elif fresh:
-            _archive(data_dir)
+            _archive(data_dir, rooms)
         app = _app(
-            agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue, settings
+            agenda_path,
+            data_dir,
+            control_key,
+            rehearsal_start_ms,
+            host,
+            message_queue,
+            settings,
+            rooms,
         )
-        handover = None if rehearsal else _hand_over(app, Path(data_dir), fresh)
+        handover = (
+            None if rehearsal or rooms is not None else _hand_over(app, Path(data_dir), fresh)
+        )
         _listen(listeners)
     except CannotStart as refused:
         print(refused, file=sys.stderr)
         return 1
     with app.app_context():
-        show = current_show()
-        print(banner(show, base_urls(host, port), Path(data_dir), handover), flush=True)
+        show = current_server()
+        if show.several:
+            print(rooms_banner(show, base_urls(host, port), Path(data_dir)), flush=True)
+        else:
+            print(banner(show, base_urls(host, port), Path(data_dir), handover), flush=True)
         helpers = _start_display_workers(workers, host, port, message_queue, show)
     _quiet_collector()
     start_client_sweep(show.lifecycle)
@@ -261,7 +274,7 @@ def serve(
         _run(app, listeners, show.stop, stops)
     finally:
         _stop_display_workers(helpers)
-    show.service.store.close()
+    show.close()
     print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
     lock.release()
     return 0
@@ -289,14 +302,18 @@ def _claim(data_dir: str, host: str, port: int):
         ) from None
 
 
-def _archive(data_dir: str) -> None:
+def _archive(data_dir: str, rooms: list[str] | None = None) -> None:
+    """`--fresh`: the show's state (every room's, with several) goes to archive/."""
     import time
 
+    from runshow.rooms import room_data_dir, room_id
     from runshow.store import Store
 
-    archived = Store.archive(data_dir, time.strftime("%Y%m%d-%H%M%S"))
-    if archived:
-        print(f"Đã cất trạng thái cũ vào {archived}: chương trình bắt đầu lại từ đầu.")
+    folders = [data_dir] if rooms is None else [room_data_dir(data_dir, room_id(p)) for p in rooms]
+    for folder in folders:
+        archived = Store.archive(folder, time.strftime("%Y%m%d-%H%M%S"))
+        if archived:
+            print(f"Đã cất trạng thái cũ vào {archived}: chương trình bắt đầu lại từ đầu.")
 
 
 def _rehearsal(agenda_path: str, show_dir: Path, start: str | None, fresh: bool) -> int:
@@ -340,10 +357,18 @@ def _agenda_problems(error) -> str:
 
 
 def _app(
-    agenda_path, data_dir, control_key, rehearsal_start_ms, host, message_queue=None, settings=None
+    agenda_path,
+    data_dir,
+    control_key,
+    rehearsal_start_ms,
+    host,
+    message_queue=None,
+    settings=None,
+    rooms=None,
 ):
     from runshow.agenda import AgendaError
     from runshow.automations import AutomationsError
+    from runshow.rooms import RoomsError
     from runshow.store import DataFileError, plain_cause
     from runshow.web import create_app
     from runshow.web.osc_link import OscPortBusy
@@ -352,6 +377,7 @@ def _app(
         return create_app(
             {
                 "RUNSHOW_AGENDA": agenda_path,
+                "RUNSHOW_ROOMS": rooms,
                 "RUNSHOW_DATA_DIR": data_dir,
                 "RUNSHOW_CONTROL_KEY": control_key,
                 "RUNSHOW_REHEARSAL_START_MS": rehearsal_start_ms,
@@ -363,6 +389,8 @@ def _app(
         )
     except AgendaError as error:
         raise CannotStart(_agenda_problems(error)) from None
+    except RoomsError as refused:
+        raise CannotStart(str(refused)) from None
     except DataFileError as error:
         raise CannotStart(f"Không thể chạy: {error}") from None
     except OscPortBusy as error:
@@ -624,6 +652,41 @@ def banner(show, urls: list[str], data_dir: Path, handover=None) -> str:
     return "\n".join(lines)
 
 
+def rooms_banner(show, urls: list[str], data_dir: Path) -> str:
+    """What the technician reads when a server of several rooms starts: each room's
+    screens and operator key, then the producer's control key."""
+    key = show.show_access.control_key
+    lines = ["", f"Runshow — {len(show.rooms)} phòng", f"Dữ liệu: {data_dir.resolve()}"]
+    if any(room.agenda.rehearsal for room in show.rooms.values()):
+        lines.append("TỔNG DUYỆT: mọi phòng chạy hôm nay theo giờ đã dời.")
+    lines += ["", "Trang chủ (các phòng, mã QR):", *(f"    {url}/" for url in urls)]
+    lines += ["Tổng quan của đạo diễn (mã điều khiển):", *(f"    {url}/overview" for url in urls)]
+    for room in show.rooms.values():
+        agenda, state = room.agenda, room.service.state
+        lines += [
+            "",
+            f"Phòng {room.id}: {agenda.event.title}",
+            f"  Chương trình: {agenda.source} ({len(agenda.items)} mục), ngày "
+            f"{agenda.event.date}, bắt đầu {agenda.event.start}",
+            f"  Bàn điều khiển: {urls[0]}/r/{room.id}/control",
+            f"  Sân khấu: {urls[0]}/r/{room.id}/stage   Diễn giả: {urls[0]}/r/{room.id}/speaker",
+            f"  MC (giữ riêng): {urls[0]}/r/{room.id}/mc?token={room.access.mc_token}",
+            f"  Mã điều khiển riêng phòng này: {room.access.operator_key.value}",
+        ]
+        if state.revision:
+            lines.append(f"  Tiếp tục chương trình đã lưu (phiên bản {state.revision}).")
+        lines += [f"  Cảnh báo: {warning}" for warning in room.service.warnings]
+    lines += [
+        "",
+        "Mã điều khiển của đạo diễn (mọi phòng, trang tổng quan):",
+        f"    {key.value}",
+        "",
+        "Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- #
 # Display workers (runshow/web/workers.py, docs/deploy-workers.md).
 
@@ -646,15 +709,27 @@ def _start_display_workers(workers: int, host: str, port: int, queue: str | None
         helpers.append(
             subprocess.Popen(
                 [sys.executable, "-m", "runshow", *command],
-                env={
-                    **os.environ,
-                    "RUNSHOW_CONTROL_KEY": show.access.control_key.value,
-                    "RUNSHOW_MC_TOKEN": show.access.mc_token,
-                },
+                env={**os.environ, **_worker_secrets(show)},
             )
         )
         print(f"Máy chủ phụ {index} (màn hình hiển thị): cổng {port + index}", flush=True)
     return helpers
+
+
+#: A display worker's rooms (several rooms): room → its MC token, as JSON.
+ROOM_TOKENS_ENV = "RUNSHOW_ROOM_TOKENS"
+
+
+def _worker_secrets(show) -> dict[str, str]:
+    """What a display worker is told in its environment: the control key, and the MC
+    token (one room) or every room's (several)."""
+    import json
+
+    secrets = {"RUNSHOW_CONTROL_KEY": show.show_access.control_key.value}
+    if show.several:
+        tokens = {room.id: room.access.mc_token for room in show.rooms.values()}
+        return secrets | {ROOM_TOKENS_ENV: json.dumps(tokens)}
+    return secrets | {"RUNSHOW_MC_TOKEN": show.access.mc_token}
 
 
 def _stop_display_workers(helpers) -> None:
@@ -689,9 +764,18 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
     except (PortBusy, CannotStart) as refused:
         print(refused, file=sys.stderr)
         return 1
+    import json
+
     mc_token = os.environ.get("RUNSHOW_MC_TOKEN", "")
+    room_tokens = json.loads(os.environ[ROOM_TOKENS_ENV]) if ROOM_TOKENS_ENV in os.environ else None
     app = create_worker_app(
-        message_queue, authority_url, key, mc_token, async_mode="eventlet", name=f"cổng {port}"
+        message_queue,
+        authority_url,
+        key,
+        mc_token,
+        async_mode="eventlet",
+        name=f"cổng {port}",
+        room_tokens=room_tokens,
     )
     worker = app.extensions["runshow_worker"]
     parent = os.getppid()

@@ -80,7 +80,7 @@ def running_app(data_dir: Path, clock: FakeClock, **settings) -> Iterator:
     finally:
         show = app.extensions["runshow"]
         show.stop()
-        show.service.store.close()
+        show.close()
 
 
 @pytest.fixture
@@ -215,9 +215,11 @@ def start_server(
     extra_args: tuple[str, ...] = (),
     program: tuple[str, ...] = (sys.executable, "-m", "runshow"),
     cwd: Path | None = None,
+    ready_path: str = "/api/state",
 ) -> LiveServer:
     """Start `runshow serve` (`program`, by default this checkout's), without --agenda
-    when `agenda` is None (the bundled programme), and wait until it answers."""
+    when `agenda` is None (the bundled programme), and wait until it answers on
+    `ready_path`."""
     port = port or free_port()
     env = {**os.environ, "RUNSHOW_CONTROL_KEY": CONTROL_KEY, "PYTHONUNBUFFERED": "1"}
     log = log_path.open("w", encoding="utf-8")
@@ -245,7 +247,7 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log_path.read_text()}")
         try:
-            if requests.get(f"{url}/api/state", timeout=1).ok:
+            if requests.get(f"{url}{ready_path}", timeout=1).ok:
                 return LiveServer(url, process, data_dir, log_path)
         except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)  # waiting for a port to open, not for a result

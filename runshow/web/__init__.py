@@ -32,6 +32,8 @@ from runshow.web import (
     fastpath,
     integrations_api,
     osc_link,
+    overview,
+    roomurls,
     screens,
 )
 from runshow.web.extension import Runshow
@@ -40,6 +42,7 @@ from runshow.web.upkeep import ping_options
 
 DEFAULTS: dict[str, Any] = {
     "RUNSHOW_AGENDA": str(bundled("agenda.json")),
+    "RUNSHOW_ROOMS": None,  # several agenda files: one room each (runshow/rooms.py)
     "RUNSHOW_DATA_DIR": "data",
     "RUNSHOW_CONTROL_KEY": None,
     "RUNSHOW_REHEARSAL_START_MS": None,  # a dress rehearsal whose first item is then
@@ -127,10 +130,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.session_interface = SignedCookieSessions()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Vietnamese in curl
 
+    roomurls.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(screens.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(integrations_api.bp)
+    app.register_blueprint(overview.bp)
     if queue:
         from runshow.web.workers import snapshots_blueprint
 

@@ -18,7 +18,8 @@ from runshow.schedule import schedule_view
 from runshow.sheets import programme_file
 from runshow.web import fastpath
 from runshow.web.access import client_address
-from runshow.web.extension import current_show
+from runshow.web.extension import current_server, current_show
+from runshow.web.roomurls import API_ROOM_PREFIX, room_route
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -45,11 +46,11 @@ def _error(status: int, code: str, message: str, **headers: str) -> Response:
 def health() -> Response:
     """Up, which version, and which path broadcasts take ("direct", or "stock" with the
     reason or the warning): public, for a monitor and for the console."""
-    manager = current_show().socketio.server.manager
+    manager = current_server().socketio.server.manager
     return jsonify({"ok": True, "version": __version__} | fastpath.status(manager))
 
 
-@bp.get("/state")
+@room_route(bp, "/state", API_ROOM_PREFIX, methods=["GET"])
 def state() -> Response:
     """The public state, the schedule's figures (offset, projected end) and, for
     Companion's buttons, what is possible now and what undo/redo would do."""
@@ -59,20 +60,20 @@ def state() -> Response:
     return jsonify(for_public(view) | commands | {"schedule": figures})
 
 
-@bp.get("/schedule")
+@room_route(bp, "/schedule", API_ROOM_PREFIX, methods=["GET"])
 def schedule() -> Response:
     """Planned against actual, item by item."""
     service = current_show().service
     return jsonify(schedule_view(service.agenda, service.state, service.clock()))
 
 
-@bp.get("/programme")
+@room_route(bp, "/programme", API_ROOM_PREFIX, methods=["GET"])
 def programme() -> Response:
     """The programme as the asker may see it: the console's with the control key (or
     a technician's session), the MC's with the MC link's `?token=`, else the public
     one: no MC script, no delegates (who came is not for every phone in the hall)."""
     if request.headers.get("Authorization"):
-        refused = _key_refusal()
+        _who, refused = _controller()
         if refused is not None:
             return refused
         view = "console"
@@ -85,23 +86,25 @@ def programme() -> Response:
     return jsonify(programme_payload(current_show().agenda, view))
 
 
-def _key_refusal() -> Response | None:
-    """None when the request carries the control key; else the refusal to answer."""
+def _controller() -> tuple[str | None, Response | None]:
+    """Who the request's key speaks for in its room (the producer, or the room's
+    operator), or the refusal to answer."""
     access = current_show().access
-    refused = access.bearer_refusal(request.headers.get("Authorization"), client_address())
+    who, refused = access.bearer_controller(request.headers.get("Authorization"), client_address())
     if refused is None:
-        return None
-    return _error(refused.status, "unauthorized", refused.message, **refused.headers)
+        return who, None
+    code = "forbidden" if refused.status == 403 else "unauthorized"
+    return None, _error(refused.status, code, refused.message, **refused.headers)
 
 
-@bp.get("/agenda<any('.json', '.xlsx'):suffix>")
+@room_route(bp, "/agenda<any('.json', '.xlsx'):suffix>", API_ROOM_PREFIX, methods=["GET"])
 def agenda_file(suffix: str) -> Response:
     """The programme as the show runs it now (every live edit), as `agenda.json` or
     a workbook: the console's downloads, and `runshow export` while the server holds
     the data directory. The technician's: a logged-in console or the control key."""
     show = current_show()
     if request.headers.get("Authorization") or not show.access.is_technician(session):
-        refused = _key_refusal()
+        _who, refused = _controller()
         if refused is not None:
             return refused
     mimetype = XLSX_MIMETYPE if suffix == ".xlsx" else "application/json"
@@ -112,13 +115,13 @@ def agenda_file(suffix: str) -> Response:
     )
 
 
-@bp.post("/command")
+@room_route(bp, "/command", API_ROOM_PREFIX, methods=["POST"])
 def command() -> Response:
-    refused = _key_refusal()
-    if refused is not None:
-        return refused
+    who, refused = _controller()
+    if refused is not None or who is None:
+        return refused or _error(401, "unauthorized", "")
     service = current_show().service
-    result = service.dispatch(_json_body(), source="http")
+    result = service.dispatch(_json_body(), source=current_server().source("http", who))
     if not result.accepted:
         response = jsonify(result.to_json())
         response.status_code = REFUSAL_STATUS.get(result.code or "", 409)

@@ -16,23 +16,47 @@ from flask import (
     url_for,
 )
 
-from runshow.web.access import WRONG_KEY, client_address, locked_out_text
+from runshow.web.access import PRODUCER, WRONG_KEY, client_address, locked_out_text
 from runshow.web.channels import disconnect_consoles
-from runshow.web.extension import current_show
+from runshow.web.extension import current_server, current_show
 from runshow.web.pages import page_context
 
 bp = Blueprint("auth", __name__)
 
 
 def is_technician() -> bool:
-    """True when this request's session is a logged-in technician's."""
+    """True when this request's session may control the request's room."""
     return current_show().access.is_technician(session)
 
 
+#: A room operator's session on another room's page (or the producer's overview).
+NOT_YOUR_ROOM = "Phiên này chỉ điều khiển phòng khác: đăng nhập bằng mã của phòng này."
+
+
 def login_required(view):
+    """The room's controllers only (the producer, or the room's operator); another
+    room's operator is refused (403), anyone else is sent to log in."""
+
     @wraps(view)
     def guarded(*args, **kwargs):
         if not is_technician():
+            if current_server().show_access.operator_room(session) is not None:
+                abort(403, NOT_YOUR_ROOM)
+            return redirect(url_for("auth.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def producer_required(view):
+    """The producer only (the control key): a room operator is refused (403)."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        access = current_server().show_access
+        if not access.is_technician(session):
+            if access.operator_room(session) is not None:
+                abort(403, NOT_YOUR_ROOM)
             return redirect(url_for("auth.login", next=request.path))
         return view(*args, **kwargs)
 
@@ -55,14 +79,16 @@ def _safe_next(target: str | None) -> str:
 def login() -> Response | str:
     next_path = _safe_next(request.values.get("next"))
     if request.method == "GET":
-        if is_technician():
+        if current_server().show_access.is_technician(session):
             return redirect(next_path)
         return render_template("login.html", error=None, next=next_path, **page_context("login"))
-    access = current_show().access
+    access = current_server().show_access
     key = request.form.get("key", "").strip()
-    accepted, wait = access.check_key(key, client_address(), access.login_throttle)
-    if accepted:
-        access.log_in(session)
+    holder, wait = access.check_holder(key, client_address(), access.login_throttle)
+    if holder is not None:
+        access.log_in(session, holder)
+        if holder != PRODUCER and not request.values.get("next"):  # a room's operator
+            next_path = url_for("screens.control", room=holder)
         return redirect(next_path)
     error = locked_out_text(wait) if wait else WRONG_KEY
     status = 429 if wait else 401
@@ -85,9 +111,9 @@ def same_origin_posts_only() -> None:
 def logout() -> Response:
     """Ends every technician's session: the login epoch moves on, and open
     consoles are disconnected at once."""
-    if is_technician():
-        show = current_show()
-        show.access.log_everyone_out()
-        disconnect_consoles(show.socketio)
-    session.clear()
+    server = current_server()
+    if server.show_access.is_technician(session):  # the producer: every session ends
+        server.show_access.log_everyone_out()
+        disconnect_consoles(server.socketio)
+    session.clear()  # a room operator: this session
     return redirect(url_for("auth.login"))

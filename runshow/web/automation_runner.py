@@ -200,12 +200,16 @@ def _reason(error: Exception) -> str:
 def init_app(app: Any) -> None:
     """The automations of `app.config["RUNSHOW_AUTOMATIONS"]` (a rules file), if any.
     Raises `AutomationsError` when the file cannot be used."""
-    from runshow.automations import load_rules
+    from runshow.automations import AutomationsError, load_rules
+    from runshow.errors import Problem
     from runshow.web.extension import show_for_room
 
     path = app.config.get("RUNSHOW_AUTOMATIONS")
     if not path:
         return
+    if app.extensions["runshow"].several:
+        reason = "chưa dùng được khi chạy nhiều phòng: bỏ --automations hoặc chạy một phòng"
+        raise AutomationsError(path, [Problem("", reason)])
     show = show_for_room(None, app)
     runner = AutomationRunner(show, load_rules(path))
     app.extensions["runshow.automations"] = runner

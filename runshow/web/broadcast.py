@@ -19,13 +19,20 @@ class Broadcaster:
     """Subscribed to the service: after each command, the programme (when a live edit
     changed what a view draws) then the state, to every room of every view."""
 
-    def __init__(self, socketio: SocketIO, service: ShowService, snapshots: Snapshots):
+    def __init__(
+        self,
+        socketio: SocketIO,
+        service: ShowService,
+        snapshots: Snapshots,
+        audience: Callable[[str], str] = str,
+    ):
         self.socketio = socketio
         self.service = service
         self.snapshots = snapshots
-        # (view, namespace, its rooms drawing that view), in the views' sending order.
+        # (view, namespace, its rooms drawing that view), in the views' sending order;
+        # `audience` names a room's audience (several rooms: each its own).
         self.routes = [
-            (view, namespace, rooms)
+            (view, namespace, [audience(name) for name in rooms])
             for view in protocol.VIEWS
             for namespace in (LIVE, CONTROL)
             if (rooms := protocol.rooms_by_view(namespace).get(view))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
@@ -28,53 +29,96 @@ from runshow.protocol import (
     validate,
 )
 from runshow.screen_options import parse_screen_options
-from runshow.service import ShowService
 from runshow.textfit import draft_warnings
 from runshow.web.access import Access
 from runshow.web.phase_ticker import PhaseTicker
 from runshow.web.presence import Presence, announce_presence, screen_name
 from runshow.web.schedule_ticker import ScheduleTicker
-from runshow.web.snapshots import Snapshots
 
 log = logging.getLogger(__name__)
 
 
+class ScreenRoom(Protocol):
+    """What the channels need of a room: who is connected, what a connecting screen
+    is sent, its phase ticker (the authority's), its audiences' names."""
+
+    presence: Presence
+    snapshots: Any  # Snapshots, or a display worker's (state(view), programme(view))
+    phases: PhaseTicker | None
+
+    def audience(self, name: str) -> str: ...
+
+    def is_mc_token(self, candidate: object) -> bool: ...
+
+
+@dataclass
+class OneRoom:
+    """A room of a display worker: its screens, its snapshots, its MC token's check,
+    its audiences' prefix (`<room>/` with several rooms, none with one)."""
+
+    presence: Presence
+    snapshots: Any
+    is_mc_token: Callable[[object], bool]
+    phases: PhaseTicker | None = None
+    prefix: str = ""
+
+    def audience(self, name: str) -> str:
+        return self.prefix + name
+
+
+#: What a channel is told of the room a client asked for (`room=` in its query, or
+#: None): that room, or None for one that does not exist.
+FindRoom = Callable[[str | None], Any]
+
+
 class _ShowNamespace(Namespace):
-    """What both channels share: a snapshot on connect, clock sync, presence."""
+    """What both channels share: a snapshot on connect, clock sync, presence, each
+    client in the room its query names (`room=<id>`; a server of one room needs none)."""
 
     def __init__(
         self,
         namespace: str,
         socketio: SocketIO,
-        presence: Presence,
-        snapshots: Snapshots,
+        find_room: FindRoom,
         clock: Callable[[], int],
-        phases: PhaseTicker | None = None,
         announce: bool = True,
     ):
         super().__init__(namespace)
-        self.presence = presence
         self.socketio_app = socketio
-        self.snapshots = snapshots
+        self.find_room = find_room
         self.clock = clock
-        self.phases = phases  # the authority's; a display worker hears its events via the queue
         self.announce = announce  # tell the consoles who is connected (the authority only)
+        self._rooms: dict[str, Any] = {}  # sid → its room
 
-    def role(self, auth: Any = None) -> str:
+    def room(self) -> Any:
+        """The room of the client of this event."""
+        return self._rooms.get(request.sid)
+
+    def role(self, room: Any, auth: Any = None) -> str:
         return "control"
 
+    def admit(self, room: Any) -> None:
+        """Raise ConnectionRefusedError if this client may not join `room`."""
+
     def on_connect(self, auth: Any = None) -> None:
-        audience = AUDIENCES[self.role(auth)]
-        self.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
-        join_room(audience.name)  # before reading the state: see Broadcaster.send_per_view
-        programme = self.snapshots.programme(audience.view)
+        room = self.find_room(request.args.get("room"))
+        if room is None:
+            raise ConnectionRefusedError("unknown_room")
+        self.admit(room)
+        self.join(room, AUDIENCES[self.role(room, auth)], auth)
+
+    def join(self, room: Any, audience: Any, auth: Any) -> None:
+        self._rooms[request.sid] = room
+        room.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
+        join_room(room.audience(audience.name))  # before the state: Broadcaster.send_per_view
+        programme = room.snapshots.programme(audience.view)
         known = auth.get("programme") if isinstance(auth, dict) else None
         if known != programme.tag:  # a reconnecting screen usually has it already
             self._answer("programme", programme)
-        self._answer("state", self.snapshots.state(audience.view))
-        self.announce_presence()
-        if self.phases is not None:
-            self.phases.ensure_started()
+        self._answer("state", room.snapshots.state(audience.view))
+        self.announce_presence(room)
+        if room.phases is not None:
+            room.phases.ensure_started()
 
     def _answer(self, event: str, payload: Encoded) -> None:
         """To the connecting client only, never through the message queue."""
@@ -83,12 +127,14 @@ class _ShowNamespace(Namespace):
         )
 
     def on_disconnect(self, reason: Any = None) -> None:
-        self.presence.leave(request.sid)
-        self.announce_presence()
+        room = self._rooms.pop(request.sid, None)
+        if room is not None:
+            room.presence.leave(request.sid)
+            self.announce_presence(room)
 
-    def announce_presence(self) -> None:
+    def announce_presence(self, room: Any) -> None:
         if self.announce:
-            announce_presence(self.socketio_app, self.presence)
+            announce_presence(self.socketio_app, room.presence, room.audience("control"))
 
     def on_sync(self, data: Any = None, *_extra: Any) -> dict[str, Any]:
         """One sample of the clock: the client's t0 echoed with the server time.
@@ -100,70 +146,111 @@ class _ShowNamespace(Namespace):
 
 class LiveNamespace(_ShowNamespace):
     """Stage, MC tablet and programme: read only. The MC role (and the MC's
-    messages) only with the MC link's token, sent as ``auth: {token}``; without
+    messages) only with the room's MC link token, sent as ``auth: {token}``; without
     it a tablet on /mc is one more public screen."""
 
-    def __init__(self, *args: Any, is_mc_token: Callable[[object], bool], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.is_mc_token = is_mc_token  # the authority's `Access`, or a display worker's copy
-
-    def role(self, auth: Any = None) -> str:
+    def role(self, room: Any, auth: Any = None) -> str:
         role = request.args.get("role", "")
         if role in SCREEN_ROLES and AUDIENCES[role].view == "mc":  # the MC's tablet, the prompter
             token = auth.get("token") if isinstance(auth, dict) else None
-            return role if self.is_mc_token(token) else DEFAULT_SCREEN_ROLE
+            return role if room.is_mc_token(token) else DEFAULT_SCREEN_ROLE
         return role if role in SCREEN_ROLES else DEFAULT_SCREEN_ROLE
 
     def on_prompter_scroll(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
-        """The MC tablet scrolled its script: the prompters follow."""
-        if self.presence.role_of(request.sid) != "mc":
+        """The MC tablet scrolled its script: its room's prompters follow."""
+        room = self.room()
+        if room is None or room.presence.role_of(request.sid) != "mc":
             return {"ok": False, "code": "unauthorized", "error": "Chỉ máy MC điều khiển prompter."}
-        return relay_prompter_scroll(self.socketio_app, payload)
+        return relay_prompter_scroll(self.socketio_app, payload, room.audience("prompter"))
+
+
+#: The Socket.IO room of the producer's overview pages (web/overview.py).
+OVERVIEW = "overview"
+UNAUTHORIZED = {
+    "ok": False,
+    "code": "unauthorized",
+    "error": "Phiên đăng nhập không hợp lệ: hãy đăng nhập lại.",
+}
 
 
 class ControlNamespace(_ShowNamespace):
-    """The technician's console. Refused without a login, and every command checked."""
+    """The technician's console: the producer in any room, a room's operator in that
+    room only. Refused without a login, and every command checked. The producer's
+    overview (`overview=1` in the query) joins no room: it hears every room's tiles
+    and sends commands to rooms by id (`rooms_command`)."""
 
     def __init__(
         self,
         *args: Any,
         ticker: ScheduleTicker,
-        service: ShowService,
         access: Access,
+        source: Callable[[str, str], str],
+        overview: Callable[[], Any] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.ticker = ticker
-        self.service = service
         self.access = access
+        self.source = source  # (entry point, controller) → the log's source
+        self.overview = overview  # the overview's first tiles, for a connecting overview
 
-    def is_technician(self) -> bool:
-        return self.access.is_technician(session)
+    def controller(self, room: Any) -> str | None:
+        return room.access.controller(session)
+
+    def admit(self, room: Any) -> None:
+        if self.controller(room) is None:
+            raise ConnectionRefusedError("unauthorized")
 
     def on_connect(self, auth: Any = None) -> None:
-        if not self.is_technician():
-            raise ConnectionRefusedError("unauthorized")
-        super().on_connect(auth)
+        if request.args.get(OVERVIEW):
+            if not self.access.is_technician(session):
+                raise ConnectionRefusedError("unauthorized")
+            join_room(OVERVIEW)
+            if self.overview is not None:
+                self._answer(OVERVIEW, self.overview())
+        else:
+            super().on_connect(auth)
         self.ticker.ensure_started()
 
     def on_command(self, payload: Any = None, *extra: Any) -> dict[str, Any]:
-        if not self.is_technician():
-            return {
-                "ok": False,
-                "code": "unauthorized",
-                "error": "Phiên đăng nhập không hợp lệ: hãy đăng nhập lại.",
-            }
+        room = self.room()
+        who = None if room is None else self.controller(room)
+        if who is None:
+            return UNAUTHORIZED
         if extra:  # a command is one object: what else came along is a sender's mistake
             reason = f"lệnh chỉ gồm một đối tượng JSON {{...}}, không kèm {len(extra)} đối số khác"
             payload = Unreadable([Problem("", reason)])
-        return self.service.dispatch(payload, source="console").to_json()
+        return room.service.dispatch(payload, source=self.source("console", who)).to_json()
+
+    def on_rooms_command(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
+        """The producer's overview: one command to several rooms (``{"rooms": [ids] or
+        "all", "command": {...}}``); each room's answer by its id."""
+        if not self.access.is_technician(session):
+            return UNAUTHORIZED
+        wanted = payload.get("rooms") if isinstance(payload, dict) else None
+        command = payload.get("command") if isinstance(payload, dict) else None
+        rooms = [
+            self.find_room(room_id) if isinstance(room_id, str) and room_id != ALL_ROOMS else None
+            for room_id in (wanted if isinstance(wanted, list) else [])
+        ]
+        if wanted == "all":
+            rooms = list(self.find_room(ALL_ROOMS))
+        if not rooms or None in rooms:
+            return {"ok": False, "code": "invalid", "error": "Không có phòng nào như vậy."}
+        source = self.source("overview", "producer")
+        answers = {
+            room.id: room.service.dispatch(command, source=source).to_json() for room in rooms
+        }
+        return {"ok": all(answer["ok"] for answer in answers.values()), "rooms": answers}
 
     def _listed_screen(self, payload: Any) -> tuple[str | None, dict[str, Any] | None]:
-        """The screen a console request names (`{"id": ...}`), or the refusal to answer."""
-        if not self.is_technician():
+        """The screen of this console's room a request names (`{"id": ...}`), or the
+        refusal to answer."""
+        room = self.room()
+        if room is None or self.controller(room) is None:
             return None, {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
         sid = payload.get("id") if isinstance(payload, dict) else None
-        if not isinstance(sid, str) or self.presence.role_of(sid) in (None, "control"):
+        if not isinstance(sid, str) or room.presence.role_of(sid) in (None, "control"):
             return None, {
                 "ok": False,
                 "code": "not_possible",
@@ -176,7 +263,8 @@ class ControlNamespace(_ShowNamespace):
         sid, refusal = self._listed_screen(payload)
         if sid is None:
             return refusal or {}
-        identity = {"role": self.presence.role_of(sid), "name": self.presence.name_of(sid)}
+        presence = self.room().presence
+        identity = {"role": presence.role_of(sid), "name": presence.name_of(sid)}
         self.socketio_app.emit("identify", identity, to=sid, namespace=LIVE)
         return {"ok": True}
 
@@ -193,34 +281,48 @@ class ControlNamespace(_ShowNamespace):
         return {"ok": True, "options": options}
 
     def on_prompter_scroll(self, payload: Any = None, *_extra: Any) -> dict[str, Any]:
-        """The technician scrolls the prompters from the console."""
-        if not self.is_technician():
+        """The technician scrolls the room's prompters from the console."""
+        room = self.room()
+        if room is None or self.controller(room) is None:
             return {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
-        return relay_prompter_scroll(self.socketio_app, payload)
+        return relay_prompter_scroll(self.socketio_app, payload, room.audience("prompter"))
 
     def on_fit(self, draft: Any = None, *_extra: Any) -> dict[str, Any]:
         """Will a text being typed in the edit panel fit the stage? (Changes nothing.)"""
-        if not self.is_technician():
+        room = self.room()
+        if room is None or self.controller(room) is None:
             return {"warnings": []}
         return {"warnings": draft_warnings(draft)}
 
 
-def relay_prompter_scroll(socketio: SocketIO, payload: Any) -> dict[str, Any]:
-    """Send a checked scroll position to every prompter (docs/protocol.md, PrompterScroll)."""
+def relay_prompter_scroll(socketio: SocketIO, payload: Any, to: str) -> dict[str, Any]:
+    """Send a checked scroll position to the prompters `to` (a room's; docs/protocol.md,
+    PrompterScroll)."""
     try:
         position = validate(PrompterScroll, payload)
     except ValidationError:
         return {"ok": False, "code": "invalid", "error": "Vị trí cuộn không hợp lệ."}
     if not 0 <= position["ratio"] <= 1:
         return {"ok": False, "code": "invalid", "error": "Vị trí cuộn phải từ 0 đến 1."}
-    socketio.emit("prompter_scroll", position, to="prompter", namespace=LIVE)
+    socketio.emit("prompter_scroll", position, to=to, namespace=LIVE)
     return {"ok": True}
 
 
+#: What `find_room` is asked for to get every room at once (the overview's "all").
+ALL_ROOMS = "*"
+
+
 def disconnect_consoles(socketio: SocketIO) -> None:
-    """Close every open console connection (after a logout)."""
-    consoles = list(socketio.server.manager.get_participants(CONTROL, "control"))
-    for sid, _ in consoles:
+    """Close every open console connection, in every room, and every overview (after
+    the producer's logout)."""
+    manager = socketio.server.manager
+    consoles = {
+        sid
+        for name in list(manager.rooms.get(CONTROL, {}))
+        if isinstance(name, str) and (name in (OVERVIEW, "control") or name.endswith("/control"))
+        for sid, _ in manager.get_participants(CONTROL, name)
+    }
+    for sid in consoles:
         socketio.server.disconnect(sid, namespace=CONTROL)
 
 

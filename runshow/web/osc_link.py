@@ -164,7 +164,8 @@ class OscFeedback:
         self.show.service.subscribe(self.after_command)
         self.show.phases.listeners.append(lambda _crossing: self.send())
         self.show.phases.ensure_started()  # a crossing is news, screens or not
-        self.show.lifecycle.every("OSC feedback", 1.0, self._each_second)
+        loop = "OSC feedback" if self.show.room == SINGLE_ROOM else f"OSC feedback {self.show.room}"
+        self.show.lifecycle.every(loop, 1.0, self._each_second)
         self.show.lifecycle.on_stop(self._socket.close)
         self.send()
 
@@ -203,14 +204,15 @@ def init_app(app: Flask) -> None:
     """OSC in and out as `app.config` asks (RUNSHOW_OSC_PORT, RUNSHOW_OSC_ALLOW,
     RUNSHOW_OSC_FEEDBACK); nothing when they are unset."""
     config = app.config
-    show = show_for_room(None, app)
+    server = app.extensions["runshow"]  # with several rooms, an address names its room
     if config.get("RUNSHOW_OSC_PORT") is not None:
         from runshow.network import local_networks
 
         allow = config.get("RUNSHOW_OSC_ALLOW") or local_networks()
         listener = OscListener(app, config["RUNSHOW_HOST"], config["RUNSHOW_OSC_PORT"], allow)
         app.extensions["runshow.osc"] = listener
-        listener.start(show)
+        listener.start(server)
     targets = config.get("RUNSHOW_OSC_FEEDBACK") or ()
     if targets:
-        OscFeedback(show, targets).start()
+        for room in server.rooms.values():  # each under its own prefix, /runshow/<room>
+            OscFeedback(room, targets).start()

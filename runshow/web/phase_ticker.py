@@ -1,4 +1,5 @@
-"""The phase ticker: one background task that announces the current item's phase crossings.
+"""The phase ticker: one background task that announces the current item's phase
+crossings in every room.
 
 It sleeps until the next boundary of the running timer (or until a command changes
 the show), then asks the pure `PhaseWatch` what was crossed and emits a `phase`
@@ -29,34 +30,70 @@ IDLE_S = 30.0
 RETRY_S = 1.0
 
 
+class PhaseLoop:
+    """The one background task for every room's phase ticker: it sleeps until the
+    nearest boundary of any room (or a command somewhere), so twenty idle rooms cost
+    what one does."""
+
+    def __init__(self, socketio: SocketIO, lifecycle: Lifecycle):
+        self.lifecycle = lifecycle
+        self.tickers: list[PhaseTicker] = []
+        self._wake = socketio.server.eio.create_event()
+
+    def start(self) -> None:
+        self.lifecycle.start("phase ticker", self._run, wake=self._wake.set)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def tick(self) -> float:
+        """Every room's announcements due now; the seconds until the nearest next one."""
+        delays = [IDLE_S]
+        for ticker in self.tickers:
+            try:
+                delays.append(ticker.tick())
+            except Exception:  # one room's bad moment must not silence the others
+                log.exception("phase ticker of a room failed; trying again")
+                delays.append(RETRY_S)
+        return min(delays)
+
+    def _run(self) -> None:
+        while self.lifecycle.running:
+            self._wake.wait(timeout=self.tick())
+            self._wake.clear()
+
+
 class PhaseTicker:
+    """One room's phase crossings, announced to its own screens (`targets`: namespace
+    → its audiences of the room), driven by the shared `PhaseLoop`."""
+
     def __init__(
         self,
         socketio: SocketIO,
         service: ShowService,
-        lifecycle: Lifecycle,
-        namespaces: tuple[str, ...],
+        loop: PhaseLoop,
+        targets: dict[str, list[str]],
     ):
         self.socketio = socketio
         self.service = service
-        self.lifecycle = lifecycle
-        self.namespaces = namespaces
+        self.loop = loop
+        self.targets = targets
         self.watch = PhaseWatch()
         self._lock = threading.Lock()
-        self._wake = socketio.server.eio.create_event()
         self._started = False
         #: Told of every crossing too, after the screens (the event stream, OSC feedback).
         self.listeners: list[Callable[[Crossing], None]] = []
+        loop.tickers.append(self)
 
     def ensure_started(self) -> None:
-        """Start the one background task (with the first screen that connects).
+        """Start watching (with the first screen of the room that connects).
         What it sees first is taken as known: nobody was listening before."""
         with self._lock:
             if self._started:
                 return
             self._started = True
             self._look(self.service.state)
-        self.lifecycle.start("phase ticker", self._run, wake=self._wake.set)
+        self.loop.start()
 
     def tick(self) -> float:
         """Announce what is due now; returns the seconds until the next boundary."""
@@ -80,8 +117,8 @@ class PhaseTicker:
             crossings = self._look(state)
         for crossing in crossings:
             log.info("phase %s: %s", crossing.item_id, crossing.phase)
-            for namespace in self.namespaces:
-                self.socketio.emit("phase", crossing.to_json(), namespace=namespace)
+            for namespace, audiences in self.targets.items():
+                self.socketio.emit("phase", crossing.to_json(), namespace=namespace, to=audiences)
             for listener in self.listeners:
                 listener(crossing)
 
@@ -89,14 +126,4 @@ class PhaseTicker:
         """Subscribed to the service after the state broadcast: screens get the
         state first, then the phase it crossed."""
         self._announce(state)  # a command may move the item on at once (-1 minute into red)
-        self._wake.set()  # and the next boundary may have moved
-
-    def _run(self) -> None:
-        while self.lifecycle.running:
-            try:
-                delay = self.tick()
-            except Exception:  # a bad moment must not end the announcements for the day
-                log.exception("phase ticker failed; trying again")
-                delay = RETRY_S
-            self._wake.wait(timeout=delay)
-            self._wake.clear()
+        self.loop.wake()  # and the next boundary may have moved

@@ -159,7 +159,8 @@ class Presence:
         return bool(gone)
 
 
-def announce_presence(socketio: SocketIO, presence: Presence) -> None:
-    """Tell the consoles how many screens of each role, and which ones by name."""
-    socketio.emit("presence", presence.counts(), namespace=CONTROL)
-    socketio.emit("screens", presence.screens(), namespace=CONTROL)
+def announce_presence(socketio: SocketIO, presence: Presence, to: str | None = None) -> None:
+    """Tell the consoles (`to`: those of one room) how many screens of each role, and
+    which ones by name."""
+    socketio.emit("presence", presence.counts(), namespace=CONTROL, to=to)
+    socketio.emit("screens", presence.screens(), namespace=CONTROL, to=to)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
-from runshow.agenda import KIND_LABELS
-from runshow.network import base_urls
+from runshow.agenda import KIND_LABELS, presenter_line
 from runshow.printout import print_rows
 from runshow.report import report_csv, report_rows, totals_line
-from runshow.report_xlsx import XLSX_MIMETYPE, report_xlsx
+from runshow.report_xlsx import XLSX_MIMETYPE, RoomReport, report_xlsx, rooms_report_xlsx
+from runshow.schedule import schedule_view
 from runshow.timefmt import clock_text, offset_words
 from runshow.timeline import timeline_svg
-from runshow.web.auth import login_required
-from runshow.web.extension import current_show
-from runshow.web.pages import page_context
+from runshow.web.auth import login_required, producer_required
+from runshow.web.extension import current_server, current_show
+from runshow.web.overview import room_chooser
+from runshow.web.pages import lan_addresses, page_context, server_context
 from runshow.web.qr import qr_svg
-from runshow.words import ROLE_NAMES
+from runshow.web.roomurls import room_route
+from runshow.web.tiles import room_tile
+from runshow.words import ITEM_STATUS_WORDS, ROLE_NAMES
 
 bp = Blueprint("screens", __name__)
 
@@ -64,37 +67,30 @@ SCREENS = (
 )
 
 
-def _lan_addresses() -> list[str]:
-    """Where screens reach this server: only addresses it listens on (`--host`),
-    LAN ones rather than loopback, else the address this request came to."""
-    port = request.host.rsplit(":", 1)[1] if ":" in request.host else "80"
-    host = current_app.config["RUNSHOW_HOST"]
-    addresses = base_urls(host, int(port)) if port.isdigit() else []
-    return [url for url in addresses if "://127." not in url] or [request.host_url.rstrip("/")]
-
-
 @bp.route("/")
-def index() -> str:
+def index() -> Any:
+    if current_server().several:
+        return room_chooser()
     # A QR code must lead somewhere. The MC's has no token: this page is public.
-    lan = _lan_addresses()
+    lan = lan_addresses()
     qr_svgs = {screen["path"]: qr_svg(lan[0] + screen["path"]) for screen in SCREENS}
     return render_template(
         "index.html", screens=SCREENS, addresses=lan, qr_svgs=qr_svgs, **page_context("home")
     )
 
 
-@bp.route("/stage")
+@room_route(bp, "/stage")
 def stage() -> str:
     return render_template("stage.html", **page_context("stage"))
 
 
-@bp.route("/speaker")
+@room_route(bp, "/speaker")
 def speaker() -> str:
     """The speaker's confidence monitor: always the countdown."""
     return render_template("speaker.html", **page_context("speaker"))
 
 
-@bp.route("/mc")
+@room_route(bp, "/mc")
 def mc() -> str:
     """The MC's private view with the MC link's token (``?token=``); without it the
     public one: the MC's messages are for the MC's tablet only."""
@@ -104,16 +100,16 @@ def mc() -> str:
 
 def mc_link(base_url: str) -> str:
     """The MC tablet's address, with its token."""
-    return f"{base_url}/mc?{urlencode({'token': current_show().access.mc_token})}"
+    return base_url + url_for("screens.mc", token=current_show().access.mc_token)
 
 
-@bp.route("/clock")
+@room_route(bp, "/clock")
 def studio_clock() -> str:
     """The studio clock: time of day, the item's countdown, the on-air light."""
     return render_template("clock.html", **page_context("clock"))
 
 
-@bp.route("/prompter")
+@room_route(bp, "/prompter")
 def prompter() -> str:
     """The MC's script, large, for a prompter's glass: with the MC link's token, as the
     MC's tablet (without it there is no script to show)."""
@@ -123,15 +119,45 @@ def prompter() -> str:
     )
 
 
-@bp.route("/programme")
+@room_route(bp, "/programme")
 def programme() -> str:
+    """The delegates' programme; on a server of several rooms without one, what is on
+    now in each room and each room's programme, to pick the next session."""
+    if is_every_room():
+        return every_room_programme()
     return render_template("programme.html", **page_context("programme"))
 
 
-@bp.route("/control")
+def every_room_programme() -> str:
+    rooms = []
+    for room in current_server().rooms.values():
+        agenda, service = room.agenda, room.service
+        statuses = {
+            item["id"]: item["status"]
+            for item in schedule_view(agenda, service.state, service.clock())["items"]
+        }
+        items = [
+            {
+                "start": clock_text(start, agenda.tz),
+                "title": item.title,
+                "presenter": presenter_line(item.spec.presenter),
+                "status": statuses.get(item.id, "upcoming"),
+            }
+            for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True)
+        ]
+        rooms.append({"tile": room_tile(room), "entries": items})
+    return render_template(
+        "rooms_programme.html",
+        rooms=rooms,
+        status_words=ITEM_STATUS_WORDS,
+        **server_context("home"),
+    )
+
+
+@room_route(bp, "/control")
 @login_required
 def control() -> str:
-    link = mc_link(_lan_addresses()[0])
+    link = mc_link(lan_addresses()[0])
     return render_template(
         "control.html",
         mc_link=link,
@@ -155,7 +181,7 @@ def _report():
     return show, report_rows(show.agenda, show.service.state, show.service.clock())
 
 
-@bp.route("/report")
+@room_route(bp, "/report")
 @login_required
 def report() -> str:
     """Planned against actual, printable: the organisers' record of the day."""
@@ -174,7 +200,7 @@ def report() -> str:
     )
 
 
-@bp.route("/print")
+@room_route(bp, "/print")
 @login_required
 def print_sheets() -> str:
     """The MC's script and the technician's run sheet, for A4."""
@@ -196,7 +222,10 @@ def _report_csv_text(show) -> str:
 def _download(content: str | bytes, mimetype: str, suffix: str) -> Response:
     agenda = current_show().agenda
     kind = "tong-duyet" if agenda.rehearsal else "bao-cao"
-    filename = f"runshow-{kind}-{agenda.event.date}.{suffix}"
+    return _attachment(content, mimetype, f"runshow-{kind}-{agenda.event.date}.{suffix}")
+
+
+def _attachment(content: str | bytes, mimetype: str, filename: str) -> Response:
     return Response(
         content,
         mimetype=mimetype,
@@ -204,23 +233,69 @@ def _download(content: str | bytes, mimetype: str, suffix: str) -> Response:
     )
 
 
-@bp.route("/report.csv")
+@room_route(bp, "/report.csv")
 @login_required
 def report_download() -> Response:
     return _download(_report_csv_text(current_show()), "text/csv; charset=utf-8", "csv")
 
 
-@bp.route("/report.xlsx")
-@login_required
+@room_route(bp, "/report.xlsx")
 def report_workbook() -> Response:
-    """The same table as the CSV, in an Excel workbook with a heading."""
-    show = current_show()
+    """The same table as the CSV, in an Excel workbook with a heading; on a server of
+    several rooms without one, every room's (the producer's)."""
+    if is_every_room():
+        return every_room_workbook()
+    return room_workbook()
+
+
+def is_every_room() -> bool:
+    """A page of a server of several rooms asked for without a room."""
+    return current_server().several and g.get("room_id") is None
+
+
+def _report_heading(show) -> list[str]:
     event = show.agenda.event
-    heading = [
+    return [
         "Báo cáo chương trình: kế hoạch và thực tế",
         event.title,
         f"{event.venue.name}, {event.venue.address}",
         f"Ngày {event.date}, bắt đầu {event.start}",
     ]
-    content = report_xlsx(_report_csv_text(show), heading, rehearsal=show.agenda.rehearsal)
+
+
+@login_required
+def room_workbook() -> Response:
+    show = current_show()
+    content = report_xlsx(_report_csv_text(show), _report_heading(show), show.agenda.rehearsal)
     return _download(content, XLSX_MIMETYPE, "xlsx")
+
+
+@producer_required
+def every_room_workbook() -> Response:
+    """A summary sheet, then a sheet per room."""
+    reports = []
+    for room in current_server().rooms.values():
+        service, agenda = room.service, room.agenda
+        tile = room_tile(room)
+        visited = sum(
+            1
+            for item in schedule_view(agenda, service.state, service.clock())["items"]
+            if item["actual_start_ms"] is not None
+        )
+        summary = [
+            room.id,
+            agenda.event.title,
+            agenda.event.date,
+            clock_text(agenda.planned_end_ms, agenda.tz),
+            tile["projected_end"],
+            tile["offset"]["text"],
+            str(visited),
+        ]
+        reports.append(
+            RoomReport(
+                room.id, _report_csv_text(room), _report_heading(room), agenda.rehearsal, summary
+            )
+        )
+    content = rooms_report_xlsx(reports)
+    dates = sorted({room.agenda.event.date for room in current_server().rooms.values()})
+    return _attachment(content, XLSX_MIMETYPE, f"runshow-bao-cao-cac-phong-{dates[0]}.xlsx")

@@ -39,12 +39,13 @@ from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
 from runshow.service import wall_clock_ms
 from runshow.web.access import client_address
 from runshow.web.broadcast import tell_stopping
-from runshow.web.channels import LiveNamespace
+from runshow.web.channels import LiveNamespace, OneRoom
 from runshow.web.extension import current_show
 from runshow.web.fanout import DirectManager
 from runshow.web.fastpath import decision
 from runshow.web.lifecycle import Lifecycle
 from runshow.web.presence import Presence
+from runshow.web.roomurls import API_ROOM_PREFIX, room_route
 from runshow.web.upkeep import ping_options
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ CHANNEL = "runshow"
 WORKER_REPORT = "runshow:worker-screens"
 REPORT_EVERY_S = 1.0
 WORKER_SILENCE_S = 15
+
+#: A room's screens on the authority and how its consoles are told of them.
+Listeners = tuple[Presence, Callable[[], None]]
 
 
 def worker_silence_s(environ: Any = os.environ) -> float:
@@ -115,21 +119,21 @@ class LiveManager(socketio.RedisManager):
     def __init__(self, url: str):
         super().__init__(url, channel=CHANNEL, json=QueueJSON)
         self.url = url
-        self._reports: tuple[Presence, Callable[[], None]] | None = None
+        self._reports: dict[str | None, Listeners] = {}
 
-    def hear_reports(
-        self, presence: Presence, announce: Callable[[], None], lifecycle: Lifecycle
-    ) -> None:
-        """On the authority: the display workers' reports go into `presence` and the
-        consoles are told (`announce`); a worker gone silent is dropped. Both loops
-        are `lifecycle`'s."""
-        self._reports = (presence, announce)
+    def hear_reports(self, rooms: dict[str | None, Listeners], lifecycle: Lifecycle) -> None:
+        """On the authority: a display worker's report of a room's screens (`"room"`
+        in it; none for a server of one room, key None) goes into that room's presence
+        and its consoles are told (`rooms`: room → (presence, announce)); a worker gone
+        silent is dropped. Both loops are `lifecycle`'s."""
+        self._reports = rooms
         lifecycle.start("hearing display workers", lambda: self._hear(lifecycle))
         silence_s = worker_silence_s()
 
         def drop_silent_workers() -> None:
-            if presence.expire(time.monotonic(), silence_s):
-                announce()
+            for presence, announce in rooms.values():
+                if presence.expire(time.monotonic(), silence_s):
+                    announce()
 
         lifecycle.every("dropping silent display workers", REPORT_EVERY_S, drop_silent_workers)
 
@@ -154,12 +158,16 @@ class LiveManager(socketio.RedisManager):
             listener.close()
 
     def _take_report(self, data: bytes) -> None:
-        presence, announce = self._reports
         try:
             report = json.loads(data)
         except ValueError:
             log.warning("a display worker's report is not JSON: %.200r", data)
             return
+        room = report.get("room") if isinstance(report, dict) else None
+        if room not in self._reports:
+            log.warning("a display worker's report of an unknown room: %.200r", room)
+            return
+        presence, announce = self._reports[room]
         if presence.take_report(report, time.monotonic()):  # a change
             announce()
 
@@ -215,9 +223,9 @@ def snapshots_blueprint() -> Blueprint:
     """`GET /api/snapshots` on the authority: every view's state and programme, for a
     display worker that has not seen a broadcast yet. Needs the control key (the MC's
     view carries the MC's messages)."""
-    bp = Blueprint("snapshots", __name__)
+    bp = Blueprint("snapshots", __name__, url_prefix="/api")
 
-    @bp.get("/api/snapshots")
+    @room_route(bp, "/snapshots", API_ROOM_PREFIX, methods=["GET"])
     def snapshots() -> Response:
         show = current_show()
         refused = show.access.bearer_refusal(request.headers.get("Authorization"), client_address())
@@ -235,10 +243,14 @@ class WorkerSnapshots:
     """A display worker's snapshots: the latest seen through the queue, else the
     authority's (asked once)."""
 
-    def __init__(self, manager: LiveManager, authority_url: str, control_key: str):
+    def __init__(
+        self, manager: LiveManager, authority_url: str, control_key: str, room: str | None = None
+    ):
         self.manager = manager
         self.authority_url = authority_url.rstrip("/")
         self.control_key = control_key
+        self.path = "/api/snapshots" if room is None else f"/api/rooms/{room}/snapshots"
+        self.prefix = "" if room is None else f"{room}/"  # the room's audiences (extension.py)
         self._asked: dict[str, dict[str, Encoded]] | None = None
         self._lock = threading.Lock()
 
@@ -254,7 +266,7 @@ class WorkerSnapshots:
 
     def _ask_authority(self) -> dict[str, dict[str, Encoded]]:
         request = urllib.request.Request(
-            f"{self.authority_url}/api/snapshots",
+            f"{self.authority_url}{self.path}",
             headers={"Authorization": f"Bearer {self.control_key}"},
         )
         with urllib.request.urlopen(request, timeout=10) as answer:  # raises on 4xx/5xx
@@ -266,7 +278,7 @@ class WorkerSnapshots:
 
     def _latest(self, event: str, view: str) -> Encoded:
         rooms = protocol.rooms_by_view(LIVE).get(view, [])
-        seen = [self.manager.latest(LIVE, room, event) for room in rooms]
+        seen = [self.manager.latest(LIVE, self.prefix + room, event) for room in rooms]
         seen = [encoded for encoded in seen if encoded is not None]
         if not seen:
             return self._from_authority(event, view)
@@ -297,11 +309,16 @@ class ScreenReporter:
     `REPORT_EVERY_S` of a change, and every third of the silence allowed."""
 
     def __init__(
-        self, publish: Callable[[dict[str, Any]], object], presence: Presence, worker: str
+        self,
+        publish: Callable[[dict[str, Any]], object],
+        presence: Presence,
+        worker: str,
+        room: str | None = None,
     ) -> None:
         self.publish = publish
         self.presence = presence
         self.worker = worker
+        self.room = room  # which room's screens (several rooms), in every report
         self.heartbeat_s = worker_silence_s() / 3
         self._reported: int | None = None
         self._at_s = -self.heartbeat_s
@@ -315,7 +332,8 @@ class ScreenReporter:
             # (A report that cannot be published is logged by the lifecycle, and sent
             # again with the next heartbeat, well before the authority takes the
             # silence for gone.)
-            self.publish(self.presence.report(self.worker))
+            report = self.presence.report(self.worker)
+            self.publish(report if self.room is None else report | {"room": self.room})
             self._reported, self._at_s = changes, now_s
 
 
@@ -344,9 +362,12 @@ def create_worker_app(
     mc_token: str,
     async_mode: str = "threading",
     name: str = "",
+    room_tokens: dict[str, str] | None = None,
 ) -> Flask:
     """A display worker: `/live` screens fed through the queue, nothing else. The MC
-    link's token (`mc_token`, the authority's) gives an MC tablet the MC's view here too."""
+    link's token (`mc_token`, the authority's) gives an MC tablet the MC's view here too.
+    For an authority of several rooms, `room_tokens` (room → its MC token) names them:
+    a screen then joins its room's audience as on the authority (`room=` in its query)."""
 
     app = Flask(__name__)
     manager = live_manager(message_queue, decision().direct)
@@ -358,15 +379,35 @@ def create_worker_app(
         monitor_clients=False,
         **ping_options(),
     )
-    snapshots = WorkerSnapshots(manager, authority_url, control_key)
-    presence = Presence()
-    socketio.on_namespace(
-        LiveNamespace(
-            *(LIVE, socketio, presence, snapshots),
-            clock=wall_clock_ms,
-            announce=False,
-            is_mc_token=lambda token: same_secret(token, mc_token),
+    worker = DisplayWorker(socketio, Lifecycle(socketio))
+    publish = ReportChannel(message_queue).publish
+
+    reporters: list[ScreenReporter] = []
+
+    def open_room(room: str | None, token: str) -> OneRoom:
+        presence = Presence()
+        reporters.append(ScreenReporter(publish, presence, name or authority_url, room))
+        return OneRoom(
+            presence,
+            WorkerSnapshots(manager, authority_url, control_key, room),
+            lambda candidate: same_secret(candidate, token),
+            prefix="" if room is None else f"{room}/",
         )
+
+    if room_tokens is None:
+        only = open_room(None, mc_token)
+        find_room: Callable[[str | None], OneRoom | None] = lambda _wanted: only  # noqa: E731
+    else:
+        rooms = {room: open_room(room, token) for room, token in room_tokens.items()}
+        find_room = rooms.get
+
+    def report_every_room() -> None:  # one loop for every room: idle cost does not multiply
+        for reporter in reporters:
+            reporter.report_if_due()
+
+    worker.lifecycle.every("reporting screens", REPORT_EVERY_S, report_every_room)
+    socketio.on_namespace(
+        LiveNamespace(LIVE, socketio, find_room, clock=wall_clock_ms, announce=False)
     )
     socketio.on_namespace(RefusedControl(authority_url))
 
@@ -377,9 +418,6 @@ def create_worker_app(
         response.status_code = 421  # Misdirected Request
         return response
 
-    worker = DisplayWorker(socketio, Lifecycle(socketio))
-    reporter = ScreenReporter(ReportChannel(message_queue).publish, presence, name or authority_url)
-    worker.lifecycle.every("reporting screens", REPORT_EVERY_S, reporter.report_if_due)
     app.extensions["runshow_worker"] = worker
     return app
 

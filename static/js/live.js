@@ -63,9 +63,11 @@ export function connect(namespace, role, handlers = {}) {
   const token = new URLSearchParams(location.search).get('token');
   // A screen may be named in its link (/stage?name=LED+chính): the console lists it so.
   const name = (new URLSearchParams(location.search).get('name') || '').trim().slice(0, 40);
+  // A page of one room among several (/r/<room>/stage) joins that room's audience.
+  const room = body.dataset.room;
   let live = null;
   const socket = io(namespace, {
-    query: name ? { role, name } : { role },
+    query: { role, ...(name ? { name } : {}), ...(room ? { room } : {}) },
     // On every (re)connect: the token, and the programme this screen has, which the server
     // then does not send again (docs/protocol.md, Programme.version).
     auth: (send) => send({ ...(token ? { token } : {}), programme: live?.programme?.version ?? null }),

@@ -20,7 +20,8 @@ export const EVENT = Object.freeze({
   "prompter_scroll": "prompter_scroll",
   "stopping": "stopping",
   "osc": "osc",
-  "automations": "automations"
+  "automations": "automations",
+  "overview": "overview"
 });
 
 /** Events a page sends, answered by acknowledgement. */
@@ -30,7 +31,8 @@ export const REQUEST = Object.freeze({
   "identify": "identify",
   "screen_options": "screen_options",
   "prompter_scroll": "prompter_scroll",
-  "fit": "fit"
+  "fit": "fit",
+  "rooms_command": "rooms_command"
 });
 
 /** The audience a screen connects as. */
