@@ -101,7 +101,10 @@ def test_an_unknown_room_is_a_404_in_words(rooms_app):
     client = rooms_app.test_client()
     missing = client.get("/api/rooms/phong-z/state")
     assert missing.status_code == 404
-    assert "Không có phòng «phong-z»" in missing.get_json()["error"]
+    assert (
+        "Không có phòng 'phong-z' trên máy chủ này. Các phòng: hoi-truong-a, phong-b."
+        in missing.get_json()["error"]
+    )
     assert client.get("/r/phong-z/stage").status_code == 404
 
 

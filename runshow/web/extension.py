@@ -48,7 +48,7 @@ class UnknownRoom(NotFound):
 
     def __init__(self, room: str, rooms: list[str] | None = None):
         listed = f" Các phòng: {', '.join(rooms)}." if rooms else ""
-        super().__init__(f"Không có phòng «{room}».{listed}")
+        super().__init__(f"Không có phòng {room!r} trên máy chủ này.{listed}")
         self.room, self.rooms = room, rooms or []
 
     def __str__(self) -> str:
