@@ -487,3 +487,31 @@ def test_serve_refuses_two_files_of_one_room_naming_both(tmp_path: Path):
     )
     assert refused.returncode == 1
     assert f"hai tệp cùng thành phòng «phong-b»: {ROOM_B} và {twin}" in refused.stderr
+
+
+def test_the_prompters_follow_their_own_rooms_scrolling_only(rooms_app):
+    socketio_ = rooms_app.extensions["socketio"]
+    rooms = rooms_app.extensions["runshow"].rooms
+
+    def tablet(room: str, role: str):
+        token = rooms[room].access.mc_token
+        return socketio_.test_client(
+            rooms_app,
+            namespace="/live",
+            query_string=f"role={role}&room={room}",
+            auth={"token": token},
+        )
+
+    prompters = {room: tablet(room, "prompter") for room in ROOMS}
+    mc_b = tablet("phong-b", "mc")
+    for prompter in prompters.values():
+        prompter.get_received("/live")
+    position = {"item_id": "tuyen-bo-ly-do", "ratio": 0.5}
+    assert mc_b.emit("prompter_scroll", position, namespace="/live", callback=True)["ok"]
+    heard = {
+        room: [e["name"] for e in prompter.get_received("/live")]
+        for room, prompter in prompters.items()
+    }
+    assert heard == {"hoi-truong-a": [], "phong-b": ["prompter_scroll"]}
+    for client in (*prompters.values(), mc_b):
+        client.disconnect(namespace="/live")
