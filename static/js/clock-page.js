@@ -5,7 +5,8 @@ import { byId, keepAwake, setData, setText } from './dom.js';
 import { connect, debugCorner } from './live.js';
 import { followFixedStart } from './fixed-start.js';
 import { wallClockFormatter } from './preshow.js';
-import { TimerDisplay, onFrame, renderDigits } from './timer.js';
+import { TimerDisplay, renderDigits } from './timer.js';
+import { nextFlip, onTick } from './ticker.js';
 import { NAMESPACE, ROLE } from './protocol.js';
 
 const body = document.body;
@@ -40,9 +41,11 @@ const timer = new TimerDisplay(n.timer, live.clock, {
 });
 // Each digit in its fixed box (timer.js): the time of day never jitters as it ticks.
 let shownTime = '';
-onFrame(() => {
-  const text = formatWallClock(live.clock.now());
+onTick(live.clock, () => {
+  const now = live.clock.now();
+  const text = formatWallClock(now);
   if (text !== shownTime) renderDigits(n.time, (shownTime = text));
+  return nextFlip(now, 0); // the epoch's whole seconds: every zone's too
 });
 followFixedStart(byId('clock-next-fixed'), live);
 debugCorner(live.clock);

@@ -6,8 +6,9 @@ import { connect, debugCorner, lostConnectionText, roleName } from './live.js';
 import { chime } from './chime.js';
 import { screenOptionsPanel } from './screen-options-panel.js';
 import { scrollStepper } from './script-scroll.js';
-import { beforeShow, openingText, otherDayText, wallClockFormatter } from './preshow.js';
-import { TimerDisplay, onFrame, remainingMs, signedShort } from './timer.js';
+import { beforeShow, openingText, otherDayText, preShowChange, wallClockFormatter } from './preshow.js';
+import { TimerDisplay, remainingMs, signedShort } from './timer.js';
+import { nextFlip, onTick } from './ticker.js';
 import { NAMESPACE, REQUEST, ROLE } from './protocol.js';
 
 const body = document.body;
@@ -555,10 +556,13 @@ function fixedStartText(warning) {
   return `${name}: chương trình đến sớm ${minutes(warning.early_ms)} so với kế hoạch — có ${minutes(warning.early_ms)} trống trước giờ cố định.`;
 }
 
-/** Late or early (the server's figures), and the current row's overrun, each frame. */
+/**
+ * Late or early (the server's figures), and the current row's overrun; again when a
+ * second shown flips, or the minute (the day changes on one).
+ */
 function drawSchedule() {
   const state = live.state;
-  if (!state?.schedule) return;
+  if (!state?.schedule) return Infinity;
   const now = live.clock.now();
   takeFigures({ ...state.schedule, server_time_ms: state.server_time_ms });
   // Another day's programme (not a rehearsal): said in words, not as "Chậm 1215 ngày".
@@ -577,9 +581,11 @@ function drawSchedule() {
   setData(n.fixedNotice, 'late', (figures.fixed_starts || []).some((w) => w.late_ms > 0));
   show(n.fixedNotice, Boolean(fixedText));
 
+  let next = nextFlip(now, 0, 60_000);
   const waiting = beforeShow(state);
   show(n.preshow, waiting);
   if (waiting) {
+    next = Math.min(next, preShowChange(now, live.programme?.start_ms));
     setText(n.wallClock, formatWallClock(now));
     setText(n.openingIn, otherDay ? '' : openingText(live.programme?.start_ms, now));
   }
@@ -589,7 +595,9 @@ function drawSchedule() {
     const remaining = remainingMs(state.timer, now);
     setText(nowRow.diff, remaining < 0 ? signedShort(-remaining) : '');
     setData(nowRow.diff, 'sign', remaining < 0 ? 1 : 0);
+    if (state.timer.running) next = Math.min(next, nextFlip(now, state.timer.deadline_ms));
   }
+  return next;
 }
 
 /**
@@ -632,7 +640,7 @@ const prompterScroll = scrollStepper(live);
 const chimeToggle = byId('chime-toggle');
 const bell = chime(() => chimeToggle.checked);
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
-onFrame(drawSchedule);
+onTick(live.clock, drawSchedule);
 debugCorner(live.clock);
 renderButtons(live.state);
 

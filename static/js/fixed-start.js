@@ -1,7 +1,8 @@
 // An item with a fixed start (the agenda's `starts_at`): while it is next, the screens
 // count down to its time of day on the server's clock: "lúc 10:00 — còn 12:34".
 import { clockFormatter, setText, show } from './dom.js';
-import { clockText, onFrame } from './timer.js';
+import { clockText } from './timer.js';
+import { nextFlip, onTick } from './ticker.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -18,13 +19,15 @@ export function fixedStartText(fixedStartMs, serverNow, formatClock) {
 export function followFixedStart(node, live) {
   let zone = null;
   let formatClock = null;
-  onFrame(() => {
+  onTick(live.clock, () => {
     const timeZone = live.programme?.event?.timezone;
     if (timeZone !== zone) formatClock = clockFormatter((zone = timeZone));
     const next = live.state?.next;
     const fixed = next ? live.programme?.items?.[next.index]?.fixed_start_ms : null;
-    const text = fixedStartText(fixed, live.clock.now(), formatClock);
+    const now = live.clock.now();
+    const text = fixedStartText(fixed, now, formatClock);
     setText(node, text);
     show(node, Boolean(text));
+    return text ? nextFlip(now, fixed) : Infinity;
   });
 }

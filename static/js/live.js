@@ -2,6 +2,7 @@
 // revision ordering and a discreet "disconnected" mark.
 /* global io */
 import { ServerClock } from './clock.js';
+import { redrawFrom } from './ticker.js';
 import { el, readJson } from './dom.js';
 import { EVENT, ROLE } from './protocol.js';
 import { ROLE_NAMES } from './words.js';
@@ -137,14 +138,19 @@ export function connect(namespace, role, handlers = {}) {
   socket.on(EVENT.programme, (programme) => {
     live.programme = programme;
     handlers.programme?.(programme, live);
+    redrawFrom(clock);
   });
   socket.on(EVENT.state, (state) => {
     if (!acceptState(state)) return;
     flash(state);
     handlers.state?.(state, live);
+    redrawFrom(clock);
   });
   socket.on(EVENT.presence, (counts) => handlers.presence?.(counts, live));
-  socket.on(EVENT.schedule, (figures) => handlers.schedule?.(figures, live));
+  socket.on(EVENT.schedule, (figures) => {
+    handlers.schedule?.(figures, live);
+    redrawFrom(clock);
+  });
   // A crossing is announced once, but a broadcast may reach a screen twice (the fast
   // path failing part way hands the whole room to the library's path): same crossing,
   // one chime.
@@ -179,6 +185,7 @@ export function connect(namespace, role, handlers = {}) {
       flash(live.state);
       handlers.state?.(live.state, live);
     }
+    redrawFrom(clock);
   });
   return live;
 }

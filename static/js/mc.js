@@ -5,9 +5,10 @@ import { itemStatus, itemsById, statusWord, timerStatusLabel } from './labels.js
 import { connect, debugCorner } from './live.js';
 import { followFixedStart } from './fixed-start.js';
 import { shareScroll } from './script-scroll.js';
-import { TimerDisplay, onFrame } from './timer.js';
+import { TimerDisplay } from './timer.js';
+import { onTick } from './ticker.js';
 import { chime } from './chime.js';
-import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
+import { beforeShow, openingText, preShowChange, wallClockFormatter } from './preshow.js';
 import { NAMESPACE, ROLE } from './protocol.js';
 
 const body = document.body;
@@ -159,7 +160,7 @@ function renderState(state) {
   renderProgress(state);
 }
 
-/** Before the first item: the wall clock and the time to the opening, each frame. */
+/** Before the first item: the wall clock and the time to the opening, as their seconds flip. */
 function drawPreShow() {
   const waiting = beforeShow(live.state);
   show(n.preshow, waiting);
@@ -167,6 +168,7 @@ function drawPreShow() {
   const now = live.clock.now();
   setText(n.wallClock, formatWallClock(now));
   setText(n.openingIn, openingText(programme?.start_ms, now));
+  return preShowChange(now, programme?.start_ms);
 }
 
 // The chime is the MC's choice, kept on this tablet; ticking the box is the tap that
@@ -191,7 +193,7 @@ const live = connect(NAMESPACE.live, ROLE.mc, {
   },
 });
 const timer = new TimerDisplay(n.timer, live.clock, { onPhase: (phase) => setData(body, 'phase', phase) });
-onFrame(drawPreShow);
+onTick(live.clock, drawPreShow);
 keepFitted(fitMessage);
 followFixedStart(byId('mc-next-fixed'), live);
 // With the MC link's token: the prompters follow where the MC reads.

@@ -1,6 +1,7 @@
 // Before the first item: the wall clock in the event's zone and the time to the
 // programme's planned start ("Khai mạc sau 12:34"), drawn from the server's clock.
 import { clockText } from './timer.js';
+import { nextFlip } from './ticker.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -33,6 +34,11 @@ export function openingText(startMs, serverNow) {
   if (Math.abs(left) > DAY_MS) return '';
   if (left > 0) return `Khai mạc sau ${clockText(Math.ceil(left / 1000))}`;
   return `Đã quá giờ khai mạc ${clockText(Math.floor(-left / 1000))}`;
+}
+
+/** When the wall clock or the time to the opening next changes (their whole seconds). */
+export function preShowChange(serverNow, startMs) {
+  return Math.min(nextFlip(serverNow, 0), nextFlip(serverNow, startMs));
 }
 
 /** "2026-11-29": the day of an instant in the event's time zone. */

@@ -6,7 +6,6 @@
 import { byId, keepAwake, setData, setText } from './dom.js';
 import { itemsById } from './labels.js';
 import { connect, debugCorner } from './live.js';
-import { onFrame } from './timer.js';
 import { EVENT, NAMESPACE, ROLE } from './protocol.js';
 
 const n = {
@@ -70,17 +69,29 @@ live.socket.on(EVENT.prompter_scroll, (position) => {
   if (speed === 0 && position?.item_id === shownId) scrollTo(position.ratio);
 });
 
-let lastFrame = performance.now();
+// Scrolling by itself is the one motion on the display pages: drawn on animation frames,
+// and only while it moves (following the MC, the page sleeps between positions).
+let lastFrame = null; // null: no frame asked for
 let autoTop = 0; // kept in fractions of a pixel: a slow speed moves less than one a frame
-onFrame(() => {
-  const now = performance.now();
-  if (speed > 0 && !paused) {
+function scrollFrame(now) {
+  if (speed === 0 || paused) {
+    lastFrame = null;
+    return;
+  }
+  if (lastFrame !== undefined) {
     if (Math.abs(autoTop - n.box.scrollTop) >= 1) autoTop = n.box.scrollTop; // moved by hand
     autoTop += (speed * (now - lastFrame)) / 1000;
     n.box.scrollTop = autoTop;
   }
   lastFrame = now;
-});
+  requestAnimationFrame(scrollFrame);
+}
+const scrollIfAuto = () => {
+  if (lastFrame !== null || speed === 0 || paused) return;
+  lastFrame = undefined; // asked for: the first frame only notes its time
+  requestAnimationFrame(scrollFrame);
+};
+scrollIfAuto();
 document.addEventListener('keydown', (event) => {
   if (event.key === ' ') paused = !paused;
   else if (event.key === 'ArrowUp') speed = Math.max(0, speed - 10);
@@ -88,6 +99,7 @@ document.addEventListener('keydown', (event) => {
   else return;
   event.preventDefault();
   setData(document.body, 'mode', speed > 0 ? 'auto' : 'follow');
+  scrollIfAuto();
 });
 debugCorner(live.clock);
 keepAwake();

@@ -7,8 +7,9 @@ import { byId, fitText, keepAwake, keepFitted, setData, setText, show } from './
 import { chime } from './chime.js';
 import { connect, debugCorner } from './live.js';
 import { followFixedStart } from './fixed-start.js';
-import { beforeShow, openingText, wallClockFormatter } from './preshow.js';
-import { TimerDisplay, onFrame } from './timer.js';
+import { beforeShow, openingText, preShowChange, wallClockFormatter } from './preshow.js';
+import { TimerDisplay } from './timer.js';
+import { onTick } from './ticker.js';
 import { messageSize } from './labels.js';
 import { NAMESPACE, ROLE } from './protocol.js';
 
@@ -71,7 +72,9 @@ function drawLabels() {
     const now = live.clock.now();
     setText(n.wallClock, formatWallClock(now));
     setText(n.openingIn, openingText(live.programme?.start_ms, now));
+    return preShowChange(now, live.programme?.start_ms);
   }
+  return Infinity;
 }
 
 // Sound only when asked for in the address (/speaker?chime): a monitor at the
@@ -93,7 +96,7 @@ const live = connect(NAMESPACE.live, ROLE.speaker, {
 const timer = new TimerDisplay(n.timer, live.clock, {
   onPhase: (phase) => setData(body, 'phase', phase),
 });
-onFrame(drawLabels);
+onTick(live.clock, drawLabels);
 keepFitted(fitMessage);
 followFixedStart(byId('speaker-next-fixed'), live);
 debugCorner(live.clock);

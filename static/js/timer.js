@@ -1,6 +1,7 @@
 // Drawing a timer from the server's deadline (docs/protocol.md, "Drawing a timer").
-// Pure helpers first, then a display that redraws on animation frames and only
-// touches the DOM when the shown text or phase changes. Nothing here counts.
+// Pure helpers first, then a display that draws when what it shows changes (ticker.js)
+// and only touches the DOM when the shown text or phase changes. Nothing here counts.
+import { nextFlip, onTick, redrawFrom } from './ticker.js';
 
 /** Milliseconds left at serverNow (negative in overtime). */
 export function remainingMs(timer, serverNow) {
@@ -82,23 +83,23 @@ function flashState(shownPhase, remaining, timer) {
   return ((-remaining) % 1000) < 600 ? 'on' : 'dim';
 }
 
-// One requestAnimationFrame loop for everything drawn from the clock.
-const frameCallbacks = new Set();
-let looping = false;
-function tick() {
-  for (const callback of frameCallbacks) callback();
-  requestAnimationFrame(tick);
-}
-export function onFrame(callback) {
-  frameCallbacks.add(callback);
-  if (!looping) {
-    looping = true;
-    requestAnimationFrame(tick);
-  }
+/** The next instant a running timer's text, phase or overtime flash changes; Infinity when stopped. */
+export function nextChange(timer, serverNow) {
+  if (!timer?.running || timer.deadline_ms == null) return Infinity;
+  const deadline = timer.deadline_ms;
+  const wholeSeconds = timer.mode === 'countup' ? deadline - timer.duration_ms - (timer.adjust_ms || 0) : deadline;
+  const later = (at) => (at > serverNow ? at : Infinity);
+  return Math.min(
+    nextFlip(serverNow, wholeSeconds),
+    deadline <= serverNow ? nextFlip(serverNow, deadline + 600) : Infinity, // the overtime flash dims
+    later(deadline),
+    later(deadline - timer.warning_ms),
+    later(deadline - timer.danger_ms),
+  );
 }
 
 /**
- * A timer on screen. `set(timer)` on every state; it redraws itself each frame.
+ * A timer on screen. `set(timer)` on every state; it redraws itself when what it shows changes.
  * onPhase(phase) fires when the shown phase changes.
  */
 export class TimerDisplay {
@@ -109,7 +110,7 @@ export class TimerDisplay {
     this.timer = null;
     this.text = null;
     this.phase = null;
-    onFrame(() => this.draw());
+    onTick(clock, () => this.draw());
   }
 
   set(timer) {
@@ -117,6 +118,7 @@ export class TimerDisplay {
     this.node.dataset.status = timer ? timer.status : 'none';
     this.node.dataset.mode = timer ? timer.mode : 'none';
     this.draw();
+    redrawFrom(this.clock); // a new deadline: plan the next wake from it
   }
 
   remaining() {
@@ -127,7 +129,8 @@ export class TimerDisplay {
     // A running countdown waits for the first clock sample (one round trip): drawn from
     // the page's embedded time it could be a fraction of a second off, and flip twice.
     const waiting = this.timer?.running && !this.clock.synced;
-    const remaining = this.remaining();
+    const now = this.clock.now(); // one instant for what is drawn and when it next changes
+    const remaining = remainingMs(this.timer, now);
     const text = waiting ? '' : timerText(this.timer, remaining);
     const shownPhase = phase(this.timer, remaining);
     if (text !== this.text) {
@@ -141,5 +144,6 @@ export class TimerDisplay {
     }
     const flash = flashState(shownPhase, remaining, this.timer);
     if (this.node.dataset.flash !== flash) this.node.dataset.flash = flash;
+    return waiting ? Infinity : nextChange(this.timer, now);
   }
 }

@@ -1,0 +1,58 @@
+"""Screens that cost nothing: a display page with a countdown running draws when a
+second flips, not on every animation frame (issue 24; the figures are bench/screens.py's)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import HA_NOI, wait_for_revision, wait_for_settled_clock
+
+pytestmark = pytest.mark.browser
+
+#: Counts the animation frames the page asks for and the DOM changes it makes.
+COUNT_WORK = """
+window.__frames = 0;
+const realFrame = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (callback) => { window.__frames += 1; return realFrame(callback); };
+"""
+
+WATCH_TIMER = """(selector) => {
+  window.__texts = [];
+  const node = document.querySelector(selector);
+  new MutationObserver(() => window.__texts.push(node.textContent))
+    .observe(node, { childList: true, subtree: true, characterData: true });
+  window.__frames = 0;
+}"""
+
+PAGES = [
+    ("/stage", "#stage-timer"),
+    ("/speaker", "#speaker-timer"),
+    ("/mc", "#mc-timer"),
+    ("/clock", "#clock-timer"),
+]
+
+
+@pytest.mark.parametrize(("path", "selector"), PAGES, ids=[path[1:] for path, _ in PAGES])
+def test_a_running_countdown_asks_for_no_animation_frames(live_server, browser, path, selector):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.add_init_script(COUNT_WORK)
+    try:
+        page = context.new_page()
+        query = "?" + live_server.mc_url.split("?", 1)[1] if path == "/mc" else ""
+        page.goto(f"{live_server.url}{path}{query}")
+        live_server.command("goto", item_id=HA_NOI)
+        live_server.command("start")
+        wait_for_revision(page, 2)
+        wait_for_settled_clock(page)
+        page.evaluate(WATCH_TIMER, selector)
+        # Two seconds of a running countdown: it flips (twice or three times) ...
+        page.wait_for_function("window.__texts.length >= 2", polling=100, timeout=5_000)
+        page.wait_for_timeout(500)
+        texts = page.evaluate("window.__texts")
+        assert len(set(texts)) >= 2, texts
+        # ... and nothing was drawn frame by frame meanwhile (60 frames a second before).
+        assert page.evaluate("window.__frames") <= 2
+        expect(page.locator(selector)).not_to_be_empty()
+    finally:
+        context.close()
