@@ -100,3 +100,19 @@ def test_the_console_scrolls_the_prompters_and_only_the_mc_or_a_technician_may(
       socket.emit('prompter_scroll', { item_id: 'x', ratio: 0 }, resolve);
     })""")
     assert answer["ok"] is False
+
+
+def test_a_prompter_at_a_speed_scrolls_by_itself_and_space_pauses_it(live_server, open_page):
+    """The one motion on a display page: drawn on animation frames only while it moves."""
+    live_server.command("goto", item_id=OPENING)
+    prompter = open_page(f"{prompter_url(live_server)}&speed=200", size=(1920, 1080))
+    wait_for_revision(prompter, 1)
+    expect(prompter.locator("#prompter-now-script")).to_contain_text("Kính thưa")
+    top = "document.getElementById('prompter').scrollTop"
+    prompter.wait_for_function(f"{top} > 50", timeout=5_000)
+    prompter.keyboard.press(" ")
+    paused_at = prompter.evaluate(top)
+    prompter.wait_for_timeout(500)  # a fifth of a screen's height at this speed
+    assert abs(prompter.evaluate(top) - paused_at) <= 5
+    prompter.keyboard.press(" ")
+    prompter.wait_for_function(f"{top} > {paused_at + 50}", timeout=5_000)
