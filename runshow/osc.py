@@ -34,6 +34,7 @@ ADDRESSES: dict[str, str] = {
     "clear_message": "[target]",
     "blackout": "0 | 1",
     "banner": "0 | 1",
+    "flash": "[seconds], [target]",
     "undo": "",
 }
 
@@ -88,6 +89,11 @@ def to_command(osc: OscCommand, agenda: Agenda) -> dict[str, Any]:
             payload["target"] = args.pop(0)
     elif name in ("blackout", "banner"):
         payload["on"] = _switch(_needed(args, "0 hoặc 1"))
+    elif name == "flash":
+        if args:
+            payload["seconds"] = args.pop(0)
+        if args:
+            payload["target"] = args.pop(0)
     if args:
         raise OscRefused(f"{name} nhận thừa {len(args)} đối số: {args!r}")
     return payload

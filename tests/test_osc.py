@@ -57,6 +57,8 @@ def test_addresses_become_the_consoles_commands():
     assert command("/runshow/blackout", 1) == {"command": "blackout", "on": True}
     assert command("/runshow/banner", False) == {"command": "banner", "on": False}
     assert command("/runshow/message", "Còn 2 phút", "speaker")["target"] == "speaker"
+    assert command("/runshow/flash") == {"command": "flash"}
+    assert command("/runshow/flash", 5, "all") == {"command": "flash", "seconds": 5, "target": "all"}
     assert parse_address("/runshow/hall-b/undo", ()).room == "hall-b"
     for bad in (("/ontime/next",), ("/runshow/dance",), ("/runshow/a/b/next",)):
         with pytest.raises(OscRefused):
@@ -78,12 +80,17 @@ def test_osc_moves_the_show_through_the_dispatcher(osc_server):
         assert next_event(events, "state")["data"]["current"]["index"] == 2
         osc.send_message("/runshow/blackout", 1)
         assert next_event(events, "state")["data"]["blackout"] is True
+        osc.send_message("/runshow/flash", [4, "speaker"])  # the speaker's eye, from a deck
+        flashed = next_event(events, "state")["data"]
+        assert flashed["revision"] == 4
+        assert flashed["flash"]["target"] == "speaker"
     stop_server(server)
     logged = Store(server.data_dir).events()
     assert [(e.command, e.source) for e in logged] == [
         ("start", "osc:/runshow/start"),
         ("goto", "osc:/runshow/main/goto"),
         ("blackout", "osc:/runshow/blackout"),
+        ("flash", "osc:/runshow/flash"),
     ]
 
 

@@ -85,6 +85,15 @@ function actions(controller) {
         return controller.send('message', { text, target: action.options.target })
       },
     },
+    flash: {
+      name: 'Nháy màn hình',
+      options: [
+        { type: 'number', id: 'seconds', label: 'Số giây', default: 3, min: 1, max: 30 },
+        { type: 'dropdown', id: 'target', label: 'Màn hình', default: 'speaker', choices: TARGETS },
+      ],
+      callback: (action) =>
+        controller.send('flash', { seconds: Number(action.options.seconds), target: action.options.target }),
+    },
     clear_message: {
       name: 'Xóa tin nhắn',
       options: [{ type: 'dropdown', id: 'target', label: 'Xóa ở', default: 'all', choices: TARGETS }],

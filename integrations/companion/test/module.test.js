@@ -142,6 +142,8 @@ describe('the module with a real Runshow server', () => {
     await act.clear_message.callback({ options: { target: 'all' } })
     await host.until((h) => h.values.message === '', 'message cleared')
     assert.equal(lit('message_showing'), false)
+    const flashed = await act.flash.callback({ options: { seconds: 4, target: 'speaker' } })
+    assert.equal(flashed.ok, true)
   })
 
   test('a refused command changes nothing and is logged', async () => {
