@@ -58,7 +58,8 @@ def test_addresses_become_the_consoles_commands():
     assert command("/runshow/banner", False) == {"command": "banner", "on": False}
     assert command("/runshow/message", "Còn 2 phút", "speaker")["target"] == "speaker"
     assert command("/runshow/flash") == {"command": "flash"}
-    assert command("/runshow/flash", 5, "all") == {"command": "flash", "seconds": 5, "target": "all"}
+    flash = {"command": "flash", "seconds": 5, "target": "all"}
+    assert command("/runshow/flash", 5, "all") == flash
     assert parse_address("/runshow/hall-b/undo", ()).room == "hall-b"
     for bad in (("/ontime/next",), ("/runshow/dance",), ("/runshow/a/b/next",)):
         with pytest.raises(OscRefused):
