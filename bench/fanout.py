@@ -125,6 +125,7 @@ class ScreenLog:
     first_state_s: float | None = None  # since the storm began
     attempts: int = 0
     arrivals: dict[int, float] = field(default_factory=dict)  # revision → monotonic
+    received: list[float] = field(default_factory=list)  # every state's arrival, monotonic
 
 
 def hello(programme_version: str | None) -> str:
@@ -135,17 +136,22 @@ def hello(programme_version: str | None) -> str:
     return "40/live," + json.dumps({"programme": programme_version})
 
 
-def page_programme_version(port: int) -> str | None:
+def page_programme_version(port: int, page: str = "/programme") -> str | None:
     """The version of the programme the phones' page embeds (None: a server without one)."""
-    answer = requests.get(f"http://127.0.0.1:{port}/programme", timeout=30)
+    answer = requests.get(f"http://127.0.0.1:{port}{page}", timeout=30)
     found = re.search(r'"version":\s*"([^"]+)"', answer.text) if answer.ok else None
     return found.group(1) if found else None
 
 
+def screen_query(role: str, room: str | None = None) -> str:
+    """The query string a page of `role` connects with (`room=<id>` on a server of rooms)."""
+    return f"role={role}" if room is None else f"role={role}&room={room}"
+
+
 async def screen(
-    host: str, port: int, role: str, start: float, log: ScreenLog, stop, version: str | None
+    host: str, port: int, query: str, start: float, log: ScreenLog, stop, version: str | None
 ) -> None:
-    path = f"/socket.io/?EIO=4&transport=websocket&role={role}"
+    path = f"/socket.io/?EIO=4&transport=websocket&{query}"
     delay = 0.5
     while not stop.is_set() and time.monotonic() - start < STORM_DEADLINE_S:
         log.attempts += 1
@@ -166,6 +172,7 @@ async def screen(
                 elif message.startswith('42/live,["state"'):
                     revision = json.loads(message[8:])[1]["revision"]
                     log.arrivals.setdefault(revision, arrived)
+                    log.received.append(arrived)
                     if log.first_state_s is None:
                         log.first_state_s = arrived - start
         except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError):
@@ -179,25 +186,26 @@ async def screen(
 
 
 def client_process(
-    host: str, port: int, roles: list[str], version, starting, ready, served, stop, conn
+    host: str, port: int, queries: list[str], version, starting, ready, served, stop, conn
 ):
-    """Holds `roles` screens until `stop` is set: says it is `ready`, waits for the storm's
-    start time (`starting`, the same for every client process), sets `served` once every
-    screen has had its first state, and sends back what each one saw."""
+    """Holds a screen per query string (`screen_query`) until `stop` is set: says it is
+    `ready`, waits for the storm's start time (`starting`, the same for every client
+    process), sets `served` once every screen has had its first state, and sends back
+    what each one saw."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     async def main() -> list[ScreenLog]:
         stopping = asyncio.Event()
-        logs = [ScreenLog() for _ in roles]
+        logs = [ScreenLog() for _ in queries]
         ready.set()
         while not starting.value:
             await asyncio.sleep(0.01)
         start = starting.value
         await asyncio.sleep(max(0.0, start - time.monotonic()))
         tasks = [
-            asyncio.create_task(screen(host, port, role, start, log, stopping, version))
-            for role, log in zip(roles, logs, strict=True)
+            asyncio.create_task(screen(host, port, query, start, log, stopping, version))
+            for query, log in zip(queries, logs, strict=True)
         ]
         while not stop.is_set():
             if not served.is_set() and all(log.first_state_s is not None for log in logs):
@@ -210,7 +218,7 @@ def client_process(
         return logs
 
     logs = asyncio.run(main())
-    conn.send([(log.first_state_s, log.attempts, log.arrivals) for log in logs])
+    conn.send([(log.first_state_s, log.attempts, log.arrivals, log.received) for log in logs])
 
 
 # --------------------------------------------------------------------------- #
@@ -226,6 +234,7 @@ class Server:
     gc_stats: Path | None = None
     ports: list[int] = field(default_factory=list)  # where screens connect (workers)
     helpers: list[subprocess.Popen] = field(default_factory=list)  # e.g. redis-server
+    rooms: list[str] = field(default_factory=list)  # a server of several rooms: their ids
 
     def processes(self) -> list[psutil.Process]:
         main = psutil.Process(self.process.pid)
@@ -252,8 +261,10 @@ class Server:
     def rss(self) -> int:
         return sum(proc.memory_info().rss for proc in self.processes())
 
-    def command(self, n: int) -> int:
-        return post_command(self.port, self.command_body[n % len(self.command_body)])
+    def command(self, n: int, room: str | None = None) -> int:
+        """Send the `n`th of the bench's commands (to `room`'s API on a server of rooms)."""
+        path = "/api/command" if room is None else f"/api/rooms/{room}/command"
+        return post_command(self.port, self.command_body[n % len(self.command_body)], path)
 
 
 def _scheduled_s(pid: int) -> float:
@@ -272,14 +283,14 @@ def _scheduled_s(pid: int) -> float:
 COMMAND_TRIES = 10
 
 
-def post_command(port: int, body: dict) -> int:
+def post_command(port: int, body: dict, path: str = "/api/command") -> int:
     """Send one command as the console's API does; the revision it made."""
     tries = 0
     while True:
         tries += 1
         try:
             answer = requests.post(
-                f"http://127.0.0.1:{port}/api/command",
+                f"http://127.0.0.1:{port}{path}",
                 json=body,
                 headers={"Authorization": f"Bearer {CONTROL_KEY}"},
                 timeout=30,
@@ -330,8 +341,12 @@ def start_runshow(
     gc_stats: bool,
     workers: int = 1,
     fanout: str | None = None,
+    agendas: list[Path] | None = None,
 ) -> Server:
+    """A Runshow server of the bundled agenda, or of a room per file of `agendas`
+    (the room's id is the file's name), each at the bench's speech, running."""
     python = root / ".venv" / "bin" / "python"
+    files = agendas or [root / "agenda.json"]
     port = free_port()
     helpers = []
     if workers > 1:
@@ -348,12 +363,8 @@ def start_runshow(
     process = subprocess.Popen(
         [
             *(str(python), "-m", "runshow", "serve", "--host", "127.0.0.1", "--port", str(port)),
-            *(
-                "--data-dir",
-                str(tmp / f"{name}-{port}-data"),
-                "--agenda",
-                str(root / "agenda.json"),
-            ),
+            *("--data-dir", str(tmp / f"{name}-{port}-data")),
+            *(arg for agenda in files for arg in ("--agenda", str(agenda))),
             *extra,
         ],
         cwd=root,
@@ -361,7 +372,7 @@ def start_runshow(
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    wait_ready(port, process, log)
+    wait_ready(port, process, log, path="/api/rooms" if len(files) > 1 else "/api/state")
     if fanout is not None:
         path = requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["fanout"]
         if path != fanout:
@@ -370,9 +381,12 @@ def start_runshow(
     ports = [port + index for index in range(workers)]
     for worker in ports[1:]:
         wait_ready(worker, process, log, path="/")
-    server = Server(name, port, process, ADJUSTS, stats, ports, helpers)
-    for body in ({"command": "goto", "item_id": SPEECH_ITEM}, {"command": "start"}):
-        post_command(port, body)
+    rooms = [agenda.stem for agenda in agendas] if agendas and len(agendas) > 1 else []
+    server = Server(name, port, process, ADJUSTS, stats, ports, helpers, rooms)
+    for room in rooms or [None]:
+        path = "/api/command" if room is None else f"/api/rooms/{room}/command"
+        for body in ({"command": "goto", "item_id": SPEECH_ITEM}, {"command": "start"}):
+            post_command(port, body, path)
     return server
 
 
@@ -447,17 +461,42 @@ class Figures:
 COMMAND_WINDOW_S = 0.6
 
 
-def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
-    roles = ["stage", "mc"] + ["programme"] * (count - 2)
-    rss_before = server.rss()
+@dataclass
+class Clients:
+    """The client processes holding the screens of one measurement."""
+
+    start: float  # when the storm begins (monotonic, the same in every process)
+    pipes: list
+    procs: list[multiprocessing.Process]
+    served: list  # one event per process: all of its screens have had a first state
+    stop: object  # set to end the screens
+
+    def all_served(self) -> bool:
+        return all(event.is_set() for event in self.served)
+
+    def finish(self) -> list[ScreenLog]:
+        """Close every screen; what each one saw, in the order of the queries."""
+        self.stop.set()
+        shares = [parent.recv() for parent in self.pipes]
+        for proc in self.procs:
+            proc.join(30)
+        logs: list[ScreenLog | None] = [None] * sum(len(share) for share in shares)
+        for n, share in enumerate(shares):  # process n held queries n, n + P, n + 2P, …
+            for index, (first, attempts, arrivals, received) in enumerate(share):
+                logs[n + index * len(shares)] = ScreenLog(first, attempts, arrivals, received)
+        return logs  # type: ignore[return-value]
+
+
+def launch_clients(server: Server, queries: list[str], version: str | None) -> Clients:
+    """Start the client processes, one screen per query string, all connecting together
+    half a second after every process is ready (the storm)."""
     starting = multiprocessing.Value("d", 0.0)
     stop_clients = multiprocessing.Event()
     pipes, procs, readies, served = [], [], [], []
-    version = page_programme_version(server.port)
     for n in range(CLIENT_PROCESSES):
         parent, child = multiprocessing.Pipe()
         ready, done = multiprocessing.Event(), multiprocessing.Event()
-        share = roles[n::CLIENT_PROCESSES]
+        share = queries[n::CLIENT_PROCESSES]
         ports = server.ports or [server.port]
         address = ("127.0.0.1", ports[n % len(ports)])
         proc = multiprocessing.Process(
@@ -473,12 +512,38 @@ def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
         ready.wait(120)
     start = time.monotonic() + 0.5
     starting.value = start
+    return Clients(start, pipes, procs, served, stop_clients)
+
+
+def screen_roles(count: int) -> list[str]:
+    """A stage, an MC tablet and phones: what a room's `count` screens are."""
+    return ["stage", "mc"] + ["programme"] * (count - 2)
+
+
+def delivery(sends: dict[int, float], logs: list[ScreenLog]) -> tuple[list[float], int]:
+    """Each (command, screen)'s latency in ms, from its send to its state's arrival,
+    and how many never arrived."""
+    latencies, missing = [], 0
+    for revision, sent in sends.items():
+        for log in logs:
+            if revision in log.arrivals:
+                latencies.append((log.arrivals[revision] - sent) * 1000)
+            else:
+                missing += 1
+    return latencies, missing
+
+
+def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
+    rss_before = server.rss()
+    version = page_programme_version(server.port)
+    clients = launch_clients(server, [screen_query(role) for role in screen_roles(count)], version)
+    start = clients.start
 
     # The storm: a command every second while the screens connect, until all are served.
     time.sleep(max(0.0, start - time.monotonic()))
     storm_sends: dict[int, float] = {}
     n = 0
-    while time.monotonic() < start + STORM_DEADLINE_S and not all(e.is_set() for e in served):
+    while time.monotonic() < start + STORM_DEADLINE_S and not clients.all_served():
         time.sleep(1.0)
         sent = time.monotonic()
         storm_sends[server.command(n)] = sent
@@ -518,37 +583,28 @@ def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
     busy = server.cpu_s() - cpu0 - idle_rate * (time.monotonic() - t0)
     one_command = statistics.median(per_command) - statistics.median(idle_slices or [0.0])
 
-    stop_clients.set()
-    logs = [entry for parent in pipes for entry in parent.recv()]
-    for proc in procs:
-        proc.join(30)
+    logs = clients.finish()
 
-    firsts = [first for first, _, _ in logs if first is not None]
+    firsts = [log.first_state_s for log in logs if log.first_state_s is not None]
     figures = Figures(server.name, count)
     figures.served = len(firsts)
-    figures.refused_attempts = sum(attempts - 1 for _, attempts, _ in logs)
+    figures.refused_attempts = sum(log.attempts - 1 for log in logs)
     figures.first_p50_s = pct(firsts, 0.5)
     figures.first_p99_s = pct(firsts, 0.99)
     figures.first_max_s = max(firsts, default=float("nan"))
 
     storm_lat, storm_missing = [], 0
     for revision, sent in storm_sends.items():
-        for first, _, arrivals in logs:
-            if first is not None and start + first < sent:
-                if revision in arrivals:
-                    storm_lat.append((arrivals[revision] - sent) * 1000)
+        for log in logs:
+            if log.first_state_s is not None and start + log.first_state_s < sent:
+                if revision in log.arrivals:
+                    storm_lat.append((log.arrivals[revision] - sent) * 1000)
                 else:
                     storm_missing += 1
     figures.storm_cmd_p99_ms = pct(storm_lat, 0.99)
     figures.storm_cmd_missing = storm_missing
 
-    latencies, missing = [], 0
-    for revision, sent in sends.items():
-        for _, _, arrivals in logs:
-            if revision in arrivals:
-                latencies.append((arrivals[revision] - sent) * 1000)
-            else:
-                missing += 1
+    latencies, missing = delivery(sends, logs)
     figures.p50_ms = pct(latencies, 0.5)
     figures.p99_ms = pct(latencies, 0.99)
     figures.max_ms = max(latencies, default=float("nan"))
