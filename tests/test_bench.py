@@ -3,6 +3,7 @@ never asserted here)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -53,3 +54,22 @@ def test_the_screens_bench_runs():
     ]
     pages = [row.strip("| ").split(" |")[0] for row in rows[1:]]
     assert pages == ["stage", "speaker", "mc", "programme", "clock", "prompter"], rows
+
+
+def test_the_rooms_bench_runs_rooms_side_by_side_with_one_room():
+    tiny = ("--rooms", "3", "--per-room", "4", "--idle-rooms", "4", "--rounds", "2")
+    done = run_bench("rooms.py", *tiny, "--idle", "0.5")
+    rows = {
+        cells[0]: cells
+        for cells in (
+            [cell.strip() for cell in line.strip("|").split("|")]
+            for line in done.stdout.splitlines()
+            if re.match(r"\| \d+ rooms? x ", line)
+        )
+    }
+    assert list(rows) == ["1 room x 4", "1 room x 12", "3 rooms x 4", "4 rooms x 3"], rows
+    for name, cells in rows.items():
+        assert cells[6] == "0", f"{name}: every screen got its room's every command"
+    for name in ("3 rooms x 4", "4 rooms x 3"):
+        assert rows[name][7] == rows[name][8] == "0", f"{name}: no state from another room"
+    assert "Targets (issue 21, 5. Scale):" in done.stdout
