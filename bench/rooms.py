@@ -8,7 +8,7 @@ screens in bench/fanout.py's raw-WebSocket client processes):
 - `R rooms x S`: R rooms of S screens each (`--agenda` per room, screens join with
   `room=<id>`). Measured in three windows after the connect storm:
   idle; one room busy (a command a second in the first room, a probe command in the
-  second half a second later, the other rooms quiet: they must receive nothing); every
+  second 0.6 s later, the other rooms quiet: they must receive nothing); every
   room busy (a command a second in every room, spread evenly over the second);
 - `I rooms x R·S/I`: the same total in more rooms, for the idle cost of many tickers.
 
@@ -162,7 +162,7 @@ def many_rooms(server: Server, per_room: int, rounds: int, idle_s: float) -> Roo
     time.sleep(max(0.0, idle_started + idle_s - time.monotonic()))
     idle_rate = (server.cpu_s() - cpu0) / (time.monotonic() - idle_started)
 
-    # One room busy, a probe room half a second after it, the others quiet.
+    # One room busy, a probe room 0.6 s after it, the others quiet.
     busy, probe = rooms[0], rooms[1 % len(rooms)]
     busy_sends: dict[int, float] = {}
     probe_sends: dict[int, float] = {}
@@ -350,7 +350,7 @@ def main() -> None:
             "per window during a speech of the bundled agenda (every room a copy of it); "
             f"screens in {fanout.CLIENT_PROCESSES} client processes on the same machine "
             "(bench/fanout.py's). The rooms' servers: idle, then one room busy (with a "
-            "probe command in a second room half a second after each), then every room "
+            "probe command in a second room 0.6 s after each), then every room "
             "busy (a command a second in each, spread over the second). Before those, "
             f"{WARM_UP_ROUNDS} unmeasured commands in every room: a room's first commands "
             "after the start are slower (25 to 100 ms at 200 screens), and a server of one "
