@@ -533,6 +533,23 @@ def delivery(sends: dict[int, float], logs: list[ScreenLog]) -> tuple[list[float
     return latencies, missing
 
 
+def idle_window(server: Server, idle_s: float) -> tuple[float, list[float]]:
+    """The server's CPU (seconds per second) over `idle_s` seconds of nothing but the
+    protocol's own pings, which come in bursts (a storm's screens connected together);
+    and the window cut into slices as long as a command's, whose median is the
+    background a command is measured on."""
+    cpu0 = cpu_then = server.cpu_s()
+    started = time.monotonic()
+    slices = []
+    while time.monotonic() < started + idle_s - COMMAND_WINDOW_S:
+        time.sleep(COMMAND_WINDOW_S)
+        cpu_now = server.cpu_s()
+        slices.append(cpu_now - cpu_then)
+        cpu_then = cpu_now
+    time.sleep(max(0.0, started + idle_s - time.monotonic()))
+    return (server.cpu_s() - cpu0) / (time.monotonic() - started), slices
+
+
 def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
     rss_before = server.rss()
     version = page_programme_version(server.port)
@@ -551,19 +568,7 @@ def measure(server: Server, count: int, rounds: int, idle_s: float) -> Figures:
     time.sleep(2.0)
     rss_after = server.rss()
 
-    # Idle: nothing happens but the protocol's own pings, which come in bursts (a
-    # storm's screens connected together): the idle window is also cut into slices
-    # as long as a command's, whose median is the background a command is measured on.
-    cpu0 = cpu_then = server.cpu_s()
-    idle_started = time.monotonic()
-    idle_slices = []
-    while time.monotonic() < idle_started + idle_s - COMMAND_WINDOW_S:
-        time.sleep(COMMAND_WINDOW_S)
-        cpu_now = server.cpu_s()
-        idle_slices.append(cpu_now - cpu_then)
-        cpu_then = cpu_now
-    time.sleep(max(0.0, idle_started + idle_s - time.monotonic()))
-    idle_rate = (server.cpu_s() - cpu0) / (time.monotonic() - idle_started)
+    idle_rate, idle_slices = idle_window(server, idle_s)
 
     # A command every second. Each command's CPU is read over COMMAND_WINDOW_S from
     # just before it is sent: the median of those, less the median idle slice, is

@@ -150,17 +150,7 @@ def many_rooms(server: Server, per_room: int, rounds: int, idle_s: float) -> Roo
     # measured ones, so each room here has as many before its own.
     every_room_busy(server, WARM_UP_ROUNDS)
 
-    # Idle, cut into slices as long as a command's window (the background it is read on).
-    idle_slices = []
-    cpu0 = cpu_then = server.cpu_s()
-    idle_started = time.monotonic()
-    while time.monotonic() < idle_started + idle_s - COMMAND_WINDOW_S:
-        time.sleep(COMMAND_WINDOW_S)
-        cpu_now = server.cpu_s()
-        idle_slices.append(cpu_now - cpu_then)
-        cpu_then = cpu_now
-    time.sleep(max(0.0, idle_started + idle_s - time.monotonic()))
-    idle_rate = (server.cpu_s() - cpu0) / (time.monotonic() - idle_started)
+    idle_rate, idle_slices = fanout.idle_window(server, idle_s)
 
     # One room busy, a probe room 0.6 s after it, the others quiet.
     busy, probe = rooms[0], rooms[1 % len(rooms)]
@@ -223,19 +213,17 @@ def many_rooms(server: Server, per_room: int, rounds: int, idle_s: float) -> Roo
 # --------------------------------------------------------------------------- #
 # The report.
 
+SHARED = {key: (key, title, fmt) for key, title, fmt in fanout.COLUMNS}
 COLUMNS = (
-    ("p50_ms", "p50 ms", "{:.1f}"),
-    ("p99_ms", "p99 ms", "{:.1f}"),
+    *(SHARED[key] for key in ("p50_ms", "p99_ms")),
     ("worst_room_p99_ms", "worst room's p99 ms", "{:.1f}"),
-    ("max_ms", "max ms", "{:.0f}"),
-    ("missing", "missing", "{:.0f}"),
+    *(SHARED[key] for key in ("max_ms", "missing")),
     ("stray_states", "states from other rooms", "{:.0f}"),
     ("quiet_states", "quiet rooms' states, one room busy", "{:.0f}"),
     ("probe_p99_ms", "probe room p99 ms, one room busy", "{:.1f}"),
     ("cpu_us_one_room", "CPU µs/screen/cmd, one room busy", "{:.1f}"),
     ("cpu_us_per_screen_cmd", "CPU µs/screen/cmd, all busy", "{:.1f}"),
-    ("rss_kb_per_screen", "RSS KB/screen", "{:.1f}"),
-    ("idle_cpu_pct", "idle CPU %", "{:.2f}"),
+    *(SHARED[key] for key in ("rss_kb_per_screen", "idle_cpu_pct")),
     ("served", "served", "{:.0f}"),
     ("first_p99_s", "first state p99 s", "{:.2f}"),
 )
