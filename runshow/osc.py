@@ -35,6 +35,7 @@ ADDRESSES: dict[str, str] = {
     "blackout": "0 | 1",
     "banner": "0 | 1",
     "flash": "[seconds], [target]",
+    "prompter": "0…1: where the current item's script is read",
     "undo": "",
 }
 

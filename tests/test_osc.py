@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -210,6 +211,38 @@ def test_the_listener_stops_with_the_threaded_app(tmp_path: Path, clock):
         assert moved.wait(timeout=10)
         assert service.state.timer().running
     assert runshow_threads() == []
+
+
+def test_osc_scrolls_the_prompters_where_the_console_would(tmp_path: Path, clock):
+    """/runshow/prompter <0…1> moves the room's prompters on the item on, as the
+    console's ▲ ▼ do; with nothing on, it is refused and no prompter moves."""
+    port = free_udp_port()
+    settings = {"RUNSHOW_HOST": "127.0.0.1", "RUNSHOW_OSC_PORT": port}
+    with running_app(tmp_path / "data", clock, **settings) as app:
+        show = app.extensions["runshow"]
+        prompter = app.extensions["socketio"].test_client(
+            app,
+            namespace="/live",
+            query_string="role=prompter",
+            auth={"token": show.access.mc_token},
+        )
+        prompter.get_received("/live")
+        osc = SimpleUDPClient("127.0.0.1", port)
+        listener = app.extensions["runshow.osc"]
+        osc.send_message("/runshow/prompter", 0.5)  # before the first item: nothing to read
+        deadline = time.monotonic() + 10
+        while listener.counts.refused < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert "prompter: không có mục nào đang diễn ra" in listener.counts.last_refusal
+        show.service.dispatch({"command": "goto", "item_id": "khai-mac"}, source="test")
+        prompter.get_received("/live")
+        osc.send_message("/runshow/prompter", 0.25)
+        heard: list[dict] = []
+        while not heard and time.monotonic() < deadline:
+            heard = [e for e in prompter.get_received("/live") if e["name"] == "prompter_scroll"]
+            time.sleep(0.02)
+        assert heard[0]["args"][0] == {"item_id": "khai-mac", "ratio": 0.25}
+        prompter.disconnect(namespace="/live")
 
 
 def test_a_taken_osc_port_is_said_in_words(tmp_path: Path):

@@ -24,7 +24,8 @@ from runshow.engine import ShowState
 from runshow.osc import FEEDBACK, Network, OscRefused, allowed, feedback, parse_address, to_command
 from runshow.payloads import live_view, schedule_summary
 from runshow.protocol import CONTROL
-from runshow.web.extension import SINGLE_ROOM, Runshow, UnknownRoom, show_for_room
+from runshow.web.channels import relay_prompter_scroll
+from runshow.web.extension import SINGLE_ROOM, Room, Runshow, UnknownRoom, show_for_room
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,9 @@ class OscListener:
         try:
             osc = parse_address(address, params)
             show = show_for_room(osc.room, self.app)
+            if osc.command == "prompter":  # not a command: the console's scroll, relayed
+                self._scroll_prompters(show, osc.arguments, sender, address)
+                return
             payload = to_command(osc, show.agenda)
         except (OscRefused, UnknownRoom) as refused:
             self._refused(sender, address, str(refused))
@@ -136,6 +140,21 @@ class OscListener:
         result = show.service.dispatch(payload, source=f"osc:{address}")
         if not result.accepted:
             self._refused(sender, address, result.reason or result.code or "")
+
+    def _scroll_prompters(
+        self, show: Room, arguments: Sequence[Any], sender: str, address: str
+    ) -> None:
+        """Where the room's prompters read the current item's script (0 its top, 1 its end),
+        as the console's ▲ ▼ send it."""
+        ratio = arguments[0] if len(arguments) == 1 else None
+        item_id = show.service.state.current_id
+        if item_id is None or isinstance(ratio, bool) or not isinstance(ratio, int | float):
+            why = "không có mục nào đang diễn ra" if item_id is None else "cần một số từ 0 đến 1"
+            raise OscRefused(f"prompter: {why}")
+        position = {"item_id": item_id, "ratio": float(ratio)}
+        answer = relay_prompter_scroll(show.socketio, position, show.audience("prompter"))
+        if not answer["ok"]:
+            self._refused(sender, address, answer["error"])
 
     def _refused(self, sender: str, address: str, reason: str) -> None:
         self.counts.refused += 1
