@@ -1,11 +1,10 @@
 """The files made from the Python source, for the docs and the browser.
 
-``python -m runshow.generate`` writes them after a change to runshow/protocol.py or
-runshow/words.py; tests/test_protocol.py fails while one is stale:
+``python -m runshow.generate`` writes them after a change to runshow/protocol.py;
+tests/test_protocol.py fails while one is stale:
 
 - ``docs/protocol.schema.json``: the JSON schema of every payload;
 - ``static/js/protocol.js``: the namespaces, events, requests and roles the pages use;
-- ``static/js/words.js``: the words the server and the pages both show.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from runshow import screen_options, words
+from runshow import screen_options
 from runshow.protocol import AUDIENCES, EVENTS, REQUESTS, json_schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,20 +61,10 @@ def _option_values() -> dict[str, object]:
     }
 
 
-def words_js() -> str:
-    return (
-        _header("runshow/words.py")
-        + "// Words the server writes and the pages show alike.\n"
-        + _frozen("ITEM_STATUS_WORDS", "Where an item stands.", words.ITEM_STATUS_WORDS)
-        + _frozen("ROLE_NAMES", "Each audience's screen, by its role.", words.ROLE_NAMES)
-    )
-
-
 #: path in the repository → what it holds.
 FILES: dict[str, Callable[[], str]] = {
     "docs/protocol.schema.json": protocol_schema,
     "static/js/protocol.js": protocol_js,
-    "static/js/words.js": words_js,
 }
 
 

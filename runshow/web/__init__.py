@@ -31,6 +31,7 @@ from runshow.web import (
     automation_runner,
     fastpath,
     integrations_api,
+    language,
     osc_link,
     overview,
     roomurls,
@@ -57,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "RUNSHOW_OSC_ALLOW": None,  # networks OSC is taken from; None: this machine's and its LANs'
     "RUNSHOW_OSC_FEEDBACK": (),  # (host, port) pairs the state is sent to as OSC
     "RUNSHOW_AUTOMATIONS": None,  # a rules file (docs/automations.md)
+    "RUNSHOW_LANG": "vi",  # the pages' language when their link does not say (web/language.py)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Strict",
     "SESSION_COOKIE_NAME": "runshow_session",
@@ -123,6 +125,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     if direct:
         _one_environ_per_connection(app, socketio)
+    language.init_app(app)
     Runshow(app, socketio)
     osc_link.init_app(app)
     automation_runner.init_app(app)

@@ -6,6 +6,7 @@ import { redrawFrom } from './ticker.js';
 import { el, readJson } from './dom.js';
 import { EVENT, ROLE } from './protocol.js';
 import { ROLE_NAMES } from './words.js';
+import { LANG } from './i18n.js';
 import { useScreenOptions } from './screen-options.js';
 import { followFlash } from './flash.js';
 
@@ -68,7 +69,8 @@ export function connect(namespace, role, handlers = {}) {
   const room = body.dataset.room;
   let live = null;
   const socket = io(namespace, {
-    query: { role, ...(name ? { name } : {}), ...(room ? { room } : {}) },
+    // The page's language: refusals and notes come back in it (runshow/web/language.py).
+    query: { role, lang: LANG, ...(name ? { name } : {}), ...(room ? { room } : {}) },
     // On every (re)connect: the token, and the programme this screen has, which the server
     // then does not send again (docs/protocol.md, Programme.version).
     auth: (send) => send({ ...(token ? { token } : {}), programme: live?.programme?.version ?? null }),

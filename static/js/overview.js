@@ -7,6 +7,7 @@ import { byId, el, readJson, setText } from './dom.js';
 import { EVENT, NAMESPACE, REQUEST } from './protocol.js';
 import { phase, remainingMs, timerText } from './timer.js';
 import { ROLE_NAMES } from './words.js';
+import { LANG } from './i18n.js';
 
 const STATUS_WORDS = { running: 'Đang chạy', paused: 'Tạm dừng', ready: 'Chưa bắt đầu' };
 const TARGET_WORDS = { stage: 'Sân khấu', speaker: 'Diễn giả', mc: 'MC' };
@@ -14,7 +15,7 @@ const COUNTED = ['stage', 'speaker', 'mc', 'control', 'programme'];
 
 const body = document.body;
 const socket = io(NAMESPACE.control, {
-  query: { overview: 1 },
+  query: { overview: 1, lang: LANG },
   transports: ['websocket', 'polling'],
   reconnectionDelay: 250,
   reconnectionDelayMax: 1000,

@@ -1,22 +1,9 @@
-// Generated from runshow/words.py by `python -m runshow.generate`: do not edit.
-// Words the server writes and the pages show alike.
+// Words the server writes and the pages show alike (runshow/words.py), in the page's
+// language: they come with the page's catalogue (runshow/web/language.py).
+import { WORDS } from './i18n.js';
 
 /** Where an item stands. */
-export const ITEM_STATUS_WORDS = Object.freeze({
-  "done": "Đã xong",
-  "now": "Đang diễn ra",
-  "next": "Tiếp theo",
-  "skipped": "Chưa diễn ra (đã chuyển qua)",
-  "upcoming": "Chưa diễn ra"
-});
+export const ITEM_STATUS_WORDS = Object.freeze({ ...WORDS.ITEM_STATUS_WORDS });
 
 /** Each audience's screen, by its role. */
-export const ROLE_NAMES = Object.freeze({
-  "control": "Bàn điều khiển",
-  "stage": "Màn hình sân khấu",
-  "speaker": "Màn hình diễn giả",
-  "mc": "Máy tính bảng MC",
-  "programme": "Chương trình (đại biểu)",
-  "clock": "Đồng hồ phòng điều khiển",
-  "prompter": "Máy nhắc chữ (prompter)"
-});
+export const ROLE_NAMES = Object.freeze({ ...WORDS.ROLE_NAMES });
