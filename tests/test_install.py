@@ -58,6 +58,10 @@ def test_the_wheel_carries_every_subpackage_the_screens_and_the_programme(wheel:
             if path.is_file():
                 assert f"runshow/{path.relative_to(REPO).as_posix()}" in names
     assert "runshow/agenda.json" in names
+    catalogues = list((REPO / "runshow" / "translations").glob("*/LC_MESSAGES/*.mo"))
+    assert catalogues, "no compiled catalogue"
+    for compiled in catalogues:
+        assert compiled.relative_to(REPO).as_posix() in names
 
 
 def test_the_wheel_declares_the_runshow_program_which_becomes_runshow_exe_on_windows(
@@ -109,6 +113,9 @@ def test_the_installed_server_serves_pages_static_files_the_font_and_the_api(
             response = requests.get(server.url + page, timeout=10)
             assert response.status_code == 200, page
             assets.update(re.findall(r'(?:src|href)="(/static/[^"?]+)', response.text))
+        # the compiled catalogues travel in the wheel: English pages and their scripts' words
+        assert '<html lang="en">' in requests.get(server.url + "/stage?lang=en", timeout=10).text
+        assert "Stage screen" in requests.get(server.url + "/i18n/en.js", timeout=10).text
         assert requests.get(
             server.url + "/control", timeout=10, allow_redirects=False
         ).status_code in (
