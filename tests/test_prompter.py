@@ -116,3 +116,56 @@ def test_a_prompter_at_a_speed_scrolls_by_itself_and_space_pauses_it(live_server
     assert abs(prompter.evaluate(top) - paused_at) <= 5
     prompter.keyboard.press(" ")
     prompter.wait_for_function(f"{top} > {paused_at + 50}", timeout=5_000)
+
+
+def test_the_http_api_scrolls_the_prompters_to_a_place_or_by_a_step(app, clock):
+    """POST /api/prompter (Companion's ▲ ▼ and "scroll to"): with the control key only;
+    nothing on is refused in words; a step goes on from where the prompters were last
+    sent (by the MC tablet, the console, OSC or the API), within the script."""
+    from tests.conftest import CONTROL_KEY
+
+    show = app.extensions["runshow"]
+    prompter = app.extensions["socketio"].test_client(
+        app, namespace="/live", query_string="role=prompter", auth={"token": show.access.mc_token}
+    )
+    client = app.test_client()
+    key = {"Authorization": f"Bearer {CONTROL_KEY}"}
+
+    def scroll(body, headers=key):
+        return client.post("/api/prompter", json=body, headers=headers)
+
+    def heard() -> list:
+        return [
+            e["args"][0] for e in prompter.get_received("/live") if e["name"] == "prompter_scroll"
+        ]
+
+    heard()
+    assert scroll({"ratio": 0.5}, headers={}).status_code == 401
+    nothing_on = scroll({"ratio": 0.5})
+    assert nothing_on.status_code == 409
+    assert nothing_on.get_json()["code"] == "not_possible"
+    assert "Không có mục nào đang diễn ra" in nothing_on.get_json()["error"]
+    show.service.dispatch({"command": "goto", "item_id": OPENING}, source="test")
+    for wrong in (
+        {"ratio": 2},
+        {"step": "1"},
+        {"ratio": True},
+        {},
+        {"ratio": 0.1, "step": 0.1},
+        [0.5],
+    ):
+        refused = scroll(wrong)
+        assert refused.status_code == 400, wrong
+        assert refused.get_json()["code"] == "invalid"
+    assert heard() == []
+    assert scroll({"ratio": 0.25}).get_json() == {"ok": True, "item_id": OPENING, "ratio": 0.25}
+    assert scroll({"step": 0.5}).get_json()["ratio"] == 0.75
+    assert scroll({"step": 0.5}).get_json()["ratio"] == 1.0  # the script's end, not past it
+    assert heard() == [
+        {"item_id": OPENING, "ratio": 0.25},
+        {"item_id": OPENING, "ratio": 0.75},
+        {"item_id": OPENING, "ratio": 1.0},
+    ]
+    english = client.post("/api/prompter", json={}, headers=key | {"Accept-Language": "en"})
+    assert english.get_json()["code"] == "invalid"
+    prompter.disconnect(namespace="/live")

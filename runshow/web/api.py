@@ -10,6 +10,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
 
 from runshow import __version__
+from runshow.i18n import _
 from runshow.jsontext import JsonError, Unreadable, read_json
 from runshow.payloads import COMMAND_FIELDS, for_public
 from runshow.protocol import ScheduleFigures, json_with, programme_payload
@@ -18,6 +19,7 @@ from runshow.schedule import schedule_view
 from runshow.sheets import programme_file
 from runshow.web import fastpath
 from runshow.web.access import client_address
+from runshow.web.channels import last_prompter_scroll, relay_prompter_scroll
 from runshow.web.extension import current_server, current_show
 from runshow.web.roomurls import API_ROOM_PREFIX, room_route
 
@@ -131,6 +133,40 @@ def command() -> Response:
     state = current_show().snapshots.state("console")
     body = json_with(result.to_json(), state=state) + "\n"  # as jsonify ends its answers
     return Response(body, mimetype="application/json")
+
+
+@room_route(bp, "/prompter", API_ROOM_PREFIX, methods=["POST"])
+def prompter() -> Response:
+    """Scroll the room's prompters on the item on, as the console's ▲ ▼ do (Companion):
+    `{"ratio": 0…1}` (0 the script's top, 1 its end), or `{"step": -1…1}` from where
+    they were last sent. Not a command: nothing is stored or logged."""
+    _who, refused = _controller()
+    if refused is not None:
+        return refused
+    body = _json_body()
+    show = current_show()
+    (name, value), *others = body.items() if isinstance(body, dict) and body else [(None, None)]
+    if others or name not in ("ratio", "step") or not _a_number(value) or not -1 <= value <= 1:
+        return _error(400, "invalid", _('Cần {"ratio": 0…1} hoặc {"step": -1…1}.'))
+    item_id = show.service.state.current_id
+    if item_id is None:
+        return _error(
+            409, "not_possible", _("Không có mục nào đang diễn ra: không có lời dẫn để cuộn.")
+        )
+    prompters = show.audience("prompter")
+    ratio = float(value)
+    if name == "step":
+        last = last_prompter_scroll(show.socketio, prompters)
+        start = last["ratio"] if last and last["item_id"] == item_id else 0.0
+        ratio = min(1.0, max(0.0, start + ratio))
+    answer = relay_prompter_scroll(show.socketio, {"item_id": item_id, "ratio": ratio}, prompters)
+    if not answer["ok"]:
+        return _error(400, answer["code"], answer["error"])
+    return jsonify({"ok": True, "item_id": item_id, "ratio": ratio})
+
+
+def _a_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _json_body() -> Any:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
@@ -305,7 +306,17 @@ def relay_prompter_scroll(socketio: SocketIO, payload: Any, to: str) -> dict[str
     if not 0 <= position["ratio"] <= 1:
         return {"ok": False, "code": "invalid", "error": "Vị trí cuộn phải từ 0 đến 1."}
     socketio.emit("prompter_scroll", position, to=to, namespace=LIVE)
+    _last_scroll.setdefault(socketio, {})[to] = position
     return {"ok": True}
+
+
+#: socketio → prompter audience → where its prompters were last sent (for a relative scroll).
+_last_scroll: WeakKeyDictionary[SocketIO, dict[str, Any]] = WeakKeyDictionary()
+
+
+def last_prompter_scroll(socketio: SocketIO, to: str) -> dict[str, Any] | None:
+    """Where the prompters `to` were last sent ({item_id, ratio}), if anywhere."""
+    return _last_scroll.get(socketio, {}).get(to)
 
 
 #: What `find_room` is asked for to get every room at once (the overview's "all").

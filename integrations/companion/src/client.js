@@ -66,6 +66,16 @@ class RunshowClient extends EventEmitter {
     return answer
   }
 
+  /** Scroll the room's prompters: `{ ratio }` (0…1) or `{ step }` (-1…1); the server's answer. */
+  async scrollPrompter(body) {
+    const response = await this.fetch(this.api('prompter'), {
+      method: 'POST',
+      headers: { ...this.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }))
+  }
+
   async refreshState() {
     const response = await this.fetch(this.api('state'))
     if (response.ok) this.takeState(await response.json())

@@ -72,6 +72,19 @@ class RunshowController {
     return text
   }
 
+  /** Scroll the prompters (`{ ratio }` or `{ step }`, docs/api.md); the server's answer. */
+  async scrollPrompter(body) {
+    if (!this.client) return { ok: false, error: 'Chưa cấu hình' }
+    try {
+      const answer = await this.client.scrollPrompter(body)
+      if (!answer.ok) this.host.log('warn', `Runshow từ chối cuộn prompter: ${answer.error}`)
+      return answer
+    } catch (error) {
+      this.host.log('error', `Runshow: không cuộn được prompter: ${error.message}`)
+      return { ok: false, error: error.message }
+    }
+  }
+
   /** Send `command` as meant for what the button last showed; the server's answer. */
   async send(command, args = {}) {
     if (!this.client) return { ok: false, error: 'Chưa cấu hình' }

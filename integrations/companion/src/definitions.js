@@ -94,6 +94,16 @@ function actions(controller) {
       callback: (action) =>
         controller.send('flash', { seconds: Number(action.options.seconds), target: action.options.target }),
     },
+    prompter_step: {
+      name: 'Prompter: cuộn lên / xuống',
+      options: [{ type: 'number', id: 'percent', label: 'Bước (% lời dẫn, âm để lên)', default: 10, min: -100, max: 100 }],
+      callback: (action) => controller.scrollPrompter({ step: Number(action.options.percent) / 100 }),
+    },
+    prompter_to: {
+      name: 'Prompter: cuộn tới',
+      options: [{ type: 'number', id: 'percent', label: 'Vị trí (% lời dẫn, 0 là đầu)', default: 0, min: 0, max: 100 }],
+      callback: (action) => controller.scrollPrompter({ ratio: Number(action.options.percent) / 100 }),
+    },
     clear_message: {
       name: 'Xóa tin nhắn',
       options: [{ type: 'dropdown', id: 'target', label: 'Xóa ở', default: 'all', choices: TARGETS }],

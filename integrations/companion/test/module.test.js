@@ -146,6 +146,15 @@ describe('the module with a real Runshow server', () => {
     assert.equal(flashed.ok, true)
   })
 
+  test('the prompter actions scroll the prompters to a place and by steps', async () => {
+    const placed = await act.prompter_to.callback({ options: { percent: 40 } })
+    assert.equal(placed.ok, true)
+    assert.equal(placed.ratio, 0.4)
+    const stepped = await act.prompter_step.callback({ options: { percent: -10 } })
+    assert.equal(stepped.ok, true)
+    assert.ok(Math.abs(stepped.ratio - 0.3) < 1e-9)
+  })
+
   test('a refused command changes nothing and is logged', async () => {
     const answer = await act.goto.callback({ options: { item: 'khong-co' } })
     assert.equal(answer.ok, false)
