@@ -278,9 +278,16 @@ def read_strict(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) 
 @dataclass(frozen=True)
 class Unreadable:
     """Stands for an argument that arrived but could not be read safely (for the
-    Socket.IO decoder, which must still hand the event over to be answered)."""
+    Socket.IO decoder, which must still hand the event over to be answered).
 
-    problems: list[Problem]
+    `found` is the problems, or what finds them: a packet is decoded before anyone
+    knows whose language to answer in, so its problems are worded when asked for."""
+
+    found: list[Problem] | Callable[[], list[Problem]]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.found() if callable(self.found) else self.found
 
 
 #: The start of a Socket.IO event's data: ``["event name",`` (or ``["event name"]``).
@@ -297,13 +304,26 @@ def read_packet_data(text: str) -> Any:
     answers with a plain refusal. Anything else unreadable raises ValueError, as
     the standard codec does."""
     try:
-        return read_json(text, MAX_DEPTH + 1, with_lines=False)  # +1: the packet's own list
-    except JsonError as error:
+        return _read_packet(text)
+    except JsonError:
         event = _EVENT.match(text)
         if event is None:
             raise
-        problems = [Problem(_in_argument(p.place), p.message) for p in error.problems]
-        return [json.loads(event.group(1)), Unreadable(problems)]
+        return [json.loads(event.group(1)), Unreadable(lambda: _packet_problems(text))]
+
+
+def _read_packet(text: str) -> Any:
+    return read_json(text, MAX_DEPTH + 1, with_lines=False)  # +1: the packet's own list
+
+
+def _packet_problems(text: str) -> list[Problem]:
+    """What is wrong in a packet `read_packet_data` could not read, worded now (read
+    again: safe, as every read is, and rare), placed in its argument."""
+    try:
+        _read_packet(text)
+    except JsonError as error:
+        return [Problem(_in_argument(p.place), p.message) for p in error.problems]
+    return []  # never: the text did not read the first time
 
 
 def _in_argument(place: str) -> str:

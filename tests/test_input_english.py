@@ -340,3 +340,37 @@ def test_the_consoles_fit_check_speaks_the_consoles_language(app, technician):
     assert english.startswith("The title takes 3 lines on the 1920x1080 stage")
     assert vietnamese_warning.startswith("Tiêu đề dài 3 dòng trên sân khấu 1920x1080")
     assert draft_warnings({"title": LONG_TITLE}) == [vietnamese_warning]
+
+
+def test_a_socket_command_that_cannot_be_read_is_refused_in_the_consoles_language(app, technician):
+    """The packet is decoded before its handler knows whose language to answer in."""
+    socketio = app.extensions["runshow"].socketio
+    huge = {"command": "adjust", "seconds": 10**30}
+
+    def problems(lang: str) -> list[dict[str, str]]:
+        console = socketio.test_client(
+            app,
+            namespace="/control",
+            query_string=f"role=console&lang={lang}",
+            flask_test_client=technician,
+        )
+        try:
+            answer = console.emit("command", huge, namespace="/control", callback=True)
+        finally:
+            console.disconnect(namespace="/control")
+        assert answer["ok"] is False and answer["code"] == "invalid"
+        return answer["problems"]
+
+    english, vietnamese_words = "100000000000…(31 characters)", "100000000000…(31 ký tự)"
+    assert problems("en") == [
+        {
+            "place": "seconds",
+            "message": f"the number {english} is too large (at most 9,007,199,254,740,991)",
+        }
+    ]
+    assert problems("vi") == [
+        {
+            "place": "seconds",
+            "message": f"số {vietnamese_words} quá lớn (tối đa 9.007.199.254.740.991)",
+        }
+    ]
