@@ -21,7 +21,8 @@ from runshow.sheets import PROGRAMME_SHEET, read_sheet
 from runshow.textfit import draft_warnings, fit_warnings
 from tests.conftest import CONTROL_KEY
 from tests.core_helpers import BUNDLED_AGENDA, bundled_document
-from tests.test_sheets import HEADERS, small_plan
+from tests.test_input import pydantic_error
+from tests.test_sheets import MISTAKEN_ROWS, small_plan
 
 AUTH = {"Authorization": f"Bearer {CONTROL_KEY}", "Content-Type": "application/json"}
 LONG_TITLE = (
@@ -113,16 +114,8 @@ def test_an_agenda_file_that_is_not_there_is_said_in_english(tmp_path):
 
 @pytest.mark.parametrize("kind", typing.get_args(ErrorType))
 def test_every_kind_of_pydantic_error_is_worded_in_english(kind: str):
-    error = {
-        "type": kind,
-        "loc": ("items", 2, "x"),
-        "msg": "Input should be a valid thing",
-        "input": None,
-        "ctx": {"error": "wrong value", "expected": "'a' or 'b'", "max_length": 3}
-        | {bound: 5 for bound in ("gt", "ge", "lt", "le")},
-    }
     with i18n.language("en"):
-        problem = describe_pydantic_error(error)
+        problem = describe_pydantic_error(pydantic_error(kind, "wrong value"))
     assert problem.place == "items[2].x"
     assert problem.message and not vietnamese(problem.message), problem.message
     assert "None" not in problem.message
@@ -143,15 +136,7 @@ def test_every_json_syntax_error_is_worded_in_english(reason: str):
 
 
 def test_an_xlsx_import_error_is_said_in_english_at_the_same_sheet_row_and_column(tmp_path):
-    path = small_plan(
-        tmp_path,
-        [
-            [*HEADERS[:6], "Loại"],
-            ["08:00", "Khai mạc", None, None, None, 10, "Khai mạc"],
-            ["08:10", "", "Trần Thị B", None, None, "mười", None],
-            ["07:50", "Văn nghệ", None, None, None, 0, "Văn nghệ"],
-        ],
-    )
+    path = small_plan(tmp_path, MISTAKEN_ROWS)
     base = load_agenda(BUNDLED_AGENDA)
     vi, en = in_both(lambda: read_sheet(path, base))
     sheet = f"sheet “{PROGRAMME_SHEET}”"
@@ -319,24 +304,25 @@ def test_the_api_refuses_an_invalid_edit_in_the_language_asked(client):
     assert client.get("/api/state").get_json()["revision"] == 0
 
 
+def console_answer(app, technician, lang: str, event: str, payload) -> dict:
+    """What the console, its page in `lang`, is answered to `event` (its language is in
+    its connection's query, as live.js sends it)."""
+    console = app.extensions["runshow"].socketio.test_client(
+        app,
+        namespace="/control",
+        query_string=f"role=console&lang={lang}",
+        flask_test_client=technician,
+    )
+    try:
+        return console.emit(event, payload, namespace="/control", callback=True)
+    finally:
+        console.disconnect(namespace="/control")
+
+
 def test_the_consoles_fit_check_speaks_the_consoles_language(app, technician):
-    socketio = app.extensions["runshow"].socketio
-
-    def warnings(lang: str) -> list[str]:
-        console = socketio.test_client(
-            app,
-            namespace="/control",
-            query_string=f"role=console&lang={lang}",
-            flask_test_client=technician,
-        )
-        try:
-            answer = console.emit("fit", {"title": LONG_TITLE}, namespace="/control", callback=True)
-        finally:
-            console.disconnect(namespace="/control")
-        return answer["warnings"]
-
-    (english,) = warnings("en")
-    (vietnamese_warning,) = warnings("vi")
+    draft = {"title": LONG_TITLE}
+    (english,) = console_answer(app, technician, "en", "fit", draft)["warnings"]
+    (vietnamese_warning,) = console_answer(app, technician, "vi", "fit", draft)["warnings"]
     assert english.startswith("The title takes 3 lines on the 1920x1080 stage")
     assert vietnamese_warning.startswith("Tiêu đề dài 3 dòng trên sân khấu 1920x1080")
     assert draft_warnings({"title": LONG_TITLE}) == [vietnamese_warning]
@@ -344,20 +330,10 @@ def test_the_consoles_fit_check_speaks_the_consoles_language(app, technician):
 
 def test_a_socket_command_that_cannot_be_read_is_refused_in_the_consoles_language(app, technician):
     """The packet is decoded before its handler knows whose language to answer in."""
-    socketio = app.extensions["runshow"].socketio
     huge = {"command": "adjust", "seconds": 10**30}
 
     def problems(lang: str) -> list[dict[str, str]]:
-        console = socketio.test_client(
-            app,
-            namespace="/control",
-            query_string=f"role=console&lang={lang}",
-            flask_test_client=technician,
-        )
-        try:
-            answer = console.emit("command", huge, namespace="/control", callback=True)
-        finally:
-            console.disconnect(namespace="/control")
+        answer = console_answer(app, technician, lang, "command", huge)
         assert answer["ok"] is False and answer["code"] == "invalid"
         return answer["problems"]
 
