@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from runshow.commands import MAX_MESSAGE_CHARS, MessageColour, MessageTarget
 from runshow.errors import Problem, describe_pydantic_error, format_location, shown
+from runshow.i18n import _
 from runshow.jsontext import JsonError, read_json
 from runshow.timefmt import CLOCK_RE
 
@@ -157,7 +158,9 @@ class EventInfo(_Strict):
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"ngày phải có dạng YYYY-MM-DD (nhận được {shown(value)})") from None
+            raise ValueError(
+                _("ngày phải có dạng YYYY-MM-DD (nhận được %(value)s)", value=shown(value))
+            ) from None
         return value
 
     @field_validator("start")
@@ -171,7 +174,7 @@ class EventInfo(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"múi giờ không tồn tại: {shown(value)}") from None
+            raise ValueError(_("múi giờ không tồn tại: %(value)s", value=shown(value))) from None
         return value
 
 
@@ -235,7 +238,9 @@ class AgendaSpec(_Strict):
 
 def _check_clock(value: str) -> str:
     if not CLOCK_RE.match(value):
-        raise ValueError(f"giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được {shown(value)})")
+        raise ValueError(
+            _("giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được %(value)s)", value=shown(value))
+        )
     return value
 
 
@@ -471,12 +476,17 @@ def read_text(path: Path, not_utf8_hint: str = "") -> str:
         # utf-8-sig: Windows Notepad may save "UTF-8 with BOM"; the mark is not content.
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise AgendaError(str(path), [Problem("", "không tìm thấy tệp")]) from None
+        raise AgendaError(str(path), [Problem("", _("không tìm thấy tệp"))]) from None
     except UnicodeDecodeError as exc:
-        message = f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}){not_utf8_hint}"
+        message = _(
+            "tệp không phải UTF-8 (byte lỗi ở vị trí %(position)s)%(hint)s",
+            position=exc.start,
+            hint=not_utf8_hint,
+        )
         raise AgendaError(str(path), [Problem("", message)]) from None
     except OSError as exc:
-        raise AgendaError(str(path), [Problem("", f"không đọc được tệp: {exc.strerror}")]) from None
+        message = _("không đọc được tệp: %(cause)s", cause=exc.strerror)
+        raise AgendaError(str(path), [Problem("", message)]) from None
 
 
 def load_agenda(path: str | Path) -> Agenda:
@@ -531,7 +541,11 @@ def _semantic_problems(raw: Any) -> list[Problem]:
                 problems.append(
                     Problem(
                         format_location(("items", index, "id")),
-                        f"mã mục {shown(item_id)} bị trùng với items[{seen[item_id]}].id",
+                        _(
+                            "mã mục %(id)s bị trùng với %(first)s",
+                            id=shown(item_id),
+                            first=format_location(("items", seen[item_id], "id")),
+                        ),
                     )
                 )
             else:
@@ -555,19 +569,27 @@ def _timer_problems(index: int, item: dict[str, Any]) -> Iterable[Problem]:
     if mode == "countdown" and item.get("duration") is None:
         yield Problem(
             format_location(("items", index, "duration")),
-            "mục đếm ngược phải có thời lượng (số phút > 0)",
+            _("mục đếm ngược phải có thời lượng (số phút > 0)"),
         )
     warning, danger = _number(timer.get("warning")), _number(timer.get("danger"))
     for name, value in (("warning", warning), ("danger", danger)):
         if value is not None and duration is not None and duration > 0 and value >= duration:
             yield Problem(
                 format_location(("items", index, "timer", name)),
-                f"ngưỡng {value:g} phút phải nhỏ hơn thời lượng {duration:g} phút",
+                _(
+                    "ngưỡng %(threshold)s phút phải nhỏ hơn thời lượng %(duration)s phút",
+                    threshold=format(value, "g"),
+                    duration=format(duration, "g"),
+                ),
             )
     if warning is not None and danger is not None and danger > warning:
         yield Problem(
             format_location(("items", index, "timer", "danger")),
-            f"ngưỡng đỏ ({danger:g} phút) phải nhỏ hơn hoặc bằng ngưỡng vàng ({warning:g} phút)",
+            _(
+                "ngưỡng đỏ (%(danger)s phút) phải nhỏ hơn hoặc bằng ngưỡng vàng (%(warning)s phút)",
+                danger=format(danger, "g"),
+                warning=format(warning, "g"),
+            ),
         )
 
 

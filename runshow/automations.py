@@ -19,6 +19,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from runshow.errors import Problem, describe_pydantic_error
+from runshow.i18n import _, ngettext
 from runshow.jsontext import JsonError, read_json
 from runshow.timefmt import timer_text
 
@@ -79,9 +80,11 @@ class Send(_Strict):
     @model_validator(mode="after")
     def _one_output(self) -> Send:
         if (self.http is None) == (self.osc is None):
-            raise ValueError("cần đúng một trong hai: 'http' (địa chỉ URL) hoặc 'osc' (HOST:CỔNG)")
+            raise ValueError(
+                _("cần đúng một trong hai: 'http' (địa chỉ URL) hoặc 'osc' (HOST:CỔNG)")
+            )
         if self.osc is not None and self.address is None:
-            raise ValueError("'osc' cần 'address' (ví dụ /cue/go)")
+            raise ValueError(_("'osc' cần 'address' (ví dụ /cue/go)"))
         return self
 
 
@@ -109,7 +112,8 @@ class AutomationsError(ValueError):
 
 def problems_text(error: AutomationsError) -> str:
     """What `runshow check --automations` and `serve` print: every problem, with its place."""
-    lines = [f"tệp tự động hóa có {len(error.problems)} lỗi:"]
+    count = len(error.problems)
+    lines = [ngettext("tệp tự động hóa có %(num)s lỗi:", "tệp tự động hóa có %(num)s lỗi:", count)]
     return "\n".join(lines + [f"  {error.source}: {problem}" for problem in error.problems])
 
 

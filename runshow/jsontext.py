@@ -4,7 +4,7 @@ Python's `json` accepts what the JSON standard does not (``NaN``, ``Infinity``),
 keeps silently the last of two equal keys, turns ``1e999`` into infinity, raises
 `ValueError` past 4300 digits and `RecursionError` on deep nesting. `read_json`
 refuses all of these with a `Problem` naming the place (path, line, column) and
-the reason in plain Vietnamese. It also refuses half of a UTF-16 pair (a lone
+the reason in plain words (the asker's language). It also refuses half of a UTF-16 pair (a lone
 surrogate, ``"\\ud800"``: an emoji a client cut in two), which Python reads into
 a string that no file, database or screen can take as UTF-8.
 
@@ -24,7 +24,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from runshow.errors import Problem, describe_json_error, format_location
+from babel.numbers import format_decimal
+
+from runshow.errors import Problem, describe_json_error, format_location, text_position
+from runshow.i18n import N_, _, current_language, ngettext
 
 #: Deeper than any agenda (5 levels) or command (1) will ever be.
 MAX_DEPTH = 20
@@ -46,8 +49,12 @@ _TOKENS = re.compile(
 #: A lone surrogate as a character, or as the escape that may write one.
 _MAYBE_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-SURROGATE_REASON = (
+SURROGATE_REASON = N_(
     "có ký tự hỏng (nửa ký tự, thường do một biểu tượng cảm xúc bị cắt đôi): "
+    "hãy xoá hoặc gõ lại ký tự đó"
+)
+SURROGATE_IN_KEY_REASON = N_(
+    "tên trường có ký tự hỏng (nửa ký tự, thường do một biểu tượng cảm xúc bị cắt đôi): "
     "hãy xoá hoặc gõ lại ký tự đó"
 )
 
@@ -79,7 +86,7 @@ class _Places:
 
     def line_column(self, offset: int) -> str:
         line = bisect.bisect_right(self.starts, offset)
-        return f"dòng {line}, cột {offset - self.starts[line - 1] + 1}"
+        return text_position(line, offset - self.starts[line - 1] + 1)
 
     def place(self, path: list[str | int], offset: int) -> str:
         if not self.with_lines:
@@ -113,7 +120,11 @@ def _scan(text: str, max_depth: int, lines: _Places) -> Iterator[Problem]:
         top = stack[-1] if stack else None
         if kind == "open":
             if len(stack) >= max_depth:
-                reason = f"lồng nhau quá sâu (tối đa {max_depth} tầng {{...}} hoặc [...])"
+                reason = ngettext(
+                    "lồng nhau quá sâu (tối đa %(num)s tầng {...} hoặc [...])",
+                    "lồng nhau quá sâu (tối đa %(num)s tầng {...} hoặc [...])",
+                    max_depth,
+                )
                 raise JsonError([Problem(lines.place(path(), offset), reason)])
             stack.append(_Frame(is_object=token.group() == "{"))
         elif kind == "close":
@@ -127,7 +138,7 @@ def _scan(text: str, max_depth: int, lines: _Places) -> Iterator[Problem]:
         elif kind == "string" and _MAYBE_SURROGATE.search(token.group()):
             with contextlib.suppress(ValueError):  # a broken escape: the parser says where
                 if _SURROGATE.search(json.loads(token.group())):
-                    yield Problem(lines.place(path(), offset), SURROGATE_REASON)
+                    yield Problem(lines.place(path(), offset), _(SURROGATE_REASON))
         elif kind == "number":
             reason = _number_problem(token.group())
             if reason:
@@ -135,7 +146,10 @@ def _scan(text: str, max_depth: int, lines: _Places) -> Iterator[Problem]:
         elif kind == "constant":
             yield Problem(
                 lines.place(path(), offset),
-                f"{token.group()} không phải là số trong JSON (hãy ghi một số, ví dụ 5)",
+                _(
+                    "%(constant)s không phải là số trong JSON (hãy ghi một số, ví dụ 5)",
+                    constant=token.group(),
+                ),
             )
         elif kind == "unterminated":
             return  # the parser reports the unclosed string with its place
@@ -150,14 +164,24 @@ def _check_key(
         return  # a broken escape: the parser says where
     frame.key = key
     if _SURROGATE.search(key):  # placed at the key itself, shown as its escape
-        yield Problem(lines.place(path(), offset), f"tên trường {SURROGATE_REASON}")
+        yield Problem(lines.place(path(), offset), _(SURROGATE_IN_KEY_REASON))
     if key in frame.keys:
-        first = f" (lần đầu ở {lines.line_column(frame.keys[key])})" if lines.with_lines else ""
-        yield Problem(
-            lines.place(path(), offset),
-            f"trường {json.dumps(key, ensure_ascii=False)} được ghi hai lần{first}: "
-            "hãy giữ một lần (JSON chỉ giữ lần sau, lần đầu sẽ bị mất)",
+        name = json.dumps(key, ensure_ascii=False)
+        message = (
+            _(
+                "trường %(name)s được ghi hai lần (lần đầu ở %(first)s): hãy giữ một lần "
+                "(JSON chỉ giữ lần sau, lần đầu sẽ bị mất)",
+                name=name,
+                first=lines.line_column(frame.keys[key]),
+            )
+            if lines.with_lines
+            else _(
+                "trường %(name)s được ghi hai lần: hãy giữ một lần "
+                "(JSON chỉ giữ lần sau, lần đầu sẽ bị mất)",
+                name=name,
+            )
         )
+        yield Problem(lines.place(path(), offset), message)
     else:
         frame.keys[key] = offset
 
@@ -170,13 +194,23 @@ def _number_problem(literal: str) -> str | None:
         value = float(literal)
         too_large = abs(value) > MAX_NUMBER  # 1e999 is infinity, and larger too
     if too_large:
-        shown = literal if len(literal) <= 24 else f"{literal[:12]}…({len(literal)} ký tự)"
-        return f"số {shown} quá lớn (tối đa {MAX_NUMBER:,})".replace(",", ".")
+        shown = (
+            literal
+            if len(literal) <= 24
+            else ngettext(
+                "%(start)s…(%(num)s ký tự)",
+                "%(start)s…(%(num)s ký tự)",
+                len(literal),
+                start=literal[:12],
+            )
+        )
+        largest = format_decimal(MAX_NUMBER, locale=current_language())
+        return _("số %(number)s quá lớn (tối đa %(largest)s)", number=shown, largest=largest)
     return None
 
 
 def _refuse_constant(name: str) -> Any:
-    raise JsonError([Problem("", f"{name} không phải là số trong JSON")])
+    raise JsonError([Problem("", _("%(constant)s không phải là số trong JSON", constant=name))])
 
 
 def read_json(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) -> Any:
@@ -244,9 +278,16 @@ def read_strict(text: str, max_depth: int = MAX_DEPTH, with_lines: bool = True) 
 @dataclass(frozen=True)
 class Unreadable:
     """Stands for an argument that arrived but could not be read safely (for the
-    Socket.IO decoder, which must still hand the event over to be answered)."""
+    Socket.IO decoder, which must still hand the event over to be answered).
 
-    problems: list[Problem]
+    `found` is the problems, or what finds them: a packet is decoded before anyone
+    knows whose language to answer in, so its problems are worded when asked for."""
+
+    found: list[Problem] | Callable[[], list[Problem]]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.found() if callable(self.found) else self.found
 
 
 #: The start of a Socket.IO event's data: ``["event name",`` (or ``["event name"]``).
@@ -263,13 +304,26 @@ def read_packet_data(text: str) -> Any:
     answers with a plain refusal. Anything else unreadable raises ValueError, as
     the standard codec does."""
     try:
-        return read_json(text, MAX_DEPTH + 1, with_lines=False)  # +1: the packet's own list
-    except JsonError as error:
+        return _read_packet(text)
+    except JsonError:
         event = _EVENT.match(text)
         if event is None:
             raise
-        problems = [Problem(_in_argument(p.place), p.message) for p in error.problems]
-        return [json.loads(event.group(1)), Unreadable(problems)]
+        return [json.loads(event.group(1)), Unreadable(lambda: _packet_problems(text))]
+
+
+def _read_packet(text: str) -> Any:
+    return read_json(text, MAX_DEPTH + 1, with_lines=False)  # +1: the packet's own list
+
+
+def _packet_problems(text: str) -> list[Problem]:
+    """What is wrong in a packet `read_packet_data` could not read, worded now (read
+    again: safe, as every read is, and rare), placed in its argument."""
+    try:
+        _read_packet(text)
+    except JsonError as error:
+        return [Problem(_in_argument(p.place), p.message) for p in error.problems]
+    return []  # never: the text did not read the first time
 
 
 def _in_argument(place: str) -> str:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from runshow.i18n import _
+
 #: Lower-case letters, digits and single hyphens: safe in a URL, a file name and a
 #: Socket.IO room, the same on every operating system.
 ROOM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -46,19 +48,29 @@ def plan_rooms(paths: list[str | Path]) -> list[RoomFile]:
         slug = room_id(path)
         if len(slug) > MAX_ROOM_ID or not ROOM_ID.match(slug):
             problems.append(
-                f"tên phòng «{slug}» (từ tệp {path}) không dùng được trong địa chỉ: chỉ gồm chữ "
-                f"thường không dấu, số và dấu gạch ngang, tối đa {MAX_ROOM_ID} ký tự "
-                "(ví dụ hoi-truong-a.json)"
+                _(
+                    "tên phòng «%(room)s» (từ tệp %(file)s) không dùng được trong địa chỉ: chỉ "
+                    "gồm chữ thường không dấu, số và dấu gạch ngang, tối đa %(most)s ký tự "
+                    "(ví dụ hoi-truong-a.json)",
+                    room=slug,
+                    file=path,
+                    most=MAX_ROOM_ID,
+                )
             )
         elif slug in rooms:
             problems.append(
-                f"hai tệp cùng thành phòng «{slug}»: {rooms[slug].path} và {path}; "
-                "hãy đổi tên một tệp"
+                _(
+                    "hai tệp cùng thành phòng «%(room)s»: %(first)s và %(second)s; "
+                    "hãy đổi tên một tệp",
+                    room=slug,
+                    first=rooms[slug].path,
+                    second=path,
+                )
             )
         else:
             rooms[slug] = RoomFile(slug, path)
     if problems:
-        raise RoomsError("Không thể chạy: " + "; ".join(problems) + ".")
+        raise RoomsError(_("Không thể chạy: %(problems)s.", problems="; ".join(problems)))
     return list(rooms.values())
 
 
@@ -67,7 +79,7 @@ def room_files(folder: str | Path) -> list[Path]:
     there is none."""
     directory = Path(folder)
     if not directory.is_dir():
-        raise RoomsError(f"Không thể chạy: không có thư mục phòng {directory}.")
+        raise RoomsError(_("Không thể chạy: không có thư mục phòng %(folder)s.", folder=directory))
     files = sorted(
         path
         for path in directory.iterdir()
@@ -75,7 +87,10 @@ def room_files(folder: str | Path) -> list[Path]:
     )
     if not files:
         raise RoomsError(
-            f"Không thể chạy: thư mục {directory} không có tệp chương trình .json nào."
+            _(
+                "Không thể chạy: thư mục %(folder)s không có tệp chương trình .json nào.",
+                folder=directory,
+            )
         )
     return files
 

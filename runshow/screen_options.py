@@ -12,6 +12,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from runshow.errors import Problem, describe_pydantic_error
+from runshow.i18n import _
 
 Theme = Literal["dark", "light", "chroma"]
 ScreenPart = Literal["clock", "next", "progress", "message", "title"]
@@ -36,7 +37,7 @@ class ScreenOptions(BaseModel):
 def parse_screen_options(payload: Any) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The options as the screen will apply them, or the problems (with their places)."""
     if not isinstance(payload, dict):
-        return None, [Problem("options", "tùy chọn màn hình phải là một đối tượng {...}")]
+        return None, [Problem("options", _("tùy chọn màn hình phải là một đối tượng {...}"))]
     try:
         options = ScreenOptions.model_validate(payload)
     except ValidationError as exc:

@@ -38,6 +38,7 @@ from runshow.agenda import (
     unique_id,
 )
 from runshow.errors import Problem
+from runshow.i18n import N_, _
 from runshow.timefmt import clock_text
 
 PROGRAMME_SHEET = "Chương trình"
@@ -123,14 +124,19 @@ _ITEM_FIELD_COLUMNS = {
     "tech_notes": "tech_notes",
 }
 
-THRESHOLD_WITHOUT_LENGTH = (
+THRESHOLD_WITHOUT_LENGTH = N_(
     "ngưỡng chỉ dùng cho mục đếm ngược: mục không có thời lượng đếm lên và không đổi màu "
     "(ghi «Thời lượng (phút)» hoặc để trống ô này)"
 )
-THRESHOLD_WITH_COUNTUP = (
+THRESHOLD_WITH_COUNTUP = N_(
     "ngưỡng chỉ dùng cho mục đếm ngược: mục có «x» ở cột «Đếm lên» không đổi màu "
     "(bỏ «x» ở «Đếm lên» hoặc để trống ô này)"
 )
+
+#: What a cell that does not read must be (N_; ``%(value)s``: what it holds).
+DURATION_RULE = N_("thời lượng phải là số phút (nhận được «%(value)s»)")
+MINUTES_RULE = N_("phải là số phút (nhận được «%(value)s»)")
+TIME_RULE = N_("giờ phải có dạng HH:MM, ví dụ 08:00 (nhận được «%(value)s»)")
 
 _YES = {"x", "có", "co", "yes", "y", "1", "true", "✓"}
 _NO = {"", "không", "khong", "no", "n", "0", "false"}
@@ -187,24 +193,38 @@ class _Reader:
     places: dict[str, str] = field(default_factory=dict)  # agenda location → sheet place
 
     def place(self, table: str, row: int, column: int | None = None, header: str = "") -> str:
-        text = f"trang «{table}», dòng {row}"
-        if column is not None:
-            text += f", cột {column_letter(column)}"
-            if header:
-                text += f" ({header})"
-        return text
+        """``trang «Chương trình», dòng 3, cột F (Thời lượng (phút))``: the sheet's and
+        the column's names as the file writes them, the words in the asker's language."""
+        if column is None:
+            return _("trang «%(sheet)s», dòng %(row)s", sheet=table, row=row)
+        letter = column_letter(column)
+        if not header:
+            return _(
+                "trang «%(sheet)s», dòng %(row)s, cột %(column)s",
+                sheet=table,
+                row=row,
+                column=letter,
+            )
+        return _(
+            "trang «%(sheet)s», dòng %(row)s, cột %(column)s (%(header)s)",
+            sheet=table,
+            row=row,
+            column=letter,
+            header=header,
+        )
 
     def problem(self, place: str, message: str) -> None:
         self.problems.append(Problem(place, message))
 
     def convert(self, value: Any, reading: Callable[[Any], T | None], place: str, rule: str):
         """`reading(value)` for a filled cell, None for an empty one; a cell that
-        does not read is a problem stated with `rule` and what the cell holds."""
+        does not read is a problem stated with `rule` (an N_ message whose
+        ``%(value)s`` is what the cell holds)."""
         if _blank(value):
             return None
         result = reading(value)
         if result is None:
-            self.problem(place, f"{rule} (nhận được «{_text(value)}»)")
+            self.problem(place, _(rule, value=_text(value)))
         return result
 
 
@@ -224,11 +244,11 @@ def _read_xlsx(path: Path) -> dict[str, Table]:
         workbook = load_workbook(path, read_only=True, data_only=True)
         formulas = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError:
-        raise AgendaError(str(path), [Problem("", "không tìm thấy tệp")]) from None
+        raise AgendaError(str(path), [Problem("", _("không tìm thấy tệp"))]) from None
     except (BadZipFile, KeyError, OSError, ValueError):
         raise AgendaError(
             str(path),
-            [Problem("", "không đọc được tệp Excel (.xlsx): tệp hỏng hoặc sai định dạng")],
+            [Problem("", _("không đọc được tệp Excel (.xlsx): tệp hỏng hoặc sai định dạng"))],
         ) from None
     tables = {}
     reader = _Reader(str(path))
@@ -249,8 +269,10 @@ def _read_xlsx(path: Path) -> dict[str, Table]:
                 after = rows[-1][0].row if rows else 0
                 reader.problem(
                     reader.place(sheet.title, after + 1),
-                    "có ký tự hỏng trong một ô từ dòng này trở xuống (không đọc được thành "
-                    "chữ): mở tệp bằng Excel hoặc LibreOffice, gõ lại ô đó rồi lưu",
+                    _(
+                        "có ký tự hỏng trong một ô từ dòng này trở xuống (không đọc được "
+                        "thành chữ): mở tệp bằng Excel hoặc LibreOffice, gõ lại ô đó rồi lưu"
+                    ),
                 )
             tables[normalise_header(sheet.title)] = Table(sheet.title, rows)
     finally:
@@ -269,15 +291,18 @@ def _read_rows(reader: _Reader, title: str, numbered, rows: list[list[Cell]]) ->
             if cell.value is None and isinstance(text, str) and text.startswith("="):
                 reader.problem(
                     reader.place(title, row_number, cell.column),
-                    f"công thức «{text}» chưa có kết quả đã tính trong tệp: mở tệp "
-                    "bằng Excel hoặc LibreOffice rồi lưu lại",
+                    _(
+                        "công thức «%(formula)s» chưa có kết quả đã tính trong tệp: mở tệp "
+                        "bằng Excel hoặc LibreOffice rồi lưu lại",
+                        formula=text,
+                    ),
                 )
         if any(not _blank(cell.value) for cell in cells):
             rows.append(cells)
 
 
 def _read_csv(path: Path) -> Table:
-    text = read_text(path, "; lưu lại dạng CSV UTF-8")
+    text = read_text(path, _("; lưu lại dạng CSV UTF-8"))
     first_line = text.split("\n", 1)[0]
     # Excel in a Vietnamese locale separates with ';'.
     delimiter = max(",;\t", key=first_line.count)
@@ -306,7 +331,7 @@ def _header_map(
 ) -> tuple[dict[str, int], list[list[Cell]]]:
     """Column key → position, from the table's first row; the rows under it."""
     if not table.rows:
-        reader.problem(reader.place(table.name, 1), "trang trống: thiếu dòng tiêu đề cột")
+        reader.problem(reader.place(table.name, 1), _("trang trống: thiếu dòng tiêu đề cột"))
         return {}, []
     header, *body = table.rows
     known = _lookup(columns)
@@ -319,14 +344,24 @@ def _header_map(
         where = reader.place(table.name, cell.row, cell.column)
         if column is None:
             expected = ", ".join(f"«{c.header}»" for c in columns)
-            reader.problem(where, f"cột «{text}» không được hỗ trợ (có: {expected})")
+            reader.problem(
+                where,
+                _(
+                    "cột «%(header)s» không được hỗ trợ (có: %(known)s)",
+                    header=text,
+                    known=expected,
+                ),
+            )
         elif column.key in positions:
-            reader.problem(where, f"cột «{column.header}» xuất hiện hai lần")
+            reader.problem(where, _("cột «%(header)s» xuất hiện hai lần", header=column.header))
         else:
             positions[column.key] = cell.column
     for column in columns:
         if column.required and column.key not in positions:
-            reader.problem(reader.place(table.name, header[0].row), f"thiếu cột «{column.header}»")
+            reader.problem(
+                reader.place(table.name, header[0].row),
+                _("thiếu cột «%(header)s»", header=column.header),
+            )
     return positions, body
 
 
@@ -403,7 +438,12 @@ def _items(reader: _Reader, table: Table) -> list[dict[str, Any]]:
         if kind is None:
             labels = ", ".join(f"«{label}»" for label in KIND_LABELS.values())
             reader.problem(
-                at("kind"), f"loại «{_text(values.get('kind'))}» không có (có: {labels})"
+                at("kind"),
+                _(
+                    "loại «%(kind)s» không có (có: %(known)s)",
+                    kind=_text(values.get("kind")),
+                    known=labels,
+                ),
             )
             kind = "other"
         item["kind"] = kind
@@ -412,7 +452,7 @@ def _items(reader: _Reader, table: Table) -> list[dict[str, Any]]:
         given = _text(values.get("id"))
         if given:
             if given in taken:
-                reader.problem(at("id"), f"mã mục {given!r} bị trùng")
+                reader.problem(at("id"), _("mã mục %(id)s bị trùng", id=repr(given)))
             taken.add(given)
             item["id"] = given
         else:
@@ -425,22 +465,18 @@ def _items(reader: _Reader, table: Table) -> list[dict[str, Any]]:
         else:
             item["presenter"] = None
 
-        duration = reader.convert(
-            values.get("duration"), _minutes, at("duration"), "thời lượng phải là số phút"
-        )
+        duration = reader.convert(values.get("duration"), _minutes, at("duration"), DURATION_RULE)
         item["duration"] = duration
         item["duration_estimated"] = _yes(reader, values.get("estimated"), at("estimated"))
         item["timer"] = _timer(reader, values, duration, at)
         item["mc_script"] = _text(values.get("mc_script"))
         item["tech_notes"] = _text(values.get("tech_notes"))
-        clock = reader.convert(
-            values.get("time"), _clock, at("time"), "giờ phải có dạng HH:MM, ví dụ 08:00"
-        )
+        clock = reader.convert(values.get("time"), _clock, at("time"), TIME_RULE)
         if clock is not None:
             item["_time"] = clock
         items.append(item)
     if not body and table.rows:
-        reader.problem(reader.place(table.name, 2), "chưa có mục nào trong chương trình")
+        reader.problem(reader.place(table.name, 2), _("chưa có mục nào trong chương trình"))
     return items
 
 
@@ -449,7 +485,9 @@ def _yes(reader: _Reader, value: Any, place: str) -> bool:
     if text in _YES:
         return True
     if text not in _NO:
-        reader.problem(place, f"ghi «x» hoặc để trống (nhận được «{_text(value)}»)")
+        reader.problem(
+            place, _("ghi «x» hoặc để trống (nhận được «%(value)s»)", value=_text(value))
+        )
     return False
 
 
@@ -462,7 +500,10 @@ def _yes_no_or_default(reader: _Reader, value: Any, place: str) -> bool | None:
         return True
     if text in _NO:
         return False
-    reader.problem(place, f"ghi «có», «không» hoặc để trống (nhận được «{_text(value)}»)")
+    reader.problem(
+        place,
+        _("ghi «có», «không» hoặc để trống (nhận được «%(value)s»)", value=_text(value)),
+    )
     return None
 
 
@@ -472,7 +513,7 @@ def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) 
     countup = _yes(reader, values.get("countup"), at("countup"))
     stop = _yes(reader, values.get("stop"), at("stop"))
     given = {
-        key: reader.convert(values.get(key), _minutes, at(key), "phải là số phút")
+        key: reader.convert(values.get(key), _minutes, at(key), MINUTES_RULE)
         for key in ("warning", "danger")
     }
     if duration is None or countup:
@@ -482,7 +523,7 @@ def _timer(reader: _Reader, values: dict[str, Any], duration: float | None, at) 
         why = THRESHOLD_WITHOUT_LENGTH if no_length else THRESHOLD_WITH_COUNTUP
         for key in ("warning", "danger"):
             if given[key] is not None and (countup or no_length):
-                reader.problem(at(key), why)
+                reader.problem(at(key), _(why))
         return {"mode": "countup", **chosen}
     warning, danger = suggested_thresholds(duration) if duration > 0 else (None, None)
     warning = given["warning"] if given["warning"] is not None else warning
@@ -535,7 +576,14 @@ def _event(reader: _Reader, table: Table) -> dict[str, Any]:
                 continue  # a header row such as "Mục | Giá trị"
             where = reader.place(table.name, key_cell.row, key_cell.column)
             known = ", ".join(f"«{label}»" for label, _ in EVENT_FIELDS)
-            reader.problem(where, f"mục «{_text(key_cell.value)}» không có (có: {known})")
+            reader.problem(
+                where,
+                _(
+                    "mục «%(label)s» không có (có: %(known)s)",
+                    label=_text(key_cell.value),
+                    known=known,
+                ),
+            )
             continue
         value_cell = value_cells[0] if value_cells else None
         value = None if value_cell is None else value_cell.value
@@ -595,8 +643,12 @@ def _place_times(reader: _Reader, document: dict[str, Any]) -> None:
                 expected = f"{int(cursor) // 60:02d}:{int(cursor) % 60:02d}"
                 reader.problem(
                     reader.places.get(f"items[{index}].starts_at", f"items[{index}]"),
-                    f"giờ {time} sớm hơn giờ mục này bắt đầu theo các mục trước ({expected}): "
-                    "kiểm tra giờ hoặc thời lượng các mục trước",
+                    _(
+                        "giờ %(time)s sớm hơn giờ mục này bắt đầu theo các mục trước "
+                        "(%(expected)s): kiểm tra giờ hoặc thời lượng các mục trước",
+                        time=time,
+                        expected=expected,
+                    ),
                 )
         duration = item.get("duration")
         if isinstance(duration, int | float):
@@ -623,9 +675,10 @@ def read_sheet(path: str | Path, base: Agenda | None = None) -> dict[str, Any]:
             programme = next(iter(tables.values()))
         else:
             names = ", ".join(f"«{table.name}»" for table in tables.values())
-            raise AgendaError(
-                str(path), [Problem("", f"thiếu trang «{PROGRAMME_SHEET}» (tệp có: {names})")]
+            missing = _(
+                "thiếu trang «%(sheet)s» (tệp có: %(names)s)", sheet=PROGRAMME_SHEET, names=names
             )
+            raise AgendaError(str(path), [Problem("", missing)])
     base_document = (
         {} if base is None else json.loads(json.dumps(base.spec.model_dump(mode="json")))
     )
@@ -636,7 +689,10 @@ def read_sheet(path: str | Path, base: Agenda | None = None) -> dict[str, Any]:
     elif "event" in base_document:
         event = base_document["event"]
     else:
-        reader.problem("", f"thiếu trang «{EVENT_SHEET}» (hoặc một tệp chương trình gốc --base)")
+        reader.problem(
+            "",
+            _("thiếu trang «%(sheet)s» (hoặc một tệp chương trình gốc --base)", sheet=EVENT_SHEET),
+        )
         event = {}
     if delegate_table is not None:
         delegates = _delegates(reader, delegate_table)

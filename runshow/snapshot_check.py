@@ -12,6 +12,8 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Literal, Union
 
+from runshow.i18n import _
+
 
 class UntypedValue(ValueError):
     """A value whose type is not the declared one; says where."""
@@ -79,4 +81,8 @@ def _wrong(value: Any, hint: Any, place: str) -> typing.NoReturn:
     shown = repr(value)
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
     name = getattr(hint, "__name__", str(hint))
-    raise UntypedValue(f"{place or 'toàn bộ'} phải là {name}, không phải {shown}")
+    raise UntypedValue(
+        _("%(place)s phải là %(type)s, không phải %(value)s", place=place, type=name, value=shown)
+        if place
+        else _("toàn bộ phải là %(type)s, không phải %(value)s", type=name, value=shown)
+    )

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from runshow import bundled
 from runshow.agenda import Agenda, Presenter, presenter_line, shows_audience_timer
+from runshow.i18n import N_, _
 
 STAGE_WIDTH, STAGE_HEIGHT = 1920, 1080
 FONT_DIR = bundled("static") / "vendor" / "be-vietnam-pro" / "files"
@@ -280,15 +281,23 @@ class FitWarning:
         return f"{self.place}: {self.message}"
 
 
-def clamped_warning(place: str, what: str, text: str, style: TextStyle, width: float):
+#: What is said of a text the stage cuts (N_; ``%(lines)s`` it takes, ``%(shown)s`` shown).
+TITLE_CUT = N_(
+    "Tiêu đề dài %(lines)s dòng trên sân khấu 1920x1080 nhưng chỉ hiện được %(shown)s dòng: "
+    "phần sau sẽ bị cắt. Hãy rút gọn."
+)
+PRESENTER_CUT = N_(
+    "Dòng diễn giả dài %(lines)s dòng trên sân khấu 1920x1080 nhưng chỉ hiện được %(shown)s "
+    "dòng: phần sau sẽ bị cắt. Hãy rút gọn."
+)
+
+
+def clamped_warning(place: str, said: str, text: str, style: TextStyle, width: float):
+    """A warning (`said`: TITLE_CUT or PRESENTER_CUT) if `text` takes more lines than shown."""
     lines = wrap_lines(text, width, style.size_px, style.weight, style.letter_spacing_em)
     if lines <= CLAMPED_LINES:
         return None
-    return FitWarning(
-        place,
-        f"{what} dài {lines} dòng trên sân khấu 1920x1080 nhưng chỉ hiện được "
-        f"{CLAMPED_LINES} dòng: phần sau sẽ bị cắt. Hãy rút gọn.",
-    )
+    return FitWarning(place, _(said, lines=lines, shown=CLAMPED_LINES))
 
 
 def banner_warning(index: int, line: str, layout: StageLayout) -> FitWarning | None:
@@ -301,9 +310,13 @@ def banner_warning(index: int, line: str, layout: StageLayout) -> FitWarning | N
         return None
     return FitWarning(
         f"event.banner_lines[{index}]",
-        f"dòng băng rôn quá dài: phải thu nhỏ còn {shrunk:.0f} px (thiết kế "
-        f"{style.size_px:.0f} px, tối thiểu nên {MIN_BANNER_PX} px) mới vừa màn hình. "
-        "Hãy ngắt thành hai dòng.",
+        _(
+            "dòng băng rôn quá dài: phải thu nhỏ còn %(shrunk)s px (thiết kế %(design)s px, "
+            "tối thiểu nên %(minimum)s px) mới vừa màn hình. Hãy ngắt thành hai dòng.",
+            shrunk=format(shrunk, ".0f"),
+            design=format(style.size_px, ".0f"),
+            minimum=MIN_BANNER_PX,
+        ),
     )
 
 
@@ -314,18 +327,18 @@ def item_warnings(
     the sizes the stage uses with or without the audience's countdown."""
     layout = stage_layout()
     checks = (
-        ("title", "Tiêu đề", title, layout.title if audience_timer else layout.title_alone),
+        ("title", TITLE_CUT, title, layout.title if audience_timer else layout.title_alone),
         (
             "presenter",
-            "Dòng diễn giả",
+            PRESENTER_CUT,
             presenter_line,
             layout.speaker if audience_timer else layout.speaker_alone,
         ),
     )
     return [
         warning
-        for field, what, text, style in checks
-        if (warning := clamped_warning(f"{place}.{field}", what, text, style, layout.item_width))
+        for field, said, text, style in checks
+        if (warning := clamped_warning(f"{place}.{field}", said, text, style, layout.item_width))
     ]
 
 

@@ -46,6 +46,15 @@ def problems(path: Path, base=None) -> list[str]:
     return [str(problem) for problem in raised.value.problems]
 
 
+#: A programme sheet with a kind, a length and a time that do not read.
+MISTAKEN_ROWS = [
+    [*HEADERS[:6], "Loại"],
+    ["08:00", "Khai mạc", None, None, None, 10, "Khai mạc"],
+    ["08:10", "", "Trần Thị B", None, None, "mười", None],
+    ["07:50", "Văn nghệ", None, None, None, 0, "Văn nghệ"],
+]
+
+
 def small_plan(tmp_path: Path, rows: list[list], name: str = "plan.xlsx") -> Path:
     """A workbook with the programme sheet only (headers: Giờ, Nội dung, ... as given)."""
     workbook = Workbook()
@@ -160,15 +169,7 @@ def test_a_minimal_sheet_gets_ids_thresholds_and_a_fixed_afternoon_start(tmp_pat
 
 
 def test_every_mistake_in_a_sheet_names_its_sheet_row_and_column(tmp_path):
-    path = small_plan(
-        tmp_path,
-        [
-            [*HEADERS[:6], "Loại"],
-            ["08:00", "Khai mạc", None, None, None, 10, "Khai mạc"],
-            ["08:10", "", "Trần Thị B", None, None, "mười", None],
-            ["07:50", "Văn nghệ", None, None, None, 0, "Văn nghệ"],
-        ],
-    )
+    path = small_plan(tmp_path, MISTAKEN_ROWS)
     found = problems(path, load_agenda(BUNDLED_AGENDA))
     sheet = f"trang «{PROGRAMME_SHEET}»"
     assert f"{sheet}, dòng 2, cột G (Loại): loại «Khai mạc» không có" in found[0]
