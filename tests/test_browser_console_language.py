@@ -24,7 +24,8 @@ CONSOLE_SIZES = [(1366, 768), (1280, 720)]
 #: The letters Vietnamese has and English has not.
 VIETNAMESE = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 
-#: Every text of the page a technician reads or hears: the visible text, and the
+#: Every text of the page a technician reads or hears: the visible text (and choice of
+#: each list), and the
 #: tooltips, placeholders and labels of every element (dialogs included), except the
 #: language switch (each language is listed in its own name) and the preset messages
 #: (the agenda's, as written: docs/agenda-format.md).
@@ -37,6 +38,10 @@ INTERFACE_WORDS = """(letters) => {
     if (parent.closest('script, #lang-switch, #presets')) continue;
     if (!parent.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
     if (vietnamese.test(node.textContent)) found.push(node.textContent.trim());
+  }
+  for (const select of document.body.querySelectorAll('select:not(#lang-switch)')) {
+    const shown = select.selectedOptions[0]?.text || '';
+    if (select.checkVisibility() && vietnamese.test(shown)) found.push(`<select>: ${shown}`);
   }
   for (const element of document.body.querySelectorAll('[title], [placeholder], [aria-label]')) {
     if (element.closest('#lang-switch, #presets')) continue;
