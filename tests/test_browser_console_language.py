@@ -98,8 +98,9 @@ def test_the_console_in_english_from_its_login_to_a_command(plain_server, open_p
     asked = []  # the Accept-Language of every request the console's scripts make to /api
     page.on(
         "request",
-        lambda request: "/api/" in request.url
-        and asked.append(request.headers.get("accept-language")),
+        lambda request: (
+            "/api/" in request.url and asked.append(request.headers.get("accept-language"))
+        ),
     )
     # Sent to log in, in English, and back to the console in English.
     expect(page.locator("h1.login-title")).to_have_text("Control console login")
