@@ -104,6 +104,7 @@ def test_the_console_in_english_from_its_login_to_a_command(plain_server, open_p
     )
     # Sent to log in, in English, and back to the console in English.
     expect(page.locator("h1.login-title")).to_have_text("Control console login")
+    shoot(page, f"login-en-{size[0]}x{size[1]}")
     assert_english(page)
     page.fill("#login-key", CONTROL_KEY)
     page.click("#login-submit")
