@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -16,6 +16,8 @@ from flask import (
     url_for,
 )
 
+from runshow import i18n
+from runshow.i18n import N_, _
 from runshow.web.access import PRODUCER, WRONG_KEY, client_address, locked_out_text
 from runshow.web.channels import disconnect_consoles
 from runshow.web.extension import current_server, current_show
@@ -30,7 +32,7 @@ def is_technician() -> bool:
 
 
 #: A room operator's session on another room's page (or the producer's overview).
-NOT_YOUR_ROOM = "Phiên này chỉ điều khiển phòng khác: đăng nhập bằng mã của phòng này."
+NOT_YOUR_ROOM = N_("Phiên này chỉ điều khiển phòng khác: đăng nhập bằng mã của phòng này.")
 
 
 def login_required(view):
@@ -41,8 +43,8 @@ def login_required(view):
     def guarded(*args, **kwargs):
         if not is_technician():
             if current_server().show_access.operator_room(session) is not None:
-                abort(403, NOT_YOUR_ROOM)
-            return redirect(url_for("auth.login", next=request.path))
+                abort(403, _(NOT_YOUR_ROOM))
+            return redirect(url_for("auth.login", next=request.path, lang=_asked_language()))
         return view(*args, **kwargs)
 
     return guarded
@@ -56,11 +58,24 @@ def producer_required(view):
         access = current_server().show_access
         if not access.is_technician(session):
             if access.operator_room(session) is not None:
-                abort(403, NOT_YOUR_ROOM)
-            return redirect(url_for("auth.login", next=request.path))
+                abort(403, _(NOT_YOUR_ROOM))
+            return redirect(url_for("auth.login", next=request.path, lang=_asked_language()))
         return view(*args, **kwargs)
 
     return guarded
+
+
+def _asked_language() -> str | None:
+    """The language this request's link asked for (``?lang=``), kept through the login."""
+    return i18n.supported(request.args.get("lang"))
+
+
+def _in_asked_language(path: str) -> str:
+    """`path` with the link's ``?lang=`` carried on: /control?lang=en after the login."""
+    lang = _asked_language()
+    if not lang or "lang=" in urlsplit(path).query:
+        return path
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({'lang': lang})}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -80,7 +95,7 @@ def login() -> Response | str:
     next_path = _safe_next(request.values.get("next"))
     if request.method == "GET":
         if current_server().show_access.is_technician(session):
-            return redirect(next_path)
+            return redirect(_in_asked_language(next_path))
         return render_template("login.html", error=None, next=next_path, **page_context("login"))
     access = current_server().show_access
     key = request.form.get("key", "").strip()
@@ -89,8 +104,8 @@ def login() -> Response | str:
         access.log_in(session, holder)
         if holder != PRODUCER and not request.values.get("next"):  # a room's operator
             next_path = url_for("screens.control", room=holder)
-        return redirect(next_path)
-    error = locked_out_text(wait) if wait else WRONG_KEY
+        return redirect(_in_asked_language(next_path))
+    error = locked_out_text(wait) if wait else _(WRONG_KEY)
     status = 429 if wait else 401
     html = render_template("login.html", error=error, next=next_path, **page_context("login"))
     return Response(html, status=status, headers={"Retry-After": str(wait)} if wait else None)
@@ -116,4 +131,4 @@ def logout() -> Response:
         server.show_access.log_everyone_out()
         disconnect_consoles(server.socketio)
     session.clear()  # a room operator: this session
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", lang=_asked_language()))

@@ -16,6 +16,7 @@ import hashlib
 import json
 from typing import Any
 
+from babel import Locale
 from babel.messages.mofile import read_mo
 from flask import Blueprint, Flask, Response, abort, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
@@ -44,6 +45,12 @@ def page_language() -> str:
     return str(get_locale()) if has_request_context() else i18n.default_language()
 
 
+def language_name(lang: str) -> str:
+    """`lang` in its own words, as a language switch lists it: "Tiếng Việt", "English"."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
 def _request_language() -> str | None:
     return str(get_locale()) if has_request_context() else None
 
@@ -54,7 +61,9 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
     Babel(app, locale_selector=select_language)
     i18n.set_resolver(_request_language)
-    app.jinja_env.globals.update(page_language=page_language, languages=i18n.languages)
+    app.jinja_env.globals.update(
+        page_language=page_language, languages=i18n.languages, language_name=language_name
+    )
     app.jinja_env.filters["local_date"] = i18n.format_date
     app.register_blueprint(bp)
 

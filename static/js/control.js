@@ -10,6 +10,7 @@ import { beforeShow, openingText, otherDayText, preShowChange, wallClockFormatte
 import { TimerDisplay, remainingMs, signedShort } from './timer.js';
 import { nextFlip, onTick } from './ticker.js';
 import { NAMESPACE, REQUEST, ROLE } from './protocol.js';
+import { LANG, localized, t, tn } from './i18n.js';
 
 const body = document.body;
 const n = {
@@ -54,6 +55,13 @@ const n = {
   openingIn: byId('ct-opening-in'),
 };
 const REFUSAL_MS = 6000;
+/** Every request to the server asks for its answers (refusals) in the console's language. */
+const SPOKEN = { 'Accept-Language': LANG };
+const NOT_SENT = t('Mất kết nối với máy chủ: lệnh chưa được gửi.');
+const NO_ANSWER = t('Máy chủ không trả lời. Hãy thử lại.');
+const TOGGLE_WORDS = { start: t('Bắt đầu'), pause: t('Tạm dừng'), resume: t('Tiếp tục') };
+/** An item of the state (current, next) by its title in the console's language. */
+const titleOf = (entry) => (items.get(entry.id) ? localized(items.get(entry.id), 'title') : entry.title);
 
 let items = new Map();
 let rows = new Map();
@@ -117,13 +125,13 @@ function guarded(payload, state) {
 
 function send(payload, seen = pressState(payload.command)) {
   if (!live.socket.connected) {
-    refuse('Mất kết nối với máy chủ: lệnh chưa được gửi.');
+    refuse(NOT_SENT);
     return;
   }
   const command = guarded(payload, seen);
   live.socket.timeout(5000).emit(REQUEST.command, command, (error, ack) => {
     if (error) {
-      refuse('Máy chủ không trả lời. Hãy thử lại.');
+      refuse(NO_ANSWER);
       return;
     }
     if (ack && ack.ok) {
@@ -132,7 +140,7 @@ function send(payload, seen = pressState(payload.command)) {
     }
     // `moved_on` is the guard doing its job (a double press, another console): said calmly.
     const kind = ack?.code === 'moved_on' ? 'note' : 'refusal';
-    refuse(ack?.error || 'Lệnh bị từ chối.', ack?.code || 'refused', kind);
+    refuse(ack?.error || t('Lệnh bị từ chối.'), ack?.code || 'refused', kind);
     // The server is behind what this console shows (it restarted on other data):
     // reconnect to take its snapshot rather than keep sending a revision it never had.
     if (ack?.code === 'stale_revision' && live.state && ack.revision < live.state.revision) {
@@ -164,7 +172,7 @@ function messageTarget() {
 function sendMessage(text) {
   const words = text.trim();
   if (!words) {
-    refuse('Hãy nhập nội dung tin nhắn.');
+    refuse(t('Hãy nhập nội dung tin nhắn.'));
     return;
   }
   send({ command: 'message', text: words, target: messageTarget() });
@@ -198,13 +206,13 @@ const actions = {
   preset: ({ dataset }) => send({ command: 'message', text: dataset.text, target: dataset.target, colour: dataset.colour }),
   jump: (button) => askGoto(button.dataset.itemId),
   'test-automation': async (button) => {
-    const answer = await fetch(`/api/automations/${button.dataset.index}/test`, { method: 'POST' }).then((r) => r.json()).catch(() => null);
-    if (!answer?.ok) refuse(answer?.error || 'Máy chủ không trả lời. Hãy thử lại.');
+    const answer = await fetch(`/api/automations/${button.dataset.index}/test`, { method: 'POST', headers: SPOKEN }).then((r) => r.json()).catch(() => null);
+    if (!answer?.ok) refuse(answer?.error || NO_ANSWER);
   },
   'prompter-scroll': (button) => prompterScroll(Number(button.dataset.step)),
   'screen-options': (button) => screenOptions.open(button.dataset.screenId, button.dataset.screenName),
   identify: (button) => live.socket.timeout(5000).emit(REQUEST.identify, { id: button.dataset.screenId }, (error, ack) => {
-    if (error || !ack?.ok) refuse(ack?.error || 'Máy chủ không trả lời. Hãy thử lại.');
+    if (error || !ack?.ok) refuse(ack?.error || NO_ANSWER);
   }),
 };
 
@@ -222,13 +230,21 @@ document.addEventListener('click', (event) => {
   send(payload);
 });
 
+// The console's language: the same console again in the one chosen (lang-memory.js
+// remembers it for this page in this browser, so a reload without ?lang keeps it).
+byId('lang-switch').addEventListener('change', (event) => {
+  const url = new URL(location.href);
+  url.searchParams.set('lang', event.target.value);
+  location.assign(url);
+});
+
 // ---------- Jump confirmation ----------
 
 function askGoto(itemId) {
   const item = items.get(itemId);
   if (!item) return;
   pendingGoto = { itemId, from: live.state?.current?.id ?? null }; // the jump is from what was on then
-  setText(n.dialogText, `${item.index + 1}. ${item.title}`);
+  setText(n.dialogText, `${item.index + 1}. ${localized(item, 'title')}`);
   n.dialog.showModal();
   n.confirmNo.focus();
 }
@@ -301,7 +317,7 @@ document.addEventListener('keydown', (event) => {
   event.preventDefault();
   if (event.repeat) return; // holding a key must not fire a burst of commands
   if (!live.socket.connected) {
-    refuse('Mất kết nối với máy chủ: lệnh chưa được gửi.');
+    refuse(NOT_SENT);
     return;
   }
   handler();
@@ -321,12 +337,12 @@ function renderProgramme(programme) {
       diff: el('span', { className: 'ct-diff' }),
       jump: el('button', {
         className: 'btn btn-jump',
-        text: 'Chuyển đến',
+        text: t('Chuyển đến'),
         data: { action: 'jump', itemId: item.id },
-        attrs: { type: 'button', 'aria-label': `Chuyển đến: ${item.title}` },
+        attrs: { type: 'button', 'aria-label': t('Chuyển đến: %(title)s', { title: localized(item, 'title') }) },
       }),
     };
-    const length = plannedLength(item) || (item.mode === 'countup' ? 'đếm lên' : '');
+    const length = plannedLength(item) || (item.mode === 'countup' ? t('đếm lên') : '');
     const row = el('tr', { data: { itemId: item.id, status: 'upcoming' } },
       el('td', { className: 'col-n', text: String(item.index + 1) }),
       el('td', { className: 'col-time' },
@@ -334,7 +350,7 @@ function renderProgramme(programme) {
         length ? el('span', { className: 'col-len', text: length }) : null),
       el('td', { className: 'col-time' }, cells.actual, cells.diff),
       el('td', { className: 'ct-content' },
-        el('span', { className: 'ct-row-title', text: item.title }),
+        el('span', { className: 'ct-row-title', text: localized(item, 'title') }),
         item.presenter_line ? el('span', { className: 'ct-row-presenter', text: item.presenter_line }) : null),
       cells.status,
       el('td', { className: 'col-act' }, cells.jump));
@@ -385,30 +401,31 @@ const COMMAND_BUTTONS = {
 };
 
 function renderHistory(button, verb, label) {
-  setText(button, label ? `${verb}: ${label}` : verb);
-  button.title = label ? `${verb}: ${label}` : verb;
+  const text = label ? t('%(verb)s: %(change)s', { verb, change: label }) : verb;
+  setText(button, text);
+  button.title = text;
 }
 
 function renderButtons(state) {
   const connected = live.socket.connected;
   for (const button of document.querySelectorAll('.ct-live button')) button.disabled = !connected;
   const command = toggleCommand(state);
-  setText(n.toggle, { start: 'Bắt đầu', pause: 'Tạm dừng', resume: 'Tiếp tục' }[command] || 'Bắt đầu');
+  setText(n.toggle, TOGGLE_WORDS[command] || TOGGLE_WORDS.start);
   setData(n.toggle, 'command', command || 'none');
-  setText(n.start, can(state, 'resume') ? 'Tiếp tục' : 'Bắt đầu');
+  setText(n.start, can(state, 'resume') ? TOGGLE_WORDS.resume : TOGGLE_WORDS.start);
   if (connected && state) {
     n.toggle.disabled = !command;
     n.start.disabled = !can(state, 'start') && !can(state, 'resume');
     for (const [id, name] of Object.entries(COMMAND_BUTTONS)) byId(id).disabled = !can(state, name);
   }
-  renderHistory(n.undo, '↶ Hoàn tác', state?.undo);
-  renderHistory(n.redo, '↷ Làm lại', state?.redo);
+  renderHistory(n.undo, t('↶ Hoàn tác'), state?.undo);
+  renderHistory(n.redo, t('↷ Làm lại'), state?.redo);
   const blackout = Boolean(state?.blackout);
   n.blackout.setAttribute('aria-pressed', String(blackout));
-  setText(n.blackout, blackout ? 'Tắt màn hình đen' : 'Màn hình đen');
+  setText(n.blackout, blackout ? t('Tắt màn hình đen') : t('Màn hình đen'));
   const banner = bannerShown(state);
   n.banner.setAttribute('aria-pressed', String(banner));
-  setText(n.banner, banner ? 'Tắt băng rôn' : 'Băng rôn');
+  setText(n.banner, banner ? t('Tắt băng rôn') : t('Băng rôn'));
 }
 
 function renderState(state) {
@@ -417,12 +434,12 @@ function renderState(state) {
   // The banner is an overlay on the stage: the console keeps showing the item under it.
   show(n.bannerAlert, bannerShown(state));
   const current = state.current;
-  setText(n.nowTitle, current ? current.title : 'Băng rôn Hội nghị');
+  setText(n.nowTitle, current ? titleOf(current) : t('Băng rôn Hội nghị'));
   setText(n.nowPresenter, current ? current.presenter_line : '');
   setText(n.timerStatus, timerStatusLabel(current ? state : null));
   setData(n.timerStatus, 'status', current && state.timer ? state.timer.status : 'none');
   timer.set(current ? state.timer : null);
-  setText(n.nextTitle, state.next ? state.next.title : '— Hết chương trình —');
+  setText(n.nextTitle, state.next ? titleOf(state.next) : t('— Hết chương trình —'));
   setText(n.nextPresenter, state.next ? state.next.presenter_line : '');
   setText(n.nowNotes, (current && items.get(current.id)?.tech_notes) || '—');
   setText(n.nextNotes, (state.next && items.get(state.next.id)?.tech_notes) || '—');
@@ -442,7 +459,9 @@ function renderState(state) {
 
 function renderPresence(counts) {
   const c = (role) => counts?.[role] ?? 0;
-  setText(n.presence, `Sân khấu ${c(ROLE.stage)} · Diễn giả ${c(ROLE.speaker)} · MC ${c(ROLE.mc)} · Khán giả ${c(ROLE.programme)} · Điều khiển ${c(ROLE.control)}`);
+  setText(n.presence, t('Sân khấu %(stage)s · Diễn giả %(speaker)s · MC %(mc)s · Khán giả %(programme)s · Điều khiển %(control)s', {
+    stage: c(ROLE.stage), speaker: c(ROLE.speaker), mc: c(ROLE.mc), programme: c(ROLE.programme), control: c(ROLE.control),
+  }));
   setData(n.presence, 'stageMissing', c(ROLE.stage) === 0);
 }
 
@@ -451,13 +470,16 @@ function renderOsc(counts) {
   const row = byId('osc-row');
   const status = byId('osc-status');
   row.hidden = false;
-  const parts = [`Nhận ${counts.received}`];
-  if (counts.refused) parts.push(`Từ chối ${counts.refused}`);
-  if (counts.dropped) parts.push(`Bỏ qua ${counts.dropped}`);
+  const parts = [t('Nhận %(count)s', { count: counts.received })];
+  if (counts.refused) parts.push(t('Từ chối %(count)s', { count: counts.refused }));
+  if (counts.dropped) parts.push(t('Bỏ qua %(count)s', { count: counts.dropped }));
   setText(status, parts.join(' · '));
   setData(status, 'dropped', counts.dropped > 0);
-  const from = counts.last_dropped_from ? `Gói bị bỏ qua gần nhất từ ${counts.last_dropped_from} (không có trong --osc-allow). ` : '';
-  status.title = from + (counts.last_refusal ? `Lệnh bị từ chối gần nhất: ${counts.last_refusal}` : '');
+  const from = counts.last_dropped_from
+    ? t('Gói bị bỏ qua gần nhất từ %(address)s (không có trong --osc-allow).', { address: counts.last_dropped_from })
+    : '';
+  const refused = counts.last_refusal ? t('Lệnh bị từ chối gần nhất: %(refusal)s', { refusal: counts.last_refusal }) : '';
+  status.title = [from, refused].filter(Boolean).join(' ');
 }
 
 /** Each automation's last run (time, result, latency) and a button to test it. */
@@ -465,48 +487,53 @@ function renderAutomations(rules) {
   byId('automations-row').hidden = false;
   const failing = rules.filter((rule) => rule.last_ok === false).length;
   const summary = byId('automations-summary');
-  setText(summary, `${rules.length} quy tắc${failing ? ` · ${failing} lỗi` : ''}`);
+  const ruleCount = tn('%(num)s quy tắc', '%(num)s quy tắc', rules.length);
+  setText(summary, failing ? t('%(rules)s · %(failing)s lỗi', { rules: ruleCount, failing }) : ruleCount);
   setData(summary, 'failing', failing > 0);
   const lastRun = (rule) => {
-    if (rule.last_at_ms == null) return 'Chưa chạy';
-    const result = `${formatClock(rule.last_at_ms)} · ${rule.last_ok ? 'được' : 'lỗi'}: ${rule.last_result} · ${rule.last_latency_ms} ms`;
-    const rest = rule.resting_until_ms ? ` · tạm nghỉ đến ${formatClock(rule.resting_until_ms)}` : '';
-    return result + rest + (rule.skipped ? ` · bỏ qua ${rule.skipped} lần` : '');
+    if (rule.last_at_ms == null) return t('Chưa chạy');
+    const run = { at: formatClock(rule.last_at_ms), result: rule.last_result, latency: rule.last_latency_ms };
+    const parts = [rule.last_ok
+      ? t('%(at)s · được: %(result)s · %(latency)s ms', run)
+      : t('%(at)s · lỗi: %(result)s · %(latency)s ms', run)];
+    if (rule.resting_until_ms) parts.push(t('tạm nghỉ đến %(time)s', { time: formatClock(rule.resting_until_ms) }));
+    if (rule.skipped) parts.push(tn('bỏ qua %(num)s lần', 'bỏ qua %(num)s lần', rule.skipped));
+    return parts.join(' · ');
   };
   byId('automations-list').replaceChildren(...rules.map((rule) => el('li', { data: { failing: String(rule.last_ok === false) } },
     el('div', {},
       el('span', { className: 'ct-screen-name', text: rule.label, attrs: { title: rule.label } }),
       el('small', { className: 'ct-automation-run', text: lastRun(rule) })),
-    el('button', { className: 'btn btn-identify', text: 'Thử', attrs: { type: 'button', title: 'Gửi ngay quy tắc này với trạng thái hiện tại' }, data: { action: 'test-automation', index: String(rule.index) } }))));
+    el('button', { className: 'btn btn-identify', text: t('Thử'), attrs: { type: 'button', title: t('Gửi ngay quy tắc này với trạng thái hiện tại') }, data: { action: 'test-automation', index: String(rule.index) } }))));
 }
 
 /** The screens connected now, by role and name, each with an "identify" button. */
 function renderScreens(screens) {
   const items = (screens || []).map((screen) => el('li', { data: { screenId: screen.id, role: screen.role } },
     el('span', { className: 'ct-screen-role', text: roleName(screen.role) },
-      screen.worker && el('small', { className: 'ct-screen-worker', text: `máy phụ ${screen.worker}` })),
-    el('span', { className: 'ct-screen-name', text: screen.name || '(chưa đặt tên)' }),
+      screen.worker && el('small', { className: 'ct-screen-worker', text: t('máy phụ %(worker)s', { worker: screen.worker }) })),
+    el('span', { className: 'ct-screen-name', text: screen.name || t('(chưa đặt tên)') }),
     el('button', {
       className: 'btn btn-identify',
-      text: 'Nhận diện',
-      attrs: { type: 'button', 'aria-label': `Nhận diện: ${screen.name || roleName(screen.role)}` },
+      text: t('Nhận diện'),
+      attrs: { type: 'button', 'aria-label': t('Nhận diện: %(screen)s', { screen: screen.name || roleName(screen.role) }) },
       data: { action: 'identify', screenId: screen.id },
     }),
     el('button', {
       className: 'btn btn-identify',
-      text: 'Hiển thị',
-      attrs: { type: 'button', 'aria-label': `Tùy chọn hiển thị: ${screen.name || roleName(screen.role)}` },
+      text: t('Hiển thị'),
+      attrs: { type: 'button', 'aria-label': t('Tùy chọn hiển thị: %(screen)s', { screen: screen.name || roleName(screen.role) }) },
       data: { action: 'screen-options', screenId: screen.id, screenName: screen.name || roleName(screen.role) },
     })));
-  n.screensList.replaceChildren(...(items.length ? items : [el('li', { text: 'Chưa có màn hình nào.' })]));
+  n.screensList.replaceChildren(...(items.length ? items : [el('li', { text: t('Chưa có màn hình nào.') })]));
 }
 
 /** How the server sends to the screens (/api/health): a warning also marks the screens' count. */
 async function renderHealth() {
   try {
-    const health = await (await fetch('/api/health', { cache: 'no-store' })).json();
+    const health = await (await fetch('/api/health', { cache: 'no-store', headers: SPOKEN })).json();
     const node = byId('fanout-status');
-    setText(node, `${health.fanout_text} Runshow ${health.version}.`);
+    setText(node, t('%(fanout)s Runshow %(version)s.', { fanout: health.fanout_text, version: health.version }));
     setData(node, 'warning', Boolean(health.fanout_warning));
     setData(n.presence, 'fanoutWarning', Boolean(health.fanout_warning));
     n.presence.title = health.fanout_warning || '';
@@ -547,13 +574,19 @@ function takeFigures(candidate) {
 /** "«Tham quan» (cố định 14:00) sẽ bắt đầu muộn 7 phút: rút 7 phút ở «A», «B»". */
 function fixedStartText(warning) {
   const item = items.get(warning.item_id);
-  const name = `«${item?.title || warning.item_id}» (cố định ${formatClock(warning.fixed_start_ms)})`;
+  const titled = (id) => (items.get(id) ? localized(items.get(id), 'title') : id);
+  const name = t('«%(title)s» (cố định %(time)s)', { title: titled(warning.item_id), time: formatClock(warning.fixed_start_ms) });
   const minutes = (ms) => durationWords(Math.round(ms / 60_000) * 60_000);
   if (warning.late_ms) {
-    const where = warning.cut_from.map((id) => `«${items.get(id)?.title || id}»`).join(', ');
-    return `${name} sẽ bắt đầu muộn ${minutes(warning.late_ms)}: cần rút ${minutes(warning.late_ms)}${where ? ` ở ${where}` : ''}.`;
+    const where = warning.cut_from.map((id) => t('«%(title)s»', { title: titled(id) })).join(', ');
+    const late = { name, late: minutes(warning.late_ms), where };
+    return where
+      ? t('%(name)s sẽ bắt đầu muộn %(late)s: cần rút %(late)s ở %(where)s.', late)
+      : t('%(name)s sẽ bắt đầu muộn %(late)s: cần rút %(late)s.', late);
   }
-  return `${name}: chương trình đến sớm ${minutes(warning.early_ms)} so với kế hoạch — có ${minutes(warning.early_ms)} trống trước giờ cố định.`;
+  return t('%(name)s: chương trình đến sớm %(early)s so với kế hoạch — có %(early)s trống trước giờ cố định.', {
+    name, early: minutes(warning.early_ms),
+  });
 }
 
 /**
@@ -569,12 +602,12 @@ function drawSchedule() {
   const otherDay = otherDayText(live.programme, now);
   setText(n.dayNoticeText, otherDay);
   show(n.dayNotice, Boolean(otherDay));
-  const { text, kind } = otherDay ? { text: 'Khác ngày', kind: 'other-day' } : offsetWords(figures.offset_ms);
+  const { text, kind } = otherDay ? { text: t('Khác ngày'), kind: 'other-day' } : offsetWords(figures.offset_ms);
   setText(n.offset, text);
   setData(n.offset, 'offset', kind);
   // Both clock times as the server rounded them (to the minute, as the offset is).
   setText(n.projectedEnd, formatClock(figures.projected_end_ms));
-  setText(n.plannedEnd, figures.planned_end_ms ? `(kế hoạch ${formatClock(figures.planned_end_ms)})` : '');
+  setText(n.plannedEnd, figures.planned_end_ms ? t('(kế hoạch %(time)s)', { time: formatClock(figures.planned_end_ms) }) : '');
   const fixedText = (figures.fixed_starts || []).map(fixedStartText).join(' ');
   setText(n.fixedNotice, fixedText);
   n.fixedNotice.title = fixedText;
@@ -623,7 +656,7 @@ const live = connect(NAMESPACE.control, ROLE.control, {
   schedule: takeFigures,
   phase: (event) => bell.ring(event),
   connect: () => {
-    renderConnection('Đã kết nối', 'connected');
+    renderConnection(t('Đã kết nối'), 'connected');
     renderHealthSoon();
   },
   disconnect: () => renderConnection(lostConnectionText(), 'disconnected'),

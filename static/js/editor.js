@@ -5,6 +5,7 @@
 import { byId, el, setData, setText, show } from './dom.js';
 import { live, refuse } from './control.js';
 import { REQUEST } from './protocol.js';
+import { localized, t, tn } from './i18n.js';
 
 const n = {
   dialog: byId('edit-dialog'),
@@ -43,16 +44,16 @@ export function sendEdit(command, onDone = () => {}) {
     onDone({ ok: false, error });
   };
   if (!live.socket.connected) {
-    fail('Mất kết nối với máy chủ: thay đổi chưa được gửi.');
+    fail(t('Mất kết nối với máy chủ: thay đổi chưa được gửi.'));
     return;
   }
   live.socket.timeout(5000).emit(REQUEST.command, command, (error, ack) => {
     if (error) {
-      fail('Máy chủ không trả lời. Hãy thử lại.');
+      fail(t('Máy chủ không trả lời. Hãy thử lại.'));
       return;
     }
     if (ack?.ok && ack.note) refuse(ack.note, 'note', 'note');
-    if (!ack?.ok) refuse(ack?.error || 'Thay đổi bị từ chối.', ack?.code || 'refused');
+    if (!ack?.ok) refuse(ack?.error || t('Thay đổi bị từ chối.'), ack?.code || 'refused');
     onDone(ack);
   });
 }
@@ -140,13 +141,13 @@ function openEdit(itemId) {
   const item = programme.items.find((candidate) => candidate.id === itemId);
   if (!item) return;
   editing = { mode: 'edit', id: itemId };
-  setText(n.title, `Sửa mục ${item.index + 1}: ${item.title}`);
+  setText(n.title, t('Sửa mục %(number)s: %(title)s', { number: item.index + 1, title: localized(item, 'title') }));
   fillForm(item.fields);
   showList(n.warnings, item.fit_warnings || []);
   show(n.problems, false);
   const onNow = state?.current?.id === itemId;
   n.remove.disabled = onNow;
-  n.remove.title = onNow ? 'Mục đang diễn ra không xóa được' : '';
+  n.remove.title = onNow ? t('Mục đang diễn ra không xóa được') : '';
   show(n.remove, true);
   show(n.addAfter, true);
   if (!n.dialog.open) n.dialog.showModal();
@@ -156,7 +157,9 @@ function openEdit(itemId) {
 function openAdd(afterId) {
   const after = programme.items.find((candidate) => candidate.id === afterId);
   editing = { mode: 'add', after: afterId };
-  setText(n.title, after ? `Thêm mục sau mục ${after.index + 1}: ${after.title}` : 'Thêm mục đầu chương trình');
+  setText(n.title, after
+    ? t('Thêm mục sau mục %(number)s: %(title)s', { number: after.index + 1, title: localized(after, 'title') })
+    : t('Thêm mục đầu chương trình'));
   fillForm({ kind: 'award', timer: { mode: 'countdown' }, duration: 5 });
   showList(n.warnings, []);
   show(n.problems, false);
@@ -213,7 +216,7 @@ n.form.addEventListener('submit', (event) => {
 n.remove.addEventListener('click', () => {
   if (editing?.mode !== 'edit') return;
   const item = programme.items.find((candidate) => candidate.id === editing.id);
-  if (!window.confirm(`Xóa mục ${item.index + 1}: ${item.title}? (Có thể hoàn tác.)`)) return;
+  if (!window.confirm(t('Xóa mục %(number)s: %(title)s? (Có thể hoàn tác.)', { number: item.index + 1, title: localized(item, 'title') }))) return;
   sendEdit({ command: 'remove_item', item_id: editing.id }, (ack) => {
     showProblems(ack);
     if (ack?.ok) n.dialog.close();
@@ -239,13 +242,14 @@ function decorateRows() {
   for (const item of programme.items) {
     const cell = document.querySelector(`#programme-rows tr[data-item-id="${item.id}"] .col-act`);
     if (!cell) continue;
+    const title = localized(item, 'title');
     const tools = el('span', { className: 'ed-tools' },
       el('button', { className: 'btn btn-tool', text: '✎', data: { edit: 'edit', itemId: item.id },
-        attrs: { type: 'button', title: 'Sửa mục', 'aria-label': `Sửa: ${item.title}` } }),
+        attrs: { type: 'button', title: t('Sửa mục'), 'aria-label': t('Sửa: %(title)s', { title }) } }),
       el('button', { className: 'btn btn-tool', text: '↑', data: { edit: 'up', itemId: item.id },
-        attrs: { type: 'button', title: 'Lên trên', 'aria-label': `Lên trên: ${item.title}` } }),
+        attrs: { type: 'button', title: t('Lên trên'), 'aria-label': t('Lên trên: %(title)s', { title }) } }),
       el('button', { className: 'btn btn-tool', text: '↓', data: { edit: 'down', itemId: item.id },
-        attrs: { type: 'button', title: 'Xuống dưới', 'aria-label': `Xuống dưới: ${item.title}` } }));
+        attrs: { type: 'button', title: t('Xuống dưới'), 'aria-label': t('Xuống dưới: %(title)s', { title }) } }));
     tools.children[1].disabled = item.index === 0;
     tools.children[2].disabled = item.index === last;
     cell.append(tools);
@@ -273,8 +277,8 @@ document.addEventListener('click', (event) => {
  *  being typed nor flick a box back and forth. */
 function delegateRow(initial) {
   let delegate = initial;
-  const name = el('input', { attrs: { placeholder: '(chưa rõ tên)' } });
-  const honorific = el('input', { className: 'ed-honorific', attrs: { placeholder: 'Danh xưng', 'aria-label': 'Danh xưng' } });
+  const name = el('input', { attrs: { placeholder: t('(chưa rõ tên)') } });
+  const honorific = el('input', { className: 'ed-honorific', attrs: { placeholder: t('Danh xưng'), 'aria-label': t('Danh xưng') } });
   const present = el('input', { attrs: { type: 'checkbox' } });
   const title = el('span', { className: 'ed-delegate-title' });
   const typed = (input, key) => ({
@@ -342,14 +346,15 @@ function delegateRow(initial) {
     field.input.addEventListener('blur', () => refresh(field)); // what arrived while typing
   }
   const element = el('div', { className: 'ed-delegate', data: { delegateId: delegate.id } },
-    el('label', { className: 'ed-present' }, present, el('span', { text: 'Có mặt' })),
+    el('label', { className: 'ed-present' }, present, el('span', { text: t('Có mặt') })),
     honorific, name, title);
   const update = (next) => {
     delegate = next;
     fields.forEach(refresh);
-    name.setAttribute('aria-label', `Họ tên: ${next.title}`);
-    present.setAttribute('aria-label', `Có mặt: ${next.title}`);
-    setText(title, next.title);
+    const position = localized(next, 'title');
+    name.setAttribute('aria-label', t('Họ tên: %(title)s', { title: position }));
+    present.setAttribute('aria-label', t('Có mặt: %(title)s', { title: position }));
+    setText(title, position);
     setData(element, 'unknown', next.present && !next.name);
     setData(element, 'present', next.present);
   };
@@ -396,7 +401,7 @@ function renderPeople() {
     if (groups.at(-1)?.name !== delegate.group) {
       const occurrence = (seen.get(delegate.group) || 0) + 1;
       seen.set(delegate.group, occurrence);
-      groups.push({ name: delegate.group, key: `${occurrence}:${delegate.group}`, rows: [] });
+      groups.push({ name: localized(delegate, 'group'), key: `${occurrence}:${delegate.group}`, rows: [] });
     }
     groups.at(-1).rows.push(delegateRows.get(delegate.id).element);
   }
@@ -412,9 +417,12 @@ function renderPeople() {
   }
   if (addAfterChoice && !ids.has(addAfterChoice)) addAfterChoice = null;
   n.addAfterDelegate.replaceChildren(
-    el('option', { text: 'Đầu danh sách', attrs: { value: '' } }),
+    el('option', { text: t('Đầu danh sách'), attrs: { value: '' } }),
     ...delegates.map((d) => el('option', {
-      text: `Sau: ${[d.honorific, d.name].filter(Boolean).join(' ') || d.title} (${d.group})`,
+      text: t('Sau: %(delegate)s (%(group)s)', {
+        delegate: [localized(d, 'honorific'), d.name].filter(Boolean).join(' ') || localized(d, 'title'),
+        group: localized(d, 'group'),
+      }),
       attrs: { value: d.id },
     })));
   n.addAfterDelegate.value = addAfterChoice ?? delegates.at(-1)?.id ?? '';
@@ -430,10 +438,14 @@ function renderUnknown() {
   const openingEntry = state?.schedule?.items?.find((entry) => entry.id === opening?.id);
   const before = !openingEntry || !['now', 'done'].includes(openingEntry.status);
   const flag = before && unknown.length > 0;
-  setText(n.unknownBadge, flag ? `⚠ ${unknown.length} chưa rõ tên` : '');
+  setText(n.unknownBadge, flag ? tn('⚠ %(num)s chưa rõ tên', '⚠ %(num)s chưa rõ tên', unknown.length) : '');
   show(n.unknownBadge, flag);
   setText(n.delegatesUnknown, unknown.length
-    ? `${unknown.length} đại biểu có mặt chưa có tên: MC sẽ chỉ đọc chức vụ. Điền tên nếu biết.`
+    ? tn(
+      '%(num)s đại biểu có mặt chưa có tên: MC sẽ chỉ đọc chức vụ. Điền tên nếu biết.',
+      '%(num)s đại biểu có mặt chưa có tên: MC sẽ chỉ đọc chức vụ. Điền tên nếu biết.',
+      unknown.length,
+    )
     : '');
   show(n.delegatesUnknown, unknown.length > 0);
 }
@@ -453,7 +465,7 @@ n.addDelegate.addEventListener('submit', (event) => {
   event.preventDefault();
   const after = n.addAfterDelegate.value || null;
   const group = (programme.delegates || []).find((d) => d.id === after)?.group
-    || programme.delegates?.[0]?.group || 'Đại biểu';
+    || programme.delegates?.[0]?.group || t('Đại biểu');
   const value = (id) => byId(id).value.trim() || null;
   addingDelegate = true; // its programme may come before the answer
   sendEdit({

@@ -4,9 +4,10 @@
 import { byId, el } from './dom.js';
 import { live } from './control.js';
 import { sendEdit } from './editor.js';
+import { t } from './i18n.js';
 
-const TARGET_WORDS = { speaker: 'diễn giả', stage: 'sân khấu', mc: 'MC', both: 'sân khấu và MC', all: 'tất cả' };
-const COLOUR_WORDS = { blue: 'xanh', yellow: 'vàng', red: 'đỏ', green: 'xanh lá', grey: 'xám' };
+const TARGET_WORDS = { speaker: t('diễn giả'), stage: t('sân khấu'), mc: t('MC'), both: t('sân khấu và MC'), all: t('tất cả') };
+const COLOUR_WORDS = { blue: t('xanh'), yellow: t('vàng'), red: t('đỏ'), green: t('xanh lá'), grey: t('xám') };
 const n = { buttons: byId('presets'), text: byId('presets-text'), save: byId('presets-save') };
 
 /** A word as typed back to its value («sân khấu» → stage); an unknown one is sent as typed,
@@ -21,7 +22,7 @@ const presetLine = (preset) =>
 
 function parseLines(text) {
   return text.split('\n').filter((line) => line.trim()).map((line) => {
-    const [words, target = 'diễn giả', colour = 'xanh'] = line.split('|');
+    const [words, target = 'speaker', colour = 'blue'] = line.split('|');
     return { text: words.trim(), target: valueOf(TARGET_WORDS, target), colour: valueOf(COLOUR_WORDS, colour) };
   });
 }
@@ -31,7 +32,7 @@ function render(programme) {
   n.buttons.replaceChildren(...presets.map((preset) => el('button', {
     className: 'btn btn-preset',
     text: preset.text,
-    attrs: { type: 'button', title: `Gửi tới ${TARGET_WORDS[preset.target] ?? preset.target}` },
+    attrs: { type: 'button', title: t('Gửi tới %(target)s', { target: TARGET_WORDS[preset.target] ?? preset.target }) },
     data: { action: 'preset', text: preset.text, target: preset.target, colour: preset.colour },
   })));
   if (document.activeElement !== n.text) n.text.value = presets.map(presetLine).join('\n');

@@ -2,6 +2,7 @@
 // sent as REQUEST.screen_options; the server checks them and the screen keeps them.
 import { byId, setText, show } from './dom.js';
 import { REQUEST } from './protocol.js';
+import { t } from './i18n.js';
 
 /** The form under the screens list; `refuse` shows the console's refusal line. */
 export function screenOptionsPanel(socket, refuse) {
@@ -19,7 +20,7 @@ export function screenOptionsPanel(socket, refuse) {
       hide: [...form.querySelectorAll('input[name="hide"]:checked')].map((box) => box.value),
     };
     socket.timeout(5000).emit(REQUEST.screen_options, { id: form.dataset.screenId, options }, (error, ack) => {
-      if (error || !ack?.ok) refuse(ack?.error || 'Máy chủ không trả lời. Hãy thử lại.');
+      if (error || !ack?.ok) refuse(ack?.error || t('Máy chủ không trả lời. Hãy thử lại.'));
       else close();
     });
   });
