@@ -1,4 +1,9 @@
-"""Command line: `runshow check [FILE]` and `runshow serve [...]`."""
+"""Command line: `runshow check [FILE]` and `runshow serve [...]`.
+
+It speaks the language of `--lang` (before or after the command), else the
+environment's (LC_ALL, LC_MESSAGES, LANG), else Vietnamese. Only `--lang` sets the
+pages' default too (`runshow serve --lang en`): a venue laptop whose system is in
+English still shows the Vietnamese screens."""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+
+from runshow import i18n
+from runshow.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from runshow.agenda import Agenda
@@ -23,160 +31,228 @@ def default_agenda() -> str:
 
 
 DEFAULT_DATA_DIR = "data"
-_BASE_HELP = (
+_BASE_HELP = N_(
     "tệp chương trình gốc lấy thông tin sự kiện và đại biểu khi bảng không có "
     "(mặc định: agenda.json)"
 )
+_DATA_DIR_HELP = N_("thư mục lưu trạng thái")
 
 
-#: argparse's refusals (Python's English), each in words: (pattern, Vietnamese).
+#: argparse's refusals (Python's English), each in words: (pattern, message).
 _ARGPARSE_REFUSALS = (
-    (r"the following arguments are required: (.+)", r"thiếu tham số bắt buộc: \1"),
-    (r"argument (\S+): invalid int value: (.+)", r"\1 phải là một số nguyên (nhận được \2)"),
-    (r"argument (\S+): invalid (\S+) value: (.+)", r"\1: giá trị \3 không hợp lệ"),
-    (r"argument (\S+): expected one argument", r"\1 cần một giá trị đi kèm"),
     (
-        r"argument (\S+): invalid choice: (\S+) \(choose from (.+)\)",
-        r"\1: không có lựa chọn \2 (chọn một trong: \3)",
+        r"the following arguments are required: (?P<names>.+)",
+        N_("thiếu tham số bắt buộc: %(names)s"),
     ),
-    (r"unrecognized arguments: (.+)", r"không hiểu tham số: \1"),
-    (r"argument (\S+): ignored explicit argument (.+)", r"\1 không nhận giá trị \2"),
-    (r"argument (\S+): (.+)", r"\1: \2"),  # our own words (e.g. --start's), after the name
+    (
+        r"argument (?P<name>\S+): invalid int value: (?P<value>.+)",
+        N_("%(name)s phải là một số nguyên (nhận được %(value)s)"),
+    ),
+    (
+        r"argument (?P<name>\S+): invalid (\S+) value: (?P<value>.+)",
+        N_("%(name)s: giá trị %(value)s không hợp lệ"),
+    ),
+    (r"argument (?P<name>\S+): expected one argument", N_("%(name)s cần một giá trị đi kèm")),
+    (
+        r"argument (?P<name>\S+): invalid choice: (?P<value>\S+) \(choose from (?P<choices>.+)\)",
+        N_("%(name)s: không có lựa chọn %(value)s (chọn một trong: %(choices)s)"),
+    ),
+    (r"unrecognized arguments: (?P<values>.+)", N_("không hiểu tham số: %(values)s")),
+    (
+        r"argument (?P<name>\S+): ignored explicit argument (?P<value>.+)",
+        N_("%(name)s không nhận giá trị %(value)s"),
+    ),
 )
+#: Our own refusals (e.g. --start's) after the option's name, already in words.
+_OWN_REFUSAL = r"argument (\S+): (.+)"
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that refuses in Vietnamese, and points to --help instead of a usage
+    """argparse that refuses in words, and points to --help instead of a usage
     line in English."""
 
     def error(self, message: str) -> NoReturn:
         import re
 
         for pattern, words in _ARGPARSE_REFUSALS:
-            if re.fullmatch(pattern, message):
-                message = re.sub(pattern, words, message)
+            found = re.fullmatch(pattern, message)
+            if found:
+                message = _(words, **found.groupdict())
                 break
-        self.exit(2, f"{self.prog}: {message}. Xem thêm: {self.prog} --help\n")
+        else:
+            message = re.sub(_OWN_REFUSAL, r"\1: \2", message)
+        self.exit(
+            2,
+            _("%(prog)s: %(refusal)s. Xem thêm: %(prog)s --help", prog=self.prog, refusal=message)
+            + "\n",
+        )
+
+
+def _language_option(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=i18n.languages(),
+        default=default,
+        help=_(
+            "ngôn ngữ của dòng lệnh (mặc định: theo LANG của hệ thống, không có thì tiếng "
+            "Việt); với serve, cả ngôn ngữ mặc định của các trang (mặc định: vi)"
+        ),
+    )
+
+
+def language_of(argv: Sequence[str]) -> str:
+    """The command line's language: `--lang` wherever it is, else the environment's,
+    else Vietnamese (a `--lang` without a catalogue is refused by the parser, in it)."""
+    asked = None
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and index + 1 < len(argv):
+            asked = argv[index + 1]
+        elif word.startswith("--lang="):
+            asked = word.removeprefix("--lang=")
+    return i18n.supported(asked) or i18n.language_of_environment() or i18n.SOURCE_LANGUAGE
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="runshow", description="Runshow — màn hình điều hành chương trình sự kiện trực tiếp."
+        prog="runshow",
+        description=_("Runshow — màn hình điều hành chương trình sự kiện trực tiếp."),
     )
-    sub = parser.add_subparsers(dest="action", required=True, metavar="LỆNH")
+    _language_option(parser, None)
+    sub = parser.add_subparsers(dest="action", required=True, metavar=_("LỆNH"))
 
     check = sub.add_parser(
-        "check", help="kiểm tra tệp chương trình (agenda.json, .xlsx hoặc .csv) và in tóm tắt"
+        "check", help=_("kiểm tra tệp chương trình (agenda.json, .xlsx hoặc .csv) và in tóm tắt")
     )
     check.add_argument("file", nargs="?", default=None)
-    check.add_argument("--base", default=None, help=_BASE_HELP)
+    check.add_argument("--base", default=None, help=_(_BASE_HELP))
     check.add_argument(
-        "--automations", default=None, metavar="FILE", help="kiểm tra tệp tự động hóa (JSON)"
+        "--automations", default=None, metavar="FILE", help=_("kiểm tra tệp tự động hóa (JSON)")
     )
 
     imports = sub.add_parser(
-        "import", help="chuyển bảng chương trình Excel (.xlsx) hoặc CSV thành agenda.json"
+        "import", help=_("chuyển bảng chương trình Excel (.xlsx) hoặc CSV thành agenda.json")
     )
-    imports.add_argument("file", help="tệp .xlsx hoặc .csv (xem docs/sheet-format.md)")
-    imports.add_argument("-o", "--output", required=True, help="tệp agenda.json sẽ ghi ra")
-    imports.add_argument("--base", default=None, help=_BASE_HELP)
+    imports.add_argument("file", help=_("tệp .xlsx hoặc .csv (xem docs/sheet-format.md)"))
+    imports.add_argument("-o", "--output", required=True, help=_("tệp agenda.json sẽ ghi ra"))
+    imports.add_argument("--base", default=None, help=_(_BASE_HELP))
 
     export = sub.add_parser(
         "export",
-        help="ghi chương trình đã sửa trực tiếp ra tệp agenda.json (hoặc .xlsx), kể cả khi "
-        "máy chủ đang chạy",
+        help=_(
+            "ghi chương trình đã sửa trực tiếp ra tệp agenda.json (hoặc .xlsx), kể cả khi "
+            "máy chủ đang chạy"
+        ),
     )
-    export.add_argument("-o", "--output", required=True, help="tệp sẽ ghi ra (.json hoặc .xlsx)")
+    export.add_argument("-o", "--output", required=True, help=_("tệp sẽ ghi ra (.json hoặc .xlsx)"))
     export.add_argument(
-        "--agenda", default=None, help="tệp chương trình gốc (mặc định: agenda.json)"
+        "--agenda", default=None, help=_("tệp chương trình gốc (mặc định: agenda.json)")
     )
-    export.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
+    export.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help=_(_DATA_DIR_HELP))
     export.add_argument(
         "--rehearsal",
         action="store_true",
-        help="chương trình đã sửa trong buổi tổng duyệt (<data-dir>/rehearsal/)",
+        help=_("chương trình đã sửa trong buổi tổng duyệt (<data-dir>/rehearsal/)"),
     )
     export.add_argument(
         "--control-key",
         default=None,
-        help="mã điều khiển, để hỏi máy chủ đang chạy (mặc định: RUNSHOW_CONTROL_KEY hoặc "
-        "mã lưu trong thư mục dữ liệu)",
+        help=_(
+            "mã điều khiển, để hỏi máy chủ đang chạy (mặc định: RUNSHOW_CONTROL_KEY hoặc "
+            "mã lưu trong thư mục dữ liệu)"
+        ),
     )
 
-    serve = sub.add_parser("serve", help="chạy máy chủ chương trình trên mạng LAN")
+    serve = sub.add_parser("serve", help=_("chạy máy chủ chương trình trên mạng LAN"))
     serve.add_argument(
         "--agenda",
         action="append",
         default=None,
-        help="tệp chương trình (mặc định: agenda.json); nhắc lại để chạy nhiều phòng, mỗi tệp "
-        "một phòng (tên phòng là tên tệp)",
+        help=_(
+            "tệp chương trình (mặc định: agenda.json); nhắc lại để chạy nhiều phòng, mỗi tệp "
+            "một phòng (tên phòng là tên tệp)"
+        ),
     )
     serve.add_argument(
         "--rooms",
         default=None,
-        metavar="THƯ_MỤC",
-        help="chạy nhiều phòng: mỗi tệp .json trong thư mục là một phòng",
+        metavar=_("THƯ_MỤC"),
+        help=_("chạy nhiều phòng: mỗi tệp .json trong thư mục là một phòng"),
     )
-    serve.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi mạng)")
-    serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="thư mục lưu trạng thái")
+    serve.add_argument(
+        "--host", default="0.0.0.0", help=_("địa chỉ lắng nghe (mặc định: mọi mạng)")
+    )
+    serve.add_argument("--port", type=int, default=5000, help=_("cổng lắng nghe (mặc định: 5000)"))
+    serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help=_(_DATA_DIR_HELP))
     serve.add_argument(
         "--rehearsal",
         action="store_true",
-        help="tổng duyệt: chạy chương trình hôm nay, bắt đầu từ bây giờ (hoặc --start), "
-        "dữ liệu riêng trong <data-dir>/rehearsal/",
+        help=_(
+            "tổng duyệt: chạy chương trình hôm nay, bắt đầu từ bây giờ (hoặc --start), "
+            "dữ liệu riêng trong <data-dir>/rehearsal/"
+        ),
     )
     serve.add_argument(
         "--start",
         default=None,
         type=_clock,
-        help="giờ bắt đầu buổi tổng duyệt hôm nay, HH:MM (chỉ dùng với --rehearsal)",
+        help=_("giờ bắt đầu buổi tổng duyệt hôm nay, HH:MM (chỉ dùng với --rehearsal)"),
     )
     serve.add_argument(
         "--fresh",
         action="store_true",
-        help="bắt đầu lại từ đầu (cất trạng thái cũ, ví dụ sau buổi diễn tập, vào data/archive/)",
+        help=_(
+            "bắt đầu lại từ đầu (cất trạng thái cũ, ví dụ sau buổi diễn tập, vào data/archive/)"
+        ),
     )
     serve.add_argument(
         "--workers",
         type=int,
         default=1,
-        help="số tiến trình máy chủ (cần --message-queue); máy chủ phụ dùng các cổng kế tiếp",
+        help=_("số tiến trình máy chủ (cần --message-queue); máy chủ phụ dùng các cổng kế tiếp"),
     )
     serve.add_argument(
         "--message-queue",
         default=None,
-        help="hàng đợi tin nhắn Redis chung cho các tiến trình, ví dụ redis://127.0.0.1:6379/0",
+        help=_("hàng đợi tin nhắn Redis chung cho các tiến trình, ví dụ redis://127.0.0.1:6379/0"),
     )
     serve.add_argument("--worker-of", default=None, help=argparse.SUPPRESS)
     serve.add_argument(
-        "--osc-port", type=int, default=None, help="nhận lệnh OSC qua UDP ở cổng này (docs/osc.md)"
+        "--osc-port",
+        type=int,
+        default=None,
+        help=_("nhận lệnh OSC qua UDP ở cổng này (docs/osc.md)"),
     )
     serve.add_argument(
         "--osc-allow",
         action="append",
         default=None,
-        help="chỉ nhận OSC từ các địa chỉ/mạng này, ví dụ 192.168.1.0/24 "
-        "(mặc định: máy này và các mạng LAN của nó)",
+        help=_(
+            "chỉ nhận OSC từ các địa chỉ/mạng này, ví dụ 192.168.1.0/24 "
+            "(mặc định: máy này và các mạng LAN của nó)"
+        ),
     )
     serve.add_argument(
         "--automations",
         default=None,
         metavar="FILE",
-        help="quy tắc tự động hóa: báo cho thiết bị khác qua HTTP/OSC (docs/automations.md)",
+        help=_("quy tắc tự động hóa: báo cho thiết bị khác qua HTTP/OSC (docs/automations.md)"),
     )
     serve.add_argument(
         "--osc-feedback",
         action="append",
         default=[],
         metavar="HOST:PORT",
-        help="gửi trạng thái chương trình qua OSC tới đây (lặp lại được)",
+        help=_("gửi trạng thái chương trình qua OSC tới đây (lặp lại được)"),
     )
     serve.add_argument(
         "--control-key",
         default=None,
-        help="mã điều khiển của kỹ thuật viên (mặc định: RUNSHOW_CONTROL_KEY hoặc tự tạo)",
+        help=_("mã điều khiển của kỹ thuật viên (mặc định: RUNSHOW_CONTROL_KEY hoặc tự tạo)"),
     )
+    for command in (check, imports, export, serve):  # `runshow serve --lang en` too
+        _language_option(command, argparse.SUPPRESS)
     return parser
 
 
@@ -185,7 +261,7 @@ def _clock(value: str) -> str:
 
     if not CLOCK_RE.match(value):
         raise argparse.ArgumentTypeError(
-            f"giờ phải có dạng HH:MM, ví dụ 14:00 (nhận được {value!r})"
+            _("giờ phải có dạng HH:MM, ví dụ 14:00 (nhận được %(value)s)", value=repr(value))
         )
     return value
 
@@ -193,11 +269,13 @@ def _clock(value: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     # Imports stay inside the actions: `serve` must monkey-patch with eventlet
     # before anything else is loaded.
+    argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.set_default(language_of(argv))  # before any word, --help's too
     parser = _parser()
     args = parser.parse_args(argv)
     if args.action == "serve" and args.start and not args.rehearsal:
         parser.error(
-            "--start chỉ dùng cho buổi tổng duyệt: runshow serve --rehearsal --start HH:MM"
+            _("--start chỉ dùng cho buổi tổng duyệt: runshow serve --rehearsal --start HH:MM")
         )
     if args.action == "check" and args.automations:  # and the agenda too when one is named
         checked = check_automations(args.automations)
@@ -216,8 +294,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.output,
             args.control_key,
         )
+    with i18n.language(i18n.default_language()):  # the terminal's, while serving too
+        # The process's, for every word a page or a screen gets without saying its own:
+        # the pages' default, which only --lang changes (not the system's LANG).
+        i18n.set_default(args.lang or i18n.SOURCE_LANGUAGE)
+        return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and not args.message_queue:
-        print("--workers cần --message-queue (ví dụ redis://127.0.0.1:6379/0).", file=sys.stderr)
+        print(_("--workers cần --message-queue (ví dụ redis://127.0.0.1:6379/0)."), file=sys.stderr)
         return 2
     if args.worker_of:
         from runshow.server import serve_display_worker
@@ -246,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=args.workers,
         message_queue=args.message_queue,
         settings=settings,
+        language=args.lang,
     )
 
 
@@ -267,7 +354,7 @@ def _room_paths(agendas: list[str], folder: str | None) -> list[str] | int | Non
     from runshow.rooms import RoomsError, room_files
 
     if folder and agendas:
-        print("Dùng --rooms THƯ_MỤC hoặc nhiều --agenda, không dùng cả hai.", file=sys.stderr)
+        print(_("Dùng --rooms THƯ_MỤC hoặc nhiều --agenda, không dùng cả hai."), file=sys.stderr)
         return 2
     try:
         paths = [str(path) for path in room_files(folder)] if folder else agendas
@@ -288,7 +375,7 @@ def _load(path: str, base_path: str | None) -> Agenda | None:
             base = load_agenda(base_path or default_agenda())
         return load_plan(path, base)
     except AgendaError as error:
-        print(f"Tệp chương trình có {len(error.problems)} lỗi:", file=sys.stderr)
+        print(problems_heading(len(error.problems)), file=sys.stderr)
         for problem in error.problems:
             print(f"  {error.source}: {problem}", file=sys.stderr)
         return None
@@ -303,7 +390,14 @@ def check(path: str, base_path: str | None = None) -> int:
 
     warnings = fit_warnings(agenda)
     if warnings:
-        print(f"\nCảnh báo: {len(warnings)} chữ không vừa sân khấu 1920x1080:")
+        print()
+        print(
+            ngettext(
+                "Cảnh báo: %(num)s chữ không vừa sân khấu 1920x1080:",
+                "Cảnh báo: %(num)s chữ không vừa sân khấu 1920x1080:",
+                len(warnings),
+            )
+        )
         for warning in warnings:
             print(f"  {warning}")
     return 0
@@ -317,7 +411,14 @@ def check_automations(path: str) -> int:
     except AutomationsError as error:
         print(problems_text(error), file=sys.stderr)
         return 1
-    print(f"{path}: {len(rules)} quy tắc tự động hóa, dùng được.")
+    print(
+        ngettext(
+            "%(path)s: %(num)s quy tắc tự động hóa, dùng được.",
+            "%(path)s: %(num)s quy tắc tự động hóa, dùng được.",
+            len(rules),
+            path=path,
+        )
+    )
     for number, rule in enumerate(rules, 1):
         print(f"  {number}. {rule.label}")
     return 0
@@ -331,7 +432,7 @@ def import_sheet(path: str, output: str, base_path: str | None = None) -> int:
         return 1
     if not _write(output, agenda_json(agenda).encode("utf-8")):
         return 1
-    print(f"Đã ghi {output}: {len(agenda.items)} mục, {len(agenda.spec.delegates)} đại biểu.")
+    print(_("Đã ghi %(output)s: %(counts)s.", output=output, counts=_counts(agenda)))
     return 0
 
 
@@ -342,8 +443,9 @@ def _write(output: str, content: bytes) -> bool:
     try:
         Path(output).write_bytes(content)
     except OSError as error:
-        where = "thư mục chứa nó không tồn tại" if isinstance(error, FileNotFoundError) else ""
-        print(f"Không ghi được {output}: {where or plain_cause(error)}.", file=sys.stderr)
+        missing = isinstance(error, FileNotFoundError)
+        why = _("thư mục chứa nó không tồn tại") if missing else plain_cause(error)
+        print(_("Không ghi được %(output)s: %(why)s.", output=output, why=why), file=sys.stderr)
         return False
     return True
 
@@ -357,7 +459,10 @@ def export(agenda_path: str, data_dir: str, output: str, control_key: str | None
 
     suffix = Path(output).suffix.lower()
     if suffix not in PROGRAMME_SUFFIXES:
-        print(f"Tệp ghi ra phải có đuôi .json hoặc .xlsx (nhận được «{output}»).", file=sys.stderr)
+        print(
+            _("Tệp ghi ra phải có đuôi .json hoặc .xlsx (nhận được «%(output)s»).", output=output),
+            file=sys.stderr,
+        )
         return 2
     folder = Path(data_dir)
     if not (folder / Store.FILENAME).exists():
@@ -366,14 +471,14 @@ def export(agenda_path: str, data_dir: str, output: str, control_key: str | None
     running = holder(folder)
     if running is not None:
         content = _programme_from_server(running, folder, suffix, control_key)
-        done = f"chương trình đang chạy, lấy từ {running.named()}"
+        done = _("chương trình đang chạy, lấy từ %(server)s", server=running.named())
     else:
         content, done = _programme_from_data(agenda_path, folder, suffix)
     if content is None:
         return 1
     if not _write(output, content):
         return 1
-    print(f"Đã ghi {output}: {done}.")
+    print(_("Đã ghi %(output)s: %(counts)s.", output=output, counts=done))
     return 0
 
 
@@ -382,15 +487,20 @@ def _no_programme_data(folder: Path, output: str) -> str:
     from runshow.rehearsal import SUBDIR
     from runshow.store import Store
 
-    message = f"Không có dữ liệu chương trình trong {folder} (chưa có buổi diễn nào chạy ở đây)."
-    if (folder / SUBDIR / Store.FILENAME).exists():
-        data_dir = "" if str(folder) == DEFAULT_DATA_DIR else f" --data-dir {folder}"
-        message = (
-            f"Không có dữ liệu chương trình trong {folder}. Chương trình sửa trong buổi tổng "
-            f"duyệt được lưu riêng, trong {folder / SUBDIR}: để lấy nó, chạy "
-            f"runshow export --rehearsal{data_dir} -o {output}"
+    if not (folder / SUBDIR / Store.FILENAME).exists():
+        return _(
+            "Không có dữ liệu chương trình trong %(folder)s (chưa có buổi diễn nào chạy ở đây).",
+            folder=folder,
         )
-    return message
+    data_dir = "" if str(folder) == DEFAULT_DATA_DIR else f" --data-dir {folder}"
+    command = f"runshow export --rehearsal{data_dir} -o {output}"
+    return _(
+        "Không có dữ liệu chương trình trong %(folder)s. Chương trình sửa trong buổi tổng "
+        "duyệt được lưu riêng, trong %(rehearsal)s: để lấy nó, chạy %(command)s",
+        folder=folder,
+        rehearsal=folder / SUBDIR,
+        command=command,
+    )
 
 
 def _programme_from_data(agenda_path: str, folder: Path, suffix: str) -> tuple[bytes | None, str]:
@@ -410,7 +520,10 @@ def _programme_from_data(agenda_path: str, folder: Path, suffix: str) -> tuple[b
         running = holder(folder)
         if running is None:
             print(
-                f"Thư mục dữ liệu {folder} vừa bị chiếm rồi lại thả: hãy chạy lại lệnh.",
+                _(
+                    "Thư mục dữ liệu %(folder)s vừa bị chiếm rồi lại thả: hãy chạy lại lệnh.",
+                    folder=folder,
+                ),
                 file=sys.stderr,
             )
             return None, ""
@@ -418,7 +531,14 @@ def _programme_from_data(agenda_path: str, folder: Path, suffix: str) -> tuple[b
     except OSError as error:
         from runshow.store import plain_cause
 
-        print(f"Không đọc được thư mục dữ liệu {folder}: {plain_cause(error)}.", file=sys.stderr)
+        print(
+            _(
+                "Không đọc được thư mục dữ liệu %(folder)s: %(why)s.",
+                folder=folder,
+                why=plain_cause(error),
+            ),
+            file=sys.stderr,
+        )
         return None, ""
     try:
         store = Store(folder)
@@ -427,12 +547,11 @@ def _programme_from_data(agenda_path: str, folder: Path, suffix: str) -> tuple[b
         finally:
             store.close()
     except DataFileError as error:
-        print(f"Không đọc được dữ liệu chương trình: {error}", file=sys.stderr)
+        print(_("Không đọc được dữ liệu chương trình: %(error)s", error=error), file=sys.stderr)
         return None, ""
     finally:
         lock.release()
-    counts = f"{len(edited.items)} mục, {len(edited.spec.delegates)} đại biểu"
-    return programme_file(edited, suffix), counts
+    return programme_file(edited, suffix), _counts(edited)
 
 
 def _programme_from_server(
@@ -446,49 +565,76 @@ def _programme_from_server(
     from runshow.keys import CONTROL_KEY_ENV, known_control_key
 
     who = running.named()
-    advice = (
+    advice = _(
         "tải chương trình từ bàn điều khiển (☰ Khác → Tải chương trình), "
         "hoặc dừng máy chủ rồi chạy lại lệnh này"
     )
     if running.url is None:
         print(
-            f"Thư mục dữ liệu {folder} đang được {who} dùng, không rõ địa chỉ: {advice}.",
+            _(
+                "Thư mục dữ liệu %(folder)s đang được %(server)s dùng, không rõ địa chỉ: "
+                "%(advice)s.",
+                folder=folder,
+                server=who,
+                advice=advice,
+            ),
             file=sys.stderr,
         )
         return None
     key = known_control_key(folder, control_key)
     if key is None:
         print(
-            f"Thư mục dữ liệu {folder} đang được {who} dùng; để hỏi nó cần mã điều khiển: "
-            f"thêm --control-key <mã> (hoặc đặt {CONTROL_KEY_ENV}) như khi chạy serve.",
+            _(
+                "Thư mục dữ liệu %(folder)s đang được %(server)s dùng; để hỏi nó cần mã điều "
+                "khiển: thêm --control-key <mã> (hoặc đặt %(variable)s) như khi chạy serve.",
+                folder=folder,
+                server=who,
+                variable=CONTROL_KEY_ENV,
+            ),
             file=sys.stderr,
         )
         return None
     request = urllib.request.Request(
-        f"{running.url}/api/agenda{suffix}", headers={"Authorization": f"Bearer {key.value}"}
+        f"{running.url}/api/agenda{suffix}",
+        headers={
+            "Authorization": f"Bearer {key.value}",
+            "Accept-Language": i18n.current_language(),
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
             return response.read()
     except urllib.error.HTTPError as error:
         if error.code in (401, 429):
-            reason = "không nhận mã điều khiển này (hãy dùng --control-key với mã mà serve in ra)"
+            reason = _(
+                "%(server)s không nhận mã điều khiển này (hãy dùng --control-key với mã mà "
+                "serve in ra)",
+                server=who,
+            )
         else:
-            reason = f"trả lời lỗi {error.code}"
+            reason = _("%(server)s trả lời lỗi %(code)s", server=who, code=error.code)
     except (urllib.error.URLError, OSError) as error:
         cause = getattr(error, "reason", error)
-        reason = f"không trả lời tại {running.url} ({_connection_cause(cause)})"
-    print(f"Không lấy được chương trình: {who} {reason}; {advice}.", file=sys.stderr)
+        reason = _(
+            "%(server)s không trả lời tại %(url)s (%(cause)s)",
+            server=who,
+            url=running.url,
+            cause=_connection_cause(cause),
+        )
+    print(
+        _("Không lấy được chương trình: %(reason)s; %(advice)s.", reason=reason, advice=advice),
+        file=sys.stderr,
+    )
     return None
 
 
 def _connection_cause(cause: object) -> str:
     """Why a connection failed, in words."""
     if isinstance(cause, ConnectionRefusedError):
-        return "không kết nối được"
+        return _("không kết nối được")
     if isinstance(cause, TimeoutError) or "timed out" in str(cause):
-        return "quá thời gian chờ"
-    return "lỗi mạng"
+        return _("quá thời gian chờ")
+    return _("lỗi mạng")
 
 
 def summary(agenda: Agenda) -> str:
@@ -497,19 +643,35 @@ def summary(agenda: Agenda) -> str:
     event = agenda.event
     tz = agenda.tz
     lines = [
-        f"{Path(agenda.source).name}: hợp lệ",
-        f"Sự kiện: {event.title}",
-        f"Địa điểm: {event.venue.name}, {event.venue.address}",
-        f"Ngày: {event.date}, bắt đầu {event.start} ({event.timezone})",
-        f"Số mục: {len(agenda.items)}",
-        f"Tổng thời lượng dự kiến: {duration_text(agenda.total_planned_ms)}",
-        f"Dự kiến kết thúc: {clock_text(agenda.planned_end_ms, tz)}",
+        _("%(file)s: hợp lệ", file=Path(agenda.source).name),
+        _("Sự kiện: %(title)s", title=event.title),
+        _("Địa điểm: %(name)s, %(address)s", name=event.venue.name, address=event.venue.address),
+        _(
+            "Ngày: %(date)s, bắt đầu %(start)s (%(timezone)s)",
+            date=event.date,
+            start=event.start,
+            timezone=event.timezone,
+        ),
+        _("Số mục: %(count)s", count=len(agenda.items)),
+        _("Tổng thời lượng dự kiến: %(length)s", length=duration_text(agenda.total_planned_ms)),
+        _("Dự kiến kết thúc: %(clock)s", clock=clock_text(agenda.planned_end_ms, tz)),
         "",
     ]
     for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True):
-        length = duration_text(item.duration_ms) if item.duration_ms else "không tính giờ"
-        estimate = " (ước tính)" if item.spec.duration_estimated else ""
-        lines.append(
-            f"  {clock_text(start, tz)}  {item.title} [{item.kind_label}; {length}{estimate}]"
-        )
+        length = duration_text(item.duration_ms) if item.duration_ms else _("không tính giờ")
+        if item.spec.duration_estimated:
+            length = _("%(length)s (ước tính)", length=length)
+        lines.append(f"  {clock_text(start, tz)}  {item.title} [{item.kind_label}; {length}]")
     return "\n".join(lines)
+
+
+def problems_heading(count: int) -> str:
+    """The line above an agenda's problems, one a line."""
+    return ngettext("Tệp chương trình có %(num)s lỗi:", "Tệp chương trình có %(num)s lỗi:", count)
+
+
+def _counts(agenda: Agenda) -> str:
+    """``13 mục, 19 đại biểu``."""
+    items = ngettext("%(num)s mục", "%(num)s mục", len(agenda.items))
+    delegates = ngettext("%(num)s đại biểu", "%(num)s đại biểu", len(agenda.spec.delegates))
+    return f"{items}, {delegates}"

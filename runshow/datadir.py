@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from runshow.i18n import _
+
 log = logging.getLogger(__name__)
 
 LOCK_FILENAME = "runshow.lock"
@@ -49,12 +51,16 @@ class DataDirLock:
         except OSError:
             holder = _holder(handle)
             handle.close()
-            who = f" (tiến trình số {holder})" if holder.isdigit() else ""
+            pid = holder if holder.isdigit() else ""
             raise DataDirBusy(
-                f"Không thể chạy: thư mục dữ liệu {self.data_dir.resolve()} đang được một máy "
-                f"chủ Runshow khác dùng{who}. Mỗi thư mục dữ liệu chỉ một máy chủ: hãy dùng "
-                "máy chủ đang chạy, hoặc dừng nó trước, hoặc chọn thư mục khác bằng --data-dir.",
-                holder if holder.isdigit() else "",
+                _(
+                    "Không thể chạy: thư mục dữ liệu %(folder)s đang được một máy chủ Runshow "
+                    "khác dùng%(who)s. Mỗi thư mục dữ liệu chỉ một máy chủ: hãy dùng máy chủ "
+                    "đang chạy, hoặc dừng nó trước, hoặc chọn thư mục khác bằng --data-dir.",
+                    folder=self.data_dir.resolve(),
+                    who=_(" (tiến trình số %(pid)s)", pid=pid) if pid else "",
+                ),
+                pid,
             ) from None
         handle.seek(0)
         handle.truncate()
@@ -92,11 +98,13 @@ class Holder:
     def named(self) -> str:
         """``Runshow đang chạy (tiến trình số 4242, cổng 5000)``, with what is known."""
         known = [
-            f"tiến trình số {self.pid}" if self.pid else "",
-            f"cổng {self.port}" * bool(self.port),
+            _("tiến trình số %(pid)s", pid=self.pid) if self.pid else "",
+            _("cổng %(port)s", port=self.port) if self.port else "",
         ]
         details = ", ".join(part for part in known if part)
-        return f"máy chủ Runshow đang chạy{f' ({details})' if details else ''}"
+        if not details:
+            return _("máy chủ Runshow đang chạy")
+        return _("máy chủ Runshow đang chạy (%(details)s)", details=details)
 
 
 def holder(data_dir: str | Path) -> Holder | None:

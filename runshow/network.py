@@ -7,6 +7,8 @@ import socket
 
 import psutil
 
+from runshow.i18n import _
+
 
 def lan_addresses() -> list[str]:
     """IPv4 addresses of this machine's interfaces that are up, LAN ones first,
@@ -112,17 +114,33 @@ def _exclusive(listener: socket.socket) -> None:
 def _busy_text(address: str, port: int, error: OSError) -> str:
     shown = f"[{address}]" if ":" in address else address
     holder = port_holder(port)
-    who = f", đang bị {holder} chiếm" if holder else ""
+    who = _(", đang bị %(holder)s chiếm", holder=holder) if holder else ""
     if error.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-        reason = f"cổng {port} trên {shown} đã có chương trình khác dùng{who}"
+        reason = _(
+            "cổng %(port)s trên %(address)s đã có chương trình khác dùng%(who)s",
+            port=port,
+            address=shown,
+            who=who,
+        )
     elif error.errno in (13, 10013):  # EACCES: a privileged port, or a firewall rule
-        reason = f"không được phép mở cổng {port} trên {shown}{who}"
+        reason = _(
+            "không được phép mở cổng %(port)s trên %(address)s%(who)s",
+            port=port,
+            address=shown,
+            who=who,
+        )
     else:
-        reason = f"không mở được cổng {port} trên {shown} ({error.strerror or error})"
-    return (
-        f"Không thể chạy: {reason}. Nếu đó là một máy chủ Runshow đang chạy, hãy dùng nó "
+        reason = _(
+            "không mở được cổng %(port)s trên %(address)s (%(error)s)",
+            port=port,
+            address=shown,
+            error=error.strerror or error,
+        )
+    return _(
+        "Không thể chạy: %(reason)s. Nếu đó là một máy chủ Runshow đang chạy, hãy dùng nó "
         "(mở các màn hình tới địa chỉ của nó) hoặc dừng nó trước; nếu không, chọn cổng khác "
-        "bằng --port."
+        "bằng --port.",
+        reason=reason,
     )
 
 
@@ -143,7 +161,12 @@ def port_holder(port: int) -> str | None:
             try:
                 process = psutil.Process(connection.pid)
                 command = " ".join(process.cmdline()[:4])
-                return f"{process.name()} (tiến trình số {connection.pid}: {command})"
+                return _(
+                    "%(name)s (tiến trình số %(pid)s: %(command)s)",
+                    name=process.name(),
+                    pid=connection.pid,
+                    command=command,
+                )
             except (psutil.Error, OSError):
-                return f"tiến trình số {connection.pid}"
+                return _("tiến trình số %(pid)s", pid=connection.pid)
     return None

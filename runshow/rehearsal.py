@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from runshow.agenda import Agenda
 from runshow.datadir import DataDirBusy, DataDirLock
+from runshow.i18n import _, ngettext
 from runshow.keys import CONTROL_KEY_FILE
 from runshow.service import ShowService
 from runshow.store import DamagedSnapshot, DataFileError, Store
@@ -49,12 +50,19 @@ class RehearsalPlan:
         """The line `serve --rehearsal` prints: going on, or a new rehearsal."""
         start = clock_text(self.start_ms, tz)
         if self.resumed:
-            return (
-                f"Tiếp tục buổi tổng duyệt hôm nay, khai mạc lúc {start} (để tổng duyệt lại "
-                "từ đầu: thêm --fresh)."
+            return _(
+                "Tiếp tục buổi tổng duyệt hôm nay, khai mạc lúc %(start)s (để tổng duyệt lại "
+                "từ đầu: thêm --fresh).",
+                start=start,
             )
-        kept = f" (buổi trước được cất vào {self.archived})" if self.archived else ""
-        return f"Bắt đầu buổi tổng duyệt mới, khai mạc lúc {start} hôm nay{kept}."
+        if self.archived:
+            return _(
+                "Bắt đầu buổi tổng duyệt mới, khai mạc lúc %(start)s hôm nay (buổi trước được "
+                "cất vào %(folder)s).",
+                start=start,
+                folder=self.archived,
+            )
+        return _("Bắt đầu buổi tổng duyệt mới, khai mạc lúc %(start)s hôm nay.", start=start)
 
 
 def rehearsal_start_ms(now_ms: int, tz: ZoneInfo, start: str | None) -> int:
@@ -134,7 +142,11 @@ class HandOver:
 
 def carried_text(count: int) -> str:
     """What `serve` prints and the console shows after carrying corrections."""
-    return f"Dùng chương trình đã sửa trong buổi tổng duyệt: {count} thay đổi."
+    return ngettext(
+        "Dùng chương trình đã sửa trong buổi tổng duyệt: %(num)s thay đổi.",
+        "Dùng chương trình đã sửa trong buổi tổng duyệt: %(num)s thay đổi.",
+        count,
+    )
 
 
 def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
@@ -167,9 +179,13 @@ def hand_over(service: ShowService, show_dir: Path, fresh: bool) -> HandOver:
         _record(show_dir, rehearsed.mark, "nothing")
     elif fresh:  # even if carried before: the show it went to has just been archived
         _record(show_dir, rehearsed.mark, "left out")
-        line = (
-            f"--fresh: buổi diễn bắt đầu từ tệp chương trình; {len(pending)} thay đổi của "
-            f"buổi tổng duyệt không được dùng. {_way_out(show_dir / SUBDIR)}"
+        line = ngettext(
+            "--fresh: buổi diễn bắt đầu từ tệp chương trình; %(num)s thay đổi của "
+            "buổi tổng duyệt không được dùng. %(way_out)s",
+            "--fresh: buổi diễn bắt đầu từ tệp chương trình; %(num)s thay đổi của "
+            "buổi tổng duyệt không được dùng. %(way_out)s",
+            len(pending),
+            way_out=_way_out(show_dir / SUBDIR),
         )
     else:
         line = _not_carried(service, rehearsed, len(pending), show_dir / SUBDIR)
@@ -188,29 +204,39 @@ def _not_carried(
     """Why the show keeps its programme, or None: it has nothing but this rehearsal's
     corrections (a show never has its programme overwritten)."""
     if rehearsed.file_changed:  # no count: the difference also holds the file's own changes
-        return (
+        return _(
             "Không dùng các thay đổi của buổi tổng duyệt: tệp chương trình "
-            f"{service.file_agenda.source} đã đổi từ khi tổng duyệt sửa chương trình; buổi "
-            "diễn dùng tệp (sửa tiếp trên bàn điều khiển nếu cần)."
+            "%(file)s đã đổi từ khi tổng duyệt sửa chương trình; buổi "
+            "diễn dùng tệp (sửa tiếp trên bàn điều khiển nếu cần).",
+            file=service.file_agenda.source,
         )
     others = {event.source for event in service.store.events()} - {rehearsed.source}
     if not others:
         return None
     if all(source.startswith(CARRIED_SOURCE) for source in others):
-        why = "buổi diễn đã nhận thay đổi của một buổi tổng duyệt trước"
+        why = _("buổi diễn đã nhận thay đổi của một buổi tổng duyệt trước")
     else:
-        why = f"buổi diễn đã có thao tác riêng (phiên bản {service.state.revision})"
-    return (
-        f"Không dùng {count} thay đổi của buổi tổng duyệt: {why}, chương trình của nó không "
-        f"bị ghi đè. {_way_out(folder)}"
+        why = _(
+            "buổi diễn đã có thao tác riêng (phiên bản %(revision)s)",
+            revision=service.state.revision,
+        )
+    return ngettext(
+        "Không dùng %(num)s thay đổi của buổi tổng duyệt: %(why)s, chương trình của nó không "
+        "bị ghi đè. %(way_out)s",
+        "Không dùng %(num)s thay đổi của buổi tổng duyệt: %(why)s, chương trình của nó không "
+        "bị ghi đè. %(way_out)s",
+        count,
+        why=why,
+        way_out=_way_out(folder),
     )
 
 
 def _way_out(folder: Path) -> str:
     """How to run the show on the rehearsal's programme when it was not carried."""
-    return (
-        f"Muốn dùng: runshow export --data-dir {folder} -o agenda-tong-duyet.json rồi "
-        "runshow serve --fresh --agenda agenda-tong-duyet.json"
+    return _(
+        "Muốn dùng: runshow export --data-dir %(folder)s -o agenda-tong-duyet.json rồi "
+        "runshow serve --fresh --agenda agenda-tong-duyet.json",
+        folder=folder,
     )
 
 
@@ -255,16 +281,22 @@ def _rehearsed_programme(
         return None
     start_ms, rehearsal_id = plan
     unreadable = _Unavailable(
-        f"Không đọc được dữ liệu buổi tổng duyệt trong {folder}: buổi diễn không nhận "
-        "thay đổi nào từ buổi tổng duyệt."
+        _(
+            "Không đọc được dữ liệu buổi tổng duyệt trong %(folder)s: buổi diễn không nhận "
+            "thay đổi nào từ buổi tổng duyệt.",
+            folder=folder,
+        )
     )
     lock = DataDirLock(folder)
     try:
         lock.acquire()
     except DataDirBusy:
         raise _Unavailable(
-            f"Buổi tổng duyệt ({folder}) vẫn đang chạy: chưa lấy được chương trình đã sửa "
-            "của nó. Dừng buổi tổng duyệt rồi chạy lại runshow serve."
+            _(
+                "Buổi tổng duyệt (%(folder)s) vẫn đang chạy: chưa lấy được chương trình đã "
+                "sửa của nó. Dừng buổi tổng duyệt rồi chạy lại runshow serve.",
+                folder=folder,
+            )
         ) from None
     except OSError:
         raise unreadable from None
@@ -308,8 +340,12 @@ def _carry(service: ShowService, pending: list[dict[str, Any]], source: str) -> 
         result = service.dispatch(payload, source)
         if not result.accepted:
             return (
-                f"Chỉ dùng được {done}/{len(pending)} thay đổi của buổi tổng duyệt: "
-                f"{result.reason}",
+                _(
+                    "Chỉ dùng được %(done)s/%(count)s thay đổi của buổi tổng duyệt: %(reason)s",
+                    done=done,
+                    count=len(pending),
+                    reason=result.reason,
+                ),
                 False,
             )
     return carried_text(len(pending)), True

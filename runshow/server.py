@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from runshow.i18n import _
+
 #: Eventlet's own cap is 1024 simultaneous connections; a 250-seat hall where
 #: every delegate opens the programme, with reconnects, needs headroom.
 MAX_CONNECTIONS = 10_000
@@ -118,19 +120,19 @@ class EventletWebSockets:
 
         problems = changed_sources(EVENTLET_DIGESTS)
         if not hasattr(eventlet.websocket.WebSocketWSGI, "_negotiate_permessage_deflate"):
-            problems.append("eventlet WebSocketWSGI không còn _negotiate_permessage_deflate")
+            problems.append(_("eventlet WebSocketWSGI không còn _negotiate_permessage_deflate"))
         if not isinstance(getattr(driver, "_async", {}).get("websocket"), type):
-            problems.append("engineio không còn bảng _async của eventlet")
+            problems.append(_("engineio không còn bảng _async của eventlet"))
         ours, theirs = eventlet.green.socket.socketpair()
         try:
             ws = eventlet.websocket.RFC6455WebSocket(ours, {}, 13)
             lock = getattr(ws, "_sendlock", None)
             if not all(hasattr(lock, name) for name in ("acquire", "release", "locked")):
-                problems.append("eventlet WebSocket không còn _sendlock")
+                problems.append(_("eventlet WebSocket không còn _sendlock"))
             if not hasattr(ws, "websocket_closed"):
-                problems.append("eventlet WebSocket không còn websocket_closed")
+                problems.append(_("eventlet WebSocket không còn websocket_closed"))
             if not hasattr(getattr(ws.socket, "fd", None), "send"):
-                problems.append("eventlet socket không còn fd")
+                problems.append(_("eventlet socket không còn fd"))
         finally:
             ours.close()
             theirs.close()
@@ -225,8 +227,10 @@ def serve(
     message_queue: str | None = None,
     settings: dict[str, Any] | None = None,
     rooms: list[str] | None = None,
+    language: str | None = None,
 ) -> int:
-    """Run the show; `settings`: more of the app's config (OSC, automations: cli.py)."""
+    """Run the show; `settings`: more of the app's config (OSC, automations: cli.py);
+    `language`: the pages' when their link does not say (`serve --lang`; else Vietnamese)."""
     _eventlet()
     stops = StopRequests()  # from now on: a SIGTERM while starting stops in order too
     _raise_open_file_limit()
@@ -251,7 +255,7 @@ def serve(
             rehearsal_start_ms,
             host,
             message_queue,
-            settings,
+            {**(settings or {}), **({"RUNSHOW_LANG": language} if language else {})},
             rooms,
         )
         handover = (
@@ -267,7 +271,7 @@ def serve(
             print(rooms_banner(show, base_urls(host, port), Path(data_dir)), flush=True)
         else:
             print(banner(show, base_urls(host, port), Path(data_dir), handover), flush=True)
-        helpers = _start_display_workers(workers, host, port, message_queue, show)
+        helpers = _start_display_workers(workers, host, port, message_queue, show, language)
     _quiet_collector()
     start_client_sweep(show.lifecycle)
     try:
@@ -275,7 +279,10 @@ def serve(
     finally:
         _stop_display_workers(helpers)
     show.close()
-    print(f"Đã dừng máy chủ. Trạng thái chương trình được lưu trong {data_dir}.", flush=True)
+    print(
+        _("Đã dừng máy chủ. Trạng thái chương trình được lưu trong %(folder)s.", folder=data_dir),
+        flush=True,
+    )
     lock.release()
     return 0
 
@@ -297,8 +304,13 @@ def _claim(data_dir: str, host: str, port: int):
         raise CannotStart(str(refused)) from None
     except OSError as error:  # the data directory itself: read-only, full, no permission
         raise CannotStart(
-            f"Không thể chạy: không ghi được vào thư mục dữ liệu {Path(data_dir).resolve()}: "
-            f"{plain_cause(error)} ({error.filename or error})."
+            _(
+                "Không thể chạy: không ghi được vào thư mục dữ liệu %(folder)s: %(why)s "
+                "(%(detail)s).",
+                folder=Path(data_dir).resolve(),
+                why=plain_cause(error),
+                detail=error.filename or error,
+            )
         ) from None
 
 
@@ -313,7 +325,12 @@ def _archive(data_dir: str, rooms: list[str] | None = None) -> None:
     for folder in folders:
         archived = Store.archive(folder, time.strftime("%Y%m%d-%H%M%S"))
         if archived:
-            print(f"Đã cất trạng thái cũ vào {archived}: chương trình bắt đầu lại từ đầu.")
+            print(
+                _(
+                    "Đã cất trạng thái cũ vào %(folder)s: chương trình bắt đầu lại từ đầu.",
+                    folder=archived,
+                )
+            )
 
 
 def _rehearsal(agenda_path: str, show_dir: Path, start: str | None, fresh: bool) -> int:
@@ -347,11 +364,20 @@ def _hand_over(app, show_dir: Path, fresh: bool):
 def _automation_problems(error) -> str:
     from runshow.automations import problems_text
 
-    return "Không thể chạy: " + problems_text(error)
+    return _("Không thể chạy: %(problems)s", problems=problems_text(error))
 
 
 def _agenda_problems(error) -> str:
-    lines = [f"Không thể chạy: tệp chương trình có {len(error.problems)} lỗi:"]
+    from runshow.i18n import ngettext
+
+    count = len(error.problems)
+    lines = [
+        ngettext(
+            "Không thể chạy: tệp chương trình có %(num)s lỗi:",
+            "Không thể chạy: tệp chương trình có %(num)s lỗi:",
+            count,
+        )
+    ]
     lines += [f"  {error.source}: {problem}" for problem in error.problems]
     return "\n".join(lines)
 
@@ -392,14 +418,18 @@ def _app(
     except RoomsError as refused:
         raise CannotStart(str(refused)) from None
     except DataFileError as error:
-        raise CannotStart(f"Không thể chạy: {error}") from None
+        raise CannotStart(_("Không thể chạy: %(problems)s", problems=error)) from None
     except OscPortBusy as error:
         raise CannotStart(str(error)) from None
     except AutomationsError as error:
         raise CannotStart(_automation_problems(error)) from None
     except OSError as error:  # e.g. a key file in the data directory that cannot be read
         raise CannotStart(
-            f"Không thể chạy: không đọc/ghi được {error.filename}: {plain_cause(error)}."
+            _(
+                "Không thể chạy: không đọc/ghi được %(file)s: %(why)s.",
+                file=error.filename,
+                why=plain_cause(error),
+            )
         ) from None
 
 
@@ -583,57 +613,62 @@ def banner(show, urls: list[str], data_dir: Path, handover=None) -> str:
     """What the technician reads in the terminal when the server starts (`handover`:
     what the start did with the last rehearsal's corrections)."""
     from runshow.timefmt import timer_text
-    from runshow.words import ROLE_NAMES
+    from runshow.words import role_name
 
     key = show.access.control_key
+    agenda = show.agenda
     lines = [
         "",
-        f"Runshow — {show.agenda.event.title}",
+        f"Runshow — {agenda.event.title}",
         *(
             [
-                "TỔNG DUYỆT: chương trình chạy hôm nay theo giờ đã dời; dữ liệu buổi diễn thật "
-                "không bị đụng tới."
+                _(
+                    "TỔNG DUYỆT: chương trình chạy hôm nay theo giờ đã dời; dữ liệu buổi diễn "
+                    "thật không bị đụng tới."
+                )
             ]
-            if show.agenda.rehearsal
+            if agenda.rehearsal
             else []
         ),
-        f"Chương trình: {show.agenda.source} ({len(show.agenda.items)} mục), "
-        f"ngày {show.agenda.event.date}, bắt đầu {show.agenda.event.start}",
-        f"Dữ liệu: {data_dir.resolve()}",
+        _programme_line(agenda),
+        _("Dữ liệu: %(folder)s", folder=data_dir.resolve()),
         *([handover.line] if handover is not None and handover.line else []),
         "",
-        "Mở các màn hình tại:",
+        _("Mở các màn hình tại:"),
     ]
     screens = (
-        (f"{ROLE_NAMES['control']} (kỹ thuật viên)", "/control"),
-        (f"{ROLE_NAMES['stage']} (khán giả)", "/stage"),
-        (ROLE_NAMES["speaker"], "/speaker"),
+        (_("%(screen)s (kỹ thuật viên)", screen=role_name("control")), "/control"),
+        (_("%(screen)s (khán giả)", screen=role_name("stage")), "/stage"),
+        (role_name("speaker"), "/speaker"),
         (
-            f"{ROLE_NAMES['mc']} (đường dẫn có mã MC: giữ riêng cho MC)",
+            _("%(screen)s (đường dẫn có mã MC: giữ riêng cho MC)", screen=role_name("mc")),
             f"/mc?token={show.access.mc_token}",
         ),
-        (ROLE_NAMES["programme"], "/programme"),
+        (role_name("programme"), "/programme"),
     )
     for label, path in screens:
         lines.append(f"  {label}:")
         lines.extend(f"    {url}{path}" for url in urls)
     origin = {
-        "option": "từ tùy chọn --control-key",
-        "environment": "từ biến môi trường RUNSHOW_CONTROL_KEY",
-        "file": f"lưu tại {key.path}",
-        "generated": f"vừa tạo, lưu tại {key.path}",
-    }[key.origin]
+        "option": lambda: _("từ tùy chọn --control-key"),
+        "environment": lambda: _("từ biến môi trường RUNSHOW_CONTROL_KEY"),
+        "file": lambda: _("lưu tại %(file)s", file=key.path),
+        "generated": lambda: _("vừa tạo, lưu tại %(file)s", file=key.path),
+    }[key.origin]()
     lines += [
         "",
-        "Kỹ thuật viên đăng nhập tại /control bằng mã điều khiển:",
+        _("Kỹ thuật viên đăng nhập tại /control bằng mã điều khiển:"),
         f"    {key.value}    ({origin})",
     ]
     state = show.service.state
     if state.revision > (0 if handover is None else handover.carried):  # more than corrections
-        current = show.agenda.get(state.current_id)
-        where = f"mục «{current.title}»" if current else "băng rôn hội nghị"
+        current = agenda.get(state.current_id)
         timer = state.timer()
-        if current is not None and timer is not None:
+        if current is None:
+            where = _("băng rôn hội nghị")
+        elif timer is None:
+            where = _("mục «%(title)s»", title=current.title)
+        else:
             now = show.service.clock()
             shown = timer_text(
                 current.spec.timer.mode,
@@ -641,47 +676,96 @@ def banner(show, urls: list[str], data_dir: Path, handover=None) -> str:
                 timer.remaining_at(now),
                 timer.elapsed_at(now),
             )
-            where += f", đồng hồ {shown}" + ("" if timer.running else " (đang dừng)")
+            where = (
+                _("mục «%(title)s», đồng hồ %(timer)s", title=current.title, timer=shown)
+                if timer.running
+                else _(
+                    "mục «%(title)s», đồng hồ %(timer)s (đang dừng)",
+                    title=current.title,
+                    timer=shown,
+                )
+            )
         lines += [
             "",
-            f"Tiếp tục chương trình đã lưu (phiên bản {state.revision}): đang ở {where}.",
-            "Để bắt đầu lại từ đầu (ví dụ sau buổi diễn tập): runshow serve --fresh",
+            _(
+                "Tiếp tục chương trình đã lưu (phiên bản %(revision)s): đang ở %(where)s.",
+                revision=state.revision,
+                where=where,
+            ),
+            _("Để bắt đầu lại từ đầu (ví dụ sau buổi diễn tập): runshow serve --fresh"),
         ]
-    lines += [f"Cảnh báo: {warning}" for warning in show.service.warnings]
-    lines += ["", "Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh.", ""]
+    lines += [_("Cảnh báo: %(warning)s", warning=warning) for warning in show.service.warnings]
+    lines += ["", _("Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh."), ""]
     return "\n".join(lines)
+
+
+def _programme_line(agenda, indent: str = "") -> str:
+    """``Chương trình: agenda.json (13 mục), ngày 2023-07-28, bắt đầu 08:00``."""
+    from runshow.i18n import ngettext
+
+    return indent + ngettext(
+        "Chương trình: %(file)s (%(num)s mục), ngày %(date)s, bắt đầu %(start)s",
+        "Chương trình: %(file)s (%(num)s mục), ngày %(date)s, bắt đầu %(start)s",
+        len(agenda.items),
+        file=agenda.source,
+        date=agenda.event.date,
+        start=agenda.event.start,
+    )
 
 
 def rooms_banner(show, urls: list[str], data_dir: Path) -> str:
     """What the technician reads when a server of several rooms starts: each room's
     screens and operator key, then the producer's control key."""
+    from runshow.i18n import ngettext
+
     key = show.show_access.control_key
-    lines = ["", f"Runshow — {len(show.rooms)} phòng", f"Dữ liệu: {data_dir.resolve()}"]
+    lines = [
+        "",
+        ngettext("Runshow — %(num)s phòng", "Runshow — %(num)s phòng", len(show.rooms)),
+        _("Dữ liệu: %(folder)s", folder=data_dir.resolve()),
+    ]
     if any(room.agenda.rehearsal for room in show.rooms.values()):
-        lines.append("TỔNG DUYỆT: mọi phòng chạy hôm nay theo giờ đã dời.")
-    lines += ["", "Trang chủ (các phòng, mã QR):", *(f"    {url}/" for url in urls)]
-    lines += ["Tổng quan của đạo diễn (mã điều khiển):", *(f"    {url}/overview" for url in urls)]
+        lines.append(_("TỔNG DUYỆT: mọi phòng chạy hôm nay theo giờ đã dời."))
+    lines += ["", _("Trang chủ (các phòng, mã QR):"), *(f"    {url}/" for url in urls)]
+    lines += [
+        _("Tổng quan của đạo diễn (mã điều khiển):"),
+        *(f"    {url}/overview" for url in urls),
+    ]
     for room in show.rooms.values():
         agenda, state = room.agenda, room.service.state
+        home = f"{urls[0]}/r/{room.id}"
+        mc_link = f"{home}/mc?token={room.access.mc_token}"
         lines += [
             "",
-            f"Phòng {room.id}: {agenda.event.title}",
-            f"  Chương trình: {agenda.source} ({len(agenda.items)} mục), ngày "
-            f"{agenda.event.date}, bắt đầu {agenda.event.start}",
-            f"  Bàn điều khiển: {urls[0]}/r/{room.id}/control",
-            f"  Sân khấu: {urls[0]}/r/{room.id}/stage   Diễn giả: {urls[0]}/r/{room.id}/speaker",
-            f"  MC (giữ riêng): {urls[0]}/r/{room.id}/mc?token={room.access.mc_token}",
-            f"  Mã điều khiển riêng phòng này: {room.access.operator_key.value}",
+            _("Phòng %(room)s: %(title)s", room=room.id, title=agenda.event.title),
+            _programme_line(agenda, "  "),
+            "  " + _("Bàn điều khiển: %(url)s", url=home + "/control"),
+            "  "
+            + _(
+                "Sân khấu: %(stage)s   Diễn giả: %(speaker)s",
+                stage=home + "/stage",
+                speaker=home + "/speaker",
+            ),
+            "  " + _("MC (giữ riêng): %(url)s", url=mc_link),
+            "  " + _("Mã điều khiển riêng phòng này: %(key)s", key=room.access.operator_key.value),
         ]
         if state.revision:
-            lines.append(f"  Tiếp tục chương trình đã lưu (phiên bản {state.revision}).")
-        lines += [f"  Cảnh báo: {warning}" for warning in room.service.warnings]
+            lines.append(
+                "  "
+                + _(
+                    "Tiếp tục chương trình đã lưu (phiên bản %(revision)s).",
+                    revision=state.revision,
+                )
+            )
+        lines += [
+            "  " + _("Cảnh báo: %(warning)s", warning=warning) for warning in room.service.warnings
+        ]
     lines += [
         "",
-        "Mã điều khiển của đạo diễn (mọi phòng, trang tổng quan):",
+        _("Mã điều khiển của đạo diễn (mọi phòng, trang tổng quan):"),
         f"    {key.value}",
         "",
-        "Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh.",
+        _("Nhấn Ctrl+C để dừng. Trạng thái được lưu sau mỗi lệnh."),
         "",
     ]
     return "\n".join(lines)
@@ -696,8 +780,11 @@ def _authority_url(host: str, port: int) -> str:
     return f"http://{'127.0.0.1' if local else host}:{port}"
 
 
-def _start_display_workers(workers: int, host: str, port: int, queue: str | None, show):
-    """Display workers on the ports after `port`, sharing the message queue."""
+def _start_display_workers(
+    workers: int, host: str, port: int, queue: str | None, show, language: str | None = None
+):
+    """Display workers on the ports after `port`, sharing the message queue (and the
+    server's language, `language`, when --lang gave one)."""
     import os
     import subprocess
 
@@ -706,13 +793,21 @@ def _start_display_workers(workers: int, host: str, port: int, queue: str | None
     for index in range(1, workers):
         command = ["serve", "--host", host, "--port", str(port + index)]
         command += ["--message-queue", str(queue), "--worker-of", authority]
+        command += ["--lang", language] if language else []
         helpers.append(
             subprocess.Popen(
                 [sys.executable, "-m", "runshow", *command],
                 env={**os.environ, **_worker_secrets(show)},
             )
         )
-        print(f"Máy chủ phụ {index} (màn hình hiển thị): cổng {port + index}", flush=True)
+        print(
+            _(
+                "Máy chủ phụ %(number)s (màn hình hiển thị): cổng %(port)s",
+                number=index,
+                port=port + index,
+            ),
+            flush=True,
+        )
     return helpers
 
 

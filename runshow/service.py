@@ -18,6 +18,7 @@ from typing import Any
 from runshow.agenda import Agenda, AgendaError, parse_agenda
 from runshow.commands import Command, InvalidCommand, Redo, Undo, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
+from runshow.i18n import N_, _
 from runshow.payloads import state_view
 from runshow.sheets import agenda_json
 from runshow.store import DamagedSnapshot, DataFileError, LoggedEvent, StorageError, Store
@@ -75,16 +76,23 @@ class ShowService:
         except DamagedSnapshot as damage:
             restored = rebuild_snapshot(agenda, store, damage)
             self.warnings.append(
-                f"Trạng thái đã lưu không dùng được ({damage.reason}): đã dựng lại từ nhật ký "
-                f"lệnh, đến phiên bản {restored.revision}."
+                _(
+                    "Trạng thái đã lưu không dùng được (%(reason)s): đã dựng lại từ nhật ký "
+                    "lệnh, đến phiên bản %(revision)s.",
+                    reason=damage.reason,
+                    revision=restored.revision,
+                )
             )
         if restored is None:
             self._state = ShowState()
         else:
             if restored.programme_version not in self._programmes:
                 self.warnings.append(
-                    f"Không tìm thấy chương trình đã sửa (phiên bản {restored.programme_version})"
-                    ": dùng tệp chương trình."
+                    _(
+                        "Không tìm thấy chương trình đã sửa (phiên bản %(version)s): dùng tệp "
+                        "chương trình.",
+                        version=restored.programme_version,
+                    )
                 )
                 restored = replace(restored, programme_version=0)
             self._state, fitted = reconcile(restored, self._programmes[restored.programme_version])
@@ -116,13 +124,23 @@ class ShowService:
         if unreadable:
             lost = sorted(set(unreadable) - set(remade))
             programmes |= {v: remade[v] for v in unreadable if v in remade}
+            details = {
+                "versions": ", ".join(map(str, sorted(unreadable))),
+                "file": self.store.path,
+                "reason": next(iter(unreadable.values())),
+            }
             self.warnings.append(
-                f"Bản chương trình đã sửa số {', '.join(map(str, sorted(unreadable)))} trong "
-                f"{self.store.path} bị hỏng ({next(iter(unreadable.values()))}): "
-                + (
-                    "đã dựng lại từ nhật ký lệnh."
-                    if not lost
-                    else f"không dựng lại được bản {', '.join(map(str, lost))}."
+                _(
+                    "Bản chương trình đã sửa số %(versions)s trong %(file)s bị hỏng "
+                    "(%(reason)s): đã dựng lại từ nhật ký lệnh.",
+                    **details,
+                )
+                if not lost
+                else _(
+                    "Bản chương trình đã sửa số %(versions)s trong %(file)s bị hỏng "
+                    "(%(reason)s): không dựng lại được bản %(lost)s.",
+                    lost=", ".join(map(str, lost)),
+                    **details,
                 )
             )
         elif not replayed or any(
@@ -131,10 +149,13 @@ class ShowService:
         ):
             self.file_changed = True
             self.warnings.append(
-                f"Tệp chương trình {agenda.source} đã đổi sau các lần sửa trực tiếp: chương "
-                "trình đang dùng vẫn là bản đã sửa, lưu trong dữ liệu; các thay đổi trong tệp "
-                "không được dùng. Muốn dùng tệp: chạy `runshow serve --fresh` (trạng thái cũ "
-                "được cất vào archive/), hoặc sửa tiếp trên bàn điều khiển."
+                _(
+                    "Tệp chương trình %(file)s đã đổi sau các lần sửa trực tiếp: chương "
+                    "trình đang dùng vẫn là bản đã sửa, lưu trong dữ liệu; các thay đổi trong "
+                    "tệp không được dùng. Muốn dùng tệp: chạy `runshow serve --fresh` (trạng "
+                    "thái cũ được cất vào archive/), hoặc sửa tiếp trên bàn điều khiển.",
+                    file=agenda.source,
+                )
             )
         return programmes
 
@@ -176,12 +197,12 @@ class ShowService:
                 accepted=False,
                 revision=self._state.revision,
                 code="invalid",
-                reason=f"Lệnh không hợp lệ: {invalid}",
+                reason=_("Lệnh không hợp lệ: %(problems)s", problems=invalid),
                 problems=[{"place": p.place, "message": p.message} for p in invalid.problems],
             )
         with self._lock:
             if self._stopping:
-                return Result(False, self._state.revision, "stopping", STOPPING_TEXT)
+                return Result(False, self._state.revision, "stopping", _(STOPPING_TEXT))
             now = self.clock()
             outcome = apply(self._state, self.agenda, command, now)
             if isinstance(outcome, Refusal):
@@ -220,7 +241,7 @@ class ShowService:
 HISTORY_WORDS = ("reverted", "redone")
 
 #: Why a command is refused while the server stops (code `stopping`).
-STOPPING_TEXT = "Máy chủ đang dừng: lệnh không được thực hiện. Gửi lại khi máy chủ đã chạy lại."
+STOPPING_TEXT = N_("Máy chủ đang dừng: lệnh không được thực hiện. Gửi lại khi máy chủ đã chạy lại.")
 
 
 def _history_words(command: Command, before: ShowState) -> dict[str, str]:
@@ -241,10 +262,18 @@ def rebuild_snapshot(agenda: Agenda, store: Store, damage: DamagedSnapshot) -> S
         state = replay(agenda, events)
     except (ValueError, LookupError, sqlite3.Error) as error:
         raise DataFileError(
-            f"Không dùng được tệp dữ liệu {store.path}: {damage.reason}, và không dựng lại "
-            f"được từ nhật ký lệnh ({error}).\n"
-            "Cách xử lý: dời tệp này sang chỗ khác rồi chạy lại, hoặc chạy "
-            "`runshow serve --fresh` để cất nó vào thư mục archive/ và bắt đầu lại từ đầu."
+            _(
+                "Không dùng được tệp dữ liệu %(file)s: %(reason)s, và không dựng lại được từ "
+                "nhật ký lệnh (%(error)s).",
+                file=store.path,
+                reason=damage.reason,
+                error=error,
+            )
+            + "\n"
+            + _(
+                "Cách xử lý: dời tệp này sang chỗ khác rồi chạy lại, hoặc chạy "
+                "`runshow serve --fresh` để cất nó vào thư mục archive/ và bắt đầu lại từ đầu."
+            )
         ) from error
     try:
         store.save_snapshot(state, events[-1].at_ms if events else 0)
@@ -268,11 +297,22 @@ def replay(
         command = parse_command({"command": event.command, **arguments})
         outcome = apply(state, programmes[state.programme_version], command, event.at_ms)
         if not isinstance(outcome, Accepted):
-            raise ValueError(f"lệnh {event.seq} ({event.command}) bị từ chối: {outcome.reason}")
+            raise ValueError(
+                _(
+                    "lệnh %(seq)s (%(command)s) bị từ chối: %(reason)s",
+                    seq=event.seq,
+                    command=event.command,
+                    reason=outcome.reason,
+                )
+            )
         if outcome.state.revision != event.revision:
             raise ValueError(
-                f"lệnh {event.seq} mang phiên bản {event.revision}, chờ đợi "
-                f"{outcome.state.revision}"
+                _(
+                    "lệnh %(seq)s mang phiên bản %(revision)s, chờ đợi %(expected)s",
+                    seq=event.seq,
+                    revision=event.revision,
+                    expected=outcome.state.revision,
+                )
             )
         if outcome.programme is not None:
             programmes[outcome.state.programme_version] = outcome.programme

@@ -23,6 +23,13 @@ import socketio.packet
 from runshow import bundled
 from runshow.web import create_app
 
+# The command line speaks the system's language (LC_ALL, LC_MESSAGES, LANG; issue 23) and
+# the tests read its Vietnamese: every process they start gets a language with no catalogue
+# (Vietnamese), whatever the machine's. Tests of the English set LANG or --lang themselves.
+os.environ["LANG"] = "C.UTF-8"
+for _variable in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+
 BUNDLED_AGENDA = bundled("agenda.json")
 CONTROL_KEY = "test-control-key"
 # 10:00 in Cần Thơ on an ordinary day: an arbitrary, fixed instant.

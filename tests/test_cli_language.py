@@ -1,0 +1,133 @@
+"""The command line in English beside Vietnamese (issue 23): `runshow --lang en ...` or the
+environment's language (LANG=en_US.UTF-8) decides what the terminal says; only `--lang`
+changes the pages' default (`serve --lang en`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from tests.conftest import start_server, stop_server
+from tests.core_helpers import BUNDLED_AGENDA
+
+ENGLISH_SYSTEM = {"LANG": "en_US.UTF-8"}
+
+
+def runshow(*arguments: str, cwd: Path, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "runshow", *arguments],
+        cwd=cwd,
+        env={**os.environ, "PYTHONUTF8": "1", **(env or {})},
+        capture_output=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+def test_check_in_english_summarises_the_programme_in_english(tmp_path):
+    result = runshow("--lang", "en", "check", str(BUNDLED_AGENDA), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "agenda.json: valid" in result.stdout
+    assert "Items: 13" in result.stdout
+    assert "Expected end: 10:15" in result.stdout
+    assert "Date: 2023-07-28, starts 08:00 (Asia/Ho_Chi_Minh)" in result.stdout
+    assert "hợp lệ" not in result.stdout and "Số mục" not in result.stdout
+
+
+def test_lang_may_also_follow_the_subcommand(tmp_path):
+    result = runshow("check", str(BUNDLED_AGENDA), "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Items: 13" in result.stdout
+
+
+def test_a_refused_import_says_why_in_english(tmp_path):
+    output = tmp_path / "no-such-folder" / "agenda.json"
+    result = runshow(
+        "--lang", "en", "import", str(BUNDLED_AGENDA), "-o", str(output), cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Could not write {output}: the folder it goes in does not exist.\n"
+    )
+    assert not output.exists()
+
+
+def test_argparse_refusals_and_help_speak_english(tmp_path):
+    refused = runshow("--lang", "en", "serve", "--port", "abc", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "runshow serve: --port must be a whole number (got 'abc'). See: runshow serve --help\n"
+    )
+    helped = runshow("--lang", "en", "serve", "--help", cwd=tmp_path)
+    assert helped.returncode == 0
+    assert "run the programme server on the local network" not in helped.stdout  # the list's
+    assert "start again from the beginning" in helped.stdout
+    assert "tổng duyệt" not in helped.stdout
+    listed = runshow("--lang", "en", "--help", cwd=tmp_path)
+    assert "run the programme server on the local network" in listed.stdout
+    assert "live event run-of-show display" in listed.stdout
+
+
+def test_an_english_system_gets_an_english_command_line(tmp_path):
+    result = runshow("check", str(BUNDLED_AGENDA), cwd=tmp_path, env=ENGLISH_SYSTEM)
+    assert result.returncode == 0, result.stderr
+    assert "Items: 13" in result.stdout
+    helped = runshow("--help", cwd=tmp_path, env={"LC_ALL": "en_GB.UTF-8"})
+    assert "live event run-of-show display" in helped.stdout
+
+
+def test_lang_vi_wins_over_an_english_system(tmp_path):
+    result = runshow("--lang", "vi", "check", str(BUNDLED_AGENDA), cwd=tmp_path, env=ENGLISH_SYSTEM)
+    assert result.returncode == 0, result.stderr
+    assert "Số mục: 13" in result.stdout
+
+
+def test_a_language_without_a_catalogue_is_refused_in_words(tmp_path):
+    result = runshow("--lang", "xx", "check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--lang: không có lựa chọn 'xx' (chọn một trong: 'vi', 'en')" in result.stderr
+
+
+def test_serve_lang_en_speaks_english_and_serves_english_pages(tmp_path):
+    server = start_server(tmp_path / "data", tmp_path / "serve.log", extra_args=("--lang", "en"))
+    try:
+        stage = requests.get(f"{server.url}/stage", timeout=10)
+        vietnamese = requests.get(f"{server.url}/stage?lang=vi", timeout=10)
+    finally:
+        stop_server(server)
+    assert '<html lang="en"' in stage.text
+    assert '<html lang="vi"' in vietnamese.text
+    log = server.log()
+    assert "Open the screens at:" in log
+    assert "  Stage screen (audience):" in log
+    assert "Press Ctrl+C to stop. The state is saved after every command." in log
+    assert "Server stopped. The programme's state is saved in" in log
+    assert "Mở các màn hình" not in log
+
+
+def test_an_english_system_alone_keeps_the_pages_vietnamese(tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    server = start_server(tmp_path / "data", tmp_path / "serve.log")
+    try:
+        stage = requests.get(f"{server.url}/stage", timeout=10)
+    finally:
+        stop_server(server)
+    assert '<html lang="vi"' in stage.text
+    assert "Open the screens at:" in server.log()
+
+
+def test_resuming_a_saved_show_is_said_in_english(tmp_path):
+    server = start_server(tmp_path / "data", tmp_path / "first.log")
+    server.command("start")
+    stop_server(server)
+    again = start_server(tmp_path / "data", tmp_path / "again.log", extra_args=("--lang", "en"))
+    stop_server(again)
+    log = again.log()
+    assert "Resuming the saved programme (revision " in log
+    assert "To start again from the beginning (e.g. after a rehearsal): runshow serve --fresh" in (
+        log
+    )
