@@ -46,13 +46,9 @@ def test_lang_may_also_follow_the_subcommand(tmp_path):
 
 def test_a_refused_import_says_why_in_english(tmp_path):
     output = tmp_path / "no-such-folder" / "agenda.json"
-    result = runshow(
-        "--lang", "en", "import", str(BUNDLED_AGENDA), "-o", str(output), cwd=tmp_path
-    )
+    result = runshow("--lang", "en", "import", str(BUNDLED_AGENDA), "-o", str(output), cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == (
-        f"Could not write {output}: the folder it goes in does not exist.\n"
-    )
+    assert result.stderr == (f"Could not write {output}: the folder it goes in does not exist.\n")
     assert not output.exists()
 
 
