@@ -127,3 +127,43 @@ def test_resuming_a_saved_show_is_said_in_english(tmp_path):
     assert "To start again from the beginning (e.g. after a rehearsal): runshow serve --fresh" in (
         log
     )
+
+
+def test_a_server_of_several_rooms_lists_them_in_english(tmp_path):
+    from tests.test_rooms import ROOM_A, ROOM_B
+
+    server = start_server(
+        tmp_path / "data",
+        tmp_path / "rooms.log",
+        ROOM_A,
+        extra_args=("--agenda", str(ROOM_B), "--lang", "en"),
+        ready_path="/api/rooms",
+    )
+    stop_server(server)
+    log = server.log()
+    assert "Runshow — 2 rooms" in log
+    assert "Producer's control key (every room, the overview page):" in log
+    assert "  Control console: http://127.0.0.1:" in log
+    assert "Mã điều khiển" not in log
+
+
+def test_a_busy_port_is_refused_in_english(tmp_path):
+    server = start_server(tmp_path / "data", tmp_path / "serve.log")
+    try:
+        port = server.url.rsplit(":", 1)[1]
+        refused = runshow(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--data-dir",
+            str(tmp_path / "other"),
+            cwd=tmp_path,
+            env=ENGLISH_SYSTEM,
+        )
+    finally:
+        stop_server(server)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"Cannot start: port {port} on 127.0.0.1 is already in use")
+    assert "choose another port with --port." in refused.stderr
