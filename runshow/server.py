@@ -869,7 +869,7 @@ def serve_display_worker(host: str, port: int, message_queue: str, authority_url
         key,
         mc_token,
         async_mode="eventlet",
-        name=f"cổng {port}",
+        name=_("cổng %(port)s", port=port),
         room_tokens=room_tokens,
     )
     worker = app.extensions["runshow_worker"]
