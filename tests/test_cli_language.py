@@ -13,6 +13,7 @@ import requests
 
 from tests.conftest import start_server, stop_server
 from tests.core_helpers import BUNDLED_AGENDA
+from tests.test_workers import redis_url  # noqa: F401  (a fixture)
 
 ENGLISH_SYSTEM = {"LANG": "en_US.UTF-8"}
 
@@ -167,3 +168,16 @@ def test_a_busy_port_is_refused_in_english(tmp_path):
     assert refused.returncode == 1
     assert refused.stderr.startswith(f"Cannot start: port {port} on 127.0.0.1 is already in use")
     assert "choose another port with --port." in refused.stderr
+
+
+def test_display_workers_start_with_the_servers_language(tmp_path, redis_url):  # noqa: F811
+    from tests.test_workers import start_with_a_worker, wait_until_up
+
+    server, worker_url = start_with_a_worker(tmp_path, redis_url, extra_args=("--lang", "en"))
+    try:
+        wait_until_up(worker_url)  # the worker took `--lang en` from the authority
+    finally:
+        stop_server(server)
+    assert f"Display worker 1 (display screens): port {worker_url.rsplit(':', 1)[1]}" in (
+        server.log()
+    )

@@ -109,13 +109,15 @@ def two_free_ports() -> int:
     raise AssertionError("no two consecutive free ports")
 
 
-def start_with_a_worker(tmp_path: Path, redis_url: str, fanout: str = "direct"):
+def start_with_a_worker(
+    tmp_path: Path, redis_url: str, fanout: str = "direct", extra_args: tuple[str, ...] = ()
+):
     """`runshow serve --workers 2`: the authority, and the display worker's address."""
     server = start_server(
         tmp_path / "data",
         tmp_path / "server.log",
         port=two_free_ports(),
-        extra_args=("--workers", "2", "--message-queue", redis_url),
+        extra_args=("--workers", "2", "--message-queue", redis_url, *extra_args),
     )
     assert_fanout(server, fanout)
     port = int(server.url.rsplit(":", 1)[1])
