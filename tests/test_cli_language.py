@@ -86,7 +86,7 @@ def test_lang_vi_wins_over_an_english_system(tmp_path):
 def test_a_language_without_a_catalogue_is_refused_in_words(tmp_path):
     result = runshow("--lang", "xx", "check", cwd=tmp_path)
     assert result.returncode == 2
-    assert "--lang: không có lựa chọn 'xx' (chọn một trong: 'vi', 'en')" in result.stderr
+    assert "--lang: không có lựa chọn 'xx' (chọn một trong: " in result.stderr  # Vietnamese
 
 
 def test_serve_lang_en_speaks_english_and_serves_english_pages(tmp_path):
@@ -175,7 +175,7 @@ def test_display_workers_start_with_the_servers_language(tmp_path, redis_url):  
 
     server, worker_url = start_with_a_worker(tmp_path, redis_url, extra_args=("--lang", "en"))
     try:
-        wait_until_up(worker_url)  # the worker took `--lang en` from the authority
+        wait_until_up(worker_url)  # started with `--lang en` too: it understood it
     finally:
         stop_server(server)
     assert f"Display worker 1 (display screens): port {worker_url.rsplit(':', 1)[1]}" in (
