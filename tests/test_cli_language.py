@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import start_server, stop_server
+from tests.conftest import CONTROL_KEY, start_server, stop_server
 from tests.core_helpers import BUNDLED_AGENDA
 from tests.test_workers import redis_url  # noqa: F401  (a fixture)
 
@@ -111,10 +111,19 @@ def test_an_english_system_alone_keeps_the_pages_vietnamese(tmp_path, monkeypatc
     server = start_server(tmp_path / "data", tmp_path / "serve.log")
     try:
         stage = requests.get(f"{server.url}/stage", timeout=10)
+        # The terminal's English does not reach the answers: the API's default stays too.
+        refused = requests.post(
+            f"{server.url}/api/command",
+            json={"command": "start", "nonsense": 1},
+            headers={"Authorization": f"Bearer {CONTROL_KEY}"},
+            timeout=10,
+        )
     finally:
         stop_server(server)
     assert '<html lang="vi"' in stage.text
+    assert refused.json()["error"].startswith("Lệnh không hợp lệ: ")
     assert "Open the screens at:" in server.log()
+    assert "Server stopped." in server.log()
 
 
 def test_resuming_a_saved_show_is_said_in_english(tmp_path):
