@@ -1,10 +1,16 @@
-"""Durations and clock times written the way a Vietnamese show sheet writes them."""
+"""Durations and clock times written the way a show sheet writes them, in the reader's
+language (Vietnamese: ``7,5 phút``, ``Chậm 2 phút``; English: ``7.5 minutes``, ``2 minutes
+late``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
+
+from babel.numbers import get_decimal_symbol
+
+from runshow.i18n import _, current_language, ngettext
 
 #: A clock time as the agenda writes it, ``HH:MM`` (00:00 to 23:59). Kept here, free of
 #: pydantic, so that the command line can check `--start` before the server's eventlet
@@ -20,14 +26,17 @@ def duration_text(ms: int) -> str:
     days, rest = divmod(seconds, 86_400)
     if days:
         hours = rest // 3600
-        return f"{days} ngày {hours} giờ" if hours else f"{days} ngày"
+        parts = [ngettext("%(num)s ngày", "%(num)s ngày", days)]
+        if hours:
+            parts.append(ngettext("%(num)s giờ", "%(num)s giờ", hours))
+        return " ".join(parts)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [f"{hours} giờ"] if hours else []
+    parts = [ngettext("%(num)s giờ", "%(num)s giờ", hours)] if hours else []
     if minutes or (hours and seconds):
-        parts.append(f"{minutes} phút")
+        parts.append(ngettext("%(num)s phút", "%(num)s phút", minutes))
     if seconds or not parts:
-        parts.append(f"{seconds} giây")
+        parts.append(ngettext("%(num)s giây", "%(num)s giây", seconds))
     return " ".join(parts)
 
 
@@ -36,12 +45,24 @@ def length_text(duration_ms: int, estimated: bool = False) -> str:
     ``≈ 10 phút`` when it is a guess; "" without one."""
     if not duration_ms:
         return ""
-    return f"{'≈ ' if estimated else ''}{minutes_number(duration_ms / 60_000)} phút"
+    minutes = duration_ms / 60_000
+    words = ngettext(
+        "%(minutes)s phút",
+        "%(minutes)s phút",
+        plural_count(minutes),
+        minutes=minutes_number(minutes),
+    )
+    return f"≈ {words}" if estimated else words
+
+
+def plural_count(value: float) -> int:
+    """The count a number's words agree with: a fraction takes the plural ("1.5 minutes")."""
+    return int(value) if float(value).is_integer() else 2
 
 
 def minutes_number(minutes: float) -> str:
-    """``10``, ``7,5``: minutes as a Vietnamese show sheet writes them (a decimal comma)."""
-    return f"{minutes:g}".replace(".", ",")
+    """``10``, ``7,5`` (Vietnamese), ``7.5`` (English): at most six figures, no grouping."""
+    return f"{minutes:g}".replace(".", get_decimal_symbol(current_language()))
 
 
 def clock_text(epoch_ms: int, tz: ZoneInfo) -> str:
@@ -58,13 +79,11 @@ def offset_words(ms: int) -> dict[str, str]:
     ``on-time`` within ±30 s) and its `text` (``Chậm 5 phút``, ``Sớm 2 phút``,
     ``Đúng giờ``), to the nearest minute, halves up."""
     if abs(ms) <= ON_TIME_MS:
-        return {"kind": "on-time", "text": "Đúng giờ"}
-    minutes = (abs(ms) + 30_000) // 60_000
-    late = ms > 0
-    return {
-        "kind": "late" if late else "early",
-        "text": ("Chậm " if late else "Sớm ") + duration_text(minutes * 60_000),
-    }
+        return {"kind": "on-time", "text": _("Đúng giờ")}
+    duration = duration_text((abs(ms) + 30_000) // 60_000 * 60_000)
+    if ms > 0:
+        return {"kind": "late", "text": _("Chậm %(duration)s", duration=duration)}
+    return {"kind": "early", "text": _("Sớm %(duration)s", duration=duration)}
 
 
 # duration_text and offset_words are static/js/dom.js durationWords and static/js/labels.js

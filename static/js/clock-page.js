@@ -8,6 +8,8 @@ import { wallClockFormatter } from './preshow.js';
 import { TimerDisplay, renderDigits } from './timer.js';
 import { nextFlip, onTick } from './ticker.js';
 import { NAMESPACE, ROLE } from './protocol.js';
+import { t } from './i18n.js';
+import { itemTitle, programmeItem } from './labels.js';
 
 const body = document.body;
 const n = {
@@ -17,7 +19,7 @@ const n = {
   timer: byId('clock-timer'),
   next: byId('clock-next'),
 };
-const LIGHT_WORDS = { running: 'ĐANG DIỄN RA', paused: 'TẠM DỪNG', ready: 'SẴN SÀNG', none: 'CHỜ' };
+const LIGHT_WORDS = { running: t('ĐANG DIỄN RA'), paused: t('TẠM DỪNG'), ready: t('SẴN SÀNG'), none: t('CHỜ') };
 let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
 
 function renderState(state) {
@@ -25,8 +27,9 @@ function renderState(state) {
   setData(body, 'onAir', status === 'running');
   setData(body, 'status', status);
   setText(n.light, LIGHT_WORDS[status]);
-  setText(n.title, state.current ? state.current.title : 'Băng rôn hội nghị');
-  setText(n.next, state.next ? state.next.title : '— Hết chương trình —');
+  const programme = live.programme;
+  setText(n.title, state.current ? itemTitle(programmeItem(programme, state.current)) : t('Băng rôn hội nghị'));
+  setText(n.next, state.next ? itemTitle(programmeItem(programme, state.next)) : t('— Hết chương trình —'));
   timer.set(state.current ? state.timer : null);
 }
 

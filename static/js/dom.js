@@ -1,5 +1,6 @@
 // Small DOM helpers shared by every screen. Data is only ever put in the page
 // with textContent, never innerHTML.
+import { tn } from './i18n.js';
 
 export const byId = (id) => document.getElementById(id);
 
@@ -66,15 +67,16 @@ export function durationWords(ms) {
   const days = Math.floor(total / 86400);
   if (days) {
     const hoursLeft = Math.floor((total % 86400) / 3600);
-    return hoursLeft ? `${days} ngày ${hoursLeft} giờ` : `${days} ngày`;
+    const dayWords = tn('%(num)s ngày', '%(num)s ngày', days);
+    return hoursLeft ? `${dayWords} ${tn('%(num)s giờ', '%(num)s giờ', hoursLeft)}` : dayWords;
   }
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
   const parts = [];
-  if (hours) parts.push(`${hours} giờ`);
-  if (minutes || (hours && seconds)) parts.push(`${minutes} phút`);
-  if (seconds || !parts.length) parts.push(`${seconds} giây`);
+  if (hours) parts.push(tn('%(num)s giờ', '%(num)s giờ', hours));
+  if (minutes || (hours && seconds)) parts.push(tn('%(num)s phút', '%(num)s phút', minutes));
+  if (seconds || !parts.length) parts.push(tn('%(num)s giây', '%(num)s giây', seconds));
   return parts.join(' ');
 }
 

@@ -1,19 +1,20 @@
 // Words shared by the screens, and lookups into the programme and the schedule.
 import { durationWords } from './dom.js';
+import { formatNumber, localized, t, tn } from './i18n.js';
 import { ITEM_STATUS_WORDS } from './words.js';
 
 /** An item's status as the screens' lists say it (runshow/words.py): nothing for one still to come. */
 export const statusWord = (status) => (status === 'upcoming' ? '' : ITEM_STATUS_WORDS[status] || '');
 
 export const TIMER_STATUS_LABELS = {
-  ready: 'Sẵn sàng',
-  running: 'Đang chạy',
-  paused: 'Tạm dừng',
+  ready: t('Sẵn sàng'),
+  running: t('Đang chạy'),
+  paused: t('Tạm dừng'),
 };
 
 /** "Đang chạy", or "Băng rôn" when no item is on. */
 export function timerStatusLabel(state) {
-  if (!state || !state.timer) return 'Băng rôn';
+  if (!state || !state.timer) return t('Băng rôn');
   return TIMER_STATUS_LABELS[state.timer.status] || '';
 }
 
@@ -48,8 +49,39 @@ export function itemsById(programme) {
  */
 export function plannedLength(item) {
   if (!item?.duration_ms) return '';
-  const minutes = String(Number((item.duration_ms / 60_000).toPrecision(6))).replace('.', ',');
-  return `${item.duration_estimated ? '≈ ' : ''}${minutes} phút`;
+  const minutes = Number((item.duration_ms / 60_000).toPrecision(6)); // Python's :g
+  // A fraction takes the plural ("1.5 minutes"), as runshow/timefmt.py plural_count.
+  const count = Number.isInteger(minutes) ? minutes : 2;
+  const shown = formatNumber(minutes, { useGrouping: false, maximumFractionDigits: 6 });
+  const words = tn('%(minutes)s phút', '%(minutes)s phút', count, { minutes: shown });
+  return item.duration_estimated ? `≈ ${words}` : words;
+}
+
+/**
+ * The programme's own record of an item a state names (the state's `current`, `next`
+ * are slim): it carries the agenda's translations and the presenter's parts.
+ */
+export function programmeItem(programme, item) {
+  if (!item) return null;
+  const full = programme?.items?.[item.index];
+  return full && full.id === item.id ? full : item;
+}
+
+/** An item's title in the page's language (the agenda's translation, else as written). */
+export const itemTitle = (item) => localized(item, 'title');
+
+/**
+ * "Đồng chí X — Role Organisation" in the page's language (runshow/agenda.py
+ * presenter_line, with the agenda's translations of the role and the organisation).
+ */
+export function presenterLine(item) {
+  const presenter = item?.presenter;
+  if (!presenter) return item?.presenter_line || '';
+  const role = [
+    localized(item, 'presenter_role', presenter.role),
+    localized(item, 'presenter_organisation', presenter.organisation),
+  ].filter(Boolean).join(' ');
+  return presenter.name ? `${presenter.name} — ${role}` : role;
 }
 
 /** A delegate as the MC reads it: "Đồng chí Đỗ Văn Chiến" + title. */
@@ -72,8 +104,8 @@ const ON_TIME_MS = 30_000;
  * both follow tests/vectors/words.json).
  */
 export function offsetWords(offsetMs) {
-  if (Math.abs(offsetMs) <= ON_TIME_MS) return { kind: 'on-time', text: 'Đúng giờ' };
-  const minutes = Math.floor((Math.abs(offsetMs) + 30_000) / 60_000);
-  const late = offsetMs > 0;
-  return { kind: late ? 'late' : 'early', text: `${late ? 'Chậm' : 'Sớm'} ${durationWords(minutes * 60_000)}` };
+  if (Math.abs(offsetMs) <= ON_TIME_MS) return { kind: 'on-time', text: t('Đúng giờ') };
+  const duration = durationWords(Math.floor((Math.abs(offsetMs) + 30_000) / 60_000) * 60_000);
+  if (offsetMs > 0) return { kind: 'late', text: t('Chậm %(duration)s', { duration }) };
+  return { kind: 'early', text: t('Sớm %(duration)s', { duration }) };
 }

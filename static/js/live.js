@@ -6,15 +6,15 @@ import { redrawFrom } from './ticker.js';
 import { el, readJson } from './dom.js';
 import { EVENT, ROLE } from './protocol.js';
 import { ROLE_NAMES } from './words.js';
-import { LANG } from './i18n.js';
+import { LANG, t } from './i18n.js';
 import { useScreenOptions } from './screen-options.js';
 import { followFlash } from './flash.js';
 
 const MARK_GRACE_MS = 3_000; // no mark while the first connection is still being made
 const MARK_TEXT = {
-  lost: 'Mất kết nối',
+  lost: t('Mất kết nối'),
   // The server said it is stopping (a restart, most often): the screen will be back by itself.
-  reconnecting: 'Đang kết nối lại',
+  reconnecting: t('Đang kết nối lại'),
 };
 
 /** What a screen says while it is not connected: reconnecting, once the server said it stops. */
@@ -244,7 +244,7 @@ function flashIdentity(identity) {
     document.body.append(box);
   }
   box.replaceChildren(
-    el('p', { className: 'identify-name', text: identity?.name || 'Chưa đặt tên' }),
+    el('p', { className: 'identify-name', text: identity?.name || t('Chưa đặt tên') }),
     el('p', { className: 'identify-role', text: roleName(identity?.role) }));
   box.hidden = false;
   clearTimeout(identifyTimer);

@@ -1,7 +1,8 @@
 // The MC's tablet: what is on, the MC's script (and the delegates at the opening),
 // what comes next, the timer, messages from the control desk, progress.
 import { byId, clockFormatter, el, fitText, keepAwake, keepFitted, setData, setText, show } from './dom.js';
-import { itemStatus, itemsById, statusWord, timerStatusLabel } from './labels.js';
+import { itemStatus, itemTitle, itemsById, presenterLine, programmeItem, statusWord, timerStatusLabel } from './labels.js';
+import { localized, t } from './i18n.js';
 import { connect, debugCorner } from './live.js';
 import { followFixedStart } from './fixed-start.js';
 import { shareScroll } from './script-scroll.js';
@@ -61,6 +62,7 @@ function renderIntroduction(paragraphs) {
 function renderProgramme(next) {
   programme = next;
   items = itemsById(programme);
+  setText(byId('mc-event'), localized(programme.event, 'title'));
   formatClock = clockFormatter(programme.event?.timezone);
   formatWallClock = wallClockFormatter(programme.event?.timezone);
   renderIntroduction(programme.introduction);
@@ -68,7 +70,7 @@ function renderProgramme(next) {
   n.list.replaceChildren(...programme.items.map((item) => {
     const row = el('li', { data: { itemId: item.id, status: 'upcoming' } },
       el('span', { className: 'mc-list-time', text: formatClock(item.planned_start_ms) }),
-      el('span', { className: 'mc-list-title', text: item.title }),
+      el('span', { className: 'mc-list-title', text: itemTitle(item) }),
       el('span', { className: 'mc-list-status' }));
     rows.set(item.id, row);
     return row;
@@ -76,12 +78,12 @@ function renderProgramme(next) {
   shownMainId = null;
 }
 
-function renderMain(item, label) {
+function renderMain(shown, label) {
+  const item = programmeItem(programme, shown);
   setText(n.nowLabel, label);
-  setText(n.nowTitle, item ? item.title : 'Chương trình đã kết thúc');
-  setText(n.nowPresenter, item ? item.presenter_line : '');
-  const full = item ? items.get(item.id) : null;
-  setText(n.nowScript, full?.mc_script || '');
+  setText(n.nowTitle, item ? itemTitle(item) : t('Chương trình đã kết thúc'));
+  setText(n.nowPresenter, presenterLine(item));
+  setText(n.nowScript, localized(item, 'mc_script'));
   show(n.delegates, item?.kind === 'opening' && Boolean(programme?.introduction?.length));
   if (shownMainId !== (item?.id ?? null)) {
     shownMainId = item?.id ?? null;
@@ -89,12 +91,13 @@ function renderMain(item, label) {
   }
 }
 
-function renderNext(item) {
-  setText(n.nextTitle, item ? item.title : '— Hết chương trình —');
-  setText(n.nextPresenter, item ? item.presenter_line : '');
-  const full = item ? items.get(item.id) : null;
-  setText(n.nextScript, full?.mc_script || '');
-  show(n.nextDetails, Boolean(full?.mc_script));
+function renderNext(shown) {
+  const item = programmeItem(programme, shown);
+  setText(n.nextTitle, item ? itemTitle(item) : t('— Hết chương trình —'));
+  setText(n.nextPresenter, presenterLine(item));
+  const script = localized(item, 'mc_script');
+  setText(n.nextScript, script);
+  show(n.nextDetails, Boolean(script));
 }
 
 function renderProgress(state) {
@@ -109,7 +112,8 @@ function renderProgress(state) {
     if (status === 'done') finished += 1;
   }
   const position = state.current ? state.current.index + 1 : null;
-  setText(n.count, position ? `Mục ${position}/${total}` : `Đã xong ${finished}/${total} mục`);
+  setText(n.count, position ? t('Mục %(position)s/%(total)s', { position, total })
+    : t('Đã xong %(finished)s/%(total)s mục', { finished, total }));
   const fraction = total ? (position ? position - 0.5 : finished) / total : 0;
   n.progress.style.width = `${Math.round(Math.min(1, Math.max(0, fraction)) * 1000) / 10}%`;
   const nowId = state.current?.id ?? null;
@@ -149,11 +153,11 @@ function renderState(state) {
   setText(n.timerStatus, timerStatusLabel(onItem ? state : null));
 
   if (onItem) {
-    renderMain(state.current, 'Đang diễn ra');
+    renderMain(state.current, t('Đang diễn ra'));
     renderNext(state.next);
   } else {
     // Between items the MC prepares the next introduction: show it in full.
-    renderMain(state.next, state.next ? 'Chuẩn bị · Băng rôn đang chiếu' : 'Băng rôn đang chiếu');
+    renderMain(state.next, state.next ? t('Chuẩn bị · Băng rôn đang chiếu') : t('Băng rôn đang chiếu'));
     const after = state.next ? programme?.items[state.next.index + 1] : null;
     renderNext(after || null);
   }

@@ -1,5 +1,6 @@
 // Before the first item: the wall clock in the event's zone and the time to the
 // programme's planned start ("Khai mạc sau 12:34"), drawn from the server's clock.
+import { LANG, t } from './i18n.js';
 import { clockText } from './timer.js';
 import { nextFlip } from './ticker.js';
 
@@ -32,8 +33,8 @@ export function openingText(startMs, serverNow) {
   if (!Number.isFinite(startMs)) return '';
   const left = startMs - serverNow;
   if (Math.abs(left) > DAY_MS) return '';
-  if (left > 0) return `Khai mạc sau ${clockText(Math.ceil(left / 1000))}`;
-  return `Đã quá giờ khai mạc ${clockText(Math.floor(-left / 1000))}`;
+  if (left > 0) return t('Khai mạc sau %(time)s', { time: clockText(Math.ceil(left / 1000)) });
+  return t('Đã quá giờ khai mạc %(time)s', { time: clockText(Math.floor(-left / 1000)) });
 }
 
 /** When the wall clock or the time to the opening next changes (their whole seconds). */
@@ -52,8 +53,17 @@ export function dayIn(timeZone, epochMs) {
   return format.format(new Date(epochMs));
 }
 
-/** "2023-07-28" → "28/07/2023". */
-export const dayText = (iso) => (iso || '').split('-').reverse().join('/');
+/** The locale the page's dates are written in: British English for English. */
+export const DATE_LOCALE = LANG === 'en' ? 'en-GB' : LANG;
+
+/** "2023-07-28" → "28/07/2023" in Vietnamese, "28 July 2023" in English (runshow/i18n.py format_date). */
+export function dayText(iso) {
+  if (!iso) return '';
+  if (LANG === 'vi') return iso.split('-').reverse().join('/');
+  const [year, month, day] = iso.split('-').map(Number);
+  const format = new Intl.DateTimeFormat(DATE_LOCALE, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return format.format(new Date(Date.UTC(year, month - 1, day)));
+}
 
 /**
  * "Chương trình ngày 28/07/2023 — hôm nay 29/11/2026" when the programme is for
@@ -63,5 +73,6 @@ export function otherDayText(programme, serverNow) {
   const event = programme?.event;
   if (!event?.date || programme.rehearsal) return '';
   const today = dayIn(event.timezone, serverNow);
-  return today === event.date ? '' : `Chương trình ngày ${dayText(event.date)} — hôm nay ${dayText(today)}`;
+  if (today === event.date) return '';
+  return t('Chương trình ngày %(day)s — hôm nay %(today)s', { day: dayText(event.date), today: dayText(today) });
 }

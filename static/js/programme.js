@@ -1,13 +1,17 @@
 // The delegates' programme on their phones: read only, live "now" marker.
 import { byId, clockFormatter, el, setData, setText, show } from './dom.js';
-import { itemStatus, plannedLength, statusWord } from './labels.js';
+import { itemStatus, itemTitle, plannedLength, presenterLine, programmeItem, statusWord } from './labels.js';
 import { connect } from './live.js';
+import { DATE_LOCALE, dayText } from './preshow.js';
+import { LANG, localized, t } from './i18n.js';
 import { NAMESPACE, ROLE } from './protocol.js';
 
 const list = byId('programme-list');
 const nowLink = byId('programme-now');
 const nowTitle = byId('programme-now-title');
 const dateLine = byId('programme-date');
+const eventTitle = byId('programme-title');
+const organiser = byId('programme-organiser');
 let rows = new Map();
 let programme = null;
 
@@ -15,9 +19,11 @@ function weekdayDate(event) {
   if (!event?.date) return '';
   const [year, month, day] = event.date.split('-').map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
-  const weekday = new Intl.DateTimeFormat('vi-VN', { weekday: 'long', timeZone: 'UTC' }).format(date);
+  const weekday = new Intl.DateTimeFormat(DATE_LOCALE, { weekday: 'long', timeZone: 'UTC' }).format(date);
   const capital = weekday.charAt(0).toUpperCase() + weekday.slice(1);
-  return `${capital}, ngày ${day}/${month}/${year}`;
+  // Vietnamese writes the day unpadded here: "Thứ Sáu, ngày 28/7/2023".
+  const shown = LANG === 'vi' ? `${day}/${month}/${year}` : dayText(event.date);
+  return t('%(weekday)s, ngày %(date)s', { weekday: capital, date: shown });
 }
 
 function renderProgramme(next) {
@@ -25,7 +31,9 @@ function renderProgramme(next) {
   const event = programme.event || {};
   const formatClock = clockFormatter(event.timezone);
   const date = weekdayDate(event);
-  const place = (event.banner_place_date || '').split(',')[0];
+  setText(eventTitle, localized(event, 'title'));
+  if (organiser) setText(organiser, localized(event, 'organiser'));
+  const place = localized(event, 'banner_place_date').split(',')[0];
   if (date) setText(dateLine, place ? `${date} · ${place}` : date);
 
   rows = new Map();
@@ -37,10 +45,10 @@ function renderProgramme(next) {
         length ? el('span', { className: 'pg-length', text: length }) : null),
       el('div', { className: 'pg-body' },
         el('p', { className: 'pg-kind' },
-          el('span', { text: item.kind_label || '' }),
+          el('span', { text: localized(item, 'kind_label') }),
           el('span', { className: 'pg-status' })),
-        el('h3', { className: 'pg-item-title', text: item.title }),
-        item.presenter_line ? el('p', { className: 'pg-presenter', text: item.presenter_line }) : null));
+        el('h3', { className: 'pg-item-title', text: itemTitle(item) }),
+        presenterLine(item) ? el('p', { className: 'pg-presenter', text: presenterLine(item) }) : null));
     rows.set(item.id, row);
     return row;
   }));
@@ -57,7 +65,7 @@ function renderState(state) {
   }
   const current = state.current; // the banner is a stage overlay: the item is still on
   show(nowLink, Boolean(current));
-  setText(nowTitle, current ? current.title : '');
+  setText(nowTitle, current ? itemTitle(programmeItem(programme, current)) : '');
   if (current) nowLink.setAttribute('href', `#muc-${current.id}`);
 }
 

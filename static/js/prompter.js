@@ -4,7 +4,8 @@
 // pauses, ↑ ↓ change the speed). ?size= (text height, % of the screen) and ?margin=
 // (% of the width each side); ?mirror for the glass (docs/screens.md).
 import { byId, keepAwake, setData, setText } from './dom.js';
-import { itemsById } from './labels.js';
+import { itemTitle, programmeItem } from './labels.js';
+import { localized, t } from './i18n.js';
 import { connect, debugCorner } from './live.js';
 import { EVENT, NAMESPACE, ROLE } from './protocol.js';
 
@@ -31,18 +32,16 @@ let speed = option('speed', 0, 600, 0); // pixels a second; 0: follow the MC
 let paused = false;
 setData(document.body, 'mode', speed > 0 ? 'auto' : 'follow');
 
-let items = new Map();
 let shownId = null;
 
 function render(state) {
   if (!state) return;
-  const item = state.current ?? state.next; // between items: the one to come
-  const full = item ? items.get(item.id) : null;
+  const item = programmeItem(live.programme, state.current ?? state.next); // between items: the one to come
   const after = item ? live.programme?.items?.[item.index + 1] : null;
-  setText(n.nowTitle, item ? item.title : 'Chương trình đã kết thúc');
-  setText(n.nowScript, full?.mc_script || '');
-  setText(n.nextTitle, after ? after.title : '');
-  setText(n.nextScript, after?.mc_script || '');
+  setText(n.nowTitle, item ? itemTitle(item) : t('Chương trình đã kết thúc'));
+  setText(n.nowScript, localized(item, 'mc_script'));
+  setText(n.nextTitle, after ? itemTitle(after) : '');
+  setText(n.nextScript, localized(after, 'mc_script'));
   if (shownId !== (item?.id ?? null)) {
     shownId = item?.id ?? null;
     n.box.scrollTop = 0; // a new item: its script from the top
@@ -58,8 +57,7 @@ function scrollTo(ratio) {
 }
 
 const live = connect(NAMESPACE.live, ROLE.prompter, {
-  programme: (programme) => {
-    items = itemsById(programme);
+  programme: () => {
     shownId = null;
     render(live.state);
   },

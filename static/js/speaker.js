@@ -10,7 +10,8 @@ import { followFixedStart } from './fixed-start.js';
 import { beforeShow, openingText, preShowChange, wallClockFormatter } from './preshow.js';
 import { TimerDisplay } from './timer.js';
 import { onTick } from './ticker.js';
-import { messageSize } from './labels.js';
+import { itemTitle, messageSize, presenterLine, programmeItem } from './labels.js';
+import { t } from './i18n.js';
 import { NAMESPACE, ROLE } from './protocol.js';
 
 const body = document.body;
@@ -28,12 +29,13 @@ const n = {
   chimeHint: byId('speaker-chime-hint'),
 };
 
-const PHASE_WORDS = { overtime: 'HẾT GIỜ', ended: 'HẾT GIỜ' };
+const PHASE_WORDS = { overtime: t('HẾT GIỜ'), ended: t('HẾT GIỜ') };
 let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
 
 function itemLine(item) {
-  if (!item) return '— Hết chương trình —';
-  return item.presenter_line ? `${item.title} · ${item.presenter_line}` : item.title;
+  if (!item) return t('— Hết chương trình —');
+  const presenter = presenterLine(item);
+  return presenter ? `${itemTitle(item)} · ${presenter}` : itemTitle(item);
 }
 
 function renderState(state) {
@@ -42,12 +44,14 @@ function renderState(state) {
   setData(body, 'blackout', Boolean(state.blackout));
   // The audience sees the banner over this item (a blacked-out stage is said instead).
   show(n.bannerNote, onItem && Boolean(state.banner) && !state.blackout);
-  setText(n.name, onItem ? state.current.presenter_line || state.current.title : 'Băng rôn hội nghị');
-  setText(n.title, onItem && state.current.presenter_line ? state.current.title : '');
+  const current = programmeItem(live.programme, state.current);
+  const presenter = presenterLine(current);
+  setText(n.name, onItem ? presenter || itemTitle(current) : t('Băng rôn hội nghị'));
+  setText(n.title, onItem && presenter ? itemTitle(current) : '');
   timer.set(onItem ? state.timer : null);
   const paused = onItem && state.timer?.status === 'paused';
   setData(body, 'paused', paused);
-  setText(n.next, itemLine(state.next));
+  setText(n.next, itemLine(programmeItem(live.programme, state.next)));
   // The message to the speaker; else what the audience screen says, which the speaker sees too.
   const message = state.message?.speaker || state.message?.stage || '';
   setText(n.message, message);
@@ -65,7 +69,7 @@ const fitMessage = () => fitText(n.message, 0.028 * window.innerHeight);
 function drawLabels() {
   const state = live.state;
   const paused = body.dataset.paused === 'true';
-  setText(n.state, paused ? 'TẠM DỪNG' : PHASE_WORDS[body.dataset.phase] || '');
+  setText(n.state, paused ? t('TẠM DỪNG') : PHASE_WORDS[body.dataset.phase] || '');
   const waiting = beforeShow(state);
   show(n.waiting, waiting);
   if (waiting) {

@@ -3,7 +3,8 @@
 import { byId, el, fitText, keepAwake, keepFitted, setData, setText, show } from './dom.js';
 import { connect, debugCorner } from './live.js';
 import { TimerDisplay } from './timer.js';
-import { messageSize } from './labels.js';
+import { itemTitle, messageSize, presenterLine, programmeItem } from './labels.js';
+import { localized } from './i18n.js';
 import { NAMESPACE, ROLE } from './protocol.js';
 
 const body = document.body;
@@ -48,8 +49,9 @@ let audienceTimers = new Map();
 function renderProgramme(programme) {
   audienceTimers = new Map((programme.items || []).map((item) => [item.id, item.audience_timer]));
   const event = programme.event || {};
-  nodes.bannerLines.replaceChildren(...(event.banner_lines || []).map((text, i) => bannerLine(text, programme.banner_kinds?.[i])));
-  setText(nodes.bannerPlace, event.banner_place_date || '');
+  const lines = localized(event, 'banner_lines') || [];
+  nodes.bannerLines.replaceChildren(...lines.map((text, i) => bannerLine(text, programme.banner_kinds?.[i] ?? 'line')));
+  setText(nodes.bannerPlace, localized(event, 'banner_place_date'));
   requestAnimationFrame(fitBannerLines);
 }
 
@@ -61,8 +63,9 @@ function renderState(state, timer) {
   if (!onItem) requestAnimationFrame(fitBannerLines);
   show(nodes.item, onItem);
 
-  setText(nodes.speaker, onItem ? state.current.presenter_line : '');
-  setText(nodes.title, onItem ? state.current.title : '');
+  const current = programmeItem(live.programme, state.current);
+  setText(nodes.speaker, onItem ? presenterLine(current) : '');
+  setText(nodes.title, onItem ? itemTitle(current) : '');
   // The audience sees the countdown only where the agenda wants it (timer.audience);
   // the speaker's own screen (/speaker) always has it. Under the banner the item's
   // clock keeps running: coming back shows the time left now.
