@@ -33,7 +33,11 @@ SOURCES = {
         (bundled("templates"), [("**.html", "jinja2")], None),
     ],
     JS_DOMAIN: [
-        (bundled("static") / "js", [("**.js", "javascript")], {"t": None, "tn": (1, 2)}),
+        (
+            bundled("static") / "js",
+            [("**.js", "javascript")],
+            {"t": None, "tn": (1, 2), "tc": ((1, "c"), 2)},
+        ),
     ],
 }
 _JINJA_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}

@@ -97,13 +97,14 @@ def test_a_screen_in_english_while_an_item_runs(ascii_server, open_page, name):
 
 
 def test_the_english_words_the_screens_build(ascii_server, open_page):
-    """The words drawn from the clock (the opening, a fixed start, the other day) and the
-    connection mark, in English."""
+    """The words drawn from the clock (the opening, a fixed start, the other day), the
+    connection mark and the timer's state, in English."""
     page = open_page(f"{ascii_server.url}/speaker?lang=en", size=(1280, 720))
     said = page.evaluate("""async () => {
       const preshow = await import('/static/js/preshow.js');
       const fixed = await import('/static/js/fixed-start.js');
       const live = await import('/static/js/live.js');
+      const labels = await import('/static/js/labels.js');
       const clock = () => '10:00';
       return [
         preshow.openingText(754_000, 0),
@@ -113,6 +114,8 @@ def test_the_english_words_the_screens_build(ascii_server, open_page):
         fixed.fixedStartText(754_000, 0, clock),
         fixed.fixedStartText(0, 1_000, clock),
         live.lostConnectionText(),
+        labels.timerStatusLabel({timer: {status: 'paused'}}),
+        labels.timerStatusLabel(null),
       ];
     }""")
     assert said == [
@@ -122,6 +125,8 @@ def test_the_english_words_the_screens_build(ascii_server, open_page):
         "at 10:00 — in 12:34",
         "at 10:00 — due now",
         "Connection lost",
+        "Paused",  # the clock's state, where the console's button says "Pause"
+        "Banner",
     ]
 
 

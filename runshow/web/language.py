@@ -80,7 +80,8 @@ def bundle(lang: str) -> dict[str, Any]:
 
 @functools.cache
 def _script_messages(lang: str) -> dict[str, Any]:
-    """The js catalogue: msgid → its text, or its forms for a plural (by `plural`'s index)."""
+    """The js catalogue: msgid → its text, or its forms for a plural (by `plural`'s index);
+    a message with a context (static/js/i18n.js `tc`) is keyed ``context\x04msgid``."""
     path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{JS_DOMAIN}.mo"
     if lang == SOURCE_LANGUAGE or not path.exists():
         return {"plural": "n != 1", "messages": {}}
@@ -90,10 +91,10 @@ def _script_messages(lang: str) -> dict[str, Any]:
     for message in catalog:
         if not message.id or not message.string:
             continue
-        if message.pluralizable:
-            messages[message.id[0]] = list(message.string)
-        else:
-            messages[message.id] = message.string
+        key = message.id[0] if message.pluralizable else message.id
+        if message.context:
+            key = f"{message.context}\x04{key}"
+        messages[key] = list(message.string) if message.pluralizable else message.string
     return {"plural": catalog.plural_expr, "messages": messages}
 
 

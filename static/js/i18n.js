@@ -26,6 +26,15 @@ export function t(message, params) {
   return fill(typeof text === 'string' && text ? text : message, params);
 }
 
+/**
+ * `message` where the same Vietnamese words say two things in another language, told
+ * apart by `context`: `tc('trạng thái', 'Tạm dừng')` "Paused" beside `t('Tạm dừng')` "Pause".
+ */
+export function tc(context, message, params) {
+  const text = bundle.messages[`${context}\u0004${message}`];
+  return fill(typeof text === 'string' && text ? text : message, params);
+}
+
 /** One or several: `tn('%(num)s phút', '%(num)s phút', 3)` → "3 minutes" in English. */
 export function tn(singular, plural, num, params) {
   const forms = bundle.messages[singular];

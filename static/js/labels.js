@@ -1,15 +1,15 @@
 // Words shared by the screens, and lookups into the programme and the schedule.
 import { durationWords } from './dom.js';
-import { formatNumber, localized, t, tn } from './i18n.js';
+import { formatNumber, localized, t, tc, tn } from './i18n.js';
 import { ITEM_STATUS_WORDS } from './words.js';
 
 /** An item's status as the screens' lists say it (runshow/words.py): nothing for one still to come. */
 export const statusWord = (status) => (status === 'upcoming' ? '' : ITEM_STATUS_WORDS[status] || '');
 
 export const TIMER_STATUS_LABELS = {
-  ready: t('Sẵn sàng'),
-  running: t('Đang chạy'),
-  paused: t('Tạm dừng'),
+  ready: tc('trạng thái đồng hồ', 'Sẵn sàng'),
+  running: tc('trạng thái đồng hồ', 'Đang chạy'),
+  paused: tc('trạng thái đồng hồ', 'Tạm dừng'),
 };
 
 /** "Đang chạy", or "Băng rôn" when no item is on. */
