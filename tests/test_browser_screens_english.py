@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser import HA_NOI, wait_for_revision
 from tests.conftest import BUNDLED_AGENDA, LiveServer, start_server, stop_server
+from tests.test_browser_console_language import unaccented
 
 pytestmark = pytest.mark.browser
 
@@ -24,23 +24,11 @@ VIETNAMESE = re.compile(
 )
 
 
-def ascii_text(value: object) -> object:
-    """Every string in `value` without its diacritics ("Hà Nội" → "Ha Noi")."""
-    if isinstance(value, str):
-        flat = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-        return "".join(char for char in flat if not unicodedata.combining(char))
-    if isinstance(value, list):
-        return [ascii_text(part) for part in value]
-    if isinstance(value, dict):
-        return {key: ascii_text(part) for key, part in value.items()}
-    return value
-
-
 @pytest.fixture
 def ascii_server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server on the bundled agenda with ASCII texts, each item its own kind label
     (the default labels are the agenda's words, translated there)."""
-    agenda = ascii_text(json.loads(BUNDLED_AGENDA.read_text("utf-8")))
+    agenda = unaccented(json.loads(BUNDLED_AGENDA.read_text("utf-8")))
     for item in agenda["items"]:
         item["kind_label"] = f"Part {item['id'][:12]}"
     path = tmp_path / "agenda.json"
