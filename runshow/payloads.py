@@ -28,7 +28,7 @@ from runshow.agenda import (
 )
 from runshow.engine import ShowState, Timer, available, phase_of
 from runshow.i18n import SOURCE_LANGUAGE, languages
-from runshow.introduction import introduction
+from runshow.introduction import Paragraph, introduction
 from runshow.schedule import following, progress, schedule_view
 from runshow.textfit import banner_line_kind, fit_warnings
 
@@ -85,23 +85,32 @@ def item_translations(item: Item) -> dict[str, dict[str, Any]]:
 
 def introduction_view(agenda: Agenda) -> list[dict[str, Any]]:
     """The delegates present, as the MC introduces them: per delegation, its lead
-    sentence and one line per delegate; `translations` has the same in every other
-    language the server speaks (``{"en": {"group", "lead", "lines"}}``)."""
+    sentence and one line per delegate; `translations` has, per other language the
+    server speaks, those of `group`, `lead` and `lines` that read differently there
+    (``localized(paragraph, 'lines')`` reads them as an item's)."""
     present = [d for d in agenda.spec.delegates if d.present]
-    written = introduction(present, SOURCE_LANGUAGE)
-    translated = {lang: introduction(present, lang) for lang in _other_languages()}
+    written = [_paragraph_view(p) for p in introduction(present, SOURCE_LANGUAGE)]
+    translated = {
+        lang: [_paragraph_view(p) for p in introduction(present, lang)]
+        for lang in _other_languages()
+    }
     return [
-        _paragraph_view(paragraph)
+        paragraph
         | {
             "translations": {
-                lang: _paragraph_view(paragraphs[index]) for lang, paragraphs in translated.items()
+                lang: {
+                    field: text
+                    for field, text in paragraphs[index].items()
+                    if text != paragraph[field]
+                }
+                for lang, paragraphs in translated.items()
             }
         }
         for index, paragraph in enumerate(written)
     ]
 
 
-def _paragraph_view(paragraph: Any) -> dict[str, Any]:
+def _paragraph_view(paragraph: Paragraph) -> dict[str, Any]:
     return {"group": paragraph.group, "lead": paragraph.lead, "lines": list(paragraph.lines)}
 
 
