@@ -19,7 +19,7 @@ from runshow import commands, i18n, protocol
 from runshow.agenda import AgendaError, load_agenda, localized, parse_agenda
 from runshow.editing import edited
 from runshow.introduction import introduction
-from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, Sockets, mc_auth, running_app
+from tests.conftest import BUNDLED_AGENDA, CONTROL_KEY, mc_auth, running_app
 from tests.test_live import events_named
 
 ENGLISH_AGENDA = Path(__file__).resolve().parent.parent / "docs" / "agenda-english-example.json"
@@ -241,28 +241,16 @@ def test_the_programme_is_the_same_whatever_language_builds_it():
 
 
 @pytest.fixture
-def english_app(tmp_path, clock):
+def app(tmp_path, clock):
+    """This module's app serves the programme with English translations: conftest's
+    `technician` and `sockets` use it."""
     with running_app(tmp_path / "data", clock, RUNSHOW_AGENDA=str(ENGLISH_AGENDA)) as app:
         yield app
 
 
-@pytest.fixture
-def english_technician(english_app):
-    client = english_app.test_client()
-    response = client.post("/login", data={"key": CONTROL_KEY, "next": "/control"})
-    assert response.status_code == 302
-    return client
-
-
-def test_an_english_mc_tablet_is_sent_the_translations(english_app):
-    sockets = Sockets(english_app)
-    try:
-        socket = sockets.connect("/live", role="mc", auth=mc_auth(english_app))
-        (programme,) = events_named(socket, "/live", "programme")
-    finally:
-        for sio in sockets.opened:
-            if sio.is_connected():
-                sio.disconnect()
+def test_an_english_mc_tablet_is_sent_the_translations(app, sockets):
+    socket = sockets.connect("/live", role="mc", auth=mc_auth(app))
+    (programme,) = events_named(socket, "/live", "programme")
     assert programme["event"]["translations"]["en"]["organiser"] == (
         "People's Committee of Can Tho City"
     )
@@ -277,8 +265,8 @@ def page_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_the_printout_in_english(english_technician):
-    html = english_technician.get("/print?lang=en").get_data(as_text=True)
+def test_the_printout_in_english(technician):
+    html = technician.get("/print?lang=en").get_data(as_text=True)
     text = page_text(html)
     assert '<html lang="en">' in html
     for words in (
@@ -301,8 +289,8 @@ def test_the_printout_in_english(english_technician):
     assert [word for word in VIETNAMESE_WORDS if word in interface] == []
 
 
-def test_the_printout_stays_vietnamese_by_default(english_technician):
-    text = page_text(english_technician.get("/print").get_data(as_text=True))
+def test_the_printout_stays_vietnamese_by_default(technician):
+    text = page_text(technician.get("/print").get_data(as_text=True))
     assert "Kịch bản dẫn chương trình (MC)" in text
     assert "Cần Thơ, ngày 28 tháng 7 năm 2023 · bắt đầu 08:00" in text
     assert "Về phía Trung ương, xin trân trọng giới thiệu:" in text
@@ -325,9 +313,9 @@ def run_a_little(app, clock) -> None:
     assert client.post("/api/command", json={"command": "next"}, headers=headers).status_code == 200
 
 
-def test_the_report_in_english(english_app, english_technician, clock):
-    run_a_little(english_app, clock)
-    html = english_technician.get("/report?lang=en").get_data(as_text=True)
+def test_the_report_in_english(app, technician, clock):
+    run_a_little(app, clock)
+    html = technician.get("/report?lang=en").get_data(as_text=True)
     text = page_text(html)
     for words in (
         "Programme report",
@@ -346,23 +334,21 @@ def test_the_report_in_english(english_app, english_technician, clock):
     assert [word for word in VIETNAMESE_WORDS if word in text] == []
 
 
-def test_the_csv_and_the_workbook_in_english(english_app, english_technician, clock):
+def test_the_csv_and_the_workbook_in_english(app, technician, clock):
     from openpyxl import load_workbook
 
-    run_a_little(english_app, clock)
+    run_a_little(app, clock)
     table = list(
         csv.reader(
             io.StringIO(
-                english_technician.get("/report.csv?lang=en")
-                .get_data(as_text=True)
-                .lstrip("\ufeff")
+                technician.get("/report.csv?lang=en").get_data(as_text=True).lstrip("\ufeff")
             )
         )
     )
     assert table[0][:4] == ["No.", "Item", "Presenter", "Status"]
     assert table[1][1] == "Welcome performance"
     assert table[-1][1] == "Total"
-    response = english_technician.get("/report.xlsx?lang=en")
+    response = technician.get("/report.xlsx?lang=en")
     workbook = load_workbook(io.BytesIO(response.data))
     sheet = workbook.active
     assert sheet.title == "Report"
@@ -370,7 +356,7 @@ def test_the_csv_and_the_workbook_in_english(english_app, english_technician, cl
     assert column[0] == "Programme report: planned and actual"
     assert column[1].startswith("Mid-year review of the 2023")
     assert column[3] == "28 July 2023, starts at 08:00"
-    vietnamese = load_workbook(io.BytesIO(english_technician.get("/report.xlsx").data)).active
+    vietnamese = load_workbook(io.BytesIO(technician.get("/report.xlsx").data)).active
     heading = [row[0] for row in vietnamese.iter_rows(values_only=True)][:4]
     assert heading[0] == "Báo cáo chương trình: kế hoạch và thực tế"
     assert heading[3] == "Ngày 28/07/2023, bắt đầu 08:00"
