@@ -25,9 +25,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
     field_validator,
+    model_serializer,
 )
 
 from runshow.commands import MAX_MESSAGE_CHARS, MessageColour, MessageTarget
@@ -131,7 +133,27 @@ LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_CODE)]
 TranslatedText = Annotated[str, StringConstraints(min_length=1)]
 
 
-class EventTranslation(_Strict):
+class _Translation(_Strict):
+    """The texts of a record in one language: written out without those it leaves out
+    (an exported agenda.json, an edit's document, the payloads)."""
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {field: text for field, text in handler(self).items() if text is not None}
+
+
+class _Translatable(_Strict):
+    """A record that may carry `translations`: written out without them when it has none."""
+
+    @model_serializer(mode="wrap")
+    def _translations_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        if not data.get("translations"):
+            data.pop("translations", None)
+        return data
+
+
+class EventTranslation(_Translation):
     """The event's texts in one language (`EventInfo.translations`)."""
 
     title: TranslatedText | None = None
@@ -140,7 +162,7 @@ class EventTranslation(_Strict):
     organiser: TranslatedText | None = None
 
 
-class ItemTranslation(_Strict):
+class ItemTranslation(_Translation):
     """An item's texts in one language; `presenter_role` and `presenter_organisation`
     are its presenter's `role` and `organisation`."""
 
@@ -151,7 +173,7 @@ class ItemTranslation(_Strict):
     presenter_organisation: TranslatedText | None = None
 
 
-class DelegateTranslation(_Strict):
+class DelegateTranslation(_Translation):
     """A delegate's words in one language, as the MC reads them out."""
 
     honorific: TranslatedText | None = None
@@ -184,7 +206,7 @@ class PresetMessage(_Strict):
     colour: MessageColour = "blue"
 
 
-class EventInfo(_Strict):
+class EventInfo(_Translatable):
     title: str = Field(min_length=1)
     banner_lines: tuple[str, ...] = Field(min_length=1)
     banner_place_date: str = ""
@@ -225,7 +247,7 @@ class EventInfo(_Strict):
         return value
 
 
-class Delegate(_Strict):
+class Delegate(_Translatable):
     id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     honorific: str | None = None
     name: str | None = None
@@ -258,7 +280,7 @@ class TimerRules(_Strict):
     audience: bool | None = None
 
 
-class ItemSpec(_Strict):
+class ItemSpec(_Translatable):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     kind: ItemKind
     kind_label: str | None = Field(default=None, min_length=1, max_length=MAX_KIND_LABEL_CHARS)

@@ -61,10 +61,7 @@ def item_summary(item: Item) -> dict[str, Any]:
 
 def translations_view(record: EventInfo | ItemSpec | Delegate) -> dict[str, dict[str, Any]]:
     """The agenda's translations of a record, per language, the texts it gives only."""
-    return {
-        lang: translation.model_dump(exclude_none=True)
-        for lang, translation in record.translations.items()
-    }
+    return {lang: translation.model_dump() for lang, translation in record.translations.items()}
 
 
 def _other_languages() -> tuple[str, ...]:

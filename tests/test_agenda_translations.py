@@ -157,6 +157,16 @@ def test_a_live_edit_leaves_the_translations_as_they_are_and_may_change_them():
     assert localized(translated.items[5], "title", "en") == "Ha Noi's speech"
 
 
+def test_the_exported_agenda_keeps_the_translations_and_writes_no_empty_ones():
+    from runshow.sheets import agenda_json
+
+    agenda = load_agenda(ENGLISH_AGENDA)
+    exported = agenda_json(agenda)
+    assert parse_agenda(exported).spec == agenda.spec
+    assert "null" not in json.dumps(json.loads(exported)["items"][12]["translations"])
+    assert '"translations"' not in agenda_json(load_agenda(BUNDLED_AGENDA))
+
+
 def test_a_rehearsal_moves_the_date_of_the_translated_place_and_date_line():
     agenda = load_agenda(ENGLISH_AGENDA)
     rehearsal = agenda.rehearsal_at(agenda.start_ms - 24 * 3600 * 1000)
