@@ -341,6 +341,7 @@ def test_the_report_in_english(app, technician, clock):
     ):
         assert words in text, words
     assert 'aria-label="Timeline: planned and actual times of each item"' in html
+    assert 'href="/report.xlsx?lang=en"' in html and 'href="/report.csv?lang=en"' in html
     assert [word for word in VIETNAMESE_WORDS if word in text] == []
 
 
