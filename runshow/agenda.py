@@ -9,21 +9,32 @@ thresholds are in minutes there and in milliseconds here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from babel.core import UnknownLocaleError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_serializer,
+)
 
 from runshow.commands import MAX_MESSAGE_CHARS, MessageColour, MessageTarget
 from runshow.errors import Problem, describe_pydantic_error, format_location, shown
-from runshow.i18n import _
+from runshow.i18n import N_, _, current_language, format_date, language
 from runshow.jsontext import JsonError, read_json
 from runshow.timefmt import CLOCK_RE
 
@@ -64,34 +75,36 @@ ItemKind = Literal[
     "other",
 ]
 
-#: What the screens call each kind, unless an item sets its own `kind_label`.
+#: What the screens call each kind, unless an item sets its own `kind_label` (messages:
+#: `localized(item, "kind_label", lang)` says one in a language; the spreadsheet's
+#: kind column reads them as written here).
 KIND_LABELS: dict[str, str] = {
-    "opening": "Tuyên bố lý do",
-    "welcome_speech": "Phát biểu khai mạc",
-    "report": "Báo cáo",
-    "adoption": "Thông qua",
-    "discussion_speech": "Tham luận",
-    "directive_speech": "Phát biểu chỉ đạo",
-    "closing": "Bế mạc",
-    "visit": "Tham quan",
-    "reception": "Đón tiếp đại biểu",
-    "flag_salute": "Chào cờ",
-    "ceremony": "Nghi lễ",
-    "speech": "Phát biểu",
-    "performance": "Văn nghệ",
-    "award": "Trao thưởng",
-    "diploma": "Trao bằng",
-    "oath": "Tuyên thệ",
-    "flowers": "Tặng hoa",
-    "signing": "Ký kết",
-    "video": "Trình chiếu video",
-    "qa": "Hỏi đáp",
-    "photo": "Chụp ảnh lưu niệm",
-    "game": "Trò chơi",
-    "lucky_draw": "Bốc thăm may mắn",
-    "meal": "Tiệc",
-    "break": "Giải lao",
-    "other": "Khác",
+    "opening": N_("Tuyên bố lý do"),
+    "welcome_speech": N_("Phát biểu khai mạc"),
+    "report": N_("Báo cáo"),
+    "adoption": N_("Thông qua"),
+    "discussion_speech": N_("Tham luận"),
+    "directive_speech": N_("Phát biểu chỉ đạo"),
+    "closing": N_("Bế mạc"),
+    "visit": N_("Tham quan"),
+    "reception": N_("Đón tiếp đại biểu"),
+    "flag_salute": N_("Chào cờ"),
+    "ceremony": N_("Nghi lễ"),
+    "speech": N_("Phát biểu"),
+    "performance": N_("Văn nghệ"),
+    "award": N_("Trao thưởng"),
+    "diploma": N_("Trao bằng"),
+    "oath": N_("Tuyên thệ"),
+    "flowers": N_("Tặng hoa"),
+    "signing": N_("Ký kết"),
+    "video": N_("Trình chiếu video"),
+    "qa": N_("Hỏi đáp"),
+    "photo": N_("Chụp ảnh lưu niệm"),
+    "game": N_("Trò chơi"),
+    "lucky_draw": N_("Bốc thăm may mắn"),
+    "meal": N_("Tiệc"),
+    "break": N_("Giải lao"),
+    "other": N_("Khác"),
 }
 
 #: Kinds whose countdown the audience screen shows unless the agenda says otherwise.
@@ -111,6 +124,61 @@ def shows_audience_timer(kind: str, chosen: bool | None) -> bool:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+#: A language an agenda's translations are keyed by: ``en``, ``fr``, ``zh``…
+LANGUAGE_CODE = r"^[a-z]{2,3}$"
+LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_CODE)]
+#: A translated text: given, it is not empty (left out, the text shows as written).
+TranslatedText = Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Translation(_Strict):
+    """The texts of a record in one language: written out without those it leaves out
+    (an exported agenda.json, an edit's document, the payloads)."""
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {field: text for field, text in handler(self).items() if text is not None}
+
+
+class _Translatable(_Strict):
+    """A record that may carry `translations`: written out without them when it has none."""
+
+    @model_serializer(mode="wrap")
+    def _translations_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        if not data.get("translations"):
+            data.pop("translations", None)
+        return data
+
+
+class EventTranslation(_Translation):
+    """The event's texts in one language (`EventInfo.translations`)."""
+
+    title: TranslatedText | None = None
+    banner_lines: tuple[str, ...] | None = Field(default=None, min_length=1)
+    banner_place_date: TranslatedText | None = None
+    organiser: TranslatedText | None = None
+
+
+class ItemTranslation(_Translation):
+    """An item's texts in one language; `presenter_role` and `presenter_organisation`
+    are its presenter's `role` and `organisation`."""
+
+    title: TranslatedText | None = None
+    kind_label: str | None = Field(default=None, min_length=1, max_length=MAX_KIND_LABEL_CHARS)
+    mc_script: TranslatedText | None = None
+    presenter_role: TranslatedText | None = None
+    presenter_organisation: TranslatedText | None = None
+
+
+class DelegateTranslation(_Translation):
+    """A delegate's words in one language, as the MC reads them out."""
+
+    honorific: TranslatedText | None = None
+    title: TranslatedText | None = None
+    group: TranslatedText | None = None
 
 
 class Venue(_Strict):
@@ -138,7 +206,7 @@ class PresetMessage(_Strict):
     colour: MessageColour = "blue"
 
 
-class EventInfo(_Strict):
+class EventInfo(_Translatable):
     title: str = Field(min_length=1)
     banner_lines: tuple[str, ...] = Field(min_length=1)
     banner_place_date: str = ""
@@ -151,6 +219,7 @@ class EventInfo(_Strict):
     presets: tuple[PresetMessage, ...] = Field(
         default=tuple(PresetMessage(**preset) for preset in DEFAULT_PRESETS), max_length=30
     )
+    translations: dict[LanguageCode, EventTranslation] = {}
 
     @field_validator("date")
     @classmethod
@@ -178,13 +247,14 @@ class EventInfo(_Strict):
         return value
 
 
-class Delegate(_Strict):
+class Delegate(_Translatable):
     id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     honorific: str | None = None
     name: str | None = None
     title: str = Field(min_length=1)
     group: str = Field(min_length=1)
     present: bool = True
+    translations: dict[LanguageCode, DelegateTranslation] = {}
 
 
 class Presenter(_Strict):
@@ -210,7 +280,7 @@ class TimerRules(_Strict):
     audience: bool | None = None
 
 
-class ItemSpec(_Strict):
+class ItemSpec(_Translatable):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     kind: ItemKind
     kind_label: str | None = Field(default=None, min_length=1, max_length=MAX_KIND_LABEL_CHARS)
@@ -222,6 +292,7 @@ class ItemSpec(_Strict):
     starts_at: str | None = None
     mc_script: str = ""
     tech_notes: str = ""
+    translations: dict[LanguageCode, ItemTranslation] = {}
 
     @field_validator("starts_at")
     @classmethod
@@ -350,11 +421,16 @@ class Agenda:
         if not self.shift_ms:
             return written
         start = dt.datetime.fromtimestamp(self.start_ms / 1000, self.tz)
+        day = dt.date.fromisoformat(written.date)
         return written.model_copy(
             update={
                 "date": start.date().isoformat(),
                 "start": start.strftime("%H:%M"),
                 "banner_place_date": _with_day(written.banner_place_date, start.date()),
+                "translations": {
+                    lang: _translation_on(translation, lang, day, start.date())
+                    for lang, translation in written.translations.items()
+                },
             }
         )
 
@@ -438,6 +514,52 @@ class Agenda:
         return sum(item.duration_ms for item in self.items)
 
 
+# --------------------------------------------------------------------------- #
+# The agenda's own texts in a reader's language.
+
+Translated = EventInfo | ItemSpec | Delegate | Item | Mapping[str, Any]
+
+
+def localized(record: Translated, field: str, lang: str | None = None) -> Any:
+    """`field` of an event, item or delegate in `lang` (the current language when None):
+    the agenda's translation when it gives one, else the text as written (an item's
+    kind's own label is an interface word: translated from the catalogue).
+    `presenter_role` and `presenter_organisation` are the item's presenter's.
+    A record of a payload (a dict, as the templates get the event) reads as
+    static/js/i18n.js's `localized` reads it."""
+    lang = lang or current_language()
+    if isinstance(record, Mapping):
+        translated = record.get("translations", {}).get(lang, {}).get(field)
+        return translated or record.get(field) or ""
+    spec = record.spec if isinstance(record, Item) else record
+    given = spec.translations.get(lang)
+    translated = getattr(given, field, None) if given is not None else None
+    if translated:
+        return translated
+    if isinstance(spec, ItemSpec) and field == "kind_label":
+        if spec.kind_label:
+            return spec.kind_label
+        with language(lang):
+            return _(KIND_LABELS[spec.kind])
+    if isinstance(spec, ItemSpec) and field.startswith("presenter_"):
+        presenter = spec.presenter
+        return "" if presenter is None else getattr(presenter, field.removeprefix("presenter_"))
+    return getattr(spec, field)
+
+
+def localized_presenter_line(record: ItemSpec | Item, lang: str | None = None) -> str:
+    """`presenter_line` with the presenter's role and organisation in `lang`."""
+    spec = record.spec if isinstance(record, Item) else record
+    if spec.presenter is None:
+        return ""
+    words = {
+        "name": spec.presenter.name,
+        "role": localized(spec, "presenter_role", lang),
+        "organisation": localized(spec, "presenter_organisation", lang),
+    }
+    return presenter_line(Presenter.model_construct(**words))
+
+
 def _minutes_to_ms(minutes: float) -> int:
     return round(minutes * MINUTE_MS)
 
@@ -454,6 +576,19 @@ def _with_day(text: str, day: dt.date) -> str:
         return f"ngày {day.day} tháng {day.month} năm {day.year}"
 
     return _WRITTEN_DAY.sub(rewrite, text)
+
+
+def _translation_on(
+    translation: EventTranslation, lang: str, written: dt.date, day: dt.date
+) -> EventTranslation:
+    """A translated place-and-date line with `day` for `written`, when it writes the
+    day as the language does (``Can Tho, 28 July 2023``) or as a Vietnamese line does."""
+    text = translation.banner_place_date
+    if not text:
+        return translation
+    with contextlib.suppress(UnknownLocaleError):  # a language Babel does not know
+        text = text.replace(format_date(written, lang), format_date(day, lang))
+    return translation.model_copy(update={"banner_place_date": _with_day(text, day)})
 
 
 # --------------------------------------------------------------------------- #
@@ -506,7 +641,7 @@ def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
         spec = AgendaSpec.model_validate_json(text)
     except ValidationError as exc:
         problems.extend(
-            describe_pydantic_error(error, AgendaSpec)
+            _language_key_problem(error) or describe_pydantic_error(error, AgendaSpec)
             for error in exc.errors()
             if not _echo(error, raw)
         )
@@ -515,6 +650,19 @@ def parse_agenda(text: str, source: str = "agenda.json") -> Agenda:
         raise AgendaError(source, _unique(problems))
     items = tuple(Item(index, item_spec) for index, item_spec in enumerate(spec.items))
     return Agenda(spec=spec, source=source, items=items)
+
+
+def _language_key_problem(error: Any) -> Problem | None:
+    """A `translations` block keyed by something other than a language code, said as such."""
+    place = error["loc"]
+    if len(place) < 3 or place[-1] != "[key]" or place[-3] != "translations":
+        return None
+    place = place[:-1]
+    message = _(
+        'mã ngôn ngữ phải là 2 hoặc 3 chữ cái thường, ví dụ "en" (nhận được %(value)s)',
+        value=shown(place[-1]),
+    )
+    return Problem(format_location(place), message)
 
 
 def _echo(error: Any, raw: Any) -> bool:

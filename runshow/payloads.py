@@ -17,9 +17,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from runshow.agenda import Agenda, Item, presenter_line
+from runshow.agenda import (
+    Agenda,
+    Delegate,
+    EventInfo,
+    Item,
+    ItemSpec,
+    localized,
+    presenter_line,
+)
 from runshow.engine import ShowState, Timer, available, phase_of
-from runshow.introduction import introduction
+from runshow.i18n import SOURCE_LANGUAGE, languages
+from runshow.introduction import Paragraph, introduction
 from runshow.schedule import following, progress, schedule_view
 from runshow.textfit import banner_line_kind, fit_warnings
 
@@ -50,13 +59,56 @@ def item_summary(item: Item) -> dict[str, Any]:
     }
 
 
+def translations_view(record: EventInfo | ItemSpec | Delegate) -> dict[str, dict[str, Any]]:
+    """The agenda's translations of a record, per language, the texts it gives only."""
+    return {lang: translation.model_dump() for lang, translation in record.translations.items()}
+
+
+def _other_languages() -> tuple[str, ...]:
+    return tuple(lang for lang in languages() if lang != SOURCE_LANGUAGE)
+
+
+def item_translations(item: Item) -> dict[str, dict[str, Any]]:
+    """The item's translations, with its kind's label in every language the server
+    speaks when the item has no label of its own: a screen shows
+    `localized(item, 'kind_label')` whatever the agenda translates."""
+    given = translations_view(item.spec)
+    if item.spec.kind_label is not None:
+        return given
+    for lang in _other_languages():
+        given.setdefault(lang, {}).setdefault("kind_label", localized(item, "kind_label", lang))
+    return given
+
+
 def introduction_view(agenda: Agenda) -> list[dict[str, Any]]:
     """The delegates present, as the MC introduces them: per delegation, its lead
-    sentence and one line per delegate."""
-    present = (d for d in agenda.spec.delegates if d.present)
+    sentence and one line per delegate; `translations` has, per other language the
+    server speaks, those of `group`, `lead` and `lines` that read differently there
+    (``localized(paragraph, 'lines')`` reads them as an item's)."""
+    present = [d for d in agenda.spec.delegates if d.present]
+    written = [_paragraph_view(p) for p in introduction(present, SOURCE_LANGUAGE)]
+    translated = {
+        lang: [_paragraph_view(p) for p in introduction(present, lang)]
+        for lang in _other_languages()
+    }
     return [
-        {"group": p.group, "lead": p.lead, "lines": list(p.lines)} for p in introduction(present)
+        paragraph
+        | {
+            "translations": {
+                lang: {
+                    field: text
+                    for field, text in paragraphs[index].items()
+                    if text != paragraph[field]
+                }
+                for lang, paragraphs in translated.items()
+            }
+        }
+        for index, paragraph in enumerate(written)
     ]
+
+
+def _paragraph_view(paragraph: Paragraph) -> dict[str, Any]:
+    return {"group": paragraph.group, "lead": paragraph.lead, "lines": list(paragraph.lines)}
 
 
 def banner_kinds(agenda: Agenda) -> list[str]:
@@ -87,6 +139,7 @@ def programme_view(
             if item.spec.starts_at is None
             else agenda.clock_ms(item.spec.starts_at),
             "mc_script": item.spec.mc_script,
+            "translations": item_translations(item),
         }
         if for_control:
             view["tech_notes"] = item.spec.tech_notes
@@ -94,10 +147,13 @@ def programme_view(
             view["fit_warnings"] = [w.message for w in warnings if w.item_index == item.index]
         if for_public:
             del view["mc_script"]
+            for translation in view["translations"].values():
+                translation.pop("mc_script", None)
         items.append(view)
     programme = {
         # The console's one-click messages are the console's.
-        "event": event.model_dump(exclude=None if for_control else {"presets"}),
+        "event": event.model_dump(exclude=None if for_control else {"presets"})
+        | {"translations": translations_view(event)},
         "banner_kinds": banner_kinds(agenda),
         "delegates": [],
         "introduction": [],
@@ -109,7 +165,7 @@ def programme_view(
     }
     if not for_public:
         programme["delegates"] = [
-            delegate.model_dump() | {"id": delegate_id}
+            delegate.model_dump() | {"id": delegate_id, "translations": translations_view(delegate)}
             for delegate, delegate_id in zip(
                 agenda.spec.delegates, agenda.delegate_ids(), strict=True
             )

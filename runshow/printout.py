@@ -1,11 +1,13 @@
 """What /print lays out: each item with its time, length, presenter, the MC's words,
-the delegates to introduce at the opening and the technician's notes."""
+the delegates to introduce at the opening and the technician's notes, in the current
+language (the agenda's texts where it translates them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runshow.agenda import Agenda, presenter_line
+from runshow.agenda import Agenda, localized, localized_presenter_line
+from runshow.i18n import _
 from runshow.introduction import Paragraph, introduction
 from runshow.timefmt import clock_text, length_text, minutes_number
 
@@ -51,12 +53,12 @@ def print_rows(agenda: Agenda) -> list[PrintRow]:
                 id=item.id,
                 number=item.index + 1,
                 start=clock_text(start, tz),
-                title=spec.title,
-                kind_label=item.kind_label,
-                presenter=presenter_line(spec.presenter),
+                title=localized(item, "title"),
+                kind_label=localized(item, "kind_label"),
+                presenter=localized_presenter_line(item),
                 length=length_text(item.duration_ms, spec.duration_estimated),
-                thresholds=f"{thresholds} phút" if thresholds else "",
-                mc_script=spec.mc_script,
+                thresholds=_("%(thresholds)s phút", thresholds=thresholds) if thresholds else "",
+                mc_script=localized(item, "mc_script"),
                 tech_notes=spec.tech_notes,
                 introduction=tuple(paragraphs),
             )

@@ -220,6 +220,9 @@ class ProgrammeItem(TypedDict, total=False):
     fixed_start_ms: int | None  # the agenda's `starts_at`, when it names one
     mc_script: str | None  # not in the public programme
     tech_notes: str | None  # the console's programme only
+    #: The item's texts in other languages: the agenda's translations, and its kind's
+    #: label in every language the server speaks ({"en": {"title": …, "kind_label": …}}).
+    translations: dict[str, dict[str, str]]
     #: The console's programme only: the item as in agenda.json (for the edit panel)
     #: and the texts that will not fit the stage (runshow/textfit.py).
     fields: dict[str, Any]

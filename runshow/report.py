@@ -1,30 +1,34 @@
 """The planned-versus-actual report of a show, for the organisers after the event.
 
 Built from the same schedule view the console shows, so the two always agree;
-the actual times come from the saved state and so survive restarts.
+the actual times come from the saved state and so survive restarts. Written in the
+current language: its words from the catalogue, the agenda's texts translated where
+the agenda translates them.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import astuple, dataclass
 from zoneinfo import ZoneInfo
 
-from runshow.agenda import Agenda, presenter_line
+from runshow.agenda import Agenda, localized, localized_presenter_line
 from runshow.engine import ShowState
+from runshow.i18n import N_, _, format_date
 from runshow.schedule import schedule_view
 from runshow.timefmt import clock_text, signed_short
-from runshow.words import ITEM_STATUS_WORDS
+from runshow.words import item_status_word
 
 #: How a visit began or ended, in the words of the console's buttons.
 COMMAND_WORDS = {
-    "start": "Bắt đầu",
-    "resume": "Tiếp tục",
-    "reset": "Đặt lại",
-    "next": "Tiếp theo",
-    "previous": "Trước",
-    "goto": "Chuyển đến",
+    "start": N_("Bắt đầu"),
+    "resume": N_("Tiếp tục"),
+    "reset": N_("Đặt lại"),
+    "next": N_("Tiếp theo"),
+    "previous": N_("Trước"),
+    "goto": N_("Chuyển đến"),
 }
 
 
@@ -64,11 +68,17 @@ def minutes(ms: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _command_word(command: str) -> str:
+    return _(COMMAND_WORDS[command]) if command in COMMAND_WORDS else command
+
+
 def _how(visit: dict) -> str:
-    began = COMMAND_WORDS.get(visit["started_by"], visit["started_by"])
+    began = _command_word(visit["started_by"])
     if visit["ended_by"] is None:
-        return f"{began} → đang diễn ra" if visit["running"] else f"{began} → tạm dừng"
-    return f"{began} → {COMMAND_WORDS.get(visit['ended_by'], visit['ended_by'])}"
+        if visit["running"]:
+            return _("%(began)s → đang diễn ra", began=began)
+        return _("%(began)s → tạm dừng", began=began)
+    return f"{began} → {_command_word(visit['ended_by'])}"
 
 
 def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow]:
@@ -85,9 +95,9 @@ def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow
         rows.append(
             ReportRow(
                 number=item.index + 1,
-                title=item.title,
-                presenter=presenter_line(item.spec.presenter),
-                status=ITEM_STATUS_WORDS[entry["status"]],
+                title=localized(item, "title"),
+                presenter=localized_presenter_line(item),
+                status=item_status_word(entry["status"]),
                 planned_start=clock(entry["planned_start_ms"]),
                 planned_minutes=minutes(item.duration_ms) if item.duration_ms else "",
                 actual_start=clock(entry["actual_start_ms"]),
@@ -97,7 +107,7 @@ def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow
                 visits=tuple(
                     VisitRow(
                         number=f"{item.index + 1}.{count}",
-                        label=f"Lượt {count}",
+                        label=_("Lượt %(count)s", count=count),
                         how=_how(visit),
                         actual_start=clock(visit["started_ms"]),
                         actual_end=clock(visit["ended_ms"]),
@@ -111,20 +121,20 @@ def report_rows(agenda: Agenda, state: ShowState, now_ms: int) -> list[ReportRow
 
 
 CSV_HEADER = (
-    "STT",
-    "Nội dung",
-    "Người trình bày",
-    "Trạng thái",
-    "Bắt đầu (kế hoạch)",
-    "Thời lượng (kế hoạch)",
-    "Bắt đầu (thực tế)",
-    "Kết thúc (thực tế)",
-    "Thời lượng (thực tế)",
-    "Chênh lệch",
+    N_("STT"),
+    N_("Nội dung"),
+    N_("Người trình bày"),
+    N_("Trạng thái"),
+    N_("Bắt đầu (kế hoạch)"),
+    N_("Thời lượng (kế hoạch)"),
+    N_("Bắt đầu (thực tế)"),
+    N_("Kết thúc (thực tế)"),
+    N_("Thời lượng (thực tế)"),
+    N_("Chênh lệch"),
 )
 
 
-TOTALS_LABEL = "Tổng cộng"
+TOTALS_LABEL = N_("Tổng cộng")
 
 
 def totals_line(agenda: Agenda, state: ShowState, now_ms: int) -> tuple[str, ...]:
@@ -139,7 +149,7 @@ def totals_line(agenda: Agenda, state: ShowState, now_ms: int) -> tuple[str, ...
     tz = agenda.tz
     return (
         "",
-        TOTALS_LABEL,
+        _(TOTALS_LABEL),
         "",
         "",
         clock_text(agenda.start_ms, tz),
@@ -157,7 +167,7 @@ def report_csv(rows: list[ReportRow], totals: tuple[str, ...] | None = None) -> 
     `totals` line (see `totals_line`) ends the table."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    writer.writerow([_(word) for word in CSV_HEADER])
     for row in rows:
         writer.writerow(astuple(row)[: len(CSV_HEADER)])
         for visit in row.visits:
@@ -178,3 +188,18 @@ def report_csv(rows: list[ReportRow], totals: tuple[str, ...] | None = None) -> 
     if totals is not None:
         writer.writerow(totals)
     return "\ufeff" + buffer.getvalue()
+
+
+def report_heading(agenda: Agenda) -> list[str]:
+    """The lines above the workbook's table: what it is, the event, where and when."""
+    event = agenda.event
+    return [
+        _("Báo cáo chương trình: kế hoạch và thực tế"),
+        localized(event, "title"),
+        f"{event.venue.name}, {event.venue.address}",
+        _(
+            "Ngày %(date)s, bắt đầu %(start)s",
+            date=format_date(dt.date.fromisoformat(event.date)),
+            start=event.start,
+        ),
+    ]

@@ -1,6 +1,7 @@
 """The report as an Excel workbook: the CSV's table, under a heading, with widths and colour.
 
-Written from the CSV text itself, so the two downloads always hold the same figures.
+Written from the CSV text itself, so the two downloads always hold the same figures,
+in the current language (the CSV's and the heading's).
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ import csv
 import io
 from dataclasses import dataclass
 
+from runshow.i18n import N_, _
 from runshow.report import TOTALS_LABEL
 
-REHEARSAL_MARK = "TỔNG DUYỆT — không phải số liệu của buổi chính thức"
-SHEET_TITLE = "Báo cáo"
+REHEARSAL_MARK = N_("TỔNG DUYỆT — không phải số liệu của buổi chính thức")
+SHEET_TITLE = N_("Báo cáo")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMN_WIDTHS = (6, 48, 40, 22, 12, 12, 12, 12, 12, 11)
 
@@ -30,15 +32,15 @@ class RoomReport:
 
 
 #: The combined workbook's first sheet, one row per room.
-SUMMARY_TITLE = "Tổng hợp"
+SUMMARY_TITLE = N_("Tổng hợp")
 SUMMARY_HEADER = (
-    "Phòng",
-    "Sự kiện",
-    "Ngày",
-    "Kết thúc theo kế hoạch",
-    "Kết thúc (dự kiến hoặc thực tế)",
-    "Lệch so với kế hoạch",
-    "Số mục đã diễn ra",
+    N_("Phòng"),
+    N_("Sự kiện"),
+    N_("Ngày"),
+    N_("Kết thúc theo kế hoạch"),
+    N_("Kết thúc (dự kiến hoặc thực tế)"),
+    N_("Lệch so với kế hoạch"),
+    N_("Số mục đã diễn ra"),
 )
 
 
@@ -49,7 +51,7 @@ def report_xlsx(csv_text: str, heading: list[str], rehearsal: bool) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET_TITLE
+    sheet.title = _(SHEET_TITLE)
     _fill(sheet, csv_text, heading, rehearsal)
     return _saved(workbook)
 
@@ -62,8 +64,8 @@ def rooms_report_xlsx(rooms: list[RoomReport]) -> bytes:
 
     workbook = Workbook()
     summary = workbook.active
-    summary.title = SUMMARY_TITLE
-    summary.append(list(SUMMARY_HEADER))
+    summary.title = _(SUMMARY_TITLE)
+    summary.append([_(word) for word in SUMMARY_HEADER])
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for room in rooms:
@@ -84,7 +86,7 @@ def _fill(sheet, csv_text: str, heading: list[str], rehearsal: bool) -> None:
     """`heading`, the rehearsal mark, a blank row, then the CSV's table, styled."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    lines = [*heading, *([REHEARSAL_MARK] if rehearsal else [])]
+    lines = [*heading, *([_(REHEARSAL_MARK)] if rehearsal else [])]
     for number, line in enumerate(lines, start=1):
         sheet.append([line])
         sheet.cell(number, 1).font = Font(bold=number == 1, size=14 if number == 1 else 11)
@@ -106,7 +108,7 @@ def _fill(sheet, csv_text: str, heading: list[str], rehearsal: bool) -> None:
         if over is not None and str(over.value or "").startswith("+"):
             over.font = Font(bold=True, color="B91C1C")
     last = sheet[sheet.max_row]
-    if last[1].value == TOTALS_LABEL:
+    if last[1].value == _(TOTALS_LABEL):
         for cell in last:
             cell.font = Font(bold=True, color=cell.font.color)
     for index, width in enumerate(COLUMN_WIDTHS):

@@ -11,8 +11,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from runshow.agenda import Agenda
+from runshow.agenda import Agenda, localized
 from runshow.engine import ShowState
+from runshow.i18n import _
 from runshow.schedule import schedule_view
 from runshow.timefmt import clock_text
 
@@ -51,7 +52,7 @@ def timeline_bars(agenda: Agenda, state: ShowState, now_ms: int) -> list[Bar]:
         bars.append(
             Bar(
                 item_number=item.index + 1,
-                title=item.title,
+                title=localized(item, "title"),
                 planned=planned,
                 actual=actual,
                 overrun_ms=max(over, 0),
@@ -80,8 +81,8 @@ def timeline_svg(agenda: Agenda, state: ShowState, now_ms: int) -> Markup:
         for bar in bars
     ]
     spans = [span for bar in bars for span in (bar.planned, bar.actual) if span is not None]
-    first = min(start for start, _ in spans)
-    last = max(end for _, end in spans)
+    first = min(start for start, _end in spans)
+    last = max(end for _start, end in spans)
     first -= first % GRID_STEP_MS
     last += -last % GRID_STEP_MS or GRID_STEP_MS
     scale = (WIDTH - LABEL_WIDTH - 10) / (last - first)
@@ -90,10 +91,14 @@ def timeline_svg(agenda: Agenda, state: ShowState, now_ms: int) -> Markup:
         return round(LABEL_WIDTH + (ms - first) * scale, 1)
 
     height = AXIS_HEIGHT + ROW_HEIGHT * len(bars) + LEGEND_HEIGHT
+    label = escape(_("Biểu đồ thời gian: kế hoạch và thực tế từng mục"))
+    planned_word, actual_word, overrun_word = (
+        escape(word) for word in (_("Kế hoạch"), _("Thực tế"), _("Quá giờ"))
+    )
     parts: list[str] = [
         f'<svg class="timeline" id="report-timeline" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="Biểu đồ thời gian: kế hoạch và thực tế từng mục">'
+        f'aria-label="{label}">'
     ]
     bottom = AXIS_HEIGHT + ROW_HEIGHT * len(bars)
     for tick in range(first, last + 1, GRID_STEP_MS):
@@ -116,11 +121,11 @@ def timeline_svg(agenda: Agenda, state: ShowState, now_ms: int) -> Markup:
     legend = bottom + 18
     parts.append(
         f'<rect class="planned" x="{LABEL_WIDTH}" y="{legend - 10}" width="24" height="10"/>'
-        f'<text class="legend" x="{LABEL_WIDTH + 30}" y="{legend}">Kế hoạch</text>'
+        f'<text class="legend" x="{LABEL_WIDTH + 30}" y="{legend}">{planned_word}</text>'
         f'<rect class="actual" x="{LABEL_WIDTH + 120}" y="{legend - 10}" width="24" height="10"/>'
-        f'<text class="legend" x="{LABEL_WIDTH + 150}" y="{legend}">Thực tế</text>'
+        f'<text class="legend" x="{LABEL_WIDTH + 150}" y="{legend}">{actual_word}</text>'
         f'<rect class="overrun" x="{LABEL_WIDTH + 230}" y="{legend - 10}" width="24" height="10"/>'
-        f'<text class="legend" x="{LABEL_WIDTH + 260}" y="{legend}">Quá giờ</text>'
+        f'<text class="legend" x="{LABEL_WIDTH + 260}" y="{legend}">{overrun_word}</text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -130,9 +135,10 @@ def _bar_group(bar: Bar, top: int, x: Any) -> str:
     group = [f'<g class="row" data-item="{bar.item_number}">']
     if bar.planned is not None:
         start, end = bar.planned
+        planned_word = escape(_("Kế hoạch"))
         group.append(
             f'<rect class="planned" x="{x(start)}" y="{top + 5}" '
-            f'width="{max(x(end) - x(start), 1)}" height="9"><title>Kế hoạch</title></rect>'
+            f'width="{max(x(end) - x(start), 1)}" height="9"><title>{planned_word}</title></rect>'
         )
     if bar.actual is not None:
         start, end = bar.actual

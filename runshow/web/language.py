@@ -22,6 +22,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, has_request_co
 from flask_babel import Babel, get_locale
 
 from runshow import i18n, words
+from runshow.agenda import localized
 from runshow.i18n import JS_DOMAIN, SOURCE_LANGUAGE, TRANSLATIONS_DIR
 
 bp = Blueprint("language", __name__)
@@ -65,6 +66,7 @@ def init_app(app: Flask) -> None:
         page_language=page_language, languages=i18n.languages, language_name=language_name
     )
     app.jinja_env.filters["local_date"] = i18n.format_date
+    app.jinja_env.globals["localized"] = localized  # the agenda's texts in the page's language
     app.register_blueprint(bp)
 
 

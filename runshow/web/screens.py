@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
-from runshow.agenda import KIND_LABELS, presenter_line
+from runshow.agenda import KIND_LABELS, localized, presenter_line
+from runshow.i18n import format_date
 from runshow.printout import print_rows
-from runshow.report import report_csv, report_rows, totals_line
+from runshow.report import report_csv, report_heading, report_rows, totals_line
 from runshow.report_xlsx import XLSX_MIMETYPE, RoomReport, report_xlsx, rooms_report_xlsx
 from runshow.schedule import schedule_view
 from runshow.timefmt import clock_text, offset_words
@@ -196,6 +198,7 @@ def report() -> str:
         planned_end=clock_text(view["planned_end_ms"], tz),
         projected_end=clock_text(view["projected_end_ms"], tz),
         offset=offset_words(view["offset_ms"])["text"],
+        day=format_date(dt.date.fromisoformat(show.agenda.event.date)),
         **page_context("report"),
     )
 
@@ -253,20 +256,12 @@ def is_every_room() -> bool:
     return current_server().several and g.get("room_id") is None
 
 
-def _report_heading(show) -> list[str]:
-    event = show.agenda.event
-    return [
-        "Báo cáo chương trình: kế hoạch và thực tế",
-        event.title,
-        f"{event.venue.name}, {event.venue.address}",
-        f"Ngày {event.date}, bắt đầu {event.start}",
-    ]
-
-
 @login_required
 def room_workbook() -> Response:
     show = current_show()
-    content = report_xlsx(_report_csv_text(show), _report_heading(show), show.agenda.rehearsal)
+    content = report_xlsx(
+        _report_csv_text(show), report_heading(show.agenda), show.agenda.rehearsal
+    )
     return _download(content, XLSX_MIMETYPE, "xlsx")
 
 
@@ -284,8 +279,8 @@ def every_room_workbook() -> Response:
         )
         summary = [
             room.id,
-            agenda.event.title,
-            agenda.event.date,
+            localized(agenda.event, "title"),
+            format_date(dt.date.fromisoformat(agenda.event.date)),
             clock_text(agenda.planned_end_ms, agenda.tz),
             tile["projected_end"],
             tile["offset"]["text"],
@@ -293,7 +288,7 @@ def every_room_workbook() -> Response:
         ]
         reports.append(
             RoomReport(
-                room.id, _report_csv_text(room), _report_heading(room), agenda.rehearsal, summary
+                room.id, _report_csv_text(room), report_heading(agenda), agenda.rehearsal, summary
             )
         )
     content = rooms_report_xlsx(reports)
