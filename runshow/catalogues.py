@@ -26,11 +26,15 @@ from babel.messages.pofile import read_po, write_po
 from runshow import bundled
 from runshow.i18n import DOMAIN, JS_DOMAIN, SOURCE_LANGUAGE, TRANSLATIONS_DIR
 
+_PY_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: Templates also tell apart the same words in two senses: ``pgettext('studio clock', …)``.
+_TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+
 #: domain → (folder, method map, keywords): where its messages are written.
 SOURCES = {
     DOMAIN: [
-        (Path(__file__).resolve().parent, [("**.py", "python")], None),
-        (bundled("templates"), [("**.html", "jinja2")], None),
+        (Path(__file__).resolve().parent, [("**.py", "python")], _PY_KEYWORDS),
+        (bundled("templates"), [("**.html", "jinja2")], _TEMPLATE_KEYWORDS),
     ],
     JS_DOMAIN: [
         (
@@ -42,7 +46,6 @@ SOURCES = {
 }
 _JINJA_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
 _METHODS = {"jinja2": "jinja2.ext:babel_extract"}
-_PY_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def _method_map(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -57,7 +60,7 @@ def extract(domain: str) -> Catalog:
             str(folder),
             _method_map(methods),
             _JINJA_OPTIONS,
-            keywords=keywords or _PY_KEYWORDS,
+            keywords=keywords,
             comment_tags=("TRANSLATORS:",),
             strip_comment_tags=True,
         ):

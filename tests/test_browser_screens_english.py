@@ -19,6 +19,10 @@ from tests.test_browser_console_language import unaccented
 
 pytestmark = pytest.mark.browser
 
+ENGLISH_AGENDA = Path(__file__).resolve().parent.parent / "docs" / "agenda-english-example.json"
+#: The example's opening, where the MC introduces the delegates.
+OPENING = "tuyen-bo-ly-do"
+
 VIETNAMESE = re.compile(
     "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I
 )
@@ -126,3 +130,51 @@ def test_a_vietnamese_screen_keeps_its_words(ascii_server, open_page):
     wait_for_revision(page, 2)
     expect(page.locator("#mc-timer-status")).to_have_text("Đang chạy")
     expect(page.locator("#mc-now-label")).to_have_text("Đang diễn ra")
+
+
+@pytest.fixture
+def english_example_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server on the agenda that gives English beside its Vietnamese texts."""
+    server = start_server(tmp_path / "data", tmp_path / "server.log", agenda=ENGLISH_AGENDA)
+    yield server
+    stop_server(server)
+
+
+def test_the_mc_tablet_introduces_the_delegates_in_its_language(english_example_server, open_page):
+    """At the opening the MC reads the delegates' introduction: in English on an English
+    tablet (the agenda's translations of the delegates), in Vietnamese by default."""
+    server = english_example_server
+    server.command("goto", item_id=OPENING)
+    english = open_page(f"{server.url}/mc?lang=en&token={mc_token(server)}", size=(1024, 768))
+    vietnamese = open_page(server.mc_url, size=(768, 1024))
+    for page in (english, vietnamese):
+        wait_for_revision(page, 1)
+        expect(page.locator("#mc-delegates")).to_be_visible()
+    leads = english.locator("#mc-delegates-list .mc-intro-lead")
+    expect(leads.first).to_have_text(
+        "On behalf of the Central Government, we are honoured to introduce:"
+    )
+    expect(english.locator("#mc-delegates-list li").first).to_have_text(
+        re.compile(r"^Comrade Đỗ Văn Chiến, Secretary of the Party Central Committee, ")
+    )
+    expect(vietnamese.locator("#mc-delegates-list .mc-intro-lead").first).to_have_text(
+        "Về phía Trung ương, xin trân trọng giới thiệu:"
+    )
+    expect(vietnamese.locator("#mc-delegates-list li").first).to_have_text(
+        re.compile(r"^Đồng chí Đỗ Văn Chiến, Bí thư Trung ương Đảng, ")
+    )
+
+
+def test_the_studio_clock_is_named_apart_from_the_consoles_timer(ascii_server, open_page):
+    """The clock page's title and the console's "Đồng hồ" are two messages in English;
+    the debug corner (?debug) speaks the page's language too."""
+    english = open_page(f"{ascii_server.url}/clock?lang=en&debug", size=(1920, 1080))
+    vietnamese = open_page(f"{ascii_server.url}/clock?debug", size=(1920, 1080))
+    expect(english).to_have_title(re.compile(r"^Studio clock · "))
+    expect(vietnamese).to_have_title(re.compile(r"^Đồng hồ · "))
+    expect(english.locator(".debug-corner")).to_have_text(
+        re.compile(r"^offset -?\d+ ms · rtt \d+ ms$")
+    )
+    expect(vietnamese.locator(".debug-corner")).to_have_text(
+        re.compile(r"^lệch giờ -?\d+ ms · khứ hồi \d+ ms$")
+    )

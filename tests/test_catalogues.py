@@ -16,11 +16,13 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def ids(catalog) -> set[str]:
-    return {
-        message.id if isinstance(message.id, str) else message.id[0]
-        for message in catalog
-        if message.id
-    }
+    """Each message's msgid, after its context when it has one (``context\x04msgid``)."""
+    return {key(message) for message in catalog if message.id}
+
+
+def key(message) -> str:
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}\x04{msgid}" if message.context else msgid
 
 
 @pytest.fixture(scope="module")

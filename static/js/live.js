@@ -257,7 +257,10 @@ export function debugCorner(clock) {
   const box = el('div', { className: 'debug-corner' });
   document.body.append(box);
   const draw = () => {
-    box.textContent = `offset ${Math.round(clock.deviceOffset())} ms · rtt ${clock.rtt ?? '–'} ms`;
+    box.textContent = t('lệch giờ %(offset)s ms · khứ hồi %(rtt)s ms', {
+      offset: Math.round(clock.deviceOffset()),
+      rtt: clock.rtt ?? '–',
+    });
   };
   clock.onChange(draw);
   draw();

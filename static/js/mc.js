@@ -52,11 +52,12 @@ let formatClock = clockFormatter('Asia/Ho_Chi_Minh');
 let formatWallClock = wallClockFormatter('Asia/Ho_Chi_Minh');
 
 /** The delegates present, as the MC reads them aloud: per delegation its opening words,
- *  then one line per delegate (built by the server: runshow/introduction.py). */
+ *  then one line per delegate (built by the server: runshow/introduction.py), in the
+ *  page's language where the paragraph's `translations` give it. */
 function renderIntroduction(paragraphs) {
   n.delegatesList.replaceChildren(...(paragraphs || []).map((paragraph) => el('div', { className: 'mc-delegate-group' },
-    el('p', { className: 'mc-intro-lead', text: paragraph.lead }),
-    el('ul', {}, ...paragraph.lines.map((line) => el('li', { text: line }))))));
+    el('p', { className: 'mc-intro-lead', text: localized(paragraph, 'lead') }),
+    el('ul', {}, ...localized(paragraph, 'lines').map((line) => el('li', { text: line }))))));
 }
 
 function renderProgramme(next) {
