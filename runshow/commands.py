@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from runshow.errors import Problem, describe_pydantic_error, did_you_mean, shown
+from runshow.i18n import _
 from runshow.jsontext import Unreadable
 
 #: speaker: the speaker's screen (/speaker); stage: the audience screen (/stage, seen by
@@ -285,13 +286,15 @@ def parse_command(payload: Any) -> Command:
     if isinstance(payload, Unreadable):
         raise InvalidCommand(payload.problems)
     if not isinstance(payload, dict):
-        raise InvalidCommand([Problem("", "lệnh phải là một đối tượng JSON {...}")])
+        raise InvalidCommand([Problem("", _("lệnh phải là một đối tượng JSON {...}"))])
     name = payload.get("command")
     if name is None:
-        raise InvalidCommand([Problem("command", "thiếu tên lệnh")])
+        raise InvalidCommand([Problem("command", _("thiếu tên lệnh"))])
     if not isinstance(name, str) or name not in _MODELS:
-        hint = did_you_mean(name, COMMAND_NAMES) or f" (có: {', '.join(COMMAND_NAMES)})"
-        message = f"lệnh không tồn tại: {shown(name)}{hint}"
+        hint = did_you_mean(name, COMMAND_NAMES) or _(
+            " (có: %(names)s)", names=", ".join(COMMAND_NAMES)
+        )
+        message = _("lệnh không tồn tại: %(name)s%(hint)s", name=shown(name), hint=hint)
         raise InvalidCommand([Problem("command", message)])
     model = _MODELS[name]
     try:

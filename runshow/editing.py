@@ -23,6 +23,7 @@ from runshow.agenda import (
     unique_id,
 )
 from runshow.errors import Problem
+from runshow.i18n import N_, _
 
 #: Item fields an edit may not change.
 FIXED_ITEM_FIELDS = ("id",)
@@ -53,13 +54,18 @@ def _merge(old: Any, changes: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_NO_DELEGATE = N_("Không có đại biểu nào mang mã %(id)s.")
+_NO_DELEGATE_HERE = N_("không có đại biểu %(id)s")
+_UNCHANGEABLE = N_("không đổi được")
+
+
 def _item_index(document: dict[str, Any], item_id: str, field: str = "item_id") -> int:
     for index, item in enumerate(document["items"]):
         if item["id"] == item_id:
             return index
     raise EditRefused(
-        f"Không có mục nào mang mã {item_id!r} trong chương trình.",
-        [Problem(field, f"không có mục {item_id!r}")],
+        _("Không có mục nào mang mã %(id)s trong chương trình.", id=repr(item_id)),
+        [Problem(field, _("không có mục %(id)s", id=repr(item_id)))],
     )
 
 
@@ -72,8 +78,8 @@ def _position_after(document: dict[str, Any], after: str | None, key: str = "ite
     ids = _delegate_ids(document)
     if after not in ids:
         raise EditRefused(
-            f"Không có đại biểu nào mang mã {after!r}.",
-            [Problem("after", f"không có đại biểu {after!r}")],
+            _(_NO_DELEGATE, id=repr(after)),
+            [Problem("after", _(_NO_DELEGATE_HERE, id=repr(after)))],
         )
     return ids.index(after) + 1
 
@@ -92,8 +98,8 @@ def _delegate_index(document: dict[str, Any], delegate_id: str) -> int:
     ids = _delegate_ids(document)
     if delegate_id not in ids:
         raise EditRefused(
-            f"Không có đại biểu nào mang mã {delegate_id!r}.",
-            [Problem("delegate_id", f"không có đại biểu {delegate_id!r}")],
+            _(_NO_DELEGATE, id=repr(delegate_id)),
+            [Problem("delegate_id", _(_NO_DELEGATE_HERE, id=repr(delegate_id)))],
         )
     return ids.index(delegate_id)
 
@@ -141,8 +147,8 @@ def edited(agenda: Agenda, command: c.EditCommand) -> Agenda:
         fixed = [name for name in FIXED_ITEM_FIELDS if name in command.changes]
         if fixed:
             raise EditRefused(
-                "Không đổi được mã mục (id): hãy thêm mục mới rồi xóa mục cũ.",
-                [Problem(f"changes.{fixed[0]}", "không đổi được")],
+                _("Không đổi được mã mục (id): hãy thêm mục mới rồi xóa mục cũ."),
+                [Problem(f"changes.{fixed[0]}", _(_UNCHANGEABLE))],
             )
         document["items"][index] = _merge(document["items"][index], command.changes)
         where[f"items[{index}]"] = "changes"
@@ -153,11 +159,11 @@ def edited(agenda: Agenda, command: c.EditCommand) -> Agenda:
     elif isinstance(command, c.RemoveItem):
         index = _item_index(document, command.item_id)
         if len(document["items"]) == 1:
-            raise EditRefused("Không xóa được mục duy nhất của chương trình.")
+            raise EditRefused(_("Không xóa được mục duy nhất của chương trình."))
         del document["items"][index]
     elif isinstance(command, c.MoveItem):
         if command.after == command.item_id:
-            raise EditRefused("Không chuyển được một mục ra sau chính nó.")
+            raise EditRefused(_("Không chuyển được một mục ra sau chính nó."))
         item = document["items"].pop(_item_index(document, command.item_id))
         document["items"].insert(_position_after(document, command.after), item)
     elif isinstance(command, c.EditEvent):
@@ -168,7 +174,7 @@ def edited(agenda: Agenda, command: c.EditCommand) -> Agenda:
         index = _delegate_index(document, command.delegate_id)
         if "id" in command.changes:
             raise EditRefused(
-                "Không đổi được mã đại biểu.", [Problem("changes.id", "không đổi được")]
+                _("Không đổi được mã đại biểu."), [Problem("changes.id", _(_UNCHANGEABLE))]
             )
         document["delegates"][index] = _merge(document["delegates"][index], command.changes)
         where[f"delegates[{index}]"] = "changes"
@@ -193,7 +199,9 @@ def _checked(document: dict[str, Any], agenda: Agenda, where: dict[str, str]) ->
     except AgendaError as error:
         problems = [_placed(problem, where) for problem in error.problems]
         reason = "; ".join(str(problem) for problem in problems)
-        raise EditRefused(f"Chương trình sau khi sửa không hợp lệ: {reason}", problems) from None
+        raise EditRefused(
+            _("Chương trình sau khi sửa không hợp lệ: %(reason)s", reason=reason), problems
+        ) from None
     return parsed.planned_like(agenda)
 
 

@@ -35,6 +35,7 @@ from runshow import commands as c
 from runshow.agenda import Agenda, Item
 from runshow.editing import EditRefused, describe_edit, edited
 from runshow.errors import Problem, shown
+from runshow.i18n import N_, _
 from runshow.timefmt import duration_text
 
 Phase = Literal["normal", "warning", "danger", "overtime", "ended"]
@@ -271,98 +272,101 @@ def _start_target(state: ShowState, agenda: Agenda) -> Item | None:
     return _upcoming(state, agenda)
 
 
-_NOTHING_ON = "Chưa có mục nào đang diễn ra: hãy chọn một mục trước."
+_NOTHING_ON = N_("Chưa có mục nào đang diễn ra: hãy chọn một mục trước.")
+_CLOCK_RUNNING = N_("Đồng hồ đang chạy rồi.")
+_NO_MESSAGE_SHOWN = N_("Không có tin nhắn nào đang hiển thị để xóa.")
 
 
 def _why_not_start(state: ShowState, agenda: Agenda) -> str | None:
     item = _start_target(state, agenda)
     if item is None:
-        return "Chương trình đã hết mục: không còn mục nào để bắt đầu."
+        return _("Chương trình đã hết mục: không còn mục nào để bắt đầu.")
     timer = state.timers.get(item.id)
     if timer is None or not timer.started:
         return None
     if timer.running:
-        return "Đồng hồ đang chạy rồi."
+        return _(_CLOCK_RUNNING)
     if state.current_id is None:
         # Start would bring it back straight into whatever time it had left (or overtime).
-        return (
-            f"Mục «{item.title}» đã diễn ra: đưa mục lên (Tiếp theo hoặc Chuyển đến) "
-            "rồi dùng Tiếp tục (resume)."
+        return _(
+            "Mục «%(title)s» đã diễn ra: đưa mục lên (Tiếp theo hoặc Chuyển đến) "
+            "rồi dùng Tiếp tục (resume).",
+            title=item.title,
         )
-    return "Đồng hồ đang tạm dừng: dùng lệnh Tiếp tục (resume)."
+    return _("Đồng hồ đang tạm dừng: dùng lệnh Tiếp tục (resume).")
 
 
 def _why_not_pause(state: ShowState, agenda: Agenda) -> str | None:
     timer = state.timer()
     if timer is None:
-        return _NOTHING_ON
-    return None if timer.running else "Đồng hồ không chạy nên không thể tạm dừng."
+        return _(_NOTHING_ON)
+    return None if timer.running else _("Đồng hồ không chạy nên không thể tạm dừng.")
 
 
 def _why_not_resume(state: ShowState, agenda: Agenda) -> str | None:
     timer = state.timer()
     if timer is None:
-        return _NOTHING_ON
+        return _(_NOTHING_ON)
     if timer.running:
-        return "Đồng hồ đang chạy rồi."
-    return None if timer.started else "Đồng hồ chưa bắt đầu: dùng lệnh Bắt đầu (start)."
+        return _(_CLOCK_RUNNING)
+    return None if timer.started else _("Đồng hồ chưa bắt đầu: dùng lệnh Bắt đầu (start).")
 
 
 def _why_not_reset(state: ShowState, agenda: Agenda) -> str | None:
     timer, item = state.timer(), agenda.get(state.current_id)
     if timer is None or item is None:
-        return _NOTHING_ON
+        return _(_NOTHING_ON)
     if timer == Timer.fresh(item):
-        return "Đồng hồ đang ở thời lượng ban đầu rồi: không có gì để đặt lại."
+        return _("Đồng hồ đang ở thời lượng ban đầu rồi: không có gì để đặt lại.")
     return None
 
 
 def _why_not_adjust(state: ShowState, agenda: Agenda) -> str | None:
     item = agenda.get(state.current_id)
     if item is None or state.timer() is None:
-        return _NOTHING_ON
-    return None if item.timed else "Mục này đếm lên, không có thời lượng để thêm hoặc bớt."
+        return _(_NOTHING_ON)
+    return None if item.timed else _("Mục này đếm lên, không có thời lượng để thêm hoặc bớt.")
 
 
 def _why_not_next(state: ShowState, agenda: Agenda) -> str | None:
     if state.current_id is None and _upcoming(state, agenda) is None:
-        return "Không còn mục tiếp theo: chương trình đã kết thúc."
+        return _("Không còn mục tiếp theo: chương trình đã kết thúc.")
     return None
 
 
 def _why_not_previous(state: ShowState, agenda: Agenda) -> str | None:
     if state.current_id is None:
         if agenda.get(state.cursor_id) is None:
-            return "Chương trình chưa bắt đầu: không có mục trước."
+            return _("Chương trình chưa bắt đầu: không có mục trước.")
         return None
     if not agenda.index_of(state.current_id):
-        return "Không có mục trước: đây là mục đầu tiên của chương trình."
+        return _("Không có mục trước: đây là mục đầu tiên của chương trình.")
     return None
 
 
 def _why_not_goto(state: ShowState, agenda: Agenda) -> str | None:
     others = [item for item in agenda.items if item.id != state.current_id]
-    return None if others else "Chương trình chỉ có mục đang diễn ra."
+    return None if others else _("Chương trình chỉ có mục đang diễn ra.")
 
 
 def _why_not_clear_message(state: ShowState, agenda: Agenda) -> str | None:
     if state.stage_message is None and state.mc_message is None and state.speaker_message is None:
-        return "Không có tin nhắn nào đang hiển thị để xóa."
+        return _(_NO_MESSAGE_SHOWN)
     return None
 
 
 def _why_not_banner(state: ShowState, agenda: Agenda) -> str | None:
     if state.current_id is None and not state.banner:
-        return "Chưa có mục nào trên sân khấu: sân khấu đang hiển thị băng rôn hội nghị rồi."
+        return _("Chưa có mục nào trên sân khấu: sân khấu đang hiển thị băng rôn hội nghị rồi.")
     return None
 
 
 def _why_not_undo(state: ShowState, agenda: Agenda) -> str | None:
-    return None if state.undo else "Không có thao tác nào để hoàn tác."
+    return None if state.undo else _("Không có thao tác nào để hoàn tác.")
 
 
 def _why_not_redo(state: ShowState, agenda: Agenda) -> str | None:
-    return None if state.redo else "Không có thao tác nào để làm lại."
+    return None if state.redo else _("Không có thao tác nào để làm lại.")
 
 
 def _always(state: ShowState, agenda: Agenda) -> str | None:
@@ -420,17 +424,20 @@ def _moved_on(state: ShowState, agenda: Agenda, command: c.Command) -> Refusal |
         return None
     return Refusal(
         "moved_on",
-        f"Chương trình đã chuyển sang {_position_words(agenda, now_on)} "
-        f"(lệnh gửi khi đang ở {_position_words(agenda, seen)}): lệnh không được thực hiện. "
-        "Hãy xem lại rồi thử lại.",
+        _(
+            "Chương trình đã chuyển sang %(now_on)s (lệnh gửi khi đang ở %(seen)s): lệnh "
+            "không được thực hiện. Hãy xem lại rồi thử lại.",
+            now_on=_position_words(agenda, now_on),
+            seen=_position_words(agenda, seen),
+        ),
     )
 
 
 def _position_words(agenda: Agenda, item_id: str | None) -> str:
     item = agenda.get(item_id)
     if item is None:
-        return "băng rôn hội nghị" if item_id is None else f"mục {item_id!r}"
-    return f"mục {item.index + 1} «{item.title}»"
+        return _("băng rôn hội nghị") if item_id is None else _("mục %(id)s", id=repr(item_id))
+    return _("mục %(number)s «%(title)s»", number=item.index + 1, title=item.title)
 
 
 #: Commands whose effect does not depend on what happened just before: two
@@ -449,8 +456,12 @@ def _stale(state: ShowState, command: c.Command) -> Refusal | None:
         return None
     return Refusal(
         "stale_revision",
-        f"Lệnh dựa trên phiên bản {command.revision} nhưng chương trình đã ở phiên bản "
-        f"{state.revision}: có người vừa thao tác trước. Hãy xem lại rồi thử lại.",
+        _(
+            "Lệnh dựa trên phiên bản %(sent)s nhưng chương trình đã ở phiên bản %(now)s: "
+            "có người vừa thao tác trước. Hãy xem lại rồi thử lại.",
+            sent=command.revision,
+            now=state.revision,
+        ),
     )
 
 
@@ -522,7 +533,7 @@ def _redo(state: ShowState, agenda: Agenda, now: int) -> _Done:
     refusal = _moved_on(state, agenda, command)
     why_not = refusal.reason if refusal else _RULES[command.command](state, agenda)
     if why_not is not None:
-        raise _Refused(f"Không thể làm lại «{entry.label}»: {why_not}")
+        raise _Refused(_("Không thể làm lại «%(label)s»: %(why)s", label=entry.label, why=why_not))
     done = _perform(state, agenda, command, now)
     done.history["redo"] = state.redo[:-1]
     return done
@@ -646,7 +657,7 @@ def _current(state: ShowState, agenda: Agenda) -> tuple[Item, Timer]:
     item = agenda.get(state.current_id)
     timer = state.timer()
     if item is None or timer is None:
-        raise _Refused(_NOTHING_ON)
+        raise _Refused(_(_NOTHING_ON))
     return item, timer
 
 
@@ -720,7 +731,7 @@ def _adjust(state: ShowState, agenda: Agenda, command: c.Adjust, now: int) -> Ha
     taking more than is left stops at 0 (and says so)."""
     item, timer = _current(state, agenda)
     if command.seconds == 0:
-        raise _Refused("Số giây cần thêm hoặc bớt phải khác 0.")
+        raise _Refused(_("Số giây cần thêm hoặc bớt phải khác 0."))
     delta = command.seconds * 1000
     left = timer.remaining_at(now)
     note = None
@@ -729,11 +740,13 @@ def _adjust(state: ShowState, agenda: Agenda, command: c.Adjust, now: int) -> Ha
             pass  # adding time in overtime: still in overtime, but by less
         elif left <= 0:
             raise _Refused(
-                "Đồng hồ đã về 0 giây (hoặc đang quá giờ): không thể bớt thêm thời gian."
+                _("Đồng hồ đã về 0 giây (hoặc đang quá giờ): không thể bớt thêm thời gian.")
             )
         else:
             delta = -left
-            note = f"Chỉ còn {duration_text(left)}: đã bớt đến 0 giây (không bớt quá 0)."
+            note = _(
+                "Chỉ còn %(left)s: đã bớt đến 0 giây (không bớt quá 0).", left=duration_text(left)
+            )
     moved = replace(
         timer, remaining_ms=timer.remaining_ms + delta, adjust_ms=timer.adjust_ms + delta
     )
@@ -763,9 +776,11 @@ def _previous(state: ShowState, agenda: Agenda, command: c.Previous, now: int) -
 def _goto(state: ShowState, agenda: Agenda, command: c.Goto, now: int) -> ShowState:
     item = agenda.get(command.item_id)
     if item is None:
-        raise _Refused(f"Không có mục nào mang mã {shown(command.item_id)} trong chương trình.")
+        raise _Refused(
+            _("Không có mục nào mang mã %(id)s trong chương trình.", id=shown(command.item_id))
+        )
     if item.id == state.current_id:
-        raise _Refused(f"Mục «{item.title}» đang diễn ra rồi.")
+        raise _Refused(_("Mục «%(title)s» đang diễn ra rồi.", title=item.title))
     return _enter(state, agenda, item, now, by=command.command)
 
 
@@ -789,7 +804,7 @@ def _message(state: ShowState, agenda: Agenda, command: c.Message, now: int) -> 
         colours |= dict.fromkeys(reached, command.colour)
     texts = (state.stage_message, state.mc_message, state.speaker_message)
     if (stage, mc, speaker) == texts and colours == dict(state.message_colours):
-        raise _Refused("Tin nhắn này đang hiển thị rồi.")
+        raise _Refused(_("Tin nhắn này đang hiển thị rồi."))
     return replace(
         state,
         stage_message=stage,
@@ -815,7 +830,7 @@ def _clear_message(
     clears_mc = (every or command.target == "mc") and state.mc_message is not None
     clears_speaker = (every or command.target == "speaker") and state.speaker_message is not None
     if not (clears_stage or clears_mc or clears_speaker):
-        raise _Refused("Không có tin nhắn nào đang hiển thị để xóa.")
+        raise _Refused(_(_NO_MESSAGE_SHOWN))
     clears = {"stage": clears_stage, "mc": clears_mc, "speaker": clears_speaker}
     cleared = tuple(place for place, cleared_here in clears.items() if cleared_here)
     return replace(
@@ -830,7 +845,9 @@ def _clear_message(
 def _blackout(state: ShowState, agenda: Agenda, command: c.Blackout, now: int) -> ShowState:
     if state.blackout == command.on:
         raise _Refused(
-            "Màn hình sân khấu đang tắt rồi." if command.on else "Màn hình sân khấu đang bật rồi."
+            _("Màn hình sân khấu đang tắt rồi.")
+            if command.on
+            else _("Màn hình sân khấu đang bật rồi.")
         )
     return replace(state, blackout=command.on)
 
@@ -839,9 +856,9 @@ def _banner(state: ShowState, agenda: Agenda, command: c.Banner, now: int) -> Sh
     """An overlay on the stage: the item and its clock go on underneath."""
     if state.banner == command.on:
         raise _Refused(
-            "Sân khấu đang hiển thị băng rôn hội nghị rồi."
+            _("Sân khấu đang hiển thị băng rôn hội nghị rồi.")
             if command.on
-            else "Băng rôn đang tắt rồi: sân khấu đang hiển thị mục."
+            else _("Băng rôn đang tắt rồi: sân khấu đang hiển thị mục.")
         )
     return replace(state, banner=command.on)
 
@@ -872,10 +889,20 @@ def _edit(state: ShowState, agenda: Agenda, command: c.EditCommand, now: int) ->
                 deadline_ms=None if timer.deadline_ms is None else timer.deadline_ms + delta,
             )
             if item_id == state.current_id:
-                sign = "thêm" if delta > 0 else "bớt"
+                change = {"change": duration_text(abs(delta))}
+                change["length"] = duration_text(new.duration_ms)
                 note = (
-                    f"Đồng hồ của mục đang diễn ra được {sign} {duration_text(abs(delta))} "
-                    f"theo thời lượng mới ({duration_text(new.duration_ms)})."
+                    _(
+                        "Đồng hồ của mục đang diễn ra được thêm %(change)s theo thời lượng mới "
+                        "(%(length)s).",
+                        **change,
+                    )
+                    if delta > 0
+                    else _(
+                        "Đồng hồ của mục đang diễn ra được bớt %(change)s theo thời lượng mới "
+                        "(%(length)s).",
+                        **change,
+                    )
                 )
     state = replace(state, timers=_frozen_map(timers), programme_version=state.revision + 1)
     return _Edited(state, note, programme)
@@ -888,10 +915,15 @@ def _removable(state: ShowState, agenda: Agenda, item_id: str) -> ShowState:
         return state  # the edit says there is no such item
     if item_id == state.current_id:
         raise _Refused(
-            f"Không xóa được mục đang diễn ra «{item.title}»: hãy chuyển sang mục khác trước."
+            _(
+                "Không xóa được mục đang diễn ra «%(title)s»: hãy chuyển sang mục khác trước.",
+                title=item.title,
+            )
         )
     if item_id in state.visited():
-        raise _Refused(f"Mục «{item.title}» đã diễn ra: không xóa được (báo cáo cần mục này).")
+        raise _Refused(
+            _("Mục «%(title)s» đã diễn ra: không xóa được (báo cáo cần mục này).", title=item.title)
+        )
     cursor_id = state.cursor_id
     if cursor_id == item_id:  # the show continues after the item before it
         cursor_id = agenda.items[item.index - 1].id if item.index else None
@@ -958,12 +990,17 @@ def reconcile(state: ShowState, agenda: Agenda) -> tuple[ShowState, list[str]]:
     vanished = sorted((set(state.timers) | state.visited()) - known)
     if not vanished and (state.current_id is None or state.current_id in known):
         return state, []
-    warnings = ["Các mục không còn trong chương trình đã bị bỏ qua: " + ", ".join(vanished)]
+    warnings = [
+        _("Các mục không còn trong chương trình đã bị bỏ qua: %(ids)s", ids=", ".join(vanished))
+    ]
     current_id, cursor_id = state.current_id, state.cursor_id
     if current_id is not None and current_id not in known:
         warnings.append(
-            f"Mục đang diễn ra ({current_id}) không còn trong chương trình: "
-            "sân khấu quay về băng rôn hội nghị."
+            _(
+                "Mục đang diễn ra (%(id)s) không còn trong chương trình: "
+                "sân khấu quay về băng rôn hội nghị.",
+                id=current_id,
+            )
         )
         current_id = None
     visits = tuple(visit for visit in state.visits if visit.item_id in known)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from runshow.i18n import N_, _
 from runshow.timefmt import clock_text, offset_words, timer_text
 
 if TYPE_CHECKING:  # not at run time: `runshow serve` parses its options before eventlet
@@ -57,10 +58,21 @@ def parse_address(address: str, arguments: Sequence[Any]) -> OscCommand:
     """`/runshow[/<room>]/<command>` and its arguments. Raises `OscRefused`."""
     parts = address.strip("/").split("/")
     if len(parts) not in (2, 3) or parts[0] != PREFIX:
-        raise OscRefused(f"địa chỉ OSC không dùng được: {address!r} (cần /runshow/<lệnh>)")
+        raise OscRefused(
+            _(
+                "địa chỉ OSC không dùng được: %(address)s (cần /runshow/<lệnh>)",
+                address=repr(address),
+            )
+        )
     *room, name = parts[1:]
     if name not in ADDRESSES:
-        raise OscRefused(f"không có lệnh OSC {name!r}; các lệnh: {', '.join(ADDRESSES)}")
+        raise OscRefused(
+            _(
+                "không có lệnh OSC %(name)s; các lệnh: %(names)s",
+                name=repr(name),
+                names=", ".join(ADDRESSES),
+            )
+        )
     return OscCommand(room[0] if room else None, name, tuple(arguments))
 
 
@@ -73,36 +85,43 @@ def to_command(osc: OscCommand, agenda: Agenda) -> dict[str, Any]:
     elif name in ("start", "pause", "resume"):
         _take_guard(payload, "item_id", args)
     elif name == "goto":
-        payload["item_id"] = _item(agenda, _needed(args, "mục cần chuyển tới"))
+        payload["item_id"] = _item(agenda, _needed(args, N_("mục cần chuyển tới")))
         _take_guard(payload, "from", args)
     elif name == "adjust":
-        seconds = _needed(args, "số giây (âm để bớt)")
+        seconds = _needed(args, N_("số giây (âm để bớt)"))
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise OscRefused(f"adjust cần số giây, nhận được {seconds!r}")
+            raise OscRefused(_("adjust cần số giây, nhận được %(value)s", value=repr(seconds)))
         payload["seconds"] = round(seconds)
         _take_guard(payload, "item_id", args)
     elif name == "message":
-        payload["text"] = _needed(args, "nội dung lời nhắn")
+        payload["text"] = _needed(args, N_("nội dung lời nhắn"))
         if args:
             payload["target"] = args.pop(0)
     elif name == "clear_message":
         if args:
             payload["target"] = args.pop(0)
     elif name in ("blackout", "banner"):
-        payload["on"] = _switch(_needed(args, "0 hoặc 1"))
+        payload["on"] = _switch(_needed(args, N_("0 hoặc 1")))
     elif name == "flash":
         if args:
             payload["seconds"] = args.pop(0)
         if args:
             payload["target"] = args.pop(0)
     if args:
-        raise OscRefused(f"{name} nhận thừa {len(args)} đối số: {args!r}")
+        raise OscRefused(
+            _(
+                "%(name)s nhận thừa %(count)s đối số: %(args)s",
+                name=name,
+                count=len(args),
+                args=repr(args),
+            )
+        )
     return payload
 
 
 def _needed(args: list[Any], what: str) -> Any:
     if not args:
-        raise OscRefused(f"thiếu đối số: {what}")
+        raise OscRefused(_("thiếu đối số: %(what)s", what=_(what)))
     return args.pop(0)
 
 
@@ -131,15 +150,26 @@ def _item(agenda: Agenda, chosen: Any) -> Any:
         index = int(chosen)
         if 1 <= index <= len(agenda.items):
             return agenda.items[index - 1].id
-        raise OscRefused(f"không có mục số {index} (chương trình có {len(agenda.items)} mục)")
-    raise OscRefused(f"goto cần mã mục hoặc số thứ tự, nhận được {chosen!r}")
+        raise OscRefused(
+            _(
+                "không có mục số %(index)s (chương trình có %(count)s mục)",
+                index=index,
+                count=len(agenda.items),
+            )
+        )
+    raise OscRefused(_("goto cần mã mục hoặc số thứ tự, nhận được %(value)s", value=repr(chosen)))
 
 
 def parse_target(text: str) -> tuple[str, int]:
     """`--osc-feedback HOST:PORT`. Raises ValueError saying what is expected."""
-    host, _, port = text.rpartition(":")
+    host, _colon, port = text.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"--osc-feedback cần HOST:CỔNG, ví dụ 192.168.1.20:9000 (nhận {text!r})")
+        raise ValueError(
+            _(
+                "--osc-feedback cần HOST:CỔNG, ví dụ 192.168.1.20:9000 (nhận %(text)s)",
+                text=repr(text),
+            )
+        )
     return host.strip("[]"), int(port)
 
 
@@ -153,7 +183,10 @@ def parse_allow(texts: Iterable[str]) -> list[Network]:
                 networks.append(ipaddress.ip_network(part, strict=False))
             except ValueError:
                 raise ValueError(
-                    f"--osc-allow: {part!r} không phải địa chỉ hay mạng (ví dụ 192.168.1.0/24)"
+                    _(
+                        "--osc-allow: %(part)s không phải địa chỉ hay mạng (ví dụ 192.168.1.0/24)",
+                        part=repr(part),
+                    )
                 ) from None
     return networks
 

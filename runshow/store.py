@@ -39,6 +39,7 @@ from runshow.engine import (
     Visit,
     _frozen_map,
 )
+from runshow.i18n import _
 from runshow.snapshot_check import UntypedValue, check_types
 
 log = logging.getLogger(__name__)
@@ -104,28 +105,30 @@ def plain_cause(error: BaseException) -> str:
     """Why SQLite or the OS refused, in the technician's words."""
     name = getattr(error, "sqlite_errorname", "") or ""
     if name == "SQLITE_FULL" or getattr(error, "errno", None) == 28:
-        return "ổ đĩa đã đầy"
+        return _("ổ đĩa đã đầy")
     if name.startswith("SQLITE_READONLY") or getattr(error, "errno", None) == 30:
-        return "ổ đĩa hoặc tệp dữ liệu chỉ cho phép đọc"
+        return _("ổ đĩa hoặc tệp dữ liệu chỉ cho phép đọc")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return "tệp dữ liệu đang bị một chương trình khác khóa"
+        return _("tệp dữ liệu đang bị một chương trình khác khóa")
     if getattr(error, "errno", None) == 13:
-        return "không có quyền ghi"
+        return _("không có quyền ghi")
     if name.startswith("SQLITE_CANTOPEN"):
-        return "không mở được tệp dữ liệu (ổ đĩa đã bị rút ra, hoặc không có quyền ghi?)"
+        return _("không mở được tệp dữ liệu (ổ đĩa đã bị rút ra, hoặc không có quyền ghi?)")
     if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
-        return "tệp không phải là cơ sở dữ liệu hoặc đã bị hỏng"
+        return _("tệp không phải là cơ sở dữ liệu hoặc đã bị hỏng")
     if name.startswith("SQLITE_IOERR") or isinstance(error, OSError):
-        return "lỗi đọc/ghi ổ đĩa"
+        return _("lỗi đọc/ghi ổ đĩa")
     if name == "SQLITE_CONSTRAINT_UNIQUE":
-        return "tệp dữ liệu đã có lệnh mang cùng phiên bản (một chương trình khác đã ghi vào?)"
-    return f"lỗi cơ sở dữ liệu ({error})"
+        return _("tệp dữ liệu đã có lệnh mang cùng phiên bản (một chương trình khác đã ghi vào?)")
+    return _("lỗi cơ sở dữ liệu (%(error)s)", error=error)
 
 
 def refusal_text(path: Path, error: BaseException) -> str:
-    return (
-        f"Không lưu được lệnh: {plain_cause(error)} ({path}). Chương trình giữ nguyên như trước "
-        "lệnh này. Hãy khắc phục (giải phóng ổ đĩa, cắm lại ổ) rồi gửi lại lệnh."
+    return _(
+        "Không lưu được lệnh: %(cause)s (%(path)s). Chương trình giữ nguyên như trước "
+        "lệnh này. Hãy khắc phục (giải phóng ổ đĩa, cắm lại ổ) rồi gửi lại lệnh.",
+        cause=plain_cause(error),
+        path=path,
     )
 
 
@@ -142,15 +145,20 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.path.exists() and not self.path.is_file():
                 raise DataFileError(
-                    _unusable(self.path, "ở chỗ tệp dữ liệu lại là một thư mục (hoặc tệp đặc biệt)")
+                    _unusable(
+                        self.path, _("ở chỗ tệp dữ liệu lại là một thư mục (hoặc tệp đặc biệt)")
+                    )
                 )
             self._db: sqlite3.Connection | None = self._connect()
         except (sqlite3.Error, OSError) as error:
             if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
                 raise DataFileError(
-                    f"Tệp dữ liệu {self.path} đang bị một chương trình khác mở và khóa (một "
-                    "máy chủ Runshow khác, hoặc một công cụ xem cơ sở dữ liệu?). Hãy đóng "
-                    "chương trình đó rồi chạy lại."
+                    _(
+                        "Tệp dữ liệu %(path)s đang bị một chương trình khác mở và khóa (một "
+                        "máy chủ Runshow khác, hoặc một công cụ xem cơ sở dữ liệu?). Hãy đóng "
+                        "chương trình đó rồi chạy lại.",
+                        path=self.path,
+                    )
                 ) from error
             raise DataFileError(_unusable(self.path, plain_cause(error))) from error
 
@@ -214,14 +222,19 @@ class Store:
         count, last_revision = logged
         if row is None:
             if count:
-                raise DamagedSnapshot(f"không có trạng thái đã lưu, nhưng nhật ký có {count} lệnh")
+                raise DamagedSnapshot(
+                    _("không có trạng thái đã lưu, nhưng nhật ký có %(count)s lệnh", count=count)
+                )
             return None
         revision, state_text = row
         state = snapshot_from_json(state_text)
         if state.revision != revision or (last_revision or 0) != revision:
             raise DamagedSnapshot(
-                f"trạng thái đã lưu ở phiên bản {state.revision}, nhật ký ở phiên bản "
-                f"{last_revision or 0}"
+                _(
+                    "trạng thái đã lưu ở phiên bản %(saved)s, nhật ký ở phiên bản %(logged)s",
+                    saved=state.revision,
+                    logged=last_revision or 0,
+                )
             )
         return state
 
@@ -324,11 +337,14 @@ class Store:
 
 
 def _unusable(path: Path, cause: str) -> str:
-    return (
-        f"Không dùng được tệp dữ liệu {path}: {cause}.\n"
-        f"Cách xử lý: dời tệp này (và các tệp {path.name}-wal, {path.name}-shm nếu có) sang "
+    return _(
+        "Không dùng được tệp dữ liệu %(path)s: %(cause)s.\n"
+        "Cách xử lý: dời tệp này (và các tệp %(name)s-wal, %(name)s-shm nếu có) sang "
         "chỗ khác rồi chạy lại, hoặc chạy `runshow serve --fresh` để cất chúng vào thư mục "
-        "archive/ và bắt đầu chương trình lại từ đầu."
+        "archive/ và bắt đầu chương trình lại từ đầu.",
+        path=path,
+        cause=cause,
+        name=path.name,
     )
 
 
@@ -503,20 +519,28 @@ def snapshot_from_json(text: str) -> ShowState:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise DamagedSnapshot(f"trạng thái đã lưu không phải JSON hợp lệ ({error})") from None
+        raise DamagedSnapshot(
+            _("trạng thái đã lưu không phải JSON hợp lệ (%(error)s)", error=error)
+        ) from None
     if not isinstance(data, dict):
-        raise DamagedSnapshot("trạng thái đã lưu không phải một đối tượng JSON")
+        raise DamagedSnapshot(_("trạng thái đã lưu không phải một đối tượng JSON"))
     missing = [name for name in _ALWAYS_SAVED if name not in data]
     if missing:
-        raise DamagedSnapshot(f"trạng thái đã lưu thiếu trường {', '.join(missing)}")
+        raise DamagedSnapshot(
+            _("trạng thái đã lưu thiếu trường %(names)s", names=", ".join(missing))
+        )
     unknown = sorted(set(data) - {spec.name for spec in _FIELDS} - {"records"})
     if unknown:
-        raise DamagedSnapshot(f"trạng thái đã lưu có trường lạ {', '.join(unknown)}")
+        raise DamagedSnapshot(
+            _("trạng thái đã lưu có trường lạ %(names)s", names=", ".join(unknown))
+        )
     try:
         state = state_from_dict(data)
         check_types(state)
     except UntypedValue as wrong:
-        raise DamagedSnapshot(f"trạng thái đã lưu bị hỏng: {wrong}") from None
+        raise DamagedSnapshot(_("trạng thái đã lưu bị hỏng: %(wrong)s", wrong=wrong)) from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise DamagedSnapshot(f"trạng thái đã lưu bị hỏng ({error!r})") from None
+        raise DamagedSnapshot(
+            _("trạng thái đã lưu bị hỏng (%(error)s)", error=repr(error))
+        ) from None
     return state
