@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from flask import request
 
+from runshow.i18n import N_, _
 from runshow.keys import ControlKey, LoginEpoch, same_secret
 from runshow.web.throttle import FailureThrottle
 
@@ -36,12 +37,12 @@ class Refusal(NamedTuple):
 
 
 def locked_out_text(wait: int) -> str:
-    return f"Nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây."
+    return _("Nhập sai quá nhiều lần. Vui lòng thử lại sau %(wait)s giây.", wait=wait)
 
 
-WRONG_KEY = "Mã điều khiển không đúng."
-OTHER_ROOM = "Mã điều khiển này chỉ dùng cho phòng khác."
-NO_BEARER = "Thiếu mã điều khiển: gửi kèm 'Authorization: Bearer <mã>'."
+WRONG_KEY = N_("Mã điều khiển không đúng.")
+OTHER_ROOM = N_("Mã điều khiển này chỉ dùng cho phòng khác.")
+NO_BEARER = N_("Thiếu mã điều khiển: gửi kèm 'Authorization: Bearer <mã>'.")
 
 
 def client_address() -> str:
@@ -142,17 +143,17 @@ class Access:
         or why it is refused. Without `room`, only the control key is accepted."""
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return None, Refusal(401, NO_BEARER, {"WWW-Authenticate": "Bearer"})
+            return None, Refusal(401, _(NO_BEARER), {"WWW-Authenticate": "Bearer"})
         holder, wait = self.check_holder(token.strip(), who, self.api_throttle)
         if wait:
             return None, Refusal(429, locked_out_text(wait), {"Retry-After": str(wait)})
         if holder is None:
-            return None, Refusal(401, WRONG_KEY, {"WWW-Authenticate": "Bearer"})
+            return None, Refusal(401, _(WRONG_KEY), {"WWW-Authenticate": "Bearer"})
         if holder == PRODUCER:
             return PRODUCER, None
         if holder == room:
             return OPERATOR, None
-        return None, Refusal(403, OTHER_ROOM, {})
+        return None, Refusal(403, _(OTHER_ROOM), {})
 
     def bearer_refusal(self, authorization: str | None, who: str) -> Refusal | None:
         """None when an `Authorization` header carries the control key; else why not."""

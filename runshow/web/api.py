@@ -195,7 +195,7 @@ _DISCARD_CHUNK = 64 * 1024
 def too_large(exceeded: RequestEntityTooLarge) -> Response | tuple[str, int]:
     _drop_body()
     limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
-    message = f"Nội dung gửi lên quá lớn (tối đa {limit} KiB)."
+    message = _("Nội dung gửi lên quá lớn (tối đa %(limit)s KiB).", limit=limit)
     if request.path.startswith(bp.url_prefix or "/api"):
         return _error(413, "too_large", message)
     return message, 413

@@ -24,6 +24,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from runshow.automations import PHASE_TRIGGERS, Rule, event, events_between, fill, fires
 from runshow.engine import ShowState
+from runshow.i18n import N_, _
 from runshow.osc import parse_target
 from runshow.phases import Crossing
 from runshow.protocol import CONTROL
@@ -183,18 +184,23 @@ class AutomationRunner:
         self.show.socketio.emit("automations", payload, namespace=CONTROL)
 
 
+_NOT_CONNECTED = N_("không kết nối được: %(cause)s")
+
+
 def _reason(error: Exception) -> str:
     """Why an output failed, in words for the console."""
     if isinstance(error, urllib.error.HTTPError):
-        return f"thiết bị trả lời HTTP {error.code}"
+        return _("thiết bị trả lời HTTP %(code)s", code=error.code)
     cause = error.reason if isinstance(error, urllib.error.URLError) else error
     if isinstance(cause, ConnectionRefusedError):
-        return "không kết nối được: thiết bị từ chối kết nối (chưa bật, sai cổng?)"
+        return _("không kết nối được: thiết bị từ chối kết nối (chưa bật, sai cổng?)")
     if isinstance(cause, TimeoutError | socket.timeout):
-        return f"không kết nối được: quá {TIMEOUT_S:g} giây không trả lời"
+        return _(
+            "không kết nối được: quá %(seconds)s giây không trả lời", seconds=format(TIMEOUT_S, "g")
+        )
     if isinstance(cause, OSError):
-        return f"không kết nối được: {cause.strerror or cause}"
-    return f"không kết nối được: {cause}"
+        return _(_NOT_CONNECTED, cause=cause.strerror or cause)
+    return _(_NOT_CONNECTED, cause=cause)
 
 
 def init_app(app: Any) -> None:
@@ -208,7 +214,7 @@ def init_app(app: Any) -> None:
     if not path:
         return
     if app.extensions["runshow"].several:
-        reason = "chưa dùng được khi chạy nhiều phòng: bỏ --automations hoặc chạy một phòng"
+        reason = _("chưa dùng được khi chạy nhiều phòng: bỏ --automations hoặc chạy một phòng")
         raise AutomationsError(path, [Problem("", reason)])
     show = show_for_room(None, app)
     runner = AutomationRunner(show, load_rules(path))

@@ -18,6 +18,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_roo
 from pydantic import ValidationError
 
 from runshow.errors import Problem
+from runshow.i18n import N_, _
 from runshow.jsontext import Unreadable
 from runshow.protocol import (
     AUDIENCES,
@@ -161,17 +162,24 @@ class LiveNamespace(_ShowNamespace):
         """The MC tablet scrolled its script: its room's prompters follow."""
         room = self.room()
         if room is None or room.presence.role_of(request.sid) != "mc":
-            return {"ok": False, "code": "unauthorized", "error": "Chỉ máy MC điều khiển prompter."}
+            return {
+                "ok": False,
+                "code": "unauthorized",
+                "error": _("Chỉ máy MC điều khiển prompter."),
+            }
         return relay_prompter_scroll(self.socketio_app, payload, room.audience("prompter"))
 
 
 #: The Socket.IO room of the producer's overview pages (web/overview.py).
 OVERVIEW = "overview"
-UNAUTHORIZED = {
-    "ok": False,
-    "code": "unauthorized",
-    "error": "Phiên đăng nhập không hợp lệ: hãy đăng nhập lại.",
-}
+#: A console whose login is no longer valid (its session was logged out).
+SESSION_ENDED = N_("Phiên đăng nhập không hợp lệ: hãy đăng nhập lại.")
+LOG_IN_AGAIN = N_("Hãy đăng nhập lại.")
+
+
+def unauthorized(message: str = SESSION_ENDED) -> dict[str, Any]:
+    """The refusal of a console not (or no longer) logged in, in its language."""
+    return {"ok": False, "code": "unauthorized", "error": _(message)}
 
 
 class ControlNamespace(_ShowNamespace):
@@ -217,9 +225,12 @@ class ControlNamespace(_ShowNamespace):
         room = self.room()
         who = None if room is None else self.controller(room)
         if who is None:
-            return UNAUTHORIZED
+            return unauthorized()
         if extra:  # a command is one object: what else came along is a sender's mistake
-            reason = f"lệnh chỉ gồm một đối tượng JSON {{...}}, không kèm {len(extra)} đối số khác"
+            reason = _(
+                "lệnh chỉ gồm một đối tượng JSON {...}, không kèm %(count)s đối số khác",
+                count=len(extra),
+            )
             payload = Unreadable([Problem("", reason)])
         return room.service.dispatch(payload, source=self.source("console", who)).to_json()
 
@@ -227,7 +238,7 @@ class ControlNamespace(_ShowNamespace):
         """The producer's overview: one command to several rooms (``{"rooms": [ids] or
         "all", "command": {...}}``); each room's answer by its id."""
         if not self.access.is_technician(session):
-            return UNAUTHORIZED
+            return unauthorized()
         wanted = payload.get("rooms") if isinstance(payload, dict) else None
         command = payload.get("command") if isinstance(payload, dict) else None
         rooms = [
@@ -237,7 +248,7 @@ class ControlNamespace(_ShowNamespace):
         if wanted == "all":
             rooms = list(self.find_room(ALL_ROOMS))
         if not rooms or None in rooms:
-            return {"ok": False, "code": "invalid", "error": "Không có phòng nào như vậy."}
+            return {"ok": False, "code": "invalid", "error": _("Không có phòng nào như vậy.")}
         source = self.source("overview", "producer")
         answers = {
             room.id: room.service.dispatch(command, source=source).to_json() for room in rooms
@@ -249,13 +260,13 @@ class ControlNamespace(_ShowNamespace):
         refusal to answer."""
         room = self.room()
         if room is None or self.controller(room) is None:
-            return None, {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
+            return None, unauthorized(LOG_IN_AGAIN)
         sid = payload.get("id") if isinstance(payload, dict) else None
         if not isinstance(sid, str) or room.presence.role_of(sid) in (None, "control"):
             return None, {
                 "ok": False,
                 "code": "not_possible",
-                "error": "Màn hình này không còn kết nối.",
+                "error": _("Màn hình này không còn kết nối."),
             }
         return sid, None
 
@@ -276,7 +287,10 @@ class ControlNamespace(_ShowNamespace):
             return refusal or {}
         options, problems = parse_screen_options(payload.get("options"))
         if options is None:
-            error = "Tùy chọn màn hình không hợp lệ: " + "; ".join(map(str, problems))
+            error = _(
+                "Tùy chọn màn hình không hợp lệ: %(problems)s",
+                problems="; ".join(map(str, problems)),
+            )
             return {"ok": False, "code": "invalid", "error": error}
         self.socketio_app.emit("screen_options", options, to=sid, namespace=LIVE)
         return {"ok": True, "options": options}
@@ -285,7 +299,7 @@ class ControlNamespace(_ShowNamespace):
         """The technician scrolls the room's prompters from the console."""
         room = self.room()
         if room is None or self.controller(room) is None:
-            return {"ok": False, "code": "unauthorized", "error": "Hãy đăng nhập lại."}
+            return unauthorized(LOG_IN_AGAIN)
         return relay_prompter_scroll(self.socketio_app, payload, room.audience("prompter"))
 
     def on_fit(self, draft: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -302,9 +316,9 @@ def relay_prompter_scroll(socketio: SocketIO, payload: Any, to: str) -> dict[str
     try:
         position = validate(PrompterScroll, payload)
     except ValidationError:
-        return {"ok": False, "code": "invalid", "error": "Vị trí cuộn không hợp lệ."}
+        return {"ok": False, "code": "invalid", "error": _("Vị trí cuộn không hợp lệ.")}
     if not 0 <= position["ratio"] <= 1:
-        return {"ok": False, "code": "invalid", "error": "Vị trí cuộn phải từ 0 đến 1."}
+        return {"ok": False, "code": "invalid", "error": _("Vị trí cuộn phải từ 0 đến 1.")}
     socketio.emit("prompter_scroll", position, to=to, namespace=LIVE)
     _last_scroll.setdefault(socketio, {})[to] = position
     return {"ok": True}
@@ -331,7 +345,7 @@ def disconnect_consoles(socketio: SocketIO) -> None:
         sid
         for name in list(manager.rooms.get(CONTROL, {}))
         if isinstance(name, str) and (name in (OVERVIEW, "control") or name.endswith("/control"))
-        for sid, _ in manager.get_participants(CONTROL, name)
+        for sid, _eio_sid in manager.get_participants(CONTROL, name)
     }
     for sid in consoles:
         socketio.server.disconnect(sid, namespace=CONTROL)
@@ -344,5 +358,5 @@ def answer_anyway(error: Exception) -> dict[str, Any]:
     return {
         "ok": False,
         "code": "server_error",
-        "error": "Máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại.",
+        "error": _("Máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại."),
     }

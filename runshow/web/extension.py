@@ -22,6 +22,7 @@ from flask_socketio import SocketIO
 from werkzeug.exceptions import NotFound
 
 from runshow.agenda import Agenda, load_agenda
+from runshow.i18n import _
 from runshow.keys import LoginEpoch, mc_token, operator_key, resolve_control_key
 from runshow.protocol import CONTROL, LIVE, rooms_by_view
 from runshow.rooms import RoomFile, plan_rooms, room_data_dir
@@ -47,8 +48,9 @@ class UnknownRoom(NotFound):
     """A room id in a URL or a query that no room has (a 404, in words)."""
 
     def __init__(self, room: str, rooms: list[str] | None = None):
-        listed = f" Các phòng: {', '.join(rooms)}." if rooms else ""
-        super().__init__(f"Không có phòng {room!r} trên máy chủ này.{listed}")
+        missing = _("Không có phòng %(room)s trên máy chủ này.", room=repr(room))
+        listed = _(" Các phòng: %(rooms)s.", rooms=", ".join(rooms)) if rooms else ""
+        super().__init__(missing + listed)
         self.room, self.rooms = room, rooms or []
 
     def __str__(self) -> str:
@@ -60,8 +62,11 @@ class RoomNeeded(Exception):
 
     def __init__(self, rooms: list[str]):
         super().__init__(
-            "Máy chủ này chạy nhiều phòng: hãy chọn phòng (/r/<phòng>/… hoặc "
-            f"/api/rooms/<phòng>/…). Các phòng: {', '.join(rooms)}."
+            _(
+                "Máy chủ này chạy nhiều phòng: hãy chọn phòng (/r/<phòng>/… hoặc "
+                "/api/rooms/<phòng>/…). Các phòng: %(rooms)s.",
+                rooms=", ".join(rooms),
+            )
         )
         self.rooms = rooms
 

@@ -38,8 +38,6 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet
 
-from runshow.web.fastpath import failure_text
-
 log = logging.getLogger(__name__)
 
 
@@ -126,8 +124,9 @@ class DirectManager(socketio.Manager):
 
     #: The fast path is this manager's (runshow/web/fastpath.py `status`).
     direct = True
-    #: Why broadcasts went over to the library's way, in words for the console.
-    failure: str | None = None
+    #: Why broadcasts went over to the library's way (said to each console in its
+    #: language: fastpath.failure_text).
+    failure: BaseException | None = None
 
     def emit(
         self,
@@ -156,7 +155,7 @@ class DirectManager(socketio.Manager):
         """From now on every broadcast goes the library's way: never a frozen screen
         behind a log line."""
         log.exception("the direct fan-out failed: every screen is served the library's way")
-        self.failure = failure_text(error)
+        self.failure = error
         direct_sockets(self.server.eio).close()
 
     def _emit_directly(self, event: str, data: Any, namespace: str, room: Any) -> bool:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Protocol
 
+from runshow.i18n import _
+
 #: The minor versions the fast path was written and tested for (pyproject.toml pins
 #: these; constraints.txt has the exact releases). Renovating them is a deliberate
 #: change: the fan-out tests and bench/fanout.py again, then new digests below.
@@ -81,24 +83,27 @@ class Fanout:
 
     def line(self) -> str:
         """What the server prints at start when it takes the libraries' path."""
-        return (
+        return _(
             "Gửi tới màn hình theo đường chuẩn của thư viện (đúng, nhưng tốn CPU hơn khi có "
-            f"hàng nghìn màn hình): {self.reason}."
+            "hàng nghìn màn hình): %(reason)s.",
+            reason=self.reason,
         )
 
 
 def failure_text(error: BaseException) -> str:
     """The console's warning after a broadcast raised on the fast path."""
-    return (
+    return _(
         "Đường gửi nhanh tới màn hình bị lỗi; máy chủ đã chuyển sang đường chuẩn của thư viện, "
-        f"các màn hình vẫn nhận đủ. Báo cho người phát triển ({type(error).__name__}: {error})."
+        "các màn hình vẫn nhận đủ. Báo cho người phát triển (%(kind)s: %(error)s).",
+        kind=type(error).__name__,
+        error=error,
     )
 
 
 def source_digest(qualified: str) -> str:
     """The first 12 hex digits of the SHA-256 of a function's source, e.g.
     ``"engineio.socket:Socket._websocket_handler"``."""
-    module_name, _, path = qualified.partition(":")
+    module_name, _colon, path = qualified.partition(":")
     target: Any = __import__(module_name, fromlist=["_"])
     for part in path.split("."):
         target = getattr(target, part)
@@ -274,10 +279,12 @@ def status(manager: Any) -> dict[str, Any]:
     direct = bool(getattr(manager, "direct", False)) and failure is None
     answer: dict[str, Any] = {"fanout": DIRECT if direct else STOCK}
     if failure is not None:
-        answer["fanout_warning"] = answer["fanout_text"] = failure
+        answer["fanout_warning"] = answer["fanout_text"] = failure_text(failure)
     elif not direct:
         answer["fanout_reason"] = decision().reason
-        answer["fanout_text"] = f"Gửi tới màn hình: đường chuẩn của thư viện ({decision().reason})."
+        answer["fanout_text"] = _(
+            "Gửi tới màn hình: đường chuẩn của thư viện (%(reason)s).", reason=decision().reason
+        )
     else:
-        answer["fanout_text"] = "Gửi tới màn hình: đường nhanh (đã kiểm tra khi khởi động)."
+        answer["fanout_text"] = _("Gửi tới màn hình: đường nhanh (đã kiểm tra khi khởi động).")
     return answer

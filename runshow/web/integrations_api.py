@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request, session
 
+from runshow.i18n import _
 from runshow.web.access import client_address
 from runshow.web.extension import UnknownRoom, show_for_room
 
@@ -45,7 +46,7 @@ def test_automation(index: int) -> Response:
             return response
     runner = current_app.extensions.get("runshow.automations")
     if runner is None or not runner.test(index):
-        response = jsonify({"ok": False, "code": "not_found", "error": "Không có quy tắc này."})
+        response = jsonify({"ok": False, "code": "not_found", "error": _("Không có quy tắc này.")})
         response.status_code = 404
         return response
     return jsonify({"ok": True})

@@ -21,6 +21,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
 from runshow.engine import ShowState
+from runshow.i18n import _
 from runshow.osc import FEEDBACK, Network, OscRefused, allowed, feedback, parse_address, to_command
 from runshow.payloads import live_view, schedule_summary
 from runshow.protocol import CONTROL
@@ -73,8 +74,13 @@ class OscListener:
         except OSError as error:
             self._socket.close()
             raise OscPortBusy(
-                f"Không thể chạy: không mở được cổng OSC {port} (UDP) trên {host}: "
-                f"{error.strerror or error}. Chọn cổng khác bằng --osc-port."
+                _(
+                    "Không thể chạy: không mở được cổng OSC %(port)s (UDP) trên %(host)s: "
+                    "%(cause)s. Chọn cổng khác bằng --osc-port.",
+                    port=port,
+                    host=host,
+                    cause=error.strerror or error,
+                )
             ) from None
         self.address = self._socket.getsockname()
         self._warned: set[str] = set()
@@ -121,7 +127,7 @@ class OscListener:
         try:
             packet = OscPacket(data)
         except ParseError as error:
-            self._refused(sender, "?", f"gói OSC hỏng ({error})")
+            self._refused(sender, "?", _("gói OSC hỏng (%(error)s)", error=error))
             return
         for timed in packet.messages:
             self.command(timed.message.address, timed.message.params, sender)
@@ -149,8 +155,9 @@ class OscListener:
         ratio = arguments[0] if len(arguments) == 1 else None
         item_id = show.service.state.current_id
         if item_id is None or isinstance(ratio, bool) or not isinstance(ratio, int | float):
-            why = "không có mục nào đang diễn ra" if item_id is None else "cần một số từ 0 đến 1"
-            raise OscRefused(f"prompter: {why}")
+            if item_id is None:
+                raise OscRefused(_("prompter: không có mục nào đang diễn ra"))
+            raise OscRefused(_("prompter: cần một số từ 0 đến 1"))
         position = {"item_id": item_id, "ratio": float(ratio)}
         answer = relay_prompter_scroll(show.socketio, position, show.audience("prompter"))
         if not answer["ok"]:

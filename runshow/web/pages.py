@@ -7,12 +7,13 @@ from typing import Any
 from flask import current_app, g, request
 from jinja2.utils import htmlsafe_json_dumps
 
+from runshow.i18n import N_, _
 from runshow.network import base_urls
 from runshow.protocol import AUDIENCES, programme_payload, state_payloads
 from runshow.web.extension import RoomNeeded, current_server, current_show
 
 #: What the pages of a server of several rooms that belong to no room call it.
-ROOMS_TITLE = "Các phòng"
+ROOMS_TITLE = N_("Các phòng")
 #: The pages that belong to no room.
 ROOMLESS_PAGES = ("login", "home", "overview")
 
@@ -48,7 +49,7 @@ def server_context(role: str) -> dict[str, Any]:
     return {
         "role": role,
         "room_id": None,
-        "event": {"title": ROOMS_TITLE},
+        "event": {"title": _(ROOMS_TITLE)},
         "rehearsal": any(room.agenda.rehearsal for room in rooms),
         "programme_json": "null",
         "state_json": "null",

@@ -34,6 +34,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO
 
 from runshow import protocol
+from runshow.i18n import _
 from runshow.keys import same_secret
 from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
 from runshow.service import wall_clock_ms
@@ -338,9 +339,10 @@ class ScreenReporter:
 
 
 def refusal_text(authority_url: str) -> str:
-    return (
+    return _(
         "Máy chủ phụ chỉ phục vụ màn hình hiển thị. Bàn điều khiển, lệnh và các trang "
-        f"nằm ở máy chủ chính: {authority_url}"
+        "nằm ở máy chủ chính: %(url)s",
+        url=authority_url,
     )
 
 
