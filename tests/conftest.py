@@ -271,15 +271,16 @@ def stop_server(server: LiveServer) -> None:
         server.process.wait()
 
 
-def open_console(url: str) -> socketio.Client:
-    """A real Socket.IO client on a real server's /control, logged in as the technician."""
+def open_console(url: str, lang: str | None = None) -> socketio.Client:
+    """A real Socket.IO client on a real server's /control, logged in as the technician
+    (answered in `lang`, as a page sends it in the handshake's query, when given)."""
     login = requests.Session()
     response = login.post(f"{url}/login", data={"key": CONTROL_KEY}, allow_redirects=False)
     assert response.status_code == 302, response.text
     cookie = "; ".join(f"{cookie.name}={cookie.value}" for cookie in login.cookies)
     console = socketio.Client(reconnection=False)
     console.connect(
-        url,
+        f"{url}?lang={lang}" if lang else url,
         namespaces=["/control"],
         headers={"Cookie": cookie},
         transports=["websocket"],

@@ -141,7 +141,7 @@ class Access:
     ) -> tuple[str | None, Refusal | None]:
         """Who an `Authorization` header speaks for in `room` (`PRODUCER` or `OPERATOR`),
         or why it is refused. Without `room`, only the control key is accepted."""
-        scheme, _, token = (authorization or "").partition(" ")
+        scheme, _space, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None, Refusal(401, _(NO_BEARER), {"WWW-Authenticate": "Bearer"})
         holder, wait = self.check_holder(token.strip(), who, self.api_throttle)

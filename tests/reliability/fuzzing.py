@@ -128,3 +128,31 @@ def assert_plain_refusal(answer: dict[str, Any]) -> None:
     assert plain_words(error), answer["error"]
     for problem in answer.get("problems", []):
         assert plain_words(problem["message"]), problem
+
+
+#: What a sender wrote, as a refusal quotes it: JSON strings, «titles», Python's 'reprs'.
+_QUOTED = re.compile(_JSON_STRING.pattern + r"|'(?:[^'\\]|\\.)*'")
+
+
+def english_words(message: str) -> bool:
+    """English for people (``Accept-Language: en``): not a Vietnamese letter outside
+    what it quotes (the sender's own input, the agenda's texts), and some words."""
+    outside_quotes = _QUOTED.sub("", message)
+    return (
+        not _VIETNAMESE_LETTER.search(outside_quotes)
+        and not re.search(r"\b(None|True|False)\b|Traceback", outside_quotes)
+        and bool(re.search(r"[A-Za-z]{3,}", outside_quotes))
+    )
+
+
+def assert_english_refusal(answer: dict[str, Any]) -> None:
+    """`assert_plain_refusal` for an English asker: the same codes, English words."""
+    assert answer["ok"] is False, answer
+    assert answer["code"] in REFUSAL_CODES, answer
+    error = answer["error"]
+    for problem in answer.get("problems", []):  # places are the sender's own names
+        error = error.replace(problem["place"], "") if problem["place"] else error
+    assert english_words(error), answer["error"]
+    for problem in answer.get("problems", []):
+        assert english_words(problem["message"]), problem
+
