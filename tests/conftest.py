@@ -307,11 +307,11 @@ class VerbatimJson:
 
 
 @contextlib.contextmanager
-def verbatim_console(url: str) -> Iterator[socketio.Client]:
+def verbatim_console(url: str, lang: str | None = None) -> Iterator[socketio.Client]:
     """`open_console`, able to send `Verbatim` arguments. The codec of Socket.IO
     packets is one per process: it is put back when the console closes."""
     codecs = socketio.packet.Packet.json, engineio.packet.Packet.json
-    console = open_console(url)
+    console = open_console(url, lang)
     socketio.packet.Packet.json = engineio.packet.Packet.json = VerbatimJson
     try:
         yield console

@@ -66,7 +66,10 @@ def test_lang_in_the_query_wins_over_accept_language(client):
 def test_console_sockets_are_answered_each_in_its_handshake_language(fanout_server, fanout):
     """Two consoles, one English and one Vietnamese, on each broadcast path: each
     refusal in its own language, and the codes the same."""
-    english, vietnamese = open_console(fanout_server.url, lang="en"), open_console(fanout_server.url)
+    english, vietnamese = (
+        open_console(fanout_server.url, lang="en"),
+        open_console(fanout_server.url),
+    )
     try:
         answers = [
             console.call("command", {"command": "pause"}, namespace="/control", timeout=10)
@@ -80,4 +83,3 @@ def test_console_sockets_are_answered_each_in_its_handshake_language(fanout_serv
     assert english_words(answers[0]["error"]) and english_words(answers[2]["error"])
     assert plain_words(answers[1]["error"])
     assert scroll["code"] == "invalid" and english_words(scroll["error"]), scroll
-

@@ -22,6 +22,7 @@ import socketio
 
 from runshow import protocol
 from tests.conftest import assert_fanout, free_port, open_console, start_server, stop_server
+from tests.reliability.fuzzing import english_words, plain_words
 
 REDIS = shutil.which("redis-server")
 
@@ -426,4 +427,40 @@ def test_a_workers_report_goes_on_its_own_redis_channel_not_through_the_queue(tm
         if screen is not None:
             screen.client.disconnect()
         listener.close()
+        stop_server(server)
+
+
+def test_a_display_worker_answers_in_the_askers_language(tmp_path, redis_url, fanout):
+    """A worker's refusals (the API asked of it, a screen that is not the MC's
+    scrolling the prompter) in English for an English asker, Vietnamese else."""
+    server, worker_url = start_with_a_worker(tmp_path, redis_url, fanout)
+    try:
+        wait_until_up(worker_url)
+        english = requests.get(
+            f"{worker_url}/api/state", headers={"Accept-Language": "en"}, timeout=10
+        )
+        vietnamese = requests.get(f"{worker_url}/api/state", timeout=10)
+        assert english.status_code == vietnamese.status_code == 421
+        assert english.json()["code"] == vietnamese.json()["code"] == "elsewhere"
+        assert english_words(english.json()["error"]), english.json()
+        assert plain_words(vietnamese.json()["error"]), vietnamese.json()
+        answers = {}
+        for lang in ("en", "vi"):
+            screen = socketio.Client(reconnection=False)
+            screen.connect(
+                f"{worker_url}?role=stage&lang={lang}",
+                namespaces=["/live"],
+                transports=["websocket"],
+                wait_timeout=10,
+            )
+            try:
+                answers[lang] = screen.call(
+                    "prompter_scroll", {"ratio": 0.5}, namespace="/live", timeout=10
+                )
+            finally:
+                screen.disconnect()
+        assert answers["en"]["code"] == answers["vi"]["code"] == "unauthorized"
+        assert english_words(answers["en"]["error"]), answers
+        assert plain_words(answers["vi"]["error"]), answers
+    finally:
         stop_server(server)

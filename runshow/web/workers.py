@@ -38,6 +38,7 @@ from runshow.i18n import _
 from runshow.keys import same_secret
 from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
 from runshow.service import wall_clock_ms
+from runshow.web import language
 from runshow.web.access import client_address
 from runshow.web.broadcast import tell_stopping
 from runshow.web.channels import LiveNamespace, OneRoom
@@ -372,6 +373,7 @@ def create_worker_app(
     a screen then joins its room's audience as on the authority (`room=` in its query)."""
 
     app = Flask(__name__)
+    language.init_app(app)  # its refusals in the asker's language, as the authority's
     manager = live_manager(message_queue, decision().direct)
     socketio = SocketIO(
         app,

@@ -26,6 +26,8 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
+#: The English runs of a fuzz: a quarter of its examples (the same inputs, other words).
+FUZZ_ENGLISH = settings(FUZZ, max_examples=max(10, EXAMPLES // 4))
 
 # --------------------------------------------------------------------------- #
 # Inputs.
@@ -155,4 +157,3 @@ def assert_english_refusal(answer: dict[str, Any]) -> None:
     assert english_words(error), answer["error"]
     for problem in answer.get("problems", []):
         assert english_words(problem["message"]), problem
-

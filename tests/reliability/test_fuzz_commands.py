@@ -1,6 +1,7 @@
 """Generated commands over HTTP and over a real /control socket: every one is
 answered, nothing is a 5xx or a traceback, and a refusal is plain Vietnamese that
-changes nothing."""
+changes nothing; English for an English asker (`Accept-Language: en`, the socket's
+`?lang=en`), with the same codes."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from tests.conftest import (
 )
 from tests.reliability.fuzzing import (
     FUZZ,
+    FUZZ_ENGLISH,
+    assert_english_refusal,
     assert_plain_refusal,
     dangerous_texts,
     json_values,
@@ -63,9 +66,28 @@ def test_any_http_command_is_answered_without_a_5xx(app, body: str):
         assert service.state == before
 
 
+@FUZZ_ENGLISH
+@given(body=texts)
+def test_any_http_refusal_is_english_for_an_english_asker(app, body: str):
+    service = app.extensions["runshow"].service
+    before = service.state
+    headers = AUTH | {"Accept-Language": "en"}
+    response = app.test_client().post("/api/command", data=body.encode(), headers=headers)
+    answer = response.get_json()
+    if not answer["ok"]:
+        assert_english_refusal(answer)
+        assert service.state == before
+
+
 @pytest.fixture(scope="module")
 def console(module_server):
     with verbatim_console(module_server.url) as console:
+        yield console
+
+
+@pytest.fixture(scope="module")
+def english_console(module_server):
+    with verbatim_console(module_server.url, lang="en") as console:
         yield console
 
 
@@ -101,4 +123,14 @@ def test_any_http_command_to_the_real_server_is_answered_without_a_5xx(module_se
     answer = response.json()
     if not answer["ok"]:
         assert_plain_refusal(answer)
+        assert module_server.state()["revision"] == before
+
+
+@FUZZ_ENGLISH
+@given(args=arguments)
+def test_any_socket_refusal_is_english_for_an_english_console(module_server, english_console, args):
+    before = module_server.state()["revision"]
+    answer = english_console.call("command", args, namespace="/control", timeout=10)
+    if not answer["ok"]:
+        assert_english_refusal(answer)
         assert module_server.state()["revision"] == before
