@@ -152,8 +152,9 @@ def assert_english_refusal(answer: dict[str, Any]) -> None:
     assert answer["ok"] is False, answer
     assert answer["code"] in REFUSAL_CODES, answer
     error = answer["error"]
-    for problem in answer.get("problems", []):  # places are the sender's own names
-        error = error.replace(problem["place"], "") if problem["place"] else error
+    places = sorted((problem["place"] for problem in answer.get("problems", [])), key=len)
+    for place in reversed(places):  # the sender's own names; "[2][1].À" before "[1]"
+        error = error.replace(place, "") if place else error
     assert english_words(error), answer["error"]
     for problem in answer.get("problems", []):
         assert english_words(problem["message"]), problem
