@@ -37,7 +37,6 @@ from runshow.web import (
     roomurls,
     screens,
 )
-from runshow.web.channels import read_packets_in_their_language
 from runshow.web.extension import Runshow
 from runshow.web.fanout import DirectManager
 from runshow.web.upkeep import ping_options
@@ -127,7 +126,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if direct:
         _one_environ_per_connection(app, socketio)
     language.init_app(app)
-    read_packets_in_their_language(app, socketio)
     Runshow(app, socketio)
     osc_link.init_app(app)
     automation_runner.init_app(app)

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
-from flask import Flask, request, session
+from flask import request, session
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
 from pydantic import ValidationError
 
-from runshow import i18n
 from runshow.errors import Problem
 from runshow.i18n import N_, _
 from runshow.jsontext import Unreadable
@@ -33,7 +32,6 @@ from runshow.protocol import (
 )
 from runshow.screen_options import parse_screen_options
 from runshow.textfit import draft_warnings
-from runshow.web import language
 from runshow.web.access import Access
 from runshow.web.phase_ticker import PhaseTicker
 from runshow.web.presence import Presence, announce_presence, screen_name
@@ -362,23 +360,3 @@ def answer_anyway(error: Exception) -> dict[str, Any]:
         "code": "server_error",
         "error": _("Máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại."),
     }
-
-
-def read_packets_in_their_language(app: Flask, socketio: SocketIO) -> None:
-    """What is wrong with an event's data is worded as its packet is read
-    (runshow/jsontext.py `read_packet_data`), before its handler runs and outside any
-    request: in the language of the client that sent it (its handshake's ``?lang=`` or
-    Accept-Language, as `runshow.web.language` chooses), like the handler's answer."""
-    server = socketio.server
-    handle = server._handle_eio_message
-
-    def in_its_language(eio_sid: str, data: Any) -> Any:
-        environ = server.environ.get(eio_sid)
-        if environ is None:
-            return handle(eio_sid, data)
-        with app.request_context(environ):
-            lang = language.page_language()
-        with i18n.language(lang):
-            return handle(eio_sid, data)
-
-    server.eio.on("message", in_its_language)

@@ -41,7 +41,7 @@ from runshow.service import wall_clock_ms
 from runshow.web import language
 from runshow.web.access import client_address
 from runshow.web.broadcast import tell_stopping
-from runshow.web.channels import LiveNamespace, OneRoom, read_packets_in_their_language
+from runshow.web.channels import LiveNamespace, OneRoom
 from runshow.web.extension import current_show
 from runshow.web.fanout import DirectManager
 from runshow.web.fastpath import decision
@@ -383,7 +383,6 @@ def create_worker_app(
         monitor_clients=False,
         **ping_options(),
     )
-    read_packets_in_their_language(app, socketio)
     worker = DisplayWorker(socketio, Lifecycle(socketio))
     publish = ReportChannel(message_queue).publish
 
