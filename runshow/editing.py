@@ -24,6 +24,7 @@ from runshow.agenda import (
 )
 from runshow.errors import Problem
 from runshow.i18n import N_, _
+from runshow.phrase import Phrase, phrase
 
 #: Item fields an edit may not change.
 FIXED_ITEM_FIELDS = ("id",)
@@ -214,27 +215,32 @@ def _placed(problem: Problem, where: dict[str, str]) -> Problem:
     return problem  # a rule across items (a duplicate id): the agenda's place says where
 
 
-def _item_name(agenda: Agenda, item_id: str | None) -> str:
+def _item_name(agenda: Agenda, item_id: str | None) -> Phrase:
     item = agenda.get(item_id)
-    return f"mục {item.index + 1}" if item is not None else f"mục {item_id}"
+    return phrase(N_("mục %(number)s"), number=item.index + 1 if item is not None else item_id)
 
 
-def describe_edit(command: c.EditCommand, agenda: Agenda) -> str:
+def describe_edit(command: c.EditCommand, agenda: Agenda) -> Phrase:
     """The edit as the undo button names it, against the programme before it."""
     if isinstance(command, c.EditItem):
-        return f"Sửa {_item_name(agenda, command.item_id)}"
+        return phrase(N_("Sửa %(item)s"), item=_item_name(agenda, command.item_id))
     if isinstance(command, c.AddItem):
         title = command.item.get("title")
-        return f"Thêm mục «{title}»" if isinstance(title, str) else "Thêm mục"
+        if isinstance(title, str):
+            return phrase(N_("Thêm mục «%(title)s»"), title=title)
+        return phrase(N_("Thêm mục"))
     if isinstance(command, c.RemoveItem):
-        return f"Xóa {_item_name(agenda, command.item_id)}"
+        return phrase(N_("Xóa %(item)s"), item=_item_name(agenda, command.item_id))
     if isinstance(command, c.MoveItem):
-        where = "lên đầu" if command.after is None else f"sau {_item_name(agenda, command.after)}"
-        return f"Chuyển {_item_name(agenda, command.item_id)} {where}"
+        item = _item_name(agenda, command.item_id)
+        if command.after is None:
+            return phrase(N_("Chuyển %(item)s lên đầu"), item=item)
+        after = _item_name(agenda, command.after)
+        return phrase(N_("Chuyển %(item)s sau %(after)s"), item=item, after=after)
     if isinstance(command, c.EditEvent):
-        return "Sửa thông tin sự kiện"
+        return phrase(N_("Sửa thông tin sự kiện"))
     if isinstance(command, c.AddDelegate):
-        return "Thêm đại biểu"
+        return phrase(N_("Thêm đại biểu"))
     if isinstance(command, c.SetPresent):
-        return "Đánh dấu có mặt" if command.present else "Đánh dấu vắng mặt"
-    return "Sửa đại biểu"
+        return phrase(N_("Đánh dấu có mặt") if command.present else N_("Đánh dấu vắng mặt"))
+    return phrase(N_("Sửa đại biểu"))

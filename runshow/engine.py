@@ -36,6 +36,7 @@ from runshow.agenda import Agenda, Item
 from runshow.editing import EditRefused, describe_edit, edited
 from runshow.errors import Problem, shown
 from runshow.i18n import N_, _
+from runshow.phrase import Duration, Phrase, phrase
 from runshow.timefmt import duration_text
 
 Phase = Literal["normal", "warning", "danger", "overtime", "ended"]
@@ -142,9 +143,14 @@ class UndoEntry:
     Redo entries keep no changes: redo applies the command again, now.
     """
 
-    label: str
+    words: Phrase
     command: Mapping[str, Any]
     changes: Mapping[str, Any] = field(default_factory=lambda: _frozen_map())
+
+    @property
+    def label(self) -> str:
+        """What the command did, in words, in the current language."""
+        return self.words.said()
 
 
 def _frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -512,7 +518,7 @@ def _perform(state: ShowState, agenda: Agenda, command: c.Command, now: int) -> 
     else:
         changed, note = result if isinstance(result, tuple) else (result, None)
     entry = UndoEntry(
-        label=describe(command, state, changed, agenda),
+        words=describe(command, state, changed, agenda),
         command=_frozen_map(command.replayable()),
         changes=changes_between(state, changed),
     )
@@ -521,7 +527,7 @@ def _perform(state: ShowState, agenda: Agenda, command: c.Command, now: int) -> 
 
 def _undo(state: ShowState) -> _Done:
     entry = state.undo[-1]
-    redo_entry = UndoEntry(entry.label, entry.command)
+    redo_entry = UndoEntry(entry.words, entry.command)
     history = {"undo": state.undo[:-1], "redo": (*state.redo, redo_entry)}
     return _Done(restore(state, entry.changes), history)
 
@@ -606,46 +612,62 @@ def restore(state: ShowState, changes: Mapping[str, Any]) -> ShowState:
 # --- labels: what an undo would revert, in words ------------------------------ #
 
 
-def _item_words(agenda: Agenda, item_id: str | None) -> str:
+def _item_words(agenda: Agenda, item_id: str | None) -> Phrase | None:
     item = agenda.get(item_id)
-    return "" if item is None else f"mục {item.index + 1}"
+    return None if item is None else phrase(N_("mục %(number)s"), number=item.index + 1)
 
 
+#: Who a message or a flash is for, in the undo button's words.
 _MESSAGE_TARGETS = {
-    "speaker": "diễn giả",
-    "stage": "màn hình sân khấu",
-    "mc": "MC",
-    "both": "sân khấu và MC",
-    "all": "mọi màn hình",
+    "speaker": N_("diễn giả"),
+    "stage": N_("màn hình sân khấu"),
+    "mc": N_("MC"),
+    "both": N_("sân khấu và MC"),
+    "all": N_("mọi màn hình"),
+}
+
+#: The undo button's words for the commands that only name the item on.
+_VERBS = {
+    "start": (N_("Bắt đầu %(item)s"), N_("Bắt đầu")),
+    "pause": (N_("Tạm dừng %(item)s"), N_("Tạm dừng")),
+    "resume": (N_("Tiếp tục %(item)s"), N_("Tiếp tục")),
+    "reset": (N_("Đặt lại đồng hồ %(item)s"), N_("Đặt lại đồng hồ")),
+    "clear_message": (N_("Xóa tin nhắn %(item)s"), N_("Xóa tin nhắn")),
 }
 
 
-def describe(command: c.Command, before: ShowState, after: ShowState, agenda: Agenda) -> str:
-    """The command as the undo button names it: "Chuyển sang mục 7"."""
+def describe(command: c.Command, before: ShowState, after: ShowState, agenda: Agenda) -> Phrase:
+    """The command as the undo button names it: "Chuyển sang mục 7" (said in each
+    console's language: runshow/phrase.py)."""
     on = _item_words(agenda, after.current_id)
     if isinstance(command, c.PositionCommand):
-        return f"Chuyển sang {on}" if on else "Kết thúc chương trình (băng rôn)"
+        if on is None:
+            return phrase(N_("Kết thúc chương trình (băng rôn)"))
+        return phrase(N_("Chuyển sang %(item)s"), item=on)
     if isinstance(command, c.Adjust):
         added = after.timer().adjust_ms - before.timer().adjust_ms  # type: ignore[union-attr]
-        return f"{'Thêm' if added > 0 else 'Bớt'} {duration_text(added)} ({on})"
+        message = N_("Thêm %(time)s (%(item)s)") if added > 0 else N_("Bớt %(time)s (%(item)s)")
+        return phrase(message, time=Duration(added), item=on or "")
     if isinstance(command, c.Message):
-        return f"Gửi tin nhắn cho {_MESSAGE_TARGETS[command.target]}"
+        return phrase(N_("Gửi tin nhắn cho %(target)s"), target=_target(command.target))
     if isinstance(command, c.Flash):
-        return f"Nháy {_MESSAGE_TARGETS[command.target]} {command.seconds} giây"
+        return phrase(
+            N_("Nháy %(target)s %(seconds)s giây"),
+            target=_target(command.target),
+            seconds=command.seconds,
+        )
     if isinstance(command, c.Blackout):
-        return "Bật màn hình đen" if command.on else "Tắt màn hình đen"
+        return phrase(N_("Bật màn hình đen") if command.on else N_("Tắt màn hình đen"))
     if isinstance(command, c.Banner):
-        return "Hiện băng rôn" if command.on else "Tắt băng rôn"
+        return phrase(N_("Hiện băng rôn") if command.on else N_("Tắt băng rôn"))
     if isinstance(command, c.EditCommand):
         return describe_edit(command, agenda)
-    verbs = {
-        "start": "Bắt đầu",
-        "pause": "Tạm dừng",
-        "resume": "Tiếp tục",
-        "reset": "Đặt lại đồng hồ",
-        "clear_message": "Xóa tin nhắn",
-    }
-    return f"{verbs[command.command]} {on}".strip()
+    with_item, alone = _VERBS[command.command]
+    return phrase(alone) if on is None else phrase(with_item, item=on)
+
+
+def _target(target: str) -> Phrase:
+    return phrase(_MESSAGE_TARGETS[target])
 
 
 # --- the handlers ------------------------------------------------------------- #

@@ -18,7 +18,7 @@ from typing import Any
 from runshow.agenda import Agenda, AgendaError, parse_agenda
 from runshow.commands import Command, InvalidCommand, Redo, Undo, parse_command
 from runshow.engine import Accepted, Refusal, ShowState, apply, reconcile
-from runshow.i18n import N_, _
+from runshow.i18n import N_, SOURCE_LANGUAGE, _
 from runshow.payloads import state_view
 from runshow.sheets import agenda_json
 from runshow.store import DamagedSnapshot, DataFileError, LoggedEvent, StorageError, Store
@@ -247,9 +247,9 @@ STOPPING_TEXT = N_("Máy chủ đang dừng: lệnh không được thực hiệ
 def _history_words(command: Command, before: ShowState) -> dict[str, str]:
     """What an undo or redo reverted or applied again, for the event log."""
     if isinstance(command, Undo):
-        return {"reverted": before.undo[-1].label}
+        return {"reverted": before.undo[-1].words.said(SOURCE_LANGUAGE)}
     if isinstance(command, Redo):
-        return {"redone": before.redo[-1].label}
+        return {"redone": before.redo[-1].words.said(SOURCE_LANGUAGE)}
     return {}
 
 
