@@ -4,7 +4,10 @@ the codes the same in both."""
 
 from __future__ import annotations
 
+import queue
+
 import pytest
+import requests
 
 from runshow.web import create_app
 from runshow.web.extension import current_show
@@ -83,3 +86,34 @@ def test_console_sockets_are_answered_each_in_its_handshake_language(fanout_serv
     assert english_words(answers[0]["error"]) and english_words(answers[2]["error"])
     assert plain_words(answers[1]["error"])
     assert scroll["code"] == "invalid" and english_words(scroll["error"]), scroll
+
+
+def test_what_undo_would_do_reaches_each_console_in_its_own_language(fanout_server, fanout):
+    """A note every console of the room is sent (what undo would revert) is not frozen
+    in the language of the console that sent the command: each reads its own."""
+    english = open_console(fanout_server.url, lang="en")
+    vietnamese = open_console(fanout_server.url)
+    states: dict[str, queue.Queue] = {"en": queue.Queue(), "vi": queue.Queue()}
+    english.on("state", states["en"].put, namespace="/control")
+    vietnamese.on("state", states["vi"].put, namespace="/control")
+    try:
+        for sender in (vietnamese, english):
+            answer = sender.call("command", {"command": "next"}, namespace="/control", timeout=10)
+            assert answer["ok"], answer
+            seen = {lang: _state_of(states[lang], answer["revision"]) for lang in states}
+            number = seen["en"]["current"]["index"] + 1
+            assert seen["en"]["undo"] == f"Go to item {number}", seen["en"]
+            assert seen["vi"]["undo"] == f"Chuyển sang mục {number}", seen["vi"]
+    finally:
+        english.disconnect()
+        vietnamese.disconnect()
+    public = requests.get(f"{fanout_server.url}/api/state", headers=ENGLISH, timeout=10).json()
+    assert public["undo"] == "Go to item 2"
+
+
+def _state_of(states: queue.Queue, revision: int) -> dict:
+    """The first state of `revision` the console is sent."""
+    while True:
+        state = states.get(timeout=10)
+        if state["revision"] == revision:
+            return state

@@ -1,18 +1,27 @@
 """Every accepted change, pushed to every screen once: one serialised payload per
-view (public, speaker, MC, console), the same text to every client of a room."""
+view (public, speaker, MC, console), the same text to every client of a room. The
+console's view carries words the server wrote (what undo would do): it is made
+once per language, for the consoles of that language (their room `spoken_room`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from flask_socketio import SocketIO
 
-from runshow import protocol
+from runshow import i18n, protocol
 from runshow.engine import ShowState
-from runshow.protocol import CONTROL, LIVE
+from runshow.protocol import CONTROL, LIVE, Encoded
 from runshow.service import ShowService
-from runshow.web.snapshots import Snapshots
+from runshow.web.snapshots import SPOKEN_VIEWS, Snapshots
+
+#: A view's payload for a language (None: a view without words of the server's).
+PayloadOfView = Callable[[str, str | None], Encoded]
+
+
+def spoken_room(room: str, lang: str) -> str:
+    """The room of `room`'s screens that read `lang` (a spoken view's)."""
+    return f"{room}@{lang}"
 
 
 class Broadcaster:
@@ -53,12 +62,13 @@ class Broadcaster:
             }
             self._versions.update({view: self.snapshots.programme(view).tag for view in changed})
             self.send_per_view("programme", self.snapshots.programme, changed)
-        self.send_per_view("state", self.snapshots.states(state).encoded)
+        built = self.snapshots.states(state)
+        self.send_per_view("state", lambda view, lang: self.snapshots.encoded(built, view, lang))
 
     def send_per_view(
         self,
         event: str,
-        payload_of_view: Callable[[str], Any],
+        payload_of_view: PayloadOfView,
         views: Iterable[str] = protocol.VIEWS,
     ) -> None:
         """`event` to every room, each view's payload encoded once for all its screens
@@ -69,8 +79,15 @@ class Broadcaster:
         for view, namespace, rooms in self.routes:
             if view not in views:
                 continue
-            if reaches_anyone is None or reaches_anyone(namespace, rooms):
-                self.socketio.emit(event, payload_of_view(view), namespace=namespace, to=rooms)
+            spoken = (
+                [(lang, [spoken_room(room, lang) for room in rooms]) for lang in i18n.languages()]
+                if view in SPOKEN_VIEWS
+                else [(None, rooms)]
+            )
+            for lang, to in spoken:
+                if reaches_anyone is None or reaches_anyone(namespace, to):
+                    payload = payload_of_view(view, lang)
+                    self.socketio.emit(event, payload, namespace=namespace, to=to)
 
 
 def tell_stopping(socketio: SocketIO, namespaces: Iterable[str]) -> None:

@@ -17,6 +17,7 @@ from flask import request, session
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
 from pydantic import ValidationError
 
+from runshow import i18n
 from runshow.errors import Problem
 from runshow.i18n import N_, _
 from runshow.jsontext import Unreadable
@@ -33,9 +34,11 @@ from runshow.protocol import (
 from runshow.screen_options import parse_screen_options
 from runshow.textfit import draft_warnings
 from runshow.web.access import Access
+from runshow.web.broadcast import spoken_room
 from runshow.web.phase_ticker import PhaseTicker
 from runshow.web.presence import Presence, announce_presence, screen_name
 from runshow.web.schedule_ticker import ScheduleTicker
+from runshow.web.snapshots import SPOKEN_VIEWS
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +116,8 @@ class _ShowNamespace(Namespace):
         self._rooms[request.sid] = room
         room.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
         join_room(room.audience(audience.name))  # before the state: Broadcaster.send_per_view
+        if audience.view in SPOKEN_VIEWS:  # its words in its language (?lang, Accept-Language)
+            join_room(spoken_room(room.audience(audience.name), i18n.current_language()))
         programme = room.snapshots.programme(audience.view)
         known = auth.get("programme") if isinstance(auth, dict) else None
         if known != programme.tag:  # a reconnecting screen usually has it already
