@@ -1,7 +1,8 @@
 """Every accepted change, pushed to every screen once: one serialised payload per
 view (public, speaker, MC, console), the same text to every client of a room. The
 console's view carries words the server wrote (what undo would do): it is made
-once per language, for the consoles of that language (their room `spoken_room`)."""
+once per language; a console that reads another language than Vietnamese is in that
+language's room too (`spoken_room`), sent its own and skipped for the Vietnamese."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask_socketio import SocketIO
 
 from runshow import i18n, protocol
 from runshow.engine import ShowState
+from runshow.i18n import SOURCE_LANGUAGE
 from runshow.protocol import CONTROL, LIVE, Encoded
 from runshow.service import ShowService
 from runshow.web.snapshots import SPOKEN_VIEWS, Snapshots
@@ -79,15 +81,41 @@ class Broadcaster:
         for view, namespace, rooms in self.routes:
             if view not in views:
                 continue
-            spoken = (
-                [(lang, [spoken_room(room, lang) for room in rooms]) for lang in i18n.languages()]
-                if view in SPOKEN_VIEWS
-                else [(None, rooms)]
+            spoken = view in SPOKEN_VIEWS
+            lang = SOURCE_LANGUAGE if spoken else None
+            skipped = (
+                self._send_translated(event, payload_of_view, view, namespace, rooms)
+                if spoken
+                else []
             )
-            for lang, to in spoken:
-                if reaches_anyone is None or reaches_anyone(namespace, to):
-                    payload = payload_of_view(view, lang)
-                    self.socketio.emit(event, payload, namespace=namespace, to=to)
+            if reaches_anyone is None or reaches_anyone(namespace, rooms):
+                payload = payload_of_view(view, lang)
+                self.socketio.emit(
+                    event, payload, namespace=namespace, to=rooms, skip_sid=skipped or None
+                )
+
+    def _send_translated(
+        self,
+        event: str,
+        payload_of_view: PayloadOfView,
+        view: str,
+        namespace: str,
+        rooms: list[str],
+    ) -> list[str]:
+        """A spoken view to the screens of `rooms` that read another language than
+        Vietnamese (each such language's room, `spoken_room`); their ids, to be
+        skipped when the Vietnamese one goes to all of `rooms`."""
+        manager = self.socketio.server.manager
+        reached: list[str] = []
+        for lang in i18n.languages():
+            to = [spoken_room(room, lang) for room in rooms if lang != SOURCE_LANGUAGE]
+            readers = [
+                sid for room in to for sid, _eio_sid in manager.get_participants(namespace, room)
+            ]
+            if readers:
+                self.socketio.emit(event, payload_of_view(view, lang), namespace=namespace, to=to)
+                reached += readers
+        return reached
 
 
 def tell_stopping(socketio: SocketIO, namespaces: Iterable[str]) -> None:

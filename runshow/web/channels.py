@@ -116,8 +116,9 @@ class _ShowNamespace(Namespace):
         self._rooms[request.sid] = room
         room.presence.join(request.sid, audience.name, screen_name(request.args.get("name")))
         join_room(room.audience(audience.name))  # before the state: Broadcaster.send_per_view
-        if audience.view in SPOKEN_VIEWS:  # its words in its language (?lang, Accept-Language)
-            join_room(spoken_room(room.audience(audience.name), i18n.current_language()))
+        lang = i18n.current_language()  # ?lang, Accept-Language, or the server's
+        if audience.view in SPOKEN_VIEWS and lang != i18n.SOURCE_LANGUAGE:  # its own words
+            join_room(spoken_room(room.audience(audience.name), lang))
         programme = room.snapshots.programme(audience.view)
         known = auth.get("programme") if isinstance(auth, dict) else None
         if known != programme.tag:  # a reconnecting screen usually has it already
