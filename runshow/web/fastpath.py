@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Protocol
 
-from runshow.i18n import _
+from runshow.i18n import N_, _
 
 #: The minor versions the fast path was written and tested for (pyproject.toml pins
 #: these; constraints.txt has the exact releases). Renovating them is a deliberate
@@ -111,6 +111,12 @@ def source_digest(qualified: str) -> str:
     return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
+#: What the probe says of a name the fast path uses that a library no longer has,
+#: or writes otherwise.
+_GONE = N_("%(owner)s không còn %(name)s")
+_REWRITTEN = N_("%(name)s đã đổi cách viết")
+
+
 def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
@@ -121,10 +127,17 @@ def _versions() -> list[str]:
         try:
             installed = metadata.version(distribution)
         except metadata.PackageNotFoundError:
-            problems.append(f"thiếu {distribution}")
+            problems.append(_("thiếu %(name)s", name=distribution))
             continue
         if _minor(installed) != tested:
-            problems.append(f"{distribution} {installed} chưa được thử (đã thử {tested}.x)")
+            problems.append(
+                _(
+                    "%(name)s %(installed)s chưa được thử (đã thử %(tested)s.x)",
+                    name=distribution,
+                    installed=installed,
+                    tested=tested,
+                )
+            )
     return problems
 
 
@@ -137,7 +150,7 @@ def changed_sources(digests: Mapping[str, str]) -> list[str]:
         except Exception:  # gone, renamed, or no source to read
             digest = None
         if digest != tested:
-            problems.append(f"{qualified.replace(':', '.')} đã khác bản đã thử")
+            problems.append(_("%(name)s đã khác bản đã thử", name=qualified.replace(":", ".")))
     return problems
 
 
@@ -152,14 +165,14 @@ def _wire() -> list[str]:
 
     event = packet.Packet(packet.EVENT, namespace="/live", data=["state", {"a": 1}])
     if event.encode() != '2/live,["state",{"a":1}]':
-        return ["socketio Packet.encode đã đổi cách viết"]
+        return [_(_REWRITTEN, name="socketio Packet.encode")]
     if eio_packet.Packet(eio_packet.MESSAGE, "x").encode() != "4x":
-        return ["engineio Packet.encode đã đổi cách viết"]
+        return [_(_REWRITTEN, name="engineio Packet.encode")]
     return []
 
 
 def _missing(owner: Any, label: str, names: tuple[str, ...]) -> list[str]:
-    return [f"{label} không còn {name}" for name in names if not hasattr(owner, name)]
+    return [_(_GONE, owner=label, name=name) for name in names if not hasattr(owner, name)]
 
 
 def _engineio() -> list[str]:
@@ -168,7 +181,7 @@ def _engineio() -> list[str]:
     import engineio.socket
 
     if not isinstance(getattr(engineio.socket, "Socket", None), type):
-        return ["engineio.socket không còn Socket"]
+        return [_(_GONE, owner="engineio.socket", name="Socket")]
     server = engineio.Server(async_mode="threading", monitor_clients=False)
     client = engineio.socket.Socket(server, "probe")
     problems = _missing(
@@ -188,9 +201,9 @@ def _engineio() -> list[str]:
         ),
     )
     if not isinstance(getattr(server, "sockets", None), dict):
-        problems.append("engineio Server.sockets không còn là dict")
+        problems.append(_("%(name)s không còn là dict", name="engineio Server.sockets"))
     if not hasattr(getattr(server, "reason", None), "TRANSPORT_CLOSE"):
-        problems.append("engineio Server.reason không còn TRANSPORT_CLOSE")
+        problems.append(_(_GONE, owner="engineio Server.reason", name="TRANSPORT_CLOSE"))
     return problems
 
 
@@ -208,9 +221,9 @@ def _socketio() -> list[str]:
         manager.enter_room(sid, "/probe", "room", eio_sid="eio-probe")
         layout = {None: {sid: "eio-probe"}, sid: {sid: "eio-probe"}, "room": {sid: "eio-probe"}}
         if getattr(manager, "rooms", None) != {"/probe": layout}:
-            problems.append("socketio Manager.rooms đã đổi cách sắp xếp")
+            problems.append(_("%(name)s đã đổi cách sắp xếp", name="socketio Manager.rooms"))
     except Exception as error:
-        problems.append(f"socketio Manager không nhận phòng như đã thử ({error})")
+        problems.append(_("socketio Manager không nhận phòng như đã thử (%(error)s)", error=error))
     return problems
 
 
@@ -222,11 +235,17 @@ def _flask_socketio() -> list[str]:
 
     middleware = getattr(flask_socketio, "_SocketIOMiddleware", None)
     if not (isinstance(middleware, type) and issubclass(middleware, socketio.WSGIApp)):
-        return ["Flask-SocketIO không còn _SocketIOMiddleware dựa trên socketio.WSGIApp"]
+        return [
+            _(
+                "%(owner)s không còn %(name)s dựa trên socketio.WSGIApp",
+                owner="Flask-SocketIO",
+                name="_SocketIOMiddleware",
+            )
+        ]
     app = flask.Flask(__name__)
     server = flask_socketio.SocketIO(app, async_mode="threading")
     if getattr(server, "sockio_mw", None) is not app.wsgi_app:
-        return ["Flask-SocketIO không còn sockio_mw"]
+        return [_(_GONE, owner="Flask-SocketIO", name="sockio_mw")]
     return []
 
 
@@ -248,14 +267,26 @@ def probe(environ: Mapping[str, str] = os.environ, websockets: WebSockets | None
     if asked.lower() == STOCK:
         return Fanout(False, "RUNSHOW_FANOUT=stock")
     if asked.lower() not in ("", DIRECT):  # a typo: the path that is always right
-        return Fanout(False, f"RUNSHOW_FANOUT={asked} không rõ nghĩa (chỉ nhận stock hoặc direct)")
+        return Fanout(
+            False,
+            _(
+                "RUNSHOW_FANOUT=%(asked)s không rõ nghĩa (chỉ nhận stock hoặc direct)",
+                asked=asked,
+            ),
+        )
     problems: list[str] = []
     checks = (*CHECKS, websockets.problems) if websockets is not None else CHECKS
     for check in checks:
         try:
             problems += check()
         except Exception as error:  # a library changed beyond what a check foresaw
-            problems.append(f"kiểm tra {check.__name__.strip('_')} lỗi ({error})")
+            problems.append(
+                _(
+                    "kiểm tra %(check)s lỗi (%(error)s)",
+                    check=check.__name__.strip("_"),
+                    error=error,
+                )
+            )
     if problems:
         return Fanout(False, "; ".join(problems))
     return Fanout(True)
