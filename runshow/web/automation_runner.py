@@ -146,7 +146,9 @@ class AutomationRunner:
             self._resting.pop(index, None)
         else:
             status.failures_in_a_row += 1
-            log.warning("Tự động hóa %r thất bại: %s", rule.label, result)
+            log.warning(
+                _("Tự động hóa %(rule)s thất bại: %(why)s", rule=repr(rule.label), why=result)
+            )
             if status.failures_in_a_row >= BACKOFF_AFTER:
                 extra = status.failures_in_a_row - BACKOFF_AFTER
                 rest = min(FIRST_REST_S * 2**extra, LONGEST_REST_S)

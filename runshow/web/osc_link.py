@@ -121,7 +121,12 @@ class OscListener:
             # once per sender (and for so many): a flood does not fill the log
             if sender not in self._warned and len(self._warned) < WARN_SENDERS:
                 self._warned.add(sender)
-                log.warning("OSC từ %s bị bỏ qua: địa chỉ này không có trong --osc-allow", sender)
+                log.warning(
+                    _(
+                        "OSC từ %(sender)s bị bỏ qua: địa chỉ này không có trong --osc-allow",
+                        sender=sender,
+                    )
+                )
             return
         self.counts.received += 1
         try:
@@ -166,7 +171,14 @@ class OscListener:
     def _refused(self, sender: str, address: str, reason: str) -> None:
         self.counts.refused += 1
         self.counts.last_refusal = f"{address}: {reason}"
-        log.warning("OSC %s từ %s bị từ chối: %s", address, sender, reason)
+        log.warning(
+            _(
+                "OSC %(address)s từ %(sender)s bị từ chối: %(reason)s",
+                address=address,
+                sender=sender,
+                reason=reason,
+            )
+        )
 
     def _tell_consoles(self) -> None:
         """Once anything came, the counts each second (a console opened later sees them)."""
@@ -223,7 +235,14 @@ class OscFeedback:
                 try:
                     self._socket.sendto(data, target)
                 except OSError as error:  # gear switched off, no route: the show goes on
-                    log.warning("OSC: không gửi được tới %s:%s (%s)", *target, error)
+                    log.warning(
+                        _(
+                            "OSC: không gửi được tới %(host)s:%(port)s (%(error)s)",
+                            host=target[0],
+                            port=target[1],
+                            error=error,
+                        )
+                    )
 
 
 def init_app(app: Flask) -> None:
