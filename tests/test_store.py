@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from runshow import i18n
 from runshow.engine import ShowState
 from runshow.service import ShowService
-from runshow.store import StorageError, Store
+from runshow.store import StorageError, Store, snapshot_from_json, state_to_json
 from tests.core_helpers import MINUTE, FakeClock, Show, small_agenda
 from tests.reliability.damage import fill_the_database
 
@@ -327,3 +328,23 @@ def test_a_snapshot_saved_before_visits_keeps_its_actual_times(opened, clock):
     assert items[0]["actual_duration_ms"] == 10 * MINUTE
     assert items[1]["actual_duration_ms"] == 2 * MINUTE
     assert service.state.timer().running
+
+
+def test_what_undo_would_do_is_saved_as_words_each_reader_reads_in_their_language():
+    """Saved and read back, an undo entry still says what it did in every language;
+    one saved before its words were (a Vietnamese label only) is shown as written."""
+    show = Show()
+    show.do("next")
+    show.do("adjust", seconds=30)
+    restored = snapshot_from_json(state_to_json(show.state))
+    entry = restored.undo[-1]
+    assert entry.words.said("vi") == "Thêm 30 giây (mục 1)"
+    assert entry.words.said("en").startswith("Add ") and entry.words.said("en").endswith("(item 1)")
+    with i18n.language("en"):
+        assert restored.undo[0].label == "Go to item 1"
+    saved = json.loads(state_to_json(show.state))
+    assert saved["undo"][0]["label"] == "Chuyển sang mục 1"  # as saved before the words
+    del saved["undo"][0]["words"]
+    older = snapshot_from_json(json.dumps(saved))
+    with i18n.language("en"):
+        assert older.undo[0].label == "Chuyển sang mục 1"
