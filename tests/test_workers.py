@@ -54,7 +54,14 @@ class Screen:
     """A /live client that records every state it is sent, and what it is asked to
     show of itself."""
 
-    def __init__(self, url: str, role: str = "programme", auth: dict | None = None, name: str = ""):
+    def __init__(
+        self,
+        url: str,
+        role: str = "programme",
+        auth: dict | None = None,
+        name: str = "",
+        lang: str = "vi",
+    ):
         self.states: list[dict] = []
         self.identified: list[dict] = []
         self.arrived = threading.Condition()
@@ -64,7 +71,7 @@ class Screen:
         self.client.on("identify", self.identified.append, namespace="/live")
         self.client.on("stopping", lambda *_: self.told_stopping.set(), namespace="/live")
         self.client.connect(
-            f"{url}?{urlencode({'role': role, 'name': name})}",
+            f"{url}?{urlencode({'role': role, 'name': name, 'lang': lang})}",
             namespaces=["/live"],
             transports=["websocket"],
             auth=auth,
@@ -446,13 +453,7 @@ def test_a_display_worker_answers_in_the_askers_language(tmp_path, redis_url, fa
         assert plain_words(vietnamese.json()["error"]), vietnamese.json()
         answers = {}
         for lang in ("en", "vi"):
-            screen = socketio.Client(reconnection=False)
-            screen.connect(
-                f"{worker_url}?role=stage&lang={lang}",
-                namespaces=["/live"],
-                transports=["websocket"],
-                wait_timeout=10,
-            )
+            screen = Screen(worker_url, role="stage", lang=lang).client
             try:
                 answers[lang] = screen.call(
                     "prompter_scroll", {"ratio": 0.5}, namespace="/live", timeout=10
