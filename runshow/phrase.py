@@ -26,7 +26,7 @@ class Duration:
         return duration_text(self.duration_ms)
 
     def to_json(self) -> dict[str, Any]:
-        return {"duration_ms": self.duration_ms}
+        return {"ms": self.duration_ms}
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,19 @@ class Phrase:
         }
         return i18n._(self.message, **values)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> list[Any]:
+        """``[message, {name: value}]`` (saved with every undo entry: kept short)."""
         params = {
             name: value.to_json() if isinstance(value, Phrase | Duration) else value
             for name, value in self.params.items()
         }
-        return {"message": self.message, "params": params}
+        return [self.message, params] if params else [self.message]
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Phrase:
-        params = {name: _value_from(value) for name, value in data["params"].items()}
-        return cls(str(data["message"]), MappingProxyType(params))
+    def from_json(cls, data: list[Any]) -> Phrase:
+        message, params = data[0], data[1] if len(data) > 1 else {}
+        values = {name: _value_from(value) for name, value in params.items()}
+        return cls(str(message), MappingProxyType(values))
 
 
 def phrase(message: str, **params: Any) -> Phrase:
@@ -66,6 +68,6 @@ def phrase(message: str, **params: Any) -> Phrase:
 
 
 def _value_from(data: Any) -> Any:
-    if isinstance(data, dict) and "duration_ms" in data:
-        return Duration(int(data["duration_ms"]))
-    return Phrase.from_json(data) if isinstance(data, dict) else data
+    if isinstance(data, dict):
+        return Duration(int(data["ms"]))
+    return Phrase.from_json(data) if isinstance(data, list) else data

@@ -39,7 +39,7 @@ from runshow.engine import (
     Visit,
     _frozen_map,
 )
-from runshow.i18n import SOURCE_LANGUAGE, _
+from runshow.i18n import _
 from runshow.phrase import Phrase
 from runshow.snapshot_check import UntypedValue, check_types
 
@@ -377,7 +377,6 @@ def _visit_from(data: dict[str, Any]) -> Visit:
 
 def _entry_to(entry: UndoEntry) -> dict[str, Any]:
     return {
-        "label": entry.words.said(SOURCE_LANGUAGE),  # as saved before its words were
         "words": entry.words.to_json(),
         "command": dict(entry.command),
         "changes": {name: _encode_change(name, change) for name, change in entry.changes.items()},
@@ -386,7 +385,7 @@ def _entry_to(entry: UndoEntry) -> dict[str, Any]:
 
 def _entry_from(data: dict[str, Any]) -> UndoEntry:
     changes = {name: _decode_change(name, change) for name, change in data["changes"].items()}
-    # Saved before the words were (a label in Vietnamese only): shown as it was written.
+    # Saved before its words were (a label, in Vietnamese only): shown as it was written.
     words = Phrase.from_json(data["words"]) if "words" in data else Phrase(data["label"])
     return UndoEntry(words, _frozen_map(data["command"]), _frozen_map(changes))
 

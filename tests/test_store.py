@@ -343,7 +343,11 @@ def test_what_undo_would_do_is_saved_as_words_each_reader_reads_in_their_languag
     with i18n.language("en"):
         assert restored.undo[0].label == "Go to item 1"
     saved = json.loads(state_to_json(show.state))
-    assert saved["undo"][0]["label"] == "Chuyển sang mục 1"  # as saved before the words
+    assert saved["undo"][0]["words"] == [
+        "Chuyển sang %(item)s",
+        {"item": ["mục %(number)s", {"number": 1}]},
+    ]
+    saved["undo"][0]["label"] = "Chuyển sang mục 1"  # as saved before the words were
     del saved["undo"][0]["words"]
     older = snapshot_from_json(json.dumps(saved))
     with i18n.language("en"):
