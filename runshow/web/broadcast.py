@@ -108,7 +108,9 @@ class Broadcaster:
         manager = self.socketio.server.manager
         reached: list[str] = []
         for lang in i18n.languages():
-            to = [spoken_room(room, lang) for room in rooms if lang != SOURCE_LANGUAGE]
+            if lang == SOURCE_LANGUAGE:
+                continue
+            to = [spoken_room(room, lang) for room in rooms]
             readers = [
                 sid for room in to for sid, _eio_sid in manager.get_participants(namespace, room)
             ]
