@@ -111,6 +111,30 @@ def test_what_undo_would_do_reaches_each_console_in_its_own_language(fanout_serv
     assert public["undo"] == "Go to item 2"
 
 
+def test_a_live_edits_fit_warnings_reach_each_console_in_its_own_language(fanout_server):
+    """The programme the consoles are sent after an edit carries the server's warnings
+    (a title too long for the stage): each console reads them in its own language."""
+    english = open_console(fanout_server.url, lang="en")
+    vietnamese = open_console(fanout_server.url)
+    programmes: dict[str, queue.Queue] = {"en": queue.Queue(), "vi": queue.Queue()}
+    english.on("programme", programmes["en"].put, namespace="/control")
+    vietnamese.on("programme", programmes["vi"].put, namespace="/control")
+    long_title = {"title": "Phát biểu " * 40}
+    edit = {"command": "edit_item", "item_id": "van-nghe-chao-mung", "changes": long_title}
+    try:
+        answer = vietnamese.call("command", edit, namespace="/control", timeout=10)
+        assert answer["ok"], answer
+        warnings = {
+            lang: programmes[lang].get(timeout=10)["items"][0]["fit_warnings"]
+            for lang in programmes
+        }
+    finally:
+        english.disconnect()
+        vietnamese.disconnect()
+    assert warnings["en"] and all(english_words(warning) for warning in warnings["en"])
+    assert warnings["vi"] and all(plain_words(warning) for warning in warnings["vi"])
+
+
 def _state_of(states: queue.Queue, revision: int) -> dict:
     """The first state of `revision` the console is sent."""
     while True:
