@@ -33,7 +33,7 @@ import socketio
 from flask import Blueprint, Flask, Response, jsonify, request
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO
 
-from runshow import protocol
+from runshow import i18n, protocol
 from runshow.i18n import _
 from runshow.keys import same_secret
 from runshow.protocol import CONTROL, LIVE, Encoded, SocketJSON
@@ -373,6 +373,7 @@ def create_worker_app(
     a screen then joins its room's audience as on the authority (`room=` in its query)."""
 
     app = Flask(__name__)
+    app.config["RUNSHOW_LANG"] = i18n.default_language()  # the authority's (serve --lang)
     language.init_app(app)  # its refusals in the asker's language, as the authority's
     manager = live_manager(message_queue, decision().direct)
     socketio = SocketIO(
