@@ -9,16 +9,18 @@ after every command) and counts the timers down between them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
+from runshow.i18n import _
 from runshow.web.auth import producer_required
 from runshow.web.extension import RoomNeeded, UnknownRoom, current_server
 from runshow.web.pages import lan_addresses, server_context
 from runshow.web.qr import qr_svg
 from runshow.web.tiles import room_summary
-from runshow.words import ROLE_NAMES
+from runshow.words import role_name
 
 bp = Blueprint("rooms", __name__)
 
@@ -53,14 +55,17 @@ def room_chooser(status: int = 200, notice: str | None = None) -> tuple[str, int
         links = [
             {
                 "role": role,
-                "label": ROLE_NAMES[role],
+                "label": role_name(role),
                 "path": f"/r/{room.id}/{role}",
                 "qr": qr_svg(f"{base}/r/{room.id}/{role}") if role != "control" else None,
             }
             for role in ROOM_SCREENS
         ]
         target = f"/r/{room.id}{wanted}" if wanted else None
-        listing.append({"summary": room_summary(room), "links": links, "target": target})
+        day = dt.date.fromisoformat(room.agenda.event.date)
+        listing.append(
+            {"summary": room_summary(room), "day": day, "links": links, "target": target}
+        )
     html = render_template(
         "rooms.html", rooms=listing, base=base, notice=notice, **server_context("home")
     )
@@ -82,7 +87,7 @@ def room_needed(refused: RoomNeeded) -> Any:
         )
         response.status_code = 409
         return response
-    return room_chooser(notice="Chọn phòng:")
+    return room_chooser(notice=_("Chọn phòng:"))
 
 
 @bp.app_errorhandler(UnknownRoom)

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from runshow.agenda import KIND_LABELS, localized, presenter_line
-from runshow.i18n import format_date
+from runshow.i18n import N_, _, format_date, translate_all
 from runshow.printout import print_rows
 from runshow.report import report_csv, report_heading, report_rows, totals_line
 from runshow.report_xlsx import XLSX_MIMETYPE, RoomReport, report_xlsx, rooms_report_xlsx
@@ -22,49 +22,50 @@ from runshow.web.pages import lan_addresses, page_context, server_context
 from runshow.web.qr import qr_svg
 from runshow.web.roomurls import room_route
 from runshow.web.tiles import room_tile
-from runshow.words import ITEM_STATUS_WORDS, ROLE_NAMES
+from runshow.words import ITEM_STATUS_WORDS, role_name
 
 bp = Blueprint("screens", __name__)
 
+#: The home page's screens, each named by its role (runshow/words.py) and described.
 SCREENS = (
     {
         "name": "stage",
         "path": "/stage",
-        "label": ROLE_NAMES["stage"],
-        "description": "Máy chiếu hoặc màn LED: băng rôn, diễn giả; đồng hồ nếu chương trình cho.",
+        "description": N_(
+            "Máy chiếu hoặc màn LED: băng rôn, diễn giả; đồng hồ nếu chương trình cho."
+        ),
     },
     {
         "name": "speaker",
         "path": "/speaker",
-        "label": ROLE_NAMES["speaker"],
-        "description": "Màn hình dưới chân bục hoặc máy tính trên bục: đồng hồ lớn, tin nhắn.",
+        "description": N_("Màn hình dưới chân bục hoặc máy tính trên bục: đồng hồ lớn, tin nhắn."),
     },
     {
         "name": "mc",
         "path": "/mc",
-        "label": ROLE_NAMES["mc"],
-        "description": "Lời dẫn chương trình, mục tiếp theo, thời gian còn lại. Tin nhắn gửi "
-        "MC chỉ hiện khi mở bằng đường dẫn có mã MC (in khi chạy máy chủ, mã QR trên bàn "
-        "điều khiển).",
+        "description": N_(
+            "Lời dẫn chương trình, mục tiếp theo, thời gian còn lại. Tin nhắn gửi "
+            "MC chỉ hiện khi mở bằng đường dẫn có mã MC (in khi chạy máy chủ, mã QR trên bàn "
+            "điều khiển)."
+        ),
     },
     {
         "name": "clock",
         "path": "/clock",
-        "label": ROLE_NAMES["clock"],
-        "description": "Giờ hiện tại thật lớn, đồng hồ của mục đang diễn ra và đèn ĐANG DIỄN RA: "
-        "cho phòng điều khiển và hậu trường.",
+        "description": N_(
+            "Giờ hiện tại thật lớn, đồng hồ của mục đang diễn ra và đèn ĐANG DIỄN RA: "
+            "cho phòng điều khiển và hậu trường."
+        ),
     },
     {
         "name": "programme",
         "path": "/programme",
-        "label": ROLE_NAMES["programme"],
-        "description": "Chương trình hội nghị trên điện thoại, chỉ xem.",
+        "description": N_("Chương trình hội nghị trên điện thoại, chỉ xem."),
     },
     {
         "name": "control",
         "path": "/control",
-        "label": ROLE_NAMES["control"],
-        "description": "Dành cho kỹ thuật viên: cần mã điều khiển.",
+        "description": N_("Dành cho kỹ thuật viên: cần mã điều khiển."),
     },
 )
 
@@ -76,8 +77,12 @@ def index() -> Any:
     # A QR code must lead somewhere. The MC's has no token: this page is public.
     lan = lan_addresses()
     qr_svgs = {screen["path"]: qr_svg(lan[0] + screen["path"]) for screen in SCREENS}
+    screens = [
+        screen | {"label": role_name(screen["name"]), "description": _(screen["description"])}
+        for screen in SCREENS
+    ]
     return render_template(
-        "index.html", screens=SCREENS, addresses=lan, qr_svgs=qr_svgs, **page_context("home")
+        "index.html", screens=screens, addresses=lan, qr_svgs=qr_svgs, **page_context("home")
     )
 
 
@@ -147,11 +152,12 @@ def every_room_programme() -> str:
             }
             for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True)
         ]
-        rooms.append({"tile": room_tile(room), "entries": items})
+        day = dt.date.fromisoformat(agenda.event.date)
+        rooms.append({"tile": room_tile(room), "entries": items, "day": day})
     return render_template(
         "rooms_programme.html",
         rooms=rooms,
-        status_words=ITEM_STATUS_WORDS,
+        status_words=translate_all(ITEM_STATUS_WORDS),
         **server_context("home"),
     )
 

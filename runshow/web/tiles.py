@@ -35,7 +35,8 @@ def room_tile(room: Any) -> dict[str, Any]:
         "presenter": None if current is None else current.get("presenter_line"),
         "next": None if live["next"] is None else live["next"]["title"],
         "timer": None,
-        "offset": offset_words(figures["offset_ms"]),
+        "offset": offset_words(figures["offset_ms"]),  # the workbook's; the page words it
+        "offset_ms": figures["offset_ms"],
         "projected_end": clock_text(figures["projected_end_ms"], agenda.tz),
         "screens": room.presence.counts(),
         "message": {target: text for target, text in live["message"].items() if text},

@@ -5,12 +5,13 @@
 import { ServerClock } from './clock.js';
 import { byId, el, readJson, setText } from './dom.js';
 import { EVENT, NAMESPACE, REQUEST } from './protocol.js';
+import { offsetWords } from './labels.js';
 import { phase, remainingMs, timerText } from './timer.js';
 import { ROLE_NAMES } from './words.js';
-import { LANG } from './i18n.js';
+import { LANG, t, tn } from './i18n.js';
 
-const STATUS_WORDS = { running: 'Đang chạy', paused: 'Tạm dừng', ready: 'Chưa bắt đầu' };
-const TARGET_WORDS = { stage: 'Sân khấu', speaker: 'Diễn giả', mc: 'MC' };
+const STATUS_WORDS = { running: t('Đang chạy'), paused: t('Tạm dừng'), ready: t('Chưa bắt đầu') };
+const TARGET_WORDS = { stage: t('Sân khấu'), speaker: t('Diễn giả'), mc: t('MC') };
 const COUNTED = ['stage', 'speaker', 'mc', 'control', 'programme'];
 
 const body = document.body;
@@ -34,26 +35,28 @@ function tileNode(tile) {
   const screens = COUNTED.filter((role) => tile.screens?.[role])
     .map((role) => `${ROLE_NAMES[role]} ${tile.screens[role]}`).join(' · ');
   const flags = [
-    tile.blackout ? el('span', { className: 'ov-flag ov-flag-blackout', text: 'MÀN HÌNH ĐEN' }) : null,
-    tile.banner ? el('span', { className: 'ov-flag', text: 'Băng rôn' }) : null,
+    tile.blackout ? el('span', { className: 'ov-flag ov-flag-blackout', text: t('MÀN HÌNH ĐEN') }) : null,
+    tile.banner ? el('span', { className: 'ov-flag', text: t('Băng rôn') }) : null,
   ].filter(Boolean);
+  const offset = offsetWords(tile.offset_ms);
+  const ends = t('kết thúc ≈ %(time)s', { time: tile.projected_end });
   const timer = el('p', { className: 'ov-timer timer', attrs: { 'data-room': tile.id } });
   const node = el('article', { className: 'ov-tile', attrs: { 'data-room': tile.id, 'data-revision': String(tile.revision) } },
     el('header', { className: 'ov-tile-head' },
       el('a', { className: 'ov-tile-title', text: tile.title, attrs: { href: `/r/${tile.id}/control`, target: '_blank', rel: 'noopener' } }),
       el('code', { className: 'ov-id', text: tile.id }),
       ...flags),
-    line('ov-now', tile.current ? tile.current : 'Chưa bắt đầu / băng rôn'),
+    line('ov-now', tile.current ? tile.current : t('Chưa bắt đầu / băng rôn')),
     line('ov-presenter', tile.presenter),
     el('div', { className: 'ov-clockline' },
       timer,
       el('p', { className: 'ov-status', text: tile.timer ? STATUS_WORDS[tile.timer.status] || '' : '' })),
     el('p', { className: 'ov-figures' },
-      el('span', { className: `ov-offset ov-offset-${tile.offset.kind}`, text: tile.offset.text }),
-      el('span', { text: ` · kết thúc ≈ ${tile.projected_end}` })),
-    line('ov-next', tile.next ? `Tiếp theo: ${tile.next}` : 'Tiếp theo: —'),
-    el('p', { className: 'ov-screens', text: screens || 'Chưa có màn hình nào' }),
-    messages.length ? el('ul', { className: 'ov-messages' }, ...messages) : el('p', { className: 'ov-messages ov-empty', text: 'Không có tin nhắn' }));
+      el('span', { className: `ov-offset ov-offset-${offset.kind}`, text: offset.text }),
+      el('span', { text: ` · ${ends}` })),
+    line('ov-next', t('Tiếp theo: %(title)s', { title: tile.next || '—' })),
+    el('p', { className: 'ov-screens', text: screens || t('Chưa có màn hình nào') }),
+    messages.length ? el('ul', { className: 'ov-messages' }, ...messages) : el('p', { className: 'ov-messages ov-empty', text: t('Không có tin nhắn') }));
   node._tile = tile;
   return node;
 }
@@ -78,7 +81,12 @@ function drawTimers() {
     setText(shown, timerText(timer, left));
     shown.dataset.phase = phase(timer, left);
   }
-  setText(byId('ov-clock'), new Date(now).toLocaleTimeString('vi-VN'));
+  setText(byId('ov-clock'), new Date(now).toLocaleTimeString(LANG, { hourCycle: 'h23' }));
+}
+
+/** Each room's refusal, after its id: "phong-b: …; hoi-truong-a: …". */
+function refusals(failed) {
+  return failed.map(([id, answer]) => `${id}: ${answer.error}`).join('; ');
 }
 
 function send(command) {
@@ -86,8 +94,9 @@ function send(command) {
   const rooms = room === 'all' ? 'all' : [room];
   socket.emit(REQUEST.rooms_command, { rooms, command }, (answer) => {
     const failed = Object.entries(answer?.rooms || {}).filter(([, a]) => !a.ok);
-    const text = answer?.ok ? `Đã gửi tới ${Object.keys(answer.rooms).length} phòng.`
-      : (answer?.error || failed.map(([id, a]) => `${id}: ${a.error}`).join('; '));
+    const sent = Object.keys(answer?.rooms || {}).length;
+    const text = answer?.ok ? tn('Đã gửi tới %(num)s phòng.', 'Đã gửi tới %(num)s phòng.', sent)
+      : (answer?.error || refusals(failed));
     setText(byId('ov-answer'), text);
     byId('ov-answer').dataset.ok = String(Boolean(answer?.ok));
   });
@@ -108,8 +117,10 @@ for (const [id, command] of [['ov-blackout-all', 'blackout'], ['ov-blackout-off'
       const answers = Object.entries(answer?.rooms || {});
       const already = answers.filter(([, a]) => !a.ok && a.code === 'not_possible').length;
       const failed = answers.filter(([, a]) => !a.ok && a.code !== 'not_possible');
-      let text = answer?.error || `Đã áp dụng cho mọi phòng${already ? ` (${already} phòng đã như vậy)` : ''}.`;
-      if (failed.length) text = failed.map(([id, a]) => `${id}: ${a.error}`).join('; ');
+      let text = answer?.error || (already
+        ? tn('Đã áp dụng cho mọi phòng (%(num)s phòng đã như vậy).', 'Đã áp dụng cho mọi phòng (%(num)s phòng đã như vậy).', already)
+        : t('Đã áp dụng cho mọi phòng.'));
+      if (failed.length) text = refusals(failed);
       setText(byId('ov-answer'), text);
       byId('ov-answer').dataset.ok = String(Boolean(answers.length) && !failed.length);
     });
