@@ -92,30 +92,31 @@ def english(url: str) -> str:
 
 @dataclass
 class Leaks:
-    """Every Vietnamese text seen: page (and where on it) → text → the moments it was seen."""
+    """Every Vietnamese text seen: (page, where on it) → text → the moments it was seen."""
 
-    found: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    moments: list[str] = field(default_factory=list)
+    found: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
+    read_at: dict[str, list[str]] = field(default_factory=dict)  # page → its moments
 
-    def add(self, page: str, text: str, moment: str) -> None:
-        seen = self.found.setdefault(page, {}).setdefault(text, [])
+    def add(self, page: str, where: str, text: str, moment: str) -> None:
+        seen = self.found.setdefault((page, where), {}).setdefault(text, [])
         if moment not in seen:
             seen.append(moment)
 
     def read(self, screens: list[Screen], moment: str) -> None:
-        self.moments.append(moment)
         for screen in screens:
+            self.read_at.setdefault(screen.name, []).append(moment)
             for where, text in screen.page.evaluate(PAGE_TEXTS):
                 if VIETNAMESE.search(text):
                     shown = text if len(text) <= 160 else text[:157] + "..."
-                    self.add(f"{screen.name} ({where})", shown, moment)
+                    self.add(screen.name, where, shown, moment)
 
     def report(self) -> str:
         lines = []
-        for page, texts in sorted(self.found.items()):
-            lines.append(f"{page}:")
+        for (page, where), texts in sorted(self.found.items()):
+            lines.append(f"{page} ({where}):")
+            every = set(self.read_at.get(page, ()))
             for text, moments in texts.items():
-                when = "always" if set(self.moments) <= set(moments) else "; ".join(moments)
+                when = "always" if every <= set(moments) else "; ".join(moments)
                 lines.append(f"    {text!r}  [{when}]")
         count = sum(len(texts) for texts in self.found.values())
         return f"{count} texts on {len(self.found)} pages:\n" + "\n".join(lines)
@@ -213,7 +214,7 @@ def test_every_page_in_english_shows_no_vietnamese_word(english_show, english_ro
     try:
         expect(wrong_key.locator("#login-error")).to_be_visible()
     except AssertionError:
-        leaks.add("login (wrong key)", "(no refusal shown: the answer lost ?lang=en)", "refused")
+        leaks.add("login (wrong key)", "text", "(no refusal shown: it lost ?lang=en)", "refused")
     leaks.read([Screen("login (wrong key)", wrong_key, live=False)], "refused")
     login_page = open_screen(public, "login", f"{show.url}/login", (1366, 768), live=False)
     leaks.read([login_page], "before")
