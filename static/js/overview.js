@@ -129,10 +129,12 @@ for (const [id, command] of [['ov-blackout-all', 'blackout'], ['ov-blackout-off'
 
 socket.on(EVENT.overview, (fresh) => {
   tiles = fresh;
+  clock.seed(tiles[0]?.server_time_ms);
   render();
 });
 socket.on('connect', () => { body.dataset.connected = 'true'; });
 socket.on('disconnect', () => { body.dataset.connected = 'false'; });
 socket.on('connect_error', () => { body.dataset.connected = 'false'; });
+clock.seed(tiles[0]?.server_time_ms); // the page's own time until the first sample
 render();
 setInterval(drawTimers, 250);
