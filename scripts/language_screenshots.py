@@ -56,7 +56,7 @@ SHOTS = (
         "report",
         "/report",
         (1366, 768),
-        "report (whole page)",
+        "planned against actual",
         login=True,
         live=False,
         full_page=True,
@@ -65,7 +65,7 @@ SHOTS = (
         "print",
         "/print",
         (1366, 768),
-        "MC script and run sheet for A4 (whole page)",
+        "MC script and run sheet (A4)",
         login=True,
         live=False,
         full_page=True,
@@ -151,7 +151,7 @@ def readme(taken: dict[str, list[str]]) -> str:
             f"[{lang}]({lang}/{shot.name}.png)" if shot.name in taken[lang] else "—"
             for lang in langs
         ]
-        size = f"{shot.size[0]}x{shot.size[1]}"
+        size = f"{shot.size[0]} wide" if shot.full_page else f"{shot.size[0]}x{shot.size[1]}"
         lines.append(f"| {shot.what} (`{shot.name}`) | {size} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
