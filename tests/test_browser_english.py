@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser import jump_to, login, press, wait_for_revision
 from tests.conftest import CONTROL_KEY, LiveServer, start_server, stop_server
@@ -155,19 +155,18 @@ def english_rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
 
 @pytest.fixture
 def contexts(browser: Browser) -> Iterator[Callable]:
-    """New browser contexts (each its own cookies and storage); a page error fails the test."""
-    opened, errors = [], []
-
-    def open_context():
-        context = browser.new_context()
-        context.on("weberror", lambda error: errors.append(f"{error.page.url}: {error.error}"))
-        opened.append(context)
-        return context
-
-    yield open_context
-    for context in opened:
+    """New browser contexts (each its own cookies and storage), all closed at the end;
+    a page error fails the test."""
+    errors: list[str] = []
+    yield lambda: watched(browser.new_context(), errors)
+    for context in browser.contexts:
         context.close()
     assert errors == []
+
+
+def watched(context: BrowserContext, errors: list[str]) -> BrowserContext:
+    context.on("weberror", lambda error: errors.append(f"{error.page.url}: {error.error}"))
+    return context
 
 
 def open_screen(context, name: str, url: str, size: tuple[int, int], live: bool = True) -> Screen:
