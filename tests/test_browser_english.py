@@ -10,6 +10,7 @@ every text with a Vietnamese letter, with its page and moment, before it fails.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -122,16 +123,21 @@ class Leaks:
         return f"{count} texts on {len(self.found)} pages:\n" + "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def english_show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@contextlib.contextmanager
+def rehearsing(folder: Path) -> Iterator[LiveServer]:
     """A dress rehearsal (every page marks it) of the English programme, from now."""
-    folder = tmp_path_factory.mktemp("english-show")
     server = start_server(
         folder / "data", folder / "server.log", agenda=ENGLISH_AGENDA, extra_args=("--rehearsal",)
     )
     yield server
     stop_server(server)
     assert "Traceback" not in server.log()
+
+
+@pytest.fixture(scope="module")
+def english_show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with rehearsing(tmp_path_factory.mktemp("english-show")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -304,15 +310,21 @@ def room_revision(url: str, room: str) -> int:
     return requests.get(f"{url}/api/rooms/{room}/state", timeout=10).json()["revision"]
 
 
-def test_an_english_stage_beside_a_vietnamese_console(english_show, contexts):
+@pytest.fixture
+def fresh_show(tmp_path: Path) -> Iterator[LiveServer]:
+    with rehearsing(tmp_path) as server:
+        yield server
+
+
+def test_an_english_stage_beside_a_vietnamese_console(fresh_show, contexts):
     """One browser, two pages: the technician's console in Vietnamese (the server's
     language) and the stage in English; a command from the console reaches both, each
     in its own language."""
     browser = contexts()
     console = browser.new_page()
     console.set_viewport_size({"width": 1366, "height": 768})
-    login(console, english_show.url)
-    stage = open_screen(browser, "stage", f"{english_show.url}/stage", (1920, 1080)).page
+    login(console, fresh_show.url)
+    stage = open_screen(browser, "stage", f"{fresh_show.url}/stage", (1920, 1080)).page
     wait_for_revision(stage, int(console.evaluate("document.body.dataset.revision")))
 
     jump_to(console, "keynote")
