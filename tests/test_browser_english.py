@@ -36,19 +36,23 @@ COUNTING = re.compile(r"^(20:00|19:\d\d)$")
 
 #: Every text a reader meets on the page: the text shown (closed <details> opened first),
 #: each element's title, placeholder, aria-label and alt (shown or not: they are
-#: read out or hovered), and the window's title. [where, text] pairs.
+#: read out or hovered), and the window's title. [where, text] pairs. A part marked as
+#: written in another language (the language switch's "Tiếng Việt") is not the page's.
 PAGE_TEXTS = """() => {
   for (const details of document.querySelectorAll('details')) details.open = true;
+  const page = document.documentElement.lang;
+  const ours = (element) => element.closest('[lang]').lang === page;
   const found = [['title', document.title]];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.data.trim();
     const holder = node.parentElement;
-    if (!text || !holder || holder.closest('script, style, template')) continue;
+    if (!text || !holder || holder.closest('script, style, template') || !ours(holder)) continue;
     const box = holder.closest('select') || holder;  // an <option> is shown by its <select>
     if (box.checkVisibility({ visibilityProperty: true })) found.push(['text', text]);
   }
-  for (const element of document.querySelectorAll('[title], [placeholder], [aria-label], [alt]')) {
+  const labelled = '[title], [placeholder], [aria-label], [alt]';
+  for (const element of [...document.querySelectorAll(labelled)].filter(ours)) {
     for (const name of ['title', 'placeholder', 'aria-label', 'alt']) {
       const value = element.getAttribute(name);
       if (value && value.trim()) found.push([name, value.trim()]);
