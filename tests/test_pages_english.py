@@ -5,6 +5,7 @@ without (issue 23). Their programme is written in plain English
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from tests.conftest import CONTROL_KEY, running_app
 from tests.test_browser_english import ENGLISH_AGENDA, ROOMS, VIETNAMESE
+from tests.test_rooms import ROOM_B
 
 SCRIPTS = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
@@ -79,3 +81,26 @@ def test_the_overview_in_english(rooms_app):
     assert 'placeholder="Message, e.g. The plenary resumes in 5 minutes"' in overview
     assert not VIETNAMESE.findall(overview)
     assert "Tổng quan · 2 phòng" in page_text(client, "/overview")
+
+
+def test_the_rooms_pages_show_the_agendas_english(tmp_path: Path, clock):
+    """A Vietnamese programme that gives English titles: the English pages show them."""
+    agenda = json.loads(ROOM_B.read_text(encoding="utf-8"))
+    agenda["event"]["translations"] = {"en": {"title": "Room B - Workshop on awards"}}
+    opening = agenda["items"][0]
+    opening["translations"] = {"en": {"title": "Opening and the delegates"}}
+    paths = []
+    for room in ROOMS:
+        paths.append(tmp_path / f"{room}.json")
+        paths[-1].write_text(json.dumps(agenda, ensure_ascii=False), encoding="utf-8")
+    with running_app(tmp_path / "data", clock, RUNSHOW_ROOMS=[str(p) for p in paths]) as app:
+        client = app.test_client()
+        assert "Room B - Workshop on awards" in page_text(client, "/?lang=en")
+        programme = page_text(client, "/programme?lang=en")
+        assert "Room B - Workshop on awards" in programme
+        assert "Next: Opening and the delegates" in programme
+        assert "<strong>13:30</strong> Opening and the delegates" in programme
+        assert opening["title"] in page_text(client, "/programme")
+        tile = app.extensions["runshow"].overview_tiles()[0]
+        assert tile["translations"]["en"]["next"] == "Opening and the delegates"
+        assert tile["next"] == opening["title"]

@@ -64,7 +64,13 @@ def room_chooser(status: int = 200, notice: str | None = None) -> tuple[str, int
         target = f"/r/{room.id}{wanted}" if wanted else None
         day = dt.date.fromisoformat(room.agenda.event.date)
         listing.append(
-            {"summary": room_summary(room), "day": day, "links": links, "target": target}
+            {
+                "summary": room_summary(room),
+                "event": room.agenda.event,
+                "day": day,
+                "links": links,
+                "target": target,
+            }
         )
     html = render_template(
         "rooms.html", rooms=listing, base=base, notice=notice, **server_context("home")

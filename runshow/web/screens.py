@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
-from runshow.agenda import KIND_LABELS, localized, presenter_line
+from runshow.agenda import KIND_LABELS, localized, localized_presenter_line
 from runshow.i18n import N_, _, format_date, translate_all
 from runshow.printout import print_rows
 from runshow.report import report_csv, report_heading, report_rows, totals_line
@@ -146,8 +146,8 @@ def every_room_programme() -> str:
         items = [
             {
                 "start": clock_text(start, agenda.tz),
-                "title": item.title,
-                "presenter": presenter_line(item.spec.presenter),
+                "title": localized(item, "title"),
+                "presenter": localized_presenter_line(item),
                 "status": statuses.get(item.id, "upcoming"),
             }
             for item, start in zip(agenda.items, agenda.planned_starts_ms(), strict=True)

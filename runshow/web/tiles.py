@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from runshow.agenda import localized, localized_presenter_line
+from runshow.i18n import SOURCE_LANGUAGE, languages
 from runshow.payloads import live_view, schedule_summary
+from runshow.schedule import following
 from runshow.timefmt import clock_text, offset_words, timer_text
 
 
@@ -42,6 +45,7 @@ def room_tile(room: Any) -> dict[str, Any]:
         "message": {target: text for target, text in live["message"].items() if text},
         "blackout": live["blackout"],
         "banner": live["banner"],
+        "translations": tile_translations(room),
     }
     if timer is not None:  # the page counts it down from its deadline (static/js/timer.js)
         text = timer_text(
@@ -49,3 +53,20 @@ def room_tile(room: Any) -> dict[str, Any]:
         )
         tile["timer"] = timer | {"text": text}
     return tile
+
+
+def tile_translations(room: Any) -> dict[str, dict[str, str | None]]:
+    """The tile's texts from the agenda in each other language, as the agenda translates
+    them (else as written): its pages show `localized(tile, 'current')`."""
+    agenda, state = room.agenda, room.service.state
+    current, after = agenda.get(state.current_id), following(agenda, state)
+    return {
+        lang: {
+            "title": localized(agenda.event, "title", lang),
+            "current": None if current is None else localized(current, "title", lang),
+            "presenter": None if current is None else localized_presenter_line(current, lang),
+            "next": None if after is None else localized(after, "title", lang),
+        }
+        for lang in languages()
+        if lang != SOURCE_LANGUAGE
+    }

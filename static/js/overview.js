@@ -8,7 +8,7 @@ import { EVENT, NAMESPACE, REQUEST } from './protocol.js';
 import { offsetWords } from './labels.js';
 import { phase, remainingMs, timerText } from './timer.js';
 import { ROLE_NAMES } from './words.js';
-import { LANG, t, tn } from './i18n.js';
+import { LANG, localized, t, tn } from './i18n.js';
 
 const STATUS_WORDS = { running: t('Đang chạy'), paused: t('Tạm dừng'), ready: t('Chưa bắt đầu') };
 const TARGET_WORDS = { stage: t('Sân khấu'), speaker: t('Diễn giả'), mc: t('MC') };
@@ -43,18 +43,18 @@ function tileNode(tile) {
   const timer = el('p', { className: 'ov-timer timer', attrs: { 'data-room': tile.id } });
   const node = el('article', { className: 'ov-tile', attrs: { 'data-room': tile.id, 'data-revision': String(tile.revision) } },
     el('header', { className: 'ov-tile-head' },
-      el('a', { className: 'ov-tile-title', text: tile.title, attrs: { href: `/r/${tile.id}/control`, target: '_blank', rel: 'noopener' } }),
+      el('a', { className: 'ov-tile-title', text: localized(tile, 'title'), attrs: { href: `/r/${tile.id}/control`, target: '_blank', rel: 'noopener' } }),
       el('code', { className: 'ov-id', text: tile.id }),
       ...flags),
-    line('ov-now', tile.current ? tile.current : t('Chưa bắt đầu / băng rôn')),
-    line('ov-presenter', tile.presenter),
+    line('ov-now', tile.current ? localized(tile, 'current') : t('Chưa bắt đầu / băng rôn')),
+    line('ov-presenter', localized(tile, 'presenter')),
     el('div', { className: 'ov-clockline' },
       timer,
       el('p', { className: 'ov-status', text: tile.timer ? STATUS_WORDS[tile.timer.status] || '' : '' })),
     el('p', { className: 'ov-figures' },
       el('span', { className: `ov-offset ov-offset-${offset.kind}`, text: offset.text }),
       el('span', { text: ` · ${ends}` })),
-    line('ov-next', t('Tiếp theo: %(title)s', { title: tile.next || '—' })),
+    line('ov-next', t('Tiếp theo: %(title)s', { title: localized(tile, 'next') || '—' })),
     el('p', { className: 'ov-screens', text: screens || t('Chưa có màn hình nào') }),
     messages.length ? el('ul', { className: 'ov-messages' }, ...messages) : el('p', { className: 'ov-messages ov-empty', text: t('Không có tin nhắn') }));
   node._tile = tile;
