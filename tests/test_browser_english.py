@@ -1,11 +1,12 @@
 """Every page in English, and an English stage beside a Vietnamese console (issue 23's
 "done when").
 
-The shows run a programme written in plain English (tests/data/english-agenda.json), so
-any Vietnamese letter an English page shows is the interface's own word: the test opens
-every page with ``?lang=en``, takes it through the moments of a show (before it starts, an
-item on with a message, overtime and paused, the banner over an item, the end) and lists
-every text with a Vietnamese letter, with its page and moment, before it fails.
+The shows run a programme written in plain English (tests/data/english-agenda.json, its
+preset messages too), so any Vietnamese letter an English page shows is the interface's own
+word: the test opens every page with ``?lang=en``, takes it through the moments of a show
+(before it starts, an item on with a message, overtime and paused, the banner over an item,
+a count-up item under blackout, the end) and lists every text with a Vietnamese letter,
+with its page and moment, before it fails.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser import jump_to, login, press, wait_for_revision
 from tests.conftest import CONTROL_KEY, LiveServer, start_server, stop_server
+
+pytestmark = pytest.mark.browser
 
 ENGLISH_AGENDA = Path(__file__).parent / "data" / "english-agenda.json"
 ROOMS = ("hall-a", "room-b")
