@@ -3,10 +3,11 @@
 
 Usage: .venv/bin/python scripts/language_screenshots.py [PAGE ...]   (needs /usr/bin/chromium)
 
-One moment of a dress rehearsal of the bundled programme (a contribution under way, a
-message to the speaker), and of the two example rooms (docs/rooms-example/) for the
-producer's pages; each page opened with ``?lang=<lang>`` in a browser of its own. With
-names (e.g. `stage overview`), only those pages are taken again.
+One moment of a dress rehearsal of the bundled programme with its English translations
+(docs/agenda-english-example.json: a contribution under way, a message to the speaker), and
+of the two example rooms (docs/rooms-example/) for the producer's pages; each page opened
+with ``?lang=<lang>`` in a browser of its own. With names (e.g. `stage overview`), only
+those pages are taken again.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from tests.conftest import CONTROL_KEY, LiveServer, start_server, stop_server  #
 
 OUT = ROOT / "docs" / "screenshots"
 ROOMS_EXAMPLE = ROOT / "docs" / "rooms-example"
+#: The bundled programme, with English titles, roles, banner and MC script beside it.
+BILINGUAL_AGENDA = ROOT / "docs" / "agenda-english-example.json"
 
 
 @dataclass(frozen=True)
@@ -135,11 +138,13 @@ def readme(taken: dict[str, list[str]]) -> str:
     lines = [
         "# Screenshots: every page in each language",
         "",
-        "Made by `scripts/language_screenshots.py` (a dress rehearsal of the bundled programme: a",
-        "contribution under way, a message to the speaker; the two example rooms of",
-        "`docs/rooms-example/` for the producer's pages), each page at its real size and opened",
-        "with `?lang=<language>`. The programme's own texts (titles, names, the MC's script) are",
-        "shown as the agenda writes them, or in its English translation where it gives one.",
+        "Made by `scripts/language_screenshots.py`: a dress rehearsal of the bundled programme",
+        "with its English translations (`docs/agenda-english-example.json`; a contribution under",
+        "way, a message to the speaker), and the two example rooms of `docs/rooms-example/` (no",
+        "translations) for the producer's pages; each page at its real size, opened with",
+        "`?lang=<language>`. The programme's own texts (titles, names, the MC's script, the",
+        "technician's message) are shown in the agenda's translation where it gives one, else as",
+        "written.",
         "Run it again after changing a page: `.venv/bin/python scripts/language_screenshots.py`",
         "(or name the pages: `... stage overview`).",
         "",
@@ -168,7 +173,9 @@ def main(only: set[str]) -> None:
     wanted = [shot for shot in SHOTS if not only or shot.name in only]
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         folder = Path(tmp)
-        show = start_server(folder / "show", folder / "show.log", extra_args=("--rehearsal",))
+        show = start_server(
+            folder / "show", folder / "show.log", BILINGUAL_AGENDA, extra_args=("--rehearsal",)
+        )
         rooms = start_server(
             folder / "rooms",
             folder / "rooms.log",
