@@ -5,12 +5,12 @@
 import { ServerClock } from './clock.js';
 import { byId, el, readJson, setText } from './dom.js';
 import { EVENT, NAMESPACE, REQUEST } from './protocol.js';
-import { offsetWords } from './labels.js';
+import { offsetWords, TIMER_STATUS_LABELS } from './labels.js';
 import { phase, remainingMs, timerText } from './timer.js';
 import { ROLE_NAMES } from './words.js';
 import { LANG, localized, t, tn } from './i18n.js';
 
-const STATUS_WORDS = { running: t('Đang chạy'), paused: t('Tạm dừng'), ready: t('Chưa bắt đầu') };
+const STATUS_WORDS = { ...TIMER_STATUS_LABELS, ready: t('Chưa bắt đầu') };
 const TARGET_WORDS = { stage: t('Sân khấu'), speaker: t('Diễn giả'), mc: t('MC') };
 const COUNTED = ['stage', 'speaker', 'mc', 'control', 'programme'];
 
