@@ -1,7 +1,9 @@
 // The technician's console: the programme with planned/actual times, the live
 // item and its timer, every command, messages, and keyboard shortcuts.
 import { byId, clockFormatter, durationWords, el, setData, setText, show } from './dom.js';
-import { itemsById, offsetWords, plannedLength, scheduleById, statusWord, timerStatusLabel } from './labels.js';
+import {
+  itemsById, offsetWords, plannedLength, presenterLine, scheduleById, statusWord, timerStatusLabel,
+} from './labels.js';
 import { connect, debugCorner, lostConnectionText, roleName } from './live.js';
 import { chime } from './chime.js';
 import { screenOptionsPanel } from './screen-options-panel.js';
@@ -351,7 +353,7 @@ function renderProgramme(programme) {
       el('td', { className: 'col-time' }, cells.actual, cells.diff),
       el('td', { className: 'ct-content' },
         el('span', { className: 'ct-row-title', text: localized(item, 'title') }),
-        item.presenter_line ? el('span', { className: 'ct-row-presenter', text: item.presenter_line }) : null),
+        item.presenter_line ? el('span', { className: 'ct-row-presenter', text: presenterLine(item) }) : null),
       cells.status,
       el('td', { className: 'col-act' }, cells.jump));
     rows.set(item.id, { row, ...cells });
@@ -435,12 +437,12 @@ function renderState(state) {
   show(n.bannerAlert, bannerShown(state));
   const current = state.current;
   setText(n.nowTitle, current ? titleOf(current) : t('Băng rôn Hội nghị'));
-  setText(n.nowPresenter, current ? current.presenter_line : '');
+  setText(n.nowPresenter, current ? presenterLine(items.get(current.id) || current) : '');
   setText(n.timerStatus, timerStatusLabel(current ? state : null));
   setData(n.timerStatus, 'status', current && state.timer ? state.timer.status : 'none');
   timer.set(current ? state.timer : null);
   setText(n.nextTitle, state.next ? titleOf(state.next) : t('— Hết chương trình —'));
-  setText(n.nextPresenter, state.next ? state.next.presenter_line : '');
+  setText(n.nextPresenter, state.next ? presenterLine(items.get(state.next.id) || state.next) : '');
   setText(n.nowNotes, (current && items.get(current.id)?.tech_notes) || '—');
   setText(n.nextNotes, (state.next && items.get(state.next.id)?.tech_notes) || '—');
   for (const [node, text] of [
